@@ -1,0 +1,187 @@
+// Corridor's own settings, read from the environment once at start-up.
+// The Temporal connection is not here: it goes through @temporalio/envconfig
+// (see ./temporal.ts) so Corridor connects the way Temporal's own tools do.
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'expected a port number' })
+  .int('expected a whole number')
+  .min(1, 'expected a port between 1 and 65535')
+  .max(65535, 'expected a port between 1 and 65535');
+
+const url = z.url({ error: 'expected a URL such as http://127.0.0.1:8091' });
+
+// A duration in seconds, so that tests can run a 72-hour time limit in a few seconds.
+const seconds = z.coerce
+  .number({ error: 'expected a number of seconds' })
+  .positive('expected a positive number of seconds');
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+/** Every variable Corridor reads, with its default and what it means (the README table is made from this). */
+export const variables = {
+  CORRIDOR_API_HOST: { schema: z.string().min(1), default: '127.0.0.1', doc: 'address the HTTP API listens on' },
+  CORRIDOR_API_PORT: { schema: port, default: '8080', doc: 'port of the HTTP API (and the console)' },
+  CORRIDOR_DATA_DIR: { schema: z.string().min(1), default: '.data', doc: 'folder for the Temporal dev server database and the sandboxes\' stores' },
+  CORRIDOR_LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }),
+    default: 'info',
+    doc: 'pino log level',
+  },
+  CORRIDOR_TOKEN_SECRET: {
+    schema: z.string().min(16, 'expected at least 16 characters'),
+    default: 'corridor-development-secret-not-for-production',
+    doc: 'HMAC secret that signs and verifies API bearer tokens (set your own outside development)',
+  },
+  CORRIDOR_NATIONAL_TG_URL: { schema: url, default: 'http://127.0.0.1:8091', doc: "Togo's national customs system (the sandbox listens on this port)" },
+  CORRIDOR_NATIONAL_BF_URL: { schema: url, default: 'http://127.0.0.1:8092', doc: "Burkina Faso's national customs system (the sandbox listens on this port)" },
+  CORRIDOR_NATIONAL_TIMEOUT_SECONDS: { schema: seconds, default: '10', doc: 'timeout of one call to a national system, after which the activity retries' },
+  CORRIDOR_TASK_QUEUE_PREFIX: {
+    schema: z.string().regex(/^[A-Za-z0-9._-]*$/, 'expected letters, digits, dot, dash or underscore'),
+    default: '',
+    doc: 'prefix of the task queues (transits, national-TG, national-BF), to share one namespace between deployments',
+  },
+  CORRIDOR_TEMPORAL_PORT: { schema: port, default: '7233', doc: 'gRPC port of the embedded Temporal dev server (when TEMPORAL_ADDRESS is not set)' },
+  CORRIDOR_TEMPORAL_UI_PORT: { schema: port, default: '8233', doc: 'port of the embedded dev server\'s Web UI' },
+  CORRIDOR_TEMPORAL_SQLITE_SYNC_NORMAL: {
+    schema: flag,
+    default: 'false',
+    doc: 'add synchronous=normal to the dev server\'s SQLite (faster; a power cut may lose the last commits)',
+  },
+  CORRIDOR_WORKER_METRICS_PORT: { schema: port, default: '9464', doc: 'port where the worker exposes Temporal SDK metrics in Prometheus format' },
+  CORRIDOR_NOTIFY_URL: { schema: url.optional(), default: undefined, doc: 'webhook that receives every notification (escalations, alerts, daily report); unset: notifications are kept in the workflow only' },
+  CORRIDOR_BORDER_DWELL_TARGET_SECONDS: { schema: seconds, default: String(2 * HOUR), doc: 'border dwell target at a PCJ before a border alert' },
+  CORRIDOR_ESCALATION_LEVEL2_AFTER_SECONDS: { schema: seconds, default: String(DAY), doc: 'after the deadline, delay to level 2 (country supervisor)' },
+  CORRIDOR_ENQUIRY_AFTER_SECONDS: { schema: seconds, default: String(7 * DAY), doc: 'after the deadline, delay to open the enquiry (NCTS: within 7 days after the time limit)' },
+  CORRIDOR_RECOVERY_AFTER_SECONDS: { schema: seconds, default: String(28 * DAY), doc: 'after the enquiry opens, delay for the principal to answer before recovery (NCTS: 28 days)' },
+  CORRIDOR_CONTROL_RESULTS_AFTER_SECONDS: { schema: seconds, default: String(DAY), doc: 'after arrival, delay without control results before the destination supervisor is alerted' },
+  CORRIDOR_SANDBOX_LATENCY_MS: {
+    schema: z.coerce.number({ error: 'expected milliseconds' }).int('expected whole milliseconds').min(0, 'expected 0 or more'),
+    default: '0',
+    doc: 'sandbox fault injection: latency added to every call',
+  },
+  CORRIDOR_SANDBOX_ERROR_RATE: {
+    schema: z.coerce.number({ error: 'expected a number' }).min(0, 'expected a rate between 0 and 1').max(1, 'expected a rate between 0 and 1'),
+    default: '0',
+    doc: 'sandbox fault injection: share of calls answered 503 before doing anything',
+  },
+  CORRIDOR_SANDBOX_OUTAGE: {
+    schema: z
+      .string()
+      .regex(/^$|^[^/]+\/[^/]+$/, 'expected start/end as two ISO 8601 times, e.g. 2026-11-27T10:00:00Z/2026-11-27T11:00:00Z')
+      .refine((v) => v === '' || v.split('/').every((t) => !Number.isNaN(Date.parse(t))), 'expected two valid ISO 8601 times'),
+    default: '',
+    doc: 'sandbox fault injection: outage window start/end (ISO 8601) during which every call is answered 503',
+  },
+  CORRIDOR_TIME_SCALE: {
+    schema: z.coerce.number({ error: 'expected a number' }).positive('expected a positive number'),
+    default: '1',
+    doc: 'divides every route time limit (1 = real hours; 3600 makes an hour a second, for demonstrations)',
+  },
+} as const;
+
+type Variables = typeof variables;
+export type VariableName = keyof Variables;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly reason: string,
+    readonly value: string | undefined,
+  ) {
+    super(`${variable}=${JSON.stringify(value ?? '')} is invalid: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function read<K extends VariableName>(env: NodeJS.ProcessEnv, name: K): z.output<Variables[K]['schema']> {
+  const spec = variables[name];
+  const raw = env[name] === undefined || env[name] === '' ? spec.default : env[name];
+  const parsed = (spec.schema as z.ZodType).safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(name, parsed.error.issues[0]?.message ?? 'invalid value', raw);
+  }
+  return parsed.data as z.output<Variables[K]['schema']>;
+}
+
+export const countries = ['TG', 'BF'] as const;
+export type CountryCode = (typeof countries)[number];
+
+export interface Config {
+  api: { host: string; port: number };
+  dataDir: string;
+  logLevel: string;
+  tokenSecret: string;
+  national: Record<CountryCode, { url: string }> & { timeoutMs: number };
+  taskQueues: { transits: string; national: Record<CountryCode, string> };
+  temporal: { devPort: number; uiPort: number; sqliteSyncNormal: boolean };
+  workerMetricsPort: number;
+  notifyUrl: string | undefined;
+  /** Every delay the workflow watches, in milliseconds; passed into the workflow as input. */
+  delays: {
+    borderDwellTargetMs: number;
+    level2AfterMs: number;
+    enquiryAfterMs: number;
+    recoveryAfterMs: number;
+    controlResultsAfterMs: number;
+  };
+  timeScale: number;
+  sandbox: { latencyMs: number; errorRate: number; outage: { from: string; to: string } | undefined };
+}
+
+/** Parses and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const prefix = read(env, 'CORRIDOR_TASK_QUEUE_PREFIX');
+  const ms = (name: VariableName) => Math.round((read(env, name) as number) * 1000);
+  return {
+    api: { host: read(env, 'CORRIDOR_API_HOST'), port: read(env, 'CORRIDOR_API_PORT') },
+    dataDir: path.resolve(read(env, 'CORRIDOR_DATA_DIR')),
+    logLevel: read(env, 'CORRIDOR_LOG_LEVEL'),
+    tokenSecret: read(env, 'CORRIDOR_TOKEN_SECRET'),
+    national: {
+      TG: { url: read(env, 'CORRIDOR_NATIONAL_TG_URL') },
+      BF: { url: read(env, 'CORRIDOR_NATIONAL_BF_URL') },
+      timeoutMs: ms('CORRIDOR_NATIONAL_TIMEOUT_SECONDS'),
+    },
+    taskQueues: taskQueueNames(prefix),
+    temporal: {
+      devPort: read(env, 'CORRIDOR_TEMPORAL_PORT'),
+      uiPort: read(env, 'CORRIDOR_TEMPORAL_UI_PORT'),
+      sqliteSyncNormal: read(env, 'CORRIDOR_TEMPORAL_SQLITE_SYNC_NORMAL'),
+    },
+    workerMetricsPort: read(env, 'CORRIDOR_WORKER_METRICS_PORT'),
+    notifyUrl: read(env, 'CORRIDOR_NOTIFY_URL'),
+    delays: {
+      borderDwellTargetMs: ms('CORRIDOR_BORDER_DWELL_TARGET_SECONDS'),
+      level2AfterMs: ms('CORRIDOR_ESCALATION_LEVEL2_AFTER_SECONDS'),
+      enquiryAfterMs: ms('CORRIDOR_ENQUIRY_AFTER_SECONDS'),
+      recoveryAfterMs: ms('CORRIDOR_RECOVERY_AFTER_SECONDS'),
+      controlResultsAfterMs: ms('CORRIDOR_CONTROL_RESULTS_AFTER_SECONDS'),
+    },
+    timeScale: read(env, 'CORRIDOR_TIME_SCALE'),
+    sandbox: {
+      latencyMs: read(env, 'CORRIDOR_SANDBOX_LATENCY_MS'),
+      errorRate: read(env, 'CORRIDOR_SANDBOX_ERROR_RATE'),
+      outage: outageWindow(read(env, 'CORRIDOR_SANDBOX_OUTAGE')),
+    },
+  };
+}
+
+export function taskQueueNames(prefix: string): Config['taskQueues'] {
+  return {
+    transits: `${prefix}transits`,
+    national: { TG: `${prefix}national-TG`, BF: `${prefix}national-BF` },
+  };
+}
+
+function outageWindow(value: string): Config['sandbox']['outage'] {
+  if (!value) return undefined;
+  const [from, to] = value.split('/') as [string, string];
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+}
