@@ -1,0 +1,142 @@
+// Plain data shapes of the transit domain. Workflow-safe: types only, no runtime imports.
+
+/** The countries whose customs systems Corridor interconnects (offices, MRN prefix, task queues). */
+export type CountryCode = 'TG' | 'BF';
+
+/** Any ISO 3166-1 alpha-2 code (addresses and vehicle nationality may be outside the corridor). */
+export type IsoCountryCode = string;
+
+/** NCTS office roles: departure, destination, transit (entry), exit. */
+export type OfficeRole = 'DEP' | 'DES' | 'TRA' | 'EXT';
+
+export interface Office {
+  /** Office reference number, NCTS form `[A-Z]{2}[A-Z0-9]{6}`, starting with the office's country. */
+  code: string;
+  /** French name, as officers know the office. */
+  name: string;
+  country: CountryCode;
+  roles: OfficeRole[];
+  /** Shared by the two juxtaposed offices of one border post (PCJ), e.g. `PCJ-CINKASSE`. */
+  borderPost?: string;
+}
+
+/** A leg as the reference data defines it: road legs carry a time limit, border crossings do not. */
+export type LegDefinition =
+  | { from: string; to: string; kind: 'road'; timeLimitHours: number }
+  | { from: string; to: string; kind: 'crossing'; borderPost: string };
+
+export interface RouteDefinition {
+  id: string;
+  name: string;
+  /** Office codes in travel order. */
+  offices: string[];
+}
+
+export interface PackageKind {
+  /** UN/ECE Recommendation 21 code, e.g. BG. */
+  code: string;
+  name: string;
+  nameEn: string;
+}
+
+export interface HsChapter {
+  /** Two digits, e.g. `10`. */
+  chapter: string;
+  title: string;
+}
+
+/**
+ * Reference data once loaded and checked. Plain JSON (records, not Maps) so it can be logged,
+ * snapshotted or passed around; look entries up with `Object.hasOwn` guards (see route-plan.ts).
+ */
+export interface ReferenceData {
+  version: string;
+  offices: Record<string, Office>;
+  legs: LegDefinition[];
+  routes: RouteDefinition[];
+  packageKinds: Record<string, PackageKind>;
+  hsChapters: Record<string, HsChapter>;
+}
+
+export interface PlannedLeg {
+  from: string;
+  to: string;
+  kind: 'road' | 'crossing';
+  /** Present on road legs: hours from release (or the previous office) to arrival at `to`. */
+  timeLimitHours?: number;
+  /** Present on crossings: the juxtaposed border post where both countries act. */
+  borderPost?: string;
+}
+
+/** The route of one movement, resolved against reference data. JSON-serialisable: it is workflow input. */
+export interface PlannedRoute {
+  routeId: string;
+  referenceVersion: string;
+  offices: Office[];
+  legs: PlannedLeg[];
+  departureCountry: CountryCode;
+  /** Countries in travel order, each once: the departure country first. */
+  countries: CountryCode[];
+  departureOffice: Office;
+  /** The last office: destination (DES) or exit toward a third country (EXT). */
+  destinationOffice: Office;
+  endsWith: 'DES' | 'EXT';
+}
+
+/** One problem with an input, addressed by its field path, e.g. `goodsItems[0].netMassKg` (`''` = the whole input). */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface Address {
+  street: string;
+  city: string;
+  country: IsoCountryCode;
+}
+
+export interface Party {
+  tin: string;
+  name: string;
+  address: Address;
+}
+
+export interface Transport {
+  registration: string;
+  nationality: IsoCountryCode;
+  trailer?: { registration: string };
+}
+
+export interface GoodsItem {
+  hsCode: string;
+  description: string;
+  packageKind: string;
+  packageCount: number;
+  grossMassKg: number;
+  netMassKg: number;
+  valueXof: number;
+}
+
+export interface Guarantee {
+  grn: string;
+  accessCode: string;
+}
+
+/**
+ * A transit declaration as accepted (validated and normalised). Field names are the public contract.
+ * Normalised means: codes upper-cased and trimmed, `containers` is `[]` for a sealed vehicle and
+ * `sealedVehicle` is `false` when containers are listed, `currency` is always `XOF`.
+ */
+export interface Declaration {
+  lrn: string;
+  declarant: Party;
+  principal: Party;
+  carrier?: Party;
+  transport: Transport;
+  route: string[];
+  containers: string[];
+  sealedVehicle: boolean;
+  goodsItems: GoodsItem[];
+  guarantee: Guarantee;
+  currency: 'XOF';
+}
