@@ -1,0 +1,134 @@
+// The activities that call one country's national customs system: one per operation of the
+// contract, named like it. A worker registers the set built with that country's client on
+// task queue national-TG or national-BF, so the same names serve both countries and the
+// workflow picks the country by task queue.
+//
+// What a workflow gets back:
+//   - the answer, checked against the contract (plain JSON);
+//   - a business refusal: ApplicationFailure type 'NationalRefusal', non-retryable,
+//     details[0] = { code, reason, country, operation };
+//   - no usable answer (timeout, transport, 5xx): ApplicationFailure type
+//     'NationalUnavailable', retryable — the retry carries the same Idempotency-Key
+//     (workflowId:activityId), so if the first attempt was committed it gets the first answer;
+//   - a contract disagreement (400, 422, malformed answer): type 'NationalProtocolError',
+//     non-retryable.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ZodError } from 'zod';
+import {
+  operationNames,
+  operations,
+  type NationalCountry,
+  type OperationDefinition,
+  type OperationName,
+  type OperationRequest,
+  type OperationResponse,
+} from '../src/national/contract.ts';
+import {
+  NationalProtocolError,
+  NationalRefusal,
+  NationalUnavailable,
+  type NationalSystemClient,
+} from '../src/national/client.ts';
+import { createLogger, forMovement, type Logger } from '../src/logging/logger.ts';
+
+export const nationalFailureTypes = {
+  refusal: 'NationalRefusal',
+  unavailable: 'NationalUnavailable',
+  protocol: 'NationalProtocolError',
+} as const;
+export type NationalFailureType = (typeof nationalFailureTypes)[keyof typeof nationalFailureTypes];
+
+/** details[0] of a 'NationalRefusal' failure. */
+export interface NationalRefusalDetails {
+  code: string;
+  reason: string;
+  country: NationalCountry;
+  operation: OperationName;
+}
+
+/** One activity per operation: one plain JSON argument, a plain JSON result. */
+export type NationalActivities = { [K in OperationName]: (input: OperationRequest<K>) => Promise<OperationResponse<K>> };
+
+/** What an activity reads from its Temporal context; tests may supply their own. */
+export interface NationalActivityContext {
+  info: { activityId: string; attempt: number; workflowExecution?: { workflowId: string } | undefined };
+  cancellationSignal?: AbortSignal;
+}
+
+export interface NationalActivitiesOptions {
+  /** Default: the running activity's Context. */
+  context?: () => NationalActivityContext;
+}
+
+/**
+ * The key of one logical call: the same for every attempt of an activity, different for
+ * every activity of a workflow. (Activity ids restart in a continued-as-new run: a workflow
+ * that continues as new should give its national activities explicit activity ids.)
+ */
+export function idempotencyKeyOf(info: NationalActivityContext['info']): string {
+  return info.workflowExecution ? `${info.workflowExecution.workflowId}:${info.activityId}` : `activity:${info.activityId}`;
+}
+
+export function createNationalActivities(
+  client: NationalSystemClient,
+  logger: Logger = createLogger(`national-${client.country}`),
+  options: NationalActivitiesOptions = {},
+): NationalActivities {
+  const context = options.context ?? (() => Context.current());
+  const activities = {} as Record<OperationName, (input: unknown) => Promise<unknown>>;
+  for (const name of operationNames) {
+    const op = operations[name] as OperationDefinition;
+    activities[name] = async (input: unknown) => {
+      const { info, cancellationSignal } = context();
+      const idempotencyKey = idempotencyKeyOf(info);
+      const subject = (input ?? {}) as { mrn?: string; grn?: string };
+      const log = subject.mrn ? forMovement(logger, subject.mrn) : logger.child({ grn: subject.grn });
+      const fields = { country: client.country, operation: name, idempotencyKey, attempt: info.attempt };
+      const started = Date.now();
+      try {
+        const method = client[name] as (request: unknown, options: { idempotencyKey?: string; signal?: AbortSignal }) => Promise<unknown>;
+        const answer = await method(input, {
+          ...(op.mutating ? { idempotencyKey } : {}),
+          ...(cancellationSignal ? { signal: cancellationSignal } : {}),
+        });
+        // The answer goes into workflow history: check it against the contract first.
+        const checked = op.response.parse(answer);
+        const state = (checked as { state?: string; movement?: { state?: string } }).state ?? (checked as { movement?: { state?: string } }).movement?.state;
+        log.info({ ...fields, ms: Date.now() - started, ...(state ? { state } : {}) }, `${name}: done`);
+        return checked;
+      } catch (error) {
+        throw toFailure(error, client.country, name, log, { ...fields, ms: Date.now() - started });
+      }
+    };
+  }
+  return activities as unknown as NationalActivities;
+}
+
+function toFailure(error: unknown, country: NationalCountry, operation: OperationName, log: Logger, fields: Record<string, unknown>): unknown {
+  if (error instanceof NationalRefusal) {
+    log.info({ ...fields, code: error.code, reason: error.reason }, `${operation}: refused by the national system`);
+    const details: NationalRefusalDetails = { code: error.code, reason: error.reason, country, operation };
+    return ApplicationFailure.create({ type: nationalFailureTypes.refusal, message: error.reason, nonRetryable: true, details: [details] });
+  }
+  if (error instanceof NationalUnavailable) {
+    log.warn({ ...fields, status: error.status, err: error.message }, `${operation}: national system unavailable, will retry`);
+    return ApplicationFailure.create({
+      type: nationalFailureTypes.unavailable,
+      message: error.message,
+      nonRetryable: false,
+      details: [{ country, operation, status: error.status ?? null }],
+    });
+  }
+  if (error instanceof NationalProtocolError || error instanceof ZodError) {
+    log.error({ ...fields, err: error.message }, `${operation}: the national system and Corridor disagree on the contract`);
+    return ApplicationFailure.create({
+      type: nationalFailureTypes.protocol,
+      message: error.message,
+      nonRetryable: true,
+      details: [{ country, operation, status: error instanceof NationalProtocolError ? (error.status ?? null) : null }],
+    });
+  }
+  // Cancellation and anything unforeseen go through untouched (Temporal retries the latter).
+  log.warn({ ...fields, err: error instanceof Error ? error.message : String(error) }, `${operation}: failed`);
+  return error;
+}

@@ -1,0 +1,749 @@
+// The contract between Corridor and a national customs system (Togo's or Burkina Faso's
+// ASYCUDA World, or the sandbox standing in for it). Every request and answer is defined
+// here once; the sandbox's routes, the typed client, the activities and the OpenAPI
+// document (docs/national-system-contract.openapi.json) are all derived from this file,
+// so the name of a step is the same everywhere.
+//
+// Workflows must not import this file at run time (it pulls in zod); `import type` is fine.
+import { z } from 'zod';
+
+export const contractVersion = '1.0.0';
+
+/**
+ * Descriptions and component names of the contract's schemas. A registry of our own, not
+ * zod's global one, so that the generated document holds exactly the contract whatever
+ * else the process has loaded.
+ */
+export const contractRegistry = z.registry<{ id?: string; description?: string }>();
+
+/** A copy of `schema` carrying a description in the contract's registry. */
+function doc<T extends z.ZodType>(schema: T, description: string): T {
+  const copy = schema.clone() as T;
+  contractRegistry.add(copy, { description });
+  return copy;
+}
+
+/** A named schema: it becomes `#/components/schemas/<id>` in the OpenAPI document. */
+function component<T extends z.ZodType>(id: string, schema: T, description: string): T {
+  contractRegistry.add(schema, { id, description });
+  return schema;
+}
+
+// ---------------------------------------------------------------------------------------
+// Identifiers and small values
+
+export const nationalCountries = ['TG', 'BF'] as const;
+export const Country = z.enum(nationalCountries);
+export type NationalCountry = z.output<typeof Country>;
+
+export const Mrn = z
+  .string()
+  .regex(
+    /^[0-9]{2}[A-Z]{2}[A-Z0-9]{14}$/,
+    'expected an MRN: 18 characters (2-digit year, country of departure, 13 characters, check character)',
+  );
+export const Grn = z
+  .string()
+  .regex(/^[0-9]{2}[A-Z]{2}[A-Z0-9]{5,20}$/, 'expected a guarantee reference number such as 26TG0000000000001');
+export const OfficeCode = z
+  .string()
+  .regex(/^[A-Z]{2}[A-Z0-9]{6}$/, 'expected an office reference number such as TGCKS001');
+export const Timestamp = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date and time, e.g. 2026-11-27T10:00:00Z' });
+export const CalendarDate = z.iso.date({ error: 'expected an ISO 8601 date, e.g. 2027-12-31' });
+/** Amounts are whole francs: the CFA franc (XOF) has no minor unit (ISO 4217 exponent 0). */
+export const AmountXof = z.number().int('expected whole francs (XOF has no minor unit)').nonnegative('expected 0 or more');
+export const Tin = z.string().trim().min(1, 'expected a taxpayer identification number');
+export const Reason = z.string().trim().min(1, 'expected a reason a person can read').max(2000);
+export const NationalReference = doc(
+  z.string(),
+  "The national system's own reference of its record of the movement, e.g. TG-2026-000042.",
+);
+
+const mrnField = doc(Mrn, 'Movement reference number (MRN), the key of the movement in every system.');
+const grnField = doc(Grn, 'Guarantee reference number (GRN).');
+const officeField = doc(OfficeCode, 'Office reference number of the customs office where the step took place; it must be an office of this country.');
+const atField = doc(
+  Timestamp.optional(),
+  'When the officer recorded the step (the national system keeps its own time of recording as well). Defaults to the time of the call.',
+);
+const sealsIntactField = doc(z.boolean(), 'Whether the seals were found present and intact.');
+
+export const ControlResult = doc(
+  z.enum(['SATISFACTORY', 'DISCREPANCIES']),
+  'Outcome of the control: SATISFACTORY, or DISCREPANCIES found (which hold the movement at destination until resolved).',
+);
+
+// ---------------------------------------------------------------------------------------
+// The declaration as the national system sees it
+
+/**
+ * The full Corridor declaration, stored as sent. The national system reads only what it
+ * needs (goods values for the amount at risk, the guarantee, the principal's TIN); every
+ * other field passes through untouched, so the contract does not have to change when the
+ * declaration grows.
+ */
+const DeclarationSchema = z.looseObject({
+  lrn: z.string().min(1).optional(),
+  principal: z.looseObject({ tin: Tin }).optional(),
+  route: z.array(OfficeCode).optional(),
+  goodsItems: z
+    .array(z.looseObject({ valueXof: doc(AmountXof, 'Declared value of the item in CFA francs (XOF).') }))
+    .min(1, 'expected at least one goods item'),
+  guarantee: z.looseObject({
+    grn: grnField,
+    accessCode: doc(z.string().min(1), 'Access code of the guarantee (never echoed back: records show ****).'),
+  }),
+});
+
+/** The declaration as a caller passes it: any object with at least these fields (Corridor's declaration model fits). */
+export interface DeclarationInput {
+  readonly lrn?: string;
+  readonly principal?: { readonly tin: string };
+  readonly route?: readonly string[];
+  readonly goodsItems: ReadonlyArray<{ readonly valueXof: number }>;
+  readonly guarantee: { readonly grn: string; readonly accessCode: string };
+}
+
+/** The declaration as the national system keeps it: the fields it reads, and everything else as sent. */
+export type Declaration = z.output<typeof DeclarationSchema>;
+
+export const Declaration = component(
+  'Declaration',
+  // Typed for callers without an index signature, so that interfaces such as Corridor's own
+  // declaration type are accepted as they are.
+  DeclarationSchema as unknown as z.ZodType<Declaration, DeclarationInput>,
+  "The transit declaration (Corridor's declaration model: lrn, declarant, principal, carrier, transport, route, containers or sealedVehicle, goodsItems, guarantee). The national system reads goodsItems[].valueXof, guarantee and principal.tin and stores the rest as sent.",
+);
+
+// ---------------------------------------------------------------------------------------
+// Answers
+
+export const movementStates = [
+  // departure country's record
+  'REGISTERED',
+  'GUARANTEED',
+  'RELEASED',
+  'AT_BORDER',
+  'EXITED',
+  'WRITTEN_OFF',
+  'CANCELLED',
+  // a next country's record, created from the AAR
+  'AAR_RECEIVED',
+  'ENTERED',
+  'ARRIVED',
+  'HELD',
+  'CONTROLLED',
+  'DISCHARGED',
+] as const;
+export const MovementState = component(
+  'MovementState',
+  z.enum(movementStates),
+  'State of the national record. Departure: REGISTERED → GUARANTEED → RELEASED → (AT_BORDER) → EXITED → WRITTEN_OFF, or CANCELLED before release. Next country (from the AAR): AAR_RECEIVED → (AT_BORDER) → ENTERED → ARRIVED → CONTROLLED (or HELD on discrepancies) → (EXITED at an exit office) → DISCHARGED.',
+);
+export type MovementState = z.output<typeof MovementState>;
+
+export const MovementRole = doc(
+  z.enum(['DEPARTURE', 'ARRIVAL']),
+  'DEPARTURE: the declaration was registered in this system; ARRIVAL: this system created its record from the AAR (destination, or transit to an exit office).',
+);
+export type MovementRole = z.output<typeof MovementRole>;
+
+export const MovementAck = component(
+  'MovementAck',
+  z.object({
+    mrn: mrnField,
+    reference: NationalReference,
+    country: Country,
+    role: MovementRole,
+    state: MovementState,
+  }),
+  "The national system's reference and the record's state after the call.",
+);
+export type MovementAck = z.output<typeof MovementAck>;
+
+export const operationNames = [
+  'registerDeclaration',
+  'reserveGuarantee',
+  'releaseGuarantee',
+  'claimGuarantee',
+  'recordRelease',
+  'receiveAar',
+  'recordBorderArrival',
+  'confirmExit',
+  'acceptEntry',
+  'recordArrival',
+  'recordControlResults',
+  'discharge',
+  'writeOff',
+  'cancel',
+  'amend',
+  'getMovement',
+  'getGuarantee',
+] as const;
+export type OperationName = (typeof operationNames)[number];
+export const OperationNameSchema = z.enum(operationNames);
+
+export const MovementEvent = component(
+  'MovementEvent',
+  z.object({
+    seq: z.number().int().positive(),
+    operation: OperationNameSchema,
+    state: MovementState,
+    at: Timestamp,
+    recordedAt: Timestamp,
+    office: OfficeCode.nullable(),
+    data: z.record(z.string(), z.unknown()),
+  }),
+  'One step of the record, in order: the operation that made it, the state after it, when it happened (at) and when the system recorded it.',
+);
+
+export const ReservationStatus = doc(
+  z.enum(['RESERVED', 'RELEASED', 'CLAIMED']),
+  'RESERVED: the amount at risk is held on the guarantee; RELEASED: given back; CLAIMED: taken by recovery.',
+);
+
+export const Reservation = component(
+  'Reservation',
+  z.object({
+    grn: grnField,
+    mrn: mrnField,
+    amountXof: doc(AmountXof, 'Amount at risk reserved on the guarantee, in XOF.'),
+    declaredValueXof: doc(AmountXof, 'Sum of the goods items\' declared values, in XOF.'),
+    ratePercent: doc(z.number(), 'Flat rate of duties and taxes applied to the declared value (illustrative rule, set per country).'),
+    status: ReservationStatus,
+    reservedAt: Timestamp,
+    closedAt: Timestamp.nullable(),
+    reason: z.string().nullable(),
+  }),
+  'A reservation of the amount at risk of one movement on one guarantee.',
+);
+export type Reservation = z.output<typeof Reservation>;
+
+export const GuaranteeBalance = component(
+  'GuaranteeBalance',
+  z.object({
+    grn: grnField,
+    guarantor: z.object({ id: z.string(), name: z.string() }),
+    principalTin: doc(Tin.nullable(), 'When set, only movements of this principal may use the guarantee.'),
+    referenceAmountXof: doc(AmountXof, 'Reference amount of the guarantee (montant de référence), in XOF.'),
+    reservedXof: doc(AmountXof, 'Sum of the open reservations.'),
+    claimedXof: doc(AmountXof, 'Sum taken by recovery.'),
+    availableXof: doc(AmountXof, 'referenceAmountXof − reservedXof − claimedXof.'),
+    expiresOn: doc(CalendarDate, 'Last day of validity (inclusive).'),
+    expired: z.boolean(),
+  }),
+  'Balance of a guarantee. Amounts are whole CFA francs (XOF) and always exact: availableXof = referenceAmountXof − reservedXof − claimedXof.',
+);
+export type GuaranteeBalance = z.output<typeof GuaranteeBalance>;
+
+export const Guarantee = component(
+  'Guarantee',
+  GuaranteeBalance.extend({
+    reservationCounts: z.object({
+      reserved: z.number().int().nonnegative(),
+      released: z.number().int().nonnegative(),
+      claimed: z.number().int().nonnegative(),
+    }),
+    reservations: doc(z.array(Reservation), 'Open reservations (status RESERVED), newest first, at most 1,000; or the reservations of one movement when asked with ?mrn=.'),
+  }),
+  'A guarantee with its balance and open reservations.',
+);
+export type Guarantee = z.output<typeof Guarantee>;
+
+export const GuaranteeOperation = component(
+  'GuaranteeOperation',
+  z.object({
+    mrn: mrnField,
+    grn: grnField,
+    amountXof: doc(AmountXof, 'The amount this call reserved, released or claimed, in XOF.'),
+    reservation: Reservation,
+    guarantee: GuaranteeBalance,
+    movement: MovementAck,
+  }),
+  'Result of a reservation, release or claim: the amount, the reservation, the guarantee\'s balance after it, and the movement\'s state.',
+);
+export type GuaranteeOperation = z.output<typeof GuaranteeOperation>;
+
+export const Movement = component(
+  'Movement',
+  MovementAck.extend({
+    lrn: z.string(),
+    declarantTin: Tin,
+    departureCountry: Country,
+    departureReference: NationalReference.nullable(),
+    declaration: Declaration,
+    version: doc(z.number().int().positive(), '1 at registration (or AAR), +1 per amendment.'),
+    seals: z.array(z.string()),
+    timeLimit: Timestamp.nullable(),
+    guarantee: z
+      .object({ grn: Grn, amountAtRiskXof: AmountXof, status: ReservationStatus })
+      .nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    events: z.array(MovementEvent),
+  }),
+  "The national system's record of a movement, with its history.",
+);
+export type Movement = z.output<typeof Movement>;
+
+export const Health = component(
+  'Health',
+  z.object({ status: z.literal('ok'), country: Country, contractVersion: z.string() }),
+  'The system is up.',
+);
+
+// ---------------------------------------------------------------------------------------
+// Refusals and errors
+
+/**
+ * Business refusals: machine-readable `code`, human `reason`. A refusal is final for the
+ * call (retrying it gives the same answer); the workflow decides what to do with it.
+ */
+export const refusalCodes = {
+  MOVEMENT_UNKNOWN: { status: 404, meaning: 'No record of this MRN in this system.' },
+  GUARANTEE_UNKNOWN: { status: 404, meaning: 'No guarantee with this GRN in this system.' },
+  RESERVATION_UNKNOWN: { status: 404, meaning: 'This movement never reserved on this guarantee.' },
+  MOVEMENT_EXISTS: { status: 409, meaning: 'The MRN is already known here with different content.' },
+  MOVEMENT_STATE: { status: 409, meaning: 'The record is not in a state that allows this step (e.g. discharge before arrival).' },
+  MRN_COUNTRY_MISMATCH: { status: 409, meaning: 'The MRN\'s country of departure does not fit this call (a declaration registers in its departure country; an AAR goes to another country).' },
+  OFFICE_NOT_NATIONAL: { status: 409, meaning: 'The office is not an office of this country.' },
+  GUARANTEE_ACCESS_CODE_INVALID: { status: 409, meaning: 'The access code does not match the guarantee.' },
+  GUARANTEE_EXPIRED: { status: 409, meaning: 'The guarantee is past its expiry date.' },
+  GUARANTEE_INSUFFICIENT: { status: 409, meaning: 'The amount at risk exceeds the guarantee\'s available balance; nothing was reserved.' },
+  GUARANTEE_PRINCIPAL_MISMATCH: { status: 409, meaning: 'The guarantee belongs to another principal.' },
+  RESERVATION_CLOSED: { status: 409, meaning: 'The reservation was already released or claimed.' },
+} as const;
+export type RefusalCode = keyof typeof refusalCodes;
+export const RefusalCodeSchema = z.enum(Object.keys(refusalCodes) as [RefusalCode, ...RefusalCode[]]);
+
+export const Refusal = component(
+  'Refusal',
+  z.object({ code: RefusalCodeSchema, reason: z.string() }),
+  'A business refusal: nothing was changed by the call. Repeating the call with the same Idempotency-Key returns the same refusal.',
+);
+export type Refusal = z.output<typeof Refusal>;
+
+/** Answers that are not business outcomes: the call was malformed, or the system is unavailable. */
+export const errorCodes = {
+  REQUEST_INVALID: { status: 400, meaning: 'The request does not match the contract; `errors` lists every field at fault.' },
+  ROUTE_UNKNOWN: { status: 404, meaning: 'No such route.' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, meaning: 'This Idempotency-Key was used before for a different call.' },
+  INTERNAL: { status: 500, meaning: 'Unexpected failure of the national system.' },
+  UNAVAILABLE: { status: 503, meaning: 'The system is unavailable; nothing was done. Retry with the same Idempotency-Key.' },
+} as const;
+export type ErrorCode = keyof typeof errorCodes;
+
+export const ErrorAnswer = component(
+  'ErrorAnswer',
+  z.object({
+    code: z.enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]]),
+    reason: z.string(),
+    errors: z
+      .array(
+        z.object({
+          in: z.enum(['body', 'params', 'querystring', 'headers']),
+          path: doc(z.string(), 'JSON pointer to the field, e.g. /declaration/goodsItems/0/valueXof.'),
+          message: z.string(),
+        }),
+      )
+      .optional(),
+  }),
+  'The call was not processed as a business step (malformed, key reused, unavailable).',
+);
+export type ErrorAnswer = z.output<typeof ErrorAnswer>;
+
+export const IdempotencyHeaders = z.looseObject({
+  'idempotency-key': doc(
+    z.string({ error: 'expected an Idempotency-Key header' }).min(1, 'expected an Idempotency-Key header').max(255),
+    'Unique per logical call (Corridor sends workflowId:activityId). A repeated key returns the first answer byte for byte and changes nothing; the same key with a different call is 422.',
+  ),
+});
+
+// ---------------------------------------------------------------------------------------
+// Operations
+
+const MrnParams = z.object({ mrn: mrnField });
+const GrnParams = z.object({ grn: grnField });
+const GrnMrnParams = z.object({ grn: grnField, mrn: mrnField });
+const NoParams = z.object({});
+
+type Method = 'GET' | 'POST';
+
+export interface OperationDefinition<
+  P extends z.ZodObject = z.ZodObject,
+  B extends z.ZodObject | undefined = z.ZodObject | undefined,
+  Q extends z.ZodObject | undefined = z.ZodObject | undefined,
+  R extends z.ZodType = z.ZodType,
+  M extends boolean = boolean,
+> {
+  method: Method;
+  /** fastify route syntax; path parameters are the keys of `params`. */
+  path: string;
+  params: P;
+  body: B;
+  query: Q;
+  response: R;
+  /** 201 when the call creates a record; 200 otherwise. */
+  status: 200 | 201;
+  /** Mutating calls need an Idempotency-Key. */
+  mutating: M;
+  tag: 'movements' | 'guarantees';
+  summary: string;
+  description: string;
+  refusals: readonly RefusalCode[];
+}
+
+function operation<
+  P extends z.ZodObject,
+  B extends z.ZodObject | undefined,
+  Q extends z.ZodObject | undefined,
+  R extends z.ZodType,
+  const M extends boolean,
+>(definition: OperationDefinition<P, B, Q, R, M>): OperationDefinition<P, B, Q, R, M> {
+  return definition;
+}
+
+const stateRefusals = ['MOVEMENT_UNKNOWN', 'MOVEMENT_STATE'] as const;
+const officeStepRefusals = ['MOVEMENT_UNKNOWN', 'MOVEMENT_STATE', 'OFFICE_NOT_NATIONAL'] as const;
+
+/** Every call of the contract, in lifecycle order. The one list everything else is made from. */
+export const operations = {
+  registerDeclaration: operation({
+    method: 'POST',
+    path: '/v1/movements',
+    params: NoParams,
+    body: z.object({ mrn: mrnField, lrn: z.string().min(1), declarantTin: Tin, declaration: Declaration }),
+    query: undefined,
+    response: MovementAck,
+    status: 201,
+    mutating: true,
+    tag: 'movements',
+    summary: 'Register a transit declaration in the country of departure',
+    description:
+      'Creates the departure record (state REGISTERED) with the national reference. Registering the same MRN again with the same content answers 200 with the existing record; with different content it is refused (MOVEMENT_EXISTS).',
+    refusals: ['MOVEMENT_EXISTS', 'MRN_COUNTRY_MISMATCH'],
+  }),
+  reserveGuarantee: operation({
+    method: 'POST',
+    path: '/v1/guarantees/:grn/reservations',
+    params: GrnParams,
+    body: z.object({ mrn: mrnField, accessCode: z.string().min(1) }),
+    query: undefined,
+    response: GuaranteeOperation,
+    status: 201,
+    mutating: true,
+    tag: 'guarantees',
+    summary: 'Compute the amount at risk of a registered movement and reserve it on the guarantee',
+    description:
+      'The amount at risk is computed by the national system from the registered declaration (illustrative rule: duties and taxes at a flat rate of the declared value, set per country, rounded up to the franc). The movement goes from REGISTERED to GUARANTEED. A refusal reserves nothing.',
+    refusals: [
+      'MOVEMENT_UNKNOWN',
+      'MOVEMENT_STATE',
+      'GUARANTEE_UNKNOWN',
+      'GUARANTEE_ACCESS_CODE_INVALID',
+      'GUARANTEE_EXPIRED',
+      'GUARANTEE_PRINCIPAL_MISMATCH',
+      'GUARANTEE_INSUFFICIENT',
+    ],
+  }),
+  releaseGuarantee: operation({
+    method: 'POST',
+    path: '/v1/guarantees/:grn/reservations/:mrn/release',
+    params: GrnMrnParams,
+    body: z.object({ reason: Reason.optional() }),
+    query: undefined,
+    response: GuaranteeOperation,
+    status: 200,
+    mutating: true,
+    tag: 'guarantees',
+    summary: 'Release the reservation of a movement (after discharge and write-off, or on cancellation)',
+    description:
+      'Gives the reserved amount back to the guarantee. A movement still GUARANTEED (not yet released for transit) returns to REGISTERED. Releasing twice is refused (RESERVATION_CLOSED) unless it is the same Idempotency-Key.',
+    refusals: ['GUARANTEE_UNKNOWN', 'RESERVATION_UNKNOWN', 'RESERVATION_CLOSED'],
+  }),
+  claimGuarantee: operation({
+    method: 'POST',
+    path: '/v1/guarantees/:grn/reservations/:mrn/claim',
+    params: GrnMrnParams,
+    body: z.object({ reason: Reason }),
+    query: undefined,
+    response: GuaranteeOperation,
+    status: 200,
+    mutating: true,
+    tag: 'guarantees',
+    summary: 'Claim the guarantee for a movement under recovery',
+    description:
+      'The reservation is consumed: its amount moves from reserved to claimed. Claiming twice is refused (RESERVATION_CLOSED) unless it is the same Idempotency-Key.',
+    refusals: ['GUARANTEE_UNKNOWN', 'RESERVATION_UNKNOWN', 'RESERVATION_CLOSED'],
+  }),
+  recordRelease: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/release-for-transit',
+    params: MrnParams,
+    body: z.object({
+      office: officeField,
+      seals: doc(z.array(z.string().min(1)), 'Identifiers of the seals affixed.'),
+      timeLimit: doc(Timestamp, 'Time limit (délai de route) by which the goods must reach the next office.'),
+      controlResult: ControlResult,
+      at: atField,
+    }),
+    query: undefined,
+    response: MovementAck,
+    status: 200,
+    mutating: true,
+    tag: 'movements',
+    summary: "Record the departure office's release for transit (mainlevée transit)",
+    description: 'Control result, seals and time limit. GUARANTEED → RELEASED.',
+    refusals: officeStepRefusals,
+  }),
+  receiveAar: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/aar',
+    params: MrnParams,
+    body: z.object({
+      departureCountry: Country,
+      departureReference: NationalReference.optional(),
+      lrn: z.string().min(1),
+      declarantTin: Tin,
+      declaration: Declaration,
+      seals: z.array(z.string().min(1)),
+      timeLimit: Timestamp,
+    }),
+    query: undefined,
+    response: MovementAck,
+    status: 201,
+    mutating: true,
+    tag: 'movements',
+    summary: 'Receive the anticipated arrival record (AAR) and create this country\'s record of the movement',
+    description:
+      'Nobody keys the declaration again: this system creates its own record (state AAR_RECEIVED) from the AAR. Receiving the same MRN again with the same content answers 200 with the existing record.',
+    refusals: ['MOVEMENT_EXISTS', 'MRN_COUNTRY_MISMATCH'],
+  }),
+  recordBorderArrival: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/border-arrival',
+    params: MrnParams,
+    body: z.object({ office: officeField, at: atField }),
+    query: undefined,
+    response: MovementAck,
+    status: 200,
+    mutating: true,
+    tag: 'movements',
+    summary: 'Record the arrival of the truck at the border post (PCJ)',
+    description: 'Departure record: RELEASED → AT_BORDER. Next country\'s record: AAR_RECEIVED → AT_BORDER.',
+    refusals: officeStepRefusals,
+  }),
+  confirmExit: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/exit',
+    params: MrnParams,
+    body: z.object({ office: officeField, sealsIntact: sealsIntactField, at: atField }),
+    query: undefined,
+    response: MovementAck,
+    status: 200,
+    mutating: true,
+    tag: 'movements',
+    summary: 'Confirm the exit of the goods from the country at an exit office',
+    description:
+      'Departure record: RELEASED or AT_BORDER → EXITED. Next country\'s record on a route ending at an exit office (to Mali or Niger): CONTROLLED → EXITED, then discharge.',
+    refusals: officeStepRefusals,
+  }),
+  acceptEntry: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/entry',
+    params: MrnParams,
+    body: z.object({ office: officeField, sealsIntact: sealsIntactField, at: atField }),
+    query: undefined,
+    response: MovementAck,
+    status: 200,
+    mutating: true,
+    tag: 'movements',
+    summary: 'Accept the entry of the goods into the country at the border post',
+    description: 'Next country\'s record: AAR_RECEIVED or AT_BORDER → ENTERED.',
+    refusals: officeStepRefusals,
+  }),
+  recordArrival: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/arrival',
+    params: MrnParams,
+    body: z.object({ office: officeField, sealsIntact: sealsIntactField, at: atField }),
+    query: undefined,
+    response: MovementAck,
+    status: 200,
+    mutating: true,
+    tag: 'movements',
+    summary: 'Record the arrival of the goods at the office of destination (or the exit office)',
+    description: 'ENTERED → ARRIVED.',
+    refusals: officeStepRefusals,
+  }),
+  recordControlResults: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/control-results',
+    params: MrnParams,
+    body: z.object({
+      office: officeField,
+      controlResult: ControlResult,
+      sealsIntact: sealsIntactField,
+      discrepancies: doc(z.array(z.string().min(1)).default([]), 'Discrepancies found, in words.'),
+      at: atField,
+    }),
+    query: undefined,
+    response: MovementAck,
+    status: 200,
+    mutating: true,
+    tag: 'movements',
+    summary: 'Record the control results at destination (or at the exit office)',
+    description: 'ARRIVED or HELD → CONTROLLED when satisfactory; → HELD when discrepancies were found (recorded again once resolved).',
+    refusals: officeStepRefusals,
+  }),
+  discharge: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/discharge',
+    params: MrnParams,
+    body: z.object({
+      office: officeField.optional(),
+      alternativeProof: doc(
+        Reason.optional(),
+        'Alternative proof of arrival accepted during an enquiry (e.g. the destination\'s stamped copy). With it, the movement is discharged from any open state of a record received by AAR, without arrival and control results.',
+      ),
+    }),
+    query: undefined,
+    response: MovementAck,
+    status: 200,
+    mutating: true,
+    tag: 'movements',
+    summary: 'Discharge the movement (apurement)',
+    description:
+      'Next country\'s record: CONTROLLED (or EXITED at an exit office) → DISCHARGED. Discharge before arrival and satisfactory control results is refused, unless an alternative proof of arrival is given.',
+    refusals: officeStepRefusals,
+  }),
+  writeOff: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/write-off',
+    params: MrnParams,
+    body: z.object({}),
+    query: undefined,
+    response: MovementAck,
+    status: 200,
+    mutating: true,
+    tag: 'movements',
+    summary: "Write off the departure record once the destination has discharged the movement",
+    description:
+      'Departure record: RELEASED, AT_BORDER or EXITED → WRITTEN_OFF (the departure system writes off on the destination\'s confirmation, whether or not an exit was recorded). The guarantee is released by its own call.',
+    refusals: stateRefusals,
+  }),
+  cancel: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/cancel',
+    params: MrnParams,
+    body: z.object({ reason: Reason }),
+    query: undefined,
+    response: MovementAck,
+    status: 200,
+    mutating: true,
+    tag: 'movements',
+    summary: 'Cancel the declaration before release for transit',
+    description: 'REGISTERED or GUARANTEED → CANCELLED; an open reservation is released in the same step.',
+    refusals: stateRefusals,
+  }),
+  amend: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/amend',
+    params: MrnParams,
+    body: z.object({ declaration: Declaration }),
+    query: undefined,
+    response: MovementAck,
+    status: 200,
+    mutating: true,
+    tag: 'movements',
+    summary: 'Amend the declaration before release for transit',
+    description:
+      'Replaces the declaration (version + 1). When the movement is GUARANTEED, the amount at risk is computed again and the reservation replaced on the (possibly new) guarantee; if the new reservation is refused, nothing changes.',
+    refusals: [
+      'MOVEMENT_UNKNOWN',
+      'MOVEMENT_STATE',
+      'GUARANTEE_UNKNOWN',
+      'GUARANTEE_ACCESS_CODE_INVALID',
+      'GUARANTEE_EXPIRED',
+      'GUARANTEE_PRINCIPAL_MISMATCH',
+      'GUARANTEE_INSUFFICIENT',
+    ],
+  }),
+  getMovement: operation({
+    method: 'GET',
+    path: '/v1/movements/:mrn',
+    params: MrnParams,
+    body: undefined,
+    query: undefined,
+    response: Movement,
+    status: 200,
+    mutating: false,
+    tag: 'movements',
+    summary: "Read this system's record of a movement, with its history",
+    description: 'The access code of the guarantee is masked.',
+    refusals: ['MOVEMENT_UNKNOWN'],
+  }),
+  getGuarantee: operation({
+    method: 'GET',
+    path: '/v1/guarantees/:grn',
+    params: GrnParams,
+    body: undefined,
+    query: z.object({ mrn: doc(Mrn.optional(), 'Only the reservations of this movement.') }),
+    response: Guarantee,
+    status: 200,
+    mutating: false,
+    tag: 'guarantees',
+    summary: "Read a guarantee's balance and reservations",
+    description: 'availableXof = referenceAmountXof − reservedXof − claimedXof, in whole CFA francs.',
+    refusals: ['GUARANTEE_UNKNOWN'],
+  }),
+} satisfies Record<OperationName, OperationDefinition>;
+
+export type Operations = typeof operations;
+
+/** The fields a body or query schema adds; an empty body adds none. */
+type InputOf<S> = S extends z.ZodObject<infer Shape> ? (keyof Shape extends never ? {} : z.input<S>) : {};
+type OutputOf<S> = S extends z.ZodObject<infer Shape> ? (keyof Shape extends never ? {} : z.output<S>) : {};
+
+/** What a caller passes for one operation: path parameters, query and body fields in one object. */
+export type OperationRequest<K extends OperationName> = InputOf<Operations[K]['params']> &
+  InputOf<Operations[K]['body']> &
+  InputOf<Operations[K]['query']>;
+
+/** The parsed request as the national system handles it (defaults applied). */
+export type ParsedOperationRequest<K extends OperationName> = OutputOf<Operations[K]['params']> &
+  OutputOf<Operations[K]['body']> &
+  OutputOf<Operations[K]['query']>;
+
+export type OperationResponse<K extends OperationName> = z.output<Operations[K]['response']>;
+
+export type MutatingOperationName = {
+  [K in OperationName]: Operations[K]['mutating'] extends true ? K : never;
+}[OperationName];
+export type ReadOperationName = Exclude<OperationName, MutatingOperationName>;
+
+export function isMutating(name: OperationName): name is MutatingOperationName {
+  return operations[name].mutating;
+}
+
+/** Path parameter names of an operation, in the order they appear in its path. */
+export function pathParameters(name: OperationName): string[] {
+  return [...operations[name].path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
+}
+
+/**
+ * The contract's own words on rules that cross operations; the OpenAPI document's
+ * description is made from this.
+ */
+export const contractDescription = [
+  "The interface between Corridor and a national customs system (Togo's or Burkina Faso's ASYCUDA World). Corridor ships a sandbox that implements it; an adapter to a real ASYCUDA World gateway implements the same contract.",
+  '',
+  '**Idempotency.** Every mutating call carries an `Idempotency-Key` header. The system stores the key, the call and its answer in the same transaction as the effect: a repeated key returns the first answer byte for byte (header `Idempotent-Replayed: true`) and changes nothing, including when the first answer was a refusal. The same key with a different call is refused with 422.',
+  '',
+  '**Answers.** 200/201: done. 404 and 409: business refusal `{code, reason}`; nothing was changed. 400: malformed request, every field at fault listed. 422: Idempotency-Key reused for another call. 503: unavailable, nothing was done; retry with the same key.',
+  '',
+  '**Amount at risk** (illustrative rule, set per country in the national system\'s configuration): duties and taxes at a flat rate of the declared value of the goods (sum of `goodsItems[].valueXof`), rounded up to the franc. Guarantee amounts are whole CFA francs: availableXof = referenceAmountXof − reservedXof − claimedXof.',
+  '',
+  '**Refusal codes.**',
+  ...Object.entries(refusalCodes).map(([code, { status, meaning }]) => `- \`${code}\` (${status}): ${meaning}`),
+].join('\n');

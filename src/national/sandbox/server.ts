@@ -1,0 +1,233 @@
+// The sandbox national customs system: a real HTTP service implementing the national system
+// contract for one country, with its own durable store and fault injection. It is what
+// Corridor talks to by default and in tests; an adapter to a real ASYCUDA World gateway
+// replaces it behind the same contract.
+//
+// Besides the contract (/v1/..., /health) it serves, outside the contract:
+//   GET  /docs                 the contract's OpenAPI document, browsable
+//   GET  /admin/faults         the faults in force
+//   PUT  /admin/faults         replace them: {latencyMs, errorRate, outage: {from, to} | null, delayAfterCommitMs}
+//   GET  /admin/calls          every call the system accepted, with its answer (?mrn= &grn= &operation=)
+//   GET  /admin/movements      its records (?state= &role=)
+//   GET  /admin/guarantees     every guarantee's balance
+// Faults never apply to /health, /docs or /admin.
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { z } from 'zod';
+import type { Config } from '../../config/env.ts';
+import { createLogger, forMovement, type Logger } from '../../logging/logger.ts';
+import {
+  ErrorAnswer,
+  Grn,
+  Mrn,
+  MovementState,
+  OperationNameSchema,
+  isMutating,
+  operations,
+  type ErrorAnswer as ErrorAnswerBody,
+  type MutatingOperationName,
+  type NationalCountry,
+  type OperationName,
+  type ParsedOperationRequest,
+  type ReadOperationName,
+} from '../contract.ts';
+import { registerContractRoutes, swaggerOptions, useContractCompilers } from '../routes.ts';
+import { Faults, failureBefore, type FaultsInput } from './faults.ts';
+import { defaultSeedPath, loadSeed, type SandboxSeedInput } from './seed.ts';
+import { SandboxStore } from './store.ts';
+
+export { Faults, type FaultsInput } from './faults.ts';
+export { SandboxSeed, defaultSeedPath, loadSeed, type SandboxSeedInput } from './seed.ts';
+export { SandboxStore, amountAtRisk, type CallRecord } from './store.ts';
+
+export interface SandboxOptions {
+  country: NationalCountry;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** SQLite file (WAL); created with its folder if missing. */
+  dbPath: string;
+  /** The seed object, or the path of its JSON file; default data/sandbox/<country>.json. */
+  seed?: SandboxSeedInput | string;
+  faults?: FaultsInput;
+  logger?: Logger;
+  /** The system's clock (expiry of guarantees, outage window, timestamps); default the real one. */
+  clock?: () => Date;
+  /** Used to draw the injected errors; default Math.random. */
+  random?: () => number;
+}
+
+export interface Sandbox {
+  country: NationalCountry;
+  url: string;
+  port: number;
+  dbPath: string;
+  app: FastifyInstance;
+  store: SandboxStore;
+  faults(): z.output<typeof Faults>;
+  setFaults(faults: FaultsInput): z.output<typeof Faults>;
+  close(): Promise<void>;
+}
+
+/** The options `npm run sandbox -- --country XX` runs with, from Corridor's configuration. */
+export function sandboxOptionsFromConfig(config: Config, country: NationalCountry): SandboxOptions {
+  const url = new URL(config.national[country].url);
+  return {
+    country,
+    host: url.hostname,
+    port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+    dbPath: path.join(config.dataDir, `sandbox-${country}.sqlite`),
+    seed: defaultSeedPath(country),
+    faults: {
+      latencyMs: config.sandbox.latencyMs,
+      errorRate: config.sandbox.errorRate,
+      outage: config.sandbox.outage ?? null,
+      delayAfterCommitMs: 0,
+    },
+    logger: createLogger(`sandbox-${country}`, config.logLevel),
+  };
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const { country } = options;
+  const logger = options.logger ?? createLogger(`sandbox-${country}`);
+  const clock = options.clock ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const seed = loadSeed(options.seed ?? defaultSeedPath(country));
+  const store = new SandboxStore({ country, dbPath: options.dbPath, seed, clock });
+  let faults = Faults.parse(options.faults ?? {});
+
+  const app = Fastify({
+    loggerInstance: logger,
+    // One line per call, written below with the MRN; fastify's own request lines would double them.
+    logController: new LogController({ disableRequestLogging: true }),
+  }) as unknown as FastifyInstance;
+  try {
+    useContractCompilers(app);
+    await app.register(fastifySwagger, swaggerOptions());
+    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+    app.addHook('onRequest', async (request, reply) => {
+      if (!request.routeOptions.url?.startsWith('/v1/')) return;
+      const failure = failureBefore(faults, clock(), random);
+      if (failure) {
+        if (failure.retryAfterSeconds) reply.header('retry-after', String(failure.retryAfterSeconds));
+        const body: ErrorAnswerBody = { code: 'UNAVAILABLE', reason: failure.reason };
+        logger.warn({ route: request.routeOptions.url, reason: failure.reason }, 'call refused by an injected fault');
+        return reply.code(503).send(body);
+      }
+      if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    });
+
+    registerContractRoutes(app, country, async (name, request, reply) => {
+      const op = operations[name];
+      const parsed = {
+        ...(request.params as object),
+        ...(op.query ? (request.query as object) : {}),
+        ...(op.body ? (request.body as object) : {}),
+      } as Record<string, unknown>;
+      const log = parsed.mrn ? forMovement(logger, String(parsed.mrn)) : logger.child({ grn: parsed.grn });
+      if (!isMutating(name)) {
+        const answer = store.read(name as ReadOperationName, parsed as ParsedOperationRequest<ReadOperationName>);
+        log.debug({ operation: name, status: answer.status }, 'read');
+        return reply.code(answer.status).send(answer.body);
+      }
+      const key = String(request.headers['idempotency-key']);
+      const result = store.execute(name as MutatingOperationName, key, parsed as ParsedOperationRequest<MutatingOperationName>);
+      if (result.kind === 'key-reused') {
+        log.warn({ operation: name, idempotencyKey: key, firstOperation: result.firstOperation }, 'idempotency key reused for another call');
+        const body: ErrorAnswerBody = {
+          code: 'IDEMPOTENCY_KEY_REUSED',
+          reason: `Idempotency-Key ${key} was used at ${result.firstReceivedAt} for a different call (${result.firstOperation})`,
+        };
+        return reply.code(422).send(body);
+      }
+      log.info(
+        { operation: name, idempotencyKey: key, status: result.status, outcome: result.outcome, replayed: result.replayed },
+        result.replayed ? 'call repeated: first answer returned' : result.outcome === 'done' ? 'call done' : 'call refused',
+      );
+      // The effect is committed; an injected delay here makes a short-timeout client lose the answer.
+      if (faults.delayAfterCommitMs > 0) await sleep(faults.delayAfterCommitMs);
+      reply.code(result.status).header('content-type', 'application/json; charset=utf-8');
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.send(result.body);
+    });
+
+    registerAdminRoutes(app, store, {
+      get: () => faults,
+      set: (next) => {
+        faults = Faults.parse(next);
+        logger.info({ faults }, 'faults changed');
+        return faults;
+      },
+    });
+
+    await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    store.close();
+    throw error;
+  }
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  const host = options.host ?? '127.0.0.1';
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+  logger.info({ url, dbPath: options.dbPath, faults }, `${seed.system} listening`);
+
+  let closed: Promise<void> | undefined;
+  return {
+    country,
+    url,
+    port,
+    dbPath: options.dbPath,
+    app,
+    store,
+    faults: () => faults,
+    setFaults: (next) => {
+      faults = Faults.parse(next);
+      return faults;
+    },
+    close: () =>
+      (closed ??= (async () => {
+        await app.close();
+        store.close();
+      })()),
+  };
+}
+
+function registerAdminRoutes(
+  app: FastifyInstance,
+  store: SandboxStore,
+  faults: { get: () => z.output<typeof Faults>; set: (next: FaultsInput) => z.output<typeof Faults> },
+): void {
+  const hide = { hide: true } as const;
+  app.get('/admin/faults', { schema: { ...hide, response: { 200: Faults } } }, async () => faults.get());
+  app.put('/admin/faults', { schema: { ...hide, body: Faults, response: { 200: Faults, 400: ErrorAnswer } } }, async (request) =>
+    faults.set(request.body as FaultsInput),
+  );
+  app.get(
+    '/admin/calls',
+    {
+      schema: {
+        ...hide,
+        querystring: z.object({ mrn: Mrn.optional(), grn: Grn.optional(), operation: OperationNameSchema.optional() }),
+      },
+    },
+    async (request) => {
+      const q = request.query as { mrn?: string; grn?: string; operation?: OperationName };
+      return { calls: store.listCalls(q) };
+    },
+  );
+  app.get(
+    '/admin/movements',
+    { schema: { ...hide, querystring: z.object({ state: MovementState.optional(), role: z.enum(['DEPARTURE', 'ARRIVAL']).optional() }) } },
+    async (request) => ({ movements: store.listMovements(request.query as { state?: string; role?: string }) }),
+  );
+  app.get('/admin/guarantees', { schema: hide }, async () => ({ guarantees: store.listGuarantees() }));
+}

@@ -1,0 +1,877 @@
+// The sandbox's national system: its records, guarantees and calls in one SQLite file, and
+// the rules a customs system applies to each call. Everything a call changes — the effect,
+// and the record of the call with its answer under its Idempotency-Key — is written in one
+// transaction, so a repeated key can only ever see the whole call or none of it.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  operations,
+  Refusal,
+  refusalCodes,
+  type Declaration,
+  type GuaranteeBalance,
+  type Guarantee,
+  type GuaranteeOperation,
+  type Movement,
+  type MovementAck,
+  type MovementRole,
+  type MovementState,
+  type MutatingOperationName,
+  type NationalCountry,
+  type OperationDefinition,
+  type OperationName,
+  type ParsedOperationRequest,
+  type ReadOperationName,
+  type RefusalCode,
+  type Reservation,
+} from '../contract.ts';
+import type { SandboxSeed } from './seed.ts';
+
+/** A business refusal raised by a rule; the call's effects are rolled back and the refusal is the answer. */
+export class RefusalError extends Error {
+  constructor(
+    readonly code: RefusalCode,
+    readonly reason: string,
+  ) {
+    super(`${code}: ${reason}`);
+    this.name = 'RefusalError';
+  }
+}
+
+function refuse(code: RefusalCode, reason: string): never {
+  throw new RefusalError(code, reason);
+}
+
+export interface Answer {
+  status: number;
+  /** The JSON text of the answer, exactly as sent the first time. */
+  body: string;
+  replayed: boolean;
+  /** 'done', or the refusal code. */
+  outcome: string;
+}
+
+export type ExecuteResult =
+  | ({ kind: 'answer' } & Answer)
+  | { kind: 'key-reused'; firstOperation: string; firstReceivedAt: string };
+
+export interface CallRecord {
+  seq: number;
+  idempotencyKey: string;
+  operation: string;
+  mrn: string | null;
+  grn: string | null;
+  status: number;
+  outcome: string;
+  receivedAt: string;
+  replays: number;
+  lastReplayedAt: string | null;
+  request: unknown;
+  answer: unknown;
+}
+
+/** Illustrative amount at risk: duties and taxes at a flat rate of the declared value, rounded up to the franc. */
+export function amountAtRisk(values: readonly number[], ratePercent: number): { declaredValue: number; amount: number } {
+  // Integer arithmetic: in floating point 100 × 0.07 is 7.000000000000001, which would round up to 8.
+  const declared = values.reduce((sum, v) => sum + BigInt(v), 0n);
+  const basisPoints = BigInt(Math.round(ratePercent * 100));
+  const amount = (declared * basisPoints + 9_999n) / 10_000n;
+  return { declaredValue: Number(declared), amount: Number(amount) };
+}
+
+/** JSON with object keys sorted, so that the same call always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const schemaSql = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS guarantors (id TEXT PRIMARY KEY, name TEXT NOT NULL, city TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS guarantees (
+  grn TEXT PRIMARY KEY,
+  guarantor_id TEXT NOT NULL REFERENCES guarantors(id),
+  access_code TEXT NOT NULL,
+  principal_tin TEXT,
+  reference_amount INTEGER NOT NULL CHECK (reference_amount >= 0),
+  reserved INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+  claimed INTEGER NOT NULL DEFAULT 0 CHECK (claimed >= 0),
+  expires_on TEXT NOT NULL,
+  CHECK (reserved + claimed <= reference_amount)
+);
+CREATE TABLE IF NOT EXISTS movements (
+  mrn TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  state TEXT NOT NULL,
+  lrn TEXT NOT NULL,
+  declarant_tin TEXT NOT NULL,
+  departure_country TEXT NOT NULL,
+  departure_reference TEXT,
+  declaration TEXT NOT NULL,
+  origin_hash TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  seals TEXT NOT NULL DEFAULT '[]',
+  time_limit TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS movements_by_state ON movements(state);
+CREATE TABLE IF NOT EXISTS events (
+  mrn TEXT NOT NULL REFERENCES movements(mrn),
+  seq INTEGER NOT NULL,
+  operation TEXT NOT NULL,
+  state TEXT NOT NULL,
+  at TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  office TEXT,
+  data TEXT NOT NULL,
+  PRIMARY KEY (mrn, seq)
+);
+CREATE TABLE IF NOT EXISTS reservations (
+  id INTEGER PRIMARY KEY,
+  grn TEXT NOT NULL REFERENCES guarantees(grn),
+  mrn TEXT NOT NULL REFERENCES movements(mrn),
+  amount INTEGER NOT NULL CHECK (amount >= 0),
+  declared_value INTEGER NOT NULL,
+  rate_percent REAL NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('RESERVED', 'RELEASED', 'CLAIMED')),
+  reserved_at TEXT NOT NULL,
+  closed_at TEXT,
+  reason TEXT
+);
+-- A movement holds at most one open reservation.
+CREATE UNIQUE INDEX IF NOT EXISTS reservations_open_per_movement ON reservations(mrn) WHERE status = 'RESERVED';
+CREATE INDEX IF NOT EXISTS reservations_by_guarantee ON reservations(grn, status, id);
+CREATE INDEX IF NOT EXISTS reservations_by_movement ON reservations(grn, mrn, id);
+CREATE TABLE IF NOT EXISTS calls (
+  seq INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  operation TEXT NOT NULL,
+  mrn TEXT,
+  grn TEXT,
+  request_hash TEXT NOT NULL,
+  request TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  replays INTEGER NOT NULL DEFAULT 0,
+  last_replayed_at TEXT
+);
+CREATE INDEX IF NOT EXISTS calls_by_mrn ON calls(mrn);
+CREATE INDEX IF NOT EXISTS calls_by_grn ON calls(grn);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+`;
+
+interface MovementRow {
+  mrn: string;
+  reference: string;
+  role: MovementRole;
+  state: MovementState;
+  lrn: string;
+  declarant_tin: string;
+  departure_country: NationalCountry;
+  departure_reference: string | null;
+  declaration: string;
+  origin_hash: string;
+  version: number;
+  seals: string;
+  time_limit: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface GuaranteeRow {
+  grn: string;
+  guarantor_id: string;
+  guarantor_name: string;
+  access_code: string;
+  principal_tin: string | null;
+  reference_amount: number;
+  reserved: number;
+  claimed: number;
+  expires_on: string;
+}
+
+interface ReservationRow {
+  id: number;
+  grn: string;
+  mrn: string;
+  amount: number;
+  declared_value: number;
+  rate_percent: number;
+  status: Reservation['status'];
+  reserved_at: string;
+  closed_at: string | null;
+  reason: string | null;
+}
+
+interface CallRow {
+  seq: number;
+  idempotency_key: string;
+  operation: string;
+  mrn: string | null;
+  grn: string | null;
+  request_hash: string;
+  request: string;
+  status: number;
+  outcome: string;
+  answer: string;
+  received_at: string;
+  replays: number;
+  last_replayed_at: string | null;
+}
+
+function prepareStatements(db: Database.Database) {
+return {
+    metaGet: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+    metaPut: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)'),
+    guarantorInsert: db.prepare('INSERT OR IGNORE INTO guarantors (id, name, city) VALUES (?, ?, ?)'),
+    guaranteeInsert: db.prepare(
+      `INSERT OR IGNORE INTO guarantees (grn, guarantor_id, access_code, principal_tin, reference_amount, expires_on)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    guaranteeGet: db.prepare<[string], GuaranteeRow>(
+      `SELECT g.*, o.name AS guarantor_name FROM guarantees g JOIN guarantors o ON o.id = g.guarantor_id WHERE g.grn = ?`,
+    ),
+    guaranteeAll: db.prepare<[], GuaranteeRow>(
+      `SELECT g.*, o.name AS guarantor_name FROM guarantees g JOIN guarantors o ON o.id = g.guarantor_id ORDER BY g.grn`,
+    ),
+    guaranteeAdjust: db.prepare('UPDATE guarantees SET reserved = reserved + ?, claimed = claimed + ? WHERE grn = ?'),
+    movementGet: db.prepare<[string], MovementRow>('SELECT * FROM movements WHERE mrn = ?'),
+    movementInsert: db.prepare(
+      `INSERT INTO movements (mrn, reference, role, state, lrn, declarant_tin, departure_country, departure_reference,
+         declaration, origin_hash, version, seals, time_limit, created_at, updated_at)
+       VALUES (@mrn, @reference, @role, @state, @lrn, @declarant_tin, @departure_country, @departure_reference,
+         @declaration, @origin_hash, 1, @seals, @time_limit, @now, @now)`,
+    ),
+    movementState: db.prepare('UPDATE movements SET state = ?, updated_at = ? WHERE mrn = ?'),
+    movementRelease: db.prepare('UPDATE movements SET seals = ?, time_limit = ? WHERE mrn = ?'),
+    movementAmend: db.prepare('UPDATE movements SET declaration = ?, version = version + 1, updated_at = ? WHERE mrn = ?'),
+    movementList: db.prepare<[{ state: string | null; role: string | null }], MovementRow>(
+      'SELECT * FROM movements WHERE (@state IS NULL OR state = @state) AND (@role IS NULL OR role = @role) ORDER BY created_at, mrn',
+    ),
+    eventNextSeq: db.prepare<[string], { seq: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM events WHERE mrn = ?'),
+    eventInsert: db.prepare(
+      'INSERT INTO events (mrn, seq, operation, state, at, recorded_at, office, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    eventList: db.prepare<[string], { seq: number; operation: string; state: string; at: string; recorded_at: string; office: string | null; data: string }>(
+      'SELECT * FROM events WHERE mrn = ? ORDER BY seq',
+    ),
+    reservationInsert: db.prepare(
+      `INSERT INTO reservations (grn, mrn, amount, declared_value, rate_percent, status, reserved_at)
+       VALUES (?, ?, ?, ?, ?, 'RESERVED', ?)`,
+    ),
+    reservationGet: db.prepare<[number], ReservationRow>('SELECT * FROM reservations WHERE id = ?'),
+    reservationOpenOfMovement: db.prepare<[string], ReservationRow>("SELECT * FROM reservations WHERE mrn = ? AND status = 'RESERVED'"),
+    reservationLatestOfMovement: db.prepare<[string], ReservationRow>(
+      "SELECT * FROM reservations WHERE mrn = ? ORDER BY status = 'RESERVED' DESC, id DESC LIMIT 1",
+    ),
+    reservationOn: db.prepare<[string, string], ReservationRow>(
+      "SELECT * FROM reservations WHERE grn = ? AND mrn = ? ORDER BY status = 'RESERVED' DESC, id DESC LIMIT 1",
+    ),
+    reservationClose: db.prepare('UPDATE reservations SET status = ?, closed_at = ?, reason = ? WHERE id = ?'),
+    reservationsOpen: db.prepare<[string], ReservationRow>(
+      "SELECT * FROM reservations WHERE grn = ? AND status = 'RESERVED' ORDER BY id DESC LIMIT 1000",
+    ),
+    reservationsOfMovement: db.prepare<[string, string], ReservationRow>('SELECT * FROM reservations WHERE grn = ? AND mrn = ? ORDER BY id DESC'),
+    reservationCounts: db.prepare<[string], { status: Reservation['status']; n: number }>(
+      'SELECT status, COUNT(*) AS n FROM reservations WHERE grn = ? GROUP BY status',
+    ),
+    counterNext: db.prepare<[string], { value: number }>(
+      'INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value',
+    ),
+    callGet: db.prepare<[string], CallRow>('SELECT * FROM calls WHERE idempotency_key = ?'),
+    callInsert: db.prepare(
+      `INSERT INTO calls (idempotency_key, operation, mrn, grn, request_hash, request, status, outcome, answer, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    callReplayed: db.prepare('UPDATE calls SET replays = replays + 1, last_replayed_at = ? WHERE idempotency_key = ?'),
+    callList: db.prepare<[{ mrn: string | null; grn: string | null; operation: string | null }], CallRow>(
+      `SELECT * FROM calls WHERE (@mrn IS NULL OR mrn = @mrn) AND (@grn IS NULL OR grn = @grn)
+         AND (@operation IS NULL OR operation = @operation)
+       ORDER BY seq`,
+    ),
+  };
+}
+
+/** Which records a step applies to, and from which states. */
+type StepRule = Partial<Record<MovementRole, readonly MovementState[]>>;
+
+/**
+ * The state rules of the officers' steps, in one table. They follow the corridor: departure
+ * country REGISTERED → GUARANTEED → RELEASED → (AT_BORDER) → EXITED → WRITTEN_OFF; next
+ * country AAR_RECEIVED → (AT_BORDER) → ENTERED → ARRIVED → CONTROLLED/HELD → (EXITED at an
+ * exit office toward Mali or Niger) → DISCHARGED.
+ */
+const stepRules = {
+  recordRelease: { DEPARTURE: ['GUARANTEED'] },
+  recordBorderArrival: { DEPARTURE: ['RELEASED'], ARRIVAL: ['AAR_RECEIVED'] },
+  confirmExit: { DEPARTURE: ['RELEASED', 'AT_BORDER'], ARRIVAL: ['CONTROLLED'] },
+  acceptEntry: { ARRIVAL: ['AAR_RECEIVED', 'AT_BORDER'] },
+  recordArrival: { ARRIVAL: ['ENTERED'] },
+  recordControlResults: { ARRIVAL: ['ARRIVED', 'HELD'] },
+  discharge: { ARRIVAL: ['CONTROLLED', 'EXITED'] },
+  // An alternative proof of arrival (accepted during an enquiry) stands in for arrival and control.
+  dischargeOnAlternativeProof: { ARRIVAL: ['AAR_RECEIVED', 'AT_BORDER', 'ENTERED', 'ARRIVED', 'HELD', 'CONTROLLED', 'EXITED'] },
+  // The departure system writes off on the destination's confirmation, exit recorded or not.
+  writeOff: { DEPARTURE: ['RELEASED', 'AT_BORDER', 'EXITED'] },
+  cancel: { DEPARTURE: ['REGISTERED', 'GUARANTEED'] },
+  amend: { DEPARTURE: ['REGISTERED', 'GUARANTEED'] },
+  reserveGuarantee: { DEPARTURE: ['REGISTERED'] },
+} as const satisfies Record<string, StepRule>;
+
+const MASKED = '****';
+
+export interface SandboxStoreOptions {
+  country: NationalCountry;
+  dbPath: string;
+  seed: SandboxSeed;
+  clock?: () => Date;
+}
+
+type Effect = { status: number; body: unknown };
+
+export class SandboxStore {
+  readonly country: NationalCountry;
+  readonly db: Database.Database;
+  private readonly ratePercent: number;
+  private readonly clock: () => Date;
+  private readonly stmt: ReturnType<typeof prepareStatements>;
+
+  constructor(options: SandboxStoreOptions) {
+    this.country = options.country;
+    this.ratePercent = options.seed.amountAtRisk.ratePercent;
+    this.clock = options.clock ?? (() => new Date());
+    mkdirSync(path.dirname(path.resolve(options.dbPath)), { recursive: true });
+    this.db = new Database(options.dbPath);
+    // WAL: readers never wait for the writer; FULL: a committed call survives a power cut,
+    // because its answer may already have reached Corridor.
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(schemaSql);
+    this.stmt = prepareStatements(this.db);
+    this.claimFile();
+    this.seed(options.seed);
+  }
+
+  /** One file, one country: opening Togo's store as Burkina's would mix two administrations' records. */
+  private claimFile(): void {
+    const owner = this.stmt.metaGet.get('country')?.value;
+    if (owner === undefined) this.stmt.metaPut.run('country', this.country);
+    else if (owner !== this.country) throw new Error(`this store belongs to the ${owner} sandbox, not ${this.country}`);
+  }
+
+  /** Adds what is missing; never touches an existing guarantee, so balances survive restarts. */
+  private seed(seed: SandboxSeed): void {
+    if (seed.country !== this.country) throw new Error(`the seed is for ${seed.country}, not ${this.country}`);
+    this.db.transaction(() => {
+      for (const g of seed.guarantors) this.stmt.guarantorInsert.run(g.id, g.name, g.city);
+      for (const g of seed.guarantees) {
+        this.stmt.guaranteeInsert.run(g.grn, g.guarantor, g.accessCode, g.principalTin, g.referenceAmountXof, g.expiresOn);
+      }
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Calls
+
+  /**
+   * Handles a mutating call under its Idempotency-Key: the first time, applies it and stores
+   * the answer with the effect; afterwards, returns the stored answer and changes nothing.
+   */
+  execute<K extends MutatingOperationName>(operation: K, idempotencyKey: string, request: ParsedOperationRequest<K>): ExecuteResult {
+    const requestJson = canonicalJson(request);
+    const requestHash = sha256(`${operation}\n${requestJson}`);
+    const run = this.db.transaction((): ExecuteResult => {
+      const now = this.clock().toISOString();
+      const first = this.stmt.callGet.get(idempotencyKey);
+      if (first) {
+        if (first.request_hash !== requestHash) {
+          return { kind: 'key-reused', firstOperation: first.operation, firstReceivedAt: first.received_at };
+        }
+        this.stmt.callReplayed.run(now, idempotencyKey);
+        return { kind: 'answer', status: first.status, body: first.answer, replayed: true, outcome: first.outcome };
+      }
+      let effect: Effect;
+      let outcome = 'done';
+      try {
+        // A nested transaction is a savepoint: a refusal undoes whatever the step wrote.
+        effect = this.db.transaction(() => this.apply(operation, request, new Date(now)))();
+        effect = { status: effect.status, body: (operations[operation] as OperationDefinition).response.parse(effect.body) };
+      } catch (error) {
+        if (!(error instanceof RefusalError)) throw error;
+        outcome = error.code;
+        effect = { status: refusalCodes[error.code].status, body: Refusal.parse({ code: error.code, reason: error.reason }) };
+      }
+      const body = JSON.stringify(effect.body);
+      const r = request as { mrn?: string; grn?: string };
+      this.stmt.callInsert.run(idempotencyKey, operation, r.mrn ?? null, r.grn ?? null, requestHash, requestJson, effect.status, outcome, body, now);
+      return { kind: 'answer', status: effect.status, body, replayed: false, outcome };
+    });
+    return run.immediate();
+  }
+
+  /** Answers a read; unknown records are 404 refusals. */
+  read<K extends ReadOperationName>(operation: K, request: ParsedOperationRequest<K>): Effect {
+    try {
+      if (operation === 'getMovement') {
+        const { mrn } = request as ParsedOperationRequest<'getMovement'>;
+        return { status: 200, body: this.movementRecord(this.movement(mrn)) };
+      }
+      const { grn, mrn } = request as ParsedOperationRequest<'getGuarantee'>;
+      return { status: 200, body: this.guaranteeRecord(this.guarantee(grn), mrn) };
+    } catch (error) {
+      if (!(error instanceof RefusalError)) throw error;
+      return { status: refusalCodes[error.code].status, body: { code: error.code, reason: error.reason } };
+    }
+  }
+
+  private apply<K extends MutatingOperationName>(operation: K, request: ParsedOperationRequest<K>, now: Date): Effect {
+    const handler = this.handlers[operation] as (request: ParsedOperationRequest<K>, now: Date) => Effect;
+    return handler(request, now);
+  }
+
+  private readonly handlers: { [K in MutatingOperationName]: (request: ParsedOperationRequest<K>, now: Date) => Effect } = {
+    registerDeclaration: (req, now) => {
+      if (req.mrn.slice(2, 4) !== this.country) {
+        refuse('MRN_COUNTRY_MISMATCH', `MRN ${req.mrn} departs from ${req.mrn.slice(2, 4)}; a declaration registers in its country of departure, not ${this.country}`);
+      }
+      const originHash = sha256(canonicalJson({ lrn: req.lrn, declarantTin: req.declarantTin, declaration: req.declaration }));
+      const existing = this.stmt.movementGet.get(req.mrn);
+      if (existing) {
+        if (existing.role === 'DEPARTURE' && existing.origin_hash === originHash) return { status: 200, body: this.ack(existing) };
+        refuse('MOVEMENT_EXISTS', `MRN ${req.mrn} is already registered here as ${existing.reference} with different content`);
+      }
+      const row = this.insertMovement(now, {
+        mrn: req.mrn,
+        role: 'DEPARTURE',
+        state: 'REGISTERED',
+        lrn: req.lrn,
+        declarant_tin: req.declarantTin,
+        departure_country: this.country,
+        departure_reference: null,
+        declaration: req.declaration,
+        origin_hash: originHash,
+        seals: [],
+        time_limit: null,
+      });
+      this.event(row.mrn, 'registerDeclaration', 'REGISTERED', now, undefined, null, { lrn: req.lrn, declarantTin: req.declarantTin });
+      return { status: 201, body: this.ack(row) };
+    },
+
+    receiveAar: (req, now) => {
+      const mrnCountry = req.mrn.slice(2, 4);
+      if (mrnCountry === this.country || req.departureCountry !== mrnCountry) {
+        refuse(
+          'MRN_COUNTRY_MISMATCH',
+          `an AAR goes from the country of departure to the next countries: MRN ${req.mrn} departs from ${mrnCountry}, the AAR says ${req.departureCountry}, and this is ${this.country}`,
+        );
+      }
+      const originHash = sha256(
+        canonicalJson({ lrn: req.lrn, declarantTin: req.declarantTin, declaration: req.declaration, seals: req.seals, timeLimit: req.timeLimit }),
+      );
+      const existing = this.stmt.movementGet.get(req.mrn);
+      if (existing) {
+        if (existing.role === 'ARRIVAL' && existing.origin_hash === originHash) return { status: 200, body: this.ack(existing) };
+        refuse('MOVEMENT_EXISTS', `MRN ${req.mrn} is already known here as ${existing.reference} with different content`);
+      }
+      const row = this.insertMovement(now, {
+        mrn: req.mrn,
+        role: 'ARRIVAL',
+        state: 'AAR_RECEIVED',
+        lrn: req.lrn,
+        declarant_tin: req.declarantTin,
+        departure_country: req.departureCountry,
+        departure_reference: req.departureReference ?? null,
+        declaration: req.declaration,
+        origin_hash: originHash,
+        seals: req.seals,
+        time_limit: req.timeLimit,
+      });
+      this.event(row.mrn, 'receiveAar', 'AAR_RECEIVED', now, undefined, null, {
+        departureCountry: req.departureCountry,
+        departureReference: req.departureReference ?? null,
+        seals: req.seals,
+        timeLimit: req.timeLimit,
+      });
+      return { status: 201, body: this.ack(row) };
+    },
+
+    reserveGuarantee: (req, now) => {
+      const m = this.movement(req.mrn);
+      this.requireState(m, 'reserveGuarantee');
+      const declaration = JSON.parse(m.declaration) as Declaration;
+      const reservation = this.reserve(req.grn, req.accessCode, m, declaration, now);
+      const after = this.transition(m, 'reserveGuarantee', 'GUARANTEED', now, undefined, null, {
+        grn: req.grn,
+        amountXof: reservation.amount,
+      });
+      return { status: 201, body: this.guaranteeOperation(reservation, after) };
+    },
+
+    releaseGuarantee: (req, now) => {
+      const r = this.openReservation(req.grn, req.mrn, 'release');
+      this.stmt.reservationClose.run('RELEASED', now.toISOString(), req.reason ?? null, r.id);
+      this.stmt.guaranteeAdjust.run(-r.amount, 0, r.grn);
+      const m = this.movement(req.mrn);
+      // Without its guarantee, a movement not yet released for transit is back to registered.
+      const after = this.transition(m, 'releaseGuarantee', m.state === 'GUARANTEED' ? 'REGISTERED' : m.state, now, undefined, null, {
+        grn: r.grn,
+        amountXof: r.amount,
+        reason: req.reason ?? null,
+      });
+      return { status: 200, body: this.guaranteeOperation(this.stmt.reservationGet.get(r.id)!, after) };
+    },
+
+    claimGuarantee: (req, now) => {
+      const r = this.openReservation(req.grn, req.mrn, 'claim');
+      this.stmt.reservationClose.run('CLAIMED', now.toISOString(), req.reason, r.id);
+      this.stmt.guaranteeAdjust.run(-r.amount, r.amount, r.grn);
+      const m = this.movement(req.mrn);
+      const after = this.transition(m, 'claimGuarantee', m.state, now, undefined, null, { grn: r.grn, amountXof: r.amount, reason: req.reason });
+      return { status: 200, body: this.guaranteeOperation(this.stmt.reservationGet.get(r.id)!, after) };
+    },
+
+    recordRelease: (req, now) => {
+      const m = this.movement(req.mrn);
+      this.requireOffice(req.office);
+      this.requireState(m, 'recordRelease');
+      this.stmt.movementRelease.run(JSON.stringify(req.seals), req.timeLimit, m.mrn);
+      const after = this.transition(m, 'recordRelease', 'RELEASED', now, req.at, req.office, {
+        seals: req.seals,
+        timeLimit: req.timeLimit,
+        controlResult: req.controlResult,
+      });
+      return { status: 200, body: this.ack(after) };
+    },
+
+    recordBorderArrival: (req, now) => this.officeStep('recordBorderArrival', req, now, 'AT_BORDER', {}),
+    confirmExit: (req, now) => this.officeStep('confirmExit', req, now, 'EXITED', { sealsIntact: req.sealsIntact }),
+    acceptEntry: (req, now) => this.officeStep('acceptEntry', req, now, 'ENTERED', { sealsIntact: req.sealsIntact }),
+    recordArrival: (req, now) => this.officeStep('recordArrival', req, now, 'ARRIVED', { sealsIntact: req.sealsIntact }),
+    recordControlResults: (req, now) =>
+      this.officeStep('recordControlResults', req, now, req.controlResult === 'SATISFACTORY' ? 'CONTROLLED' : 'HELD', {
+        controlResult: req.controlResult,
+        sealsIntact: req.sealsIntact,
+        discrepancies: req.discrepancies,
+      }),
+    discharge: (req, now) => {
+      const m = this.movement(req.mrn);
+      if (req.office) this.requireOffice(req.office);
+      this.requireState(m, req.alternativeProof ? 'dischargeOnAlternativeProof' : 'discharge');
+      const data = req.alternativeProof ? { alternativeProof: req.alternativeProof } : {};
+      return { status: 200, body: this.ack(this.transition(m, 'discharge', 'DISCHARGED', now, undefined, req.office ?? null, data)) };
+    },
+
+    writeOff: (req, now) => {
+      const m = this.movement(req.mrn);
+      this.requireState(m, 'writeOff');
+      return { status: 200, body: this.ack(this.transition(m, 'writeOff', 'WRITTEN_OFF', now, undefined, null, {})) };
+    },
+
+    cancel: (req, now) => {
+      const m = this.movement(req.mrn);
+      this.requireState(m, 'cancel');
+      const open = this.stmt.reservationOpenOfMovement.get(m.mrn);
+      if (open) {
+        this.stmt.reservationClose.run('RELEASED', now.toISOString(), `declaration cancelled: ${req.reason}`, open.id);
+        this.stmt.guaranteeAdjust.run(-open.amount, 0, open.grn);
+      }
+      const after = this.transition(m, 'cancel', 'CANCELLED', now, undefined, null, {
+        reason: req.reason,
+        released: open ? { grn: open.grn, amountXof: open.amount } : null,
+      });
+      return { status: 200, body: this.ack(after) };
+    },
+
+    amend: (req, now) => {
+      const m = this.movement(req.mrn);
+      this.requireState(m, 'amend');
+      const version = m.version + 1;
+      let replaced: { grn: string; amountXof: number } | null = null;
+      if (m.state === 'GUARANTEED') {
+        // The amount at risk follows the declaration: give back the old reservation and
+        // reserve again on the amended guarantee. A refusal undoes both (savepoint).
+        const open = this.stmt.reservationOpenOfMovement.get(m.mrn);
+        if (open) {
+          this.stmt.reservationClose.run('RELEASED', now.toISOString(), `replaced by amendment (version ${version})`, open.id);
+          this.stmt.guaranteeAdjust.run(-open.amount, 0, open.grn);
+        }
+        const r = this.reserve(req.declaration.guarantee.grn, req.declaration.guarantee.accessCode, m, req.declaration, now);
+        replaced = { grn: r.grn, amountXof: r.amount };
+      }
+      this.stmt.movementAmend.run(JSON.stringify(masked(req.declaration)), now.toISOString(), m.mrn);
+      const after = this.transition(this.movement(m.mrn), 'amend', m.state, now, undefined, null, { version, reservation: replaced });
+      return { status: 200, body: this.ack(after) };
+    },
+  };
+
+  // -------------------------------------------------------------------------------------
+  // Rules
+
+  private officeStep<K extends 'recordBorderArrival' | 'confirmExit' | 'acceptEntry' | 'recordArrival' | 'recordControlResults'>(
+    operation: K,
+    req: { mrn: string; office: string; at?: string | undefined },
+    now: Date,
+    to: MovementState,
+    data: Record<string, unknown>,
+  ): Effect {
+    const m = this.movement(req.mrn);
+    this.requireOffice(req.office);
+    this.requireState(m, operation);
+    return { status: 200, body: this.ack(this.transition(m, operation, to, now, req.at, req.office, data)) };
+  }
+
+  private movement(mrn: string): MovementRow {
+    return this.stmt.movementGet.get(mrn) ?? refuse('MOVEMENT_UNKNOWN', `no record of MRN ${mrn} in the ${this.country} system`);
+  }
+
+  private guarantee(grn: string): GuaranteeRow {
+    return this.stmt.guaranteeGet.get(grn) ?? refuse('GUARANTEE_UNKNOWN', `no guarantee ${grn} in the ${this.country} system`);
+  }
+
+  private requireOffice(office: string): void {
+    if (office.slice(0, 2) !== this.country) {
+      refuse('OFFICE_NOT_NATIONAL', `office ${office} is not an office of ${this.country}; record the step in its own country's system`);
+    }
+  }
+
+  private requireState(m: MovementRow, operation: keyof typeof stepRules): void {
+    const rule: StepRule = stepRules[operation];
+    const allowed = rule[m.role];
+    if (allowed?.includes(m.state)) return;
+    const expected = Object.entries(rule)
+      .map(([role, states]) => `${role === 'DEPARTURE' ? 'a departure record' : 'a record received by AAR'} in ${states.join(' or ')}`)
+      .join(', or ');
+    refuse(
+      'MOVEMENT_STATE',
+      `${operation === 'dischargeOnAlternativeProof' ? 'discharge' : operation} is not possible: ${m.reference} (${m.mrn}) is ${m.role === 'DEPARTURE' ? 'a departure record' : 'a record received by AAR'} in state ${m.state}; it needs ${expected}`,
+    );
+  }
+
+  private openReservation(grn: string, mrn: string, verb: 'release' | 'claim'): ReservationRow {
+    this.guarantee(grn);
+    const r = this.stmt.reservationOn.get(grn, mrn) ?? refuse('RESERVATION_UNKNOWN', `movement ${mrn} has no reservation on guarantee ${grn}`);
+    if (r.status !== 'RESERVED') {
+      refuse('RESERVATION_CLOSED', `cannot ${verb}: the reservation of ${mrn} on ${grn} was already ${r.status.toLowerCase()} at ${r.closed_at}`);
+    }
+    return r;
+  }
+
+  /** Checks the guarantee and reserves the declaration's amount at risk on it. */
+  private reserve(grn: string, accessCode: string, m: MovementRow, declaration: Declaration, now: Date): ReservationRow {
+    const g = this.guarantee(grn);
+    if (!sameSecret(accessCode, g.access_code)) refuse('GUARANTEE_ACCESS_CODE_INVALID', `the access code does not match guarantee ${grn}`);
+    const today = now.toISOString().slice(0, 10);
+    if (today > g.expires_on) refuse('GUARANTEE_EXPIRED', `guarantee ${grn} expired on ${g.expires_on}`);
+    const principalTin = declaration.principal?.tin;
+    if (g.principal_tin !== null && principalTin !== g.principal_tin) {
+      refuse('GUARANTEE_PRINCIPAL_MISMATCH', `guarantee ${grn} covers principal ${g.principal_tin} only, not ${principalTin ?? 'an unnamed principal'}`);
+    }
+    const { declaredValue, amount } = amountAtRisk(
+      declaration.goodsItems.map((item) => item.valueXof),
+      this.ratePercent,
+    );
+    const available = g.reference_amount - g.reserved - g.claimed;
+    if (amount > available) {
+      refuse(
+        'GUARANTEE_INSUFFICIENT',
+        `the amount at risk ${formatXof(amount)} (${this.ratePercent} % of ${formatXof(declaredValue)}) exceeds the ${formatXof(available)} available on guarantee ${grn}`,
+      );
+    }
+    const { lastInsertRowid } = this.stmt.reservationInsert.run(grn, m.mrn, amount, declaredValue, this.ratePercent, now.toISOString());
+    this.stmt.guaranteeAdjust.run(amount, 0, grn);
+    return this.stmt.reservationGet.get(Number(lastInsertRowid))!;
+  }
+
+  private insertMovement(
+    now: Date,
+    fields: Omit<MovementRow, 'reference' | 'declaration' | 'seals' | 'version' | 'created_at' | 'updated_at'> & {
+      declaration: Declaration;
+      seals: string[];
+    },
+  ): MovementRow {
+    const year = now.getUTCFullYear();
+    const n = this.stmt.counterNext.get(`${this.country}-${year}`)!.value;
+    const reference = `${this.country}-${year}-${String(n).padStart(6, '0')}`;
+    this.stmt.movementInsert.run({
+      ...fields,
+      reference,
+      declaration: JSON.stringify(masked(fields.declaration)),
+      seals: JSON.stringify(fields.seals),
+      now: now.toISOString(),
+    });
+    return this.stmt.movementGet.get(fields.mrn)!;
+  }
+
+  private transition(
+    m: MovementRow,
+    operation: OperationName,
+    to: MovementState,
+    now: Date,
+    at: string | undefined,
+    office: string | null,
+    data: Record<string, unknown>,
+  ): MovementRow {
+    this.stmt.movementState.run(to, now.toISOString(), m.mrn);
+    this.event(m.mrn, operation, to, now, at, office, data);
+    return this.stmt.movementGet.get(m.mrn)!;
+  }
+
+  private event(
+    mrn: string,
+    operation: OperationName,
+    state: MovementState,
+    now: Date,
+    at: string | undefined,
+    office: string | null,
+    data: Record<string, unknown>,
+  ): void {
+    const { seq } = this.stmt.eventNextSeq.get(mrn)!;
+    const recordedAt = now.toISOString();
+    this.stmt.eventInsert.run(mrn, seq, operation, state, at ? new Date(at).toISOString() : recordedAt, recordedAt, office, JSON.stringify(data));
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Answers
+
+  private ack(m: MovementRow): MovementAck {
+    return { mrn: m.mrn, reference: m.reference, country: this.country, role: m.role, state: m.state };
+  }
+
+  private reservation(r: ReservationRow): Reservation {
+    return {
+      grn: r.grn,
+      mrn: r.mrn,
+      amountXof: r.amount,
+      declaredValueXof: r.declared_value,
+      ratePercent: r.rate_percent,
+      status: r.status,
+      reservedAt: r.reserved_at,
+      closedAt: r.closed_at,
+      reason: r.reason,
+    };
+  }
+
+  private balance(g: GuaranteeRow): GuaranteeBalance {
+    return {
+      grn: g.grn,
+      guarantor: { id: g.guarantor_id, name: g.guarantor_name },
+      principalTin: g.principal_tin,
+      referenceAmountXof: g.reference_amount,
+      reservedXof: g.reserved,
+      claimedXof: g.claimed,
+      availableXof: g.reference_amount - g.reserved - g.claimed,
+      expiresOn: g.expires_on,
+      expired: this.clock().toISOString().slice(0, 10) > g.expires_on,
+    };
+  }
+
+  private guaranteeOperation(r: ReservationRow, m: MovementRow): GuaranteeOperation {
+    return {
+      mrn: r.mrn,
+      grn: r.grn,
+      amountXof: r.amount,
+      reservation: this.reservation(r),
+      guarantee: this.balance(this.guarantee(r.grn)),
+      movement: this.ack(m),
+    };
+  }
+
+  private guaranteeRecord(g: GuaranteeRow, mrn: string | undefined): Guarantee {
+    const counts = { reserved: 0, released: 0, claimed: 0 };
+    for (const { status, n } of this.stmt.reservationCounts.all(g.grn)) {
+      counts[status.toLowerCase() as keyof typeof counts] = n;
+    }
+    const rows = mrn ? this.stmt.reservationsOfMovement.all(g.grn, mrn) : this.stmt.reservationsOpen.all(g.grn);
+    return { ...this.balance(g), reservationCounts: counts, reservations: rows.map((r) => this.reservation(r)) };
+  }
+
+  private movementRecord(m: MovementRow): Movement {
+    const r = this.stmt.reservationLatestOfMovement.get(m.mrn);
+    return {
+      ...this.ack(m),
+      lrn: m.lrn,
+      declarantTin: m.declarant_tin,
+      departureCountry: m.departure_country,
+      departureReference: m.role === 'DEPARTURE' ? m.reference : m.departure_reference,
+      declaration: JSON.parse(m.declaration) as Declaration,
+      version: m.version,
+      seals: JSON.parse(m.seals) as string[],
+      timeLimit: m.time_limit,
+      guarantee: r ? { grn: r.grn, amountAtRiskXof: r.amount, status: r.status } : null,
+      createdAt: m.created_at,
+      updatedAt: m.updated_at,
+      events: this.stmt.eventList.all(m.mrn).map((e) => ({
+        seq: e.seq,
+        operation: e.operation as OperationName,
+        state: e.state as MovementState,
+        at: e.at,
+        recordedAt: e.recorded_at,
+        office: e.office,
+        data: JSON.parse(e.data) as Record<string, unknown>,
+      })),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Inspection (admin endpoints)
+
+  listCalls(filter: { mrn?: string | undefined; grn?: string | undefined; operation?: string | undefined } = {}): CallRecord[] {
+    return this.stmt.callList.all({ mrn: filter.mrn ?? null, grn: filter.grn ?? null, operation: filter.operation ?? null }).map((c) => ({
+      seq: c.seq,
+      idempotencyKey: c.idempotency_key,
+      operation: c.operation,
+      mrn: c.mrn,
+      grn: c.grn,
+      status: c.status,
+      outcome: c.outcome,
+      receivedAt: c.received_at,
+      replays: c.replays,
+      lastReplayedAt: c.last_replayed_at,
+      request: JSON.parse(c.request) as unknown,
+      answer: JSON.parse(c.answer) as unknown,
+    }));
+  }
+
+  listMovements(filter: { state?: string | undefined; role?: string | undefined } = {}): Array<MovementAck & { updatedAt: string }> {
+    return this.stmt.movementList.all({ state: filter.state ?? null, role: filter.role ?? null }).map((m) => ({ ...this.ack(m), updatedAt: m.updated_at }));
+  }
+
+  listGuarantees(): GuaranteeBalance[] {
+    return this.stmt.guaranteeAll.all().map((g) => this.balance(g));
+  }
+}
+
+/** The access code is a secret: records keep the GRN and mask the code. */
+function masked(declaration: Declaration): Declaration {
+  return { ...declaration, guarantee: { ...declaration.guarantee, accessCode: MASKED } };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function formatXof(amount: number): string {
+  return `${amount.toLocaleString('en-US')} XOF`;
+}

@@ -1,0 +1,184 @@
+// The national activities, run outside Temporal with a stand-in activity context: the
+// idempotency key is workflowId:activityId, refusals become non-retryable failures with a
+// machine-readable code, everything else retryable, and a retry after a lost answer lands
+// on the first answer. (The same retry through a real Temporal server is the lead's harness test.)
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { describe, test } from 'node:test';
+import { ApplicationFailure } from '@temporalio/activity';
+import { pino } from 'pino';
+import {
+  createNationalActivities,
+  idempotencyKeyOf,
+  nationalFailureTypes,
+  type NationalActivityContext,
+} from '../../activities/national.ts';
+import { createHttpNationalClient } from '../../src/national/client.ts';
+import { operationNames } from '../../src/national/contract.ts';
+import { balance, bigGuarantee, calls, declaration, http, movement, newMrn, sandbox, silent, smallGuarantee } from './helpers.ts';
+
+const G = bigGuarantee.TG.grn;
+
+/** A stand-in for Context.current(): the test says which workflow, activity and attempt is running. */
+function fakeContext(workflowId: string) {
+  const current = { activityId: '1', attempt: 1 };
+  const context = (): NationalActivityContext => ({
+    info: { activityId: current.activityId, attempt: current.attempt, workflowExecution: { workflowId } },
+  });
+  return { context, current };
+}
+
+function logCapture() {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ApplicationFailure, `expected an ApplicationFailure, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the activity to fail');
+}
+
+describe('national activities', () => {
+  test('one activity per operation, named exactly like it', () => {
+    const client = createHttpNationalClient({ country: 'TG', baseUrl: 'http://tg.invalid', timeoutMs: 100 });
+    const activities = createNationalActivities(client, silent);
+    assert.deepEqual(Object.keys(activities).sort(), [...operationNames].sort());
+  });
+
+  test('the idempotency key is workflowId:activityId, the same for every attempt', async (t) => {
+    assert.equal(idempotencyKeyOf({ activityId: '7', attempt: 3, workflowExecution: { workflowId: '26TGABC' } }), '26TGABC:7');
+    const sb = await sandbox(t);
+    const mrn = newMrn();
+    const { context, current } = fakeContext(mrn);
+    const activities = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 2_000 }), silent, { context });
+    const decl = declaration([1_000_000]);
+    current.activityId = '1';
+    const registered = await activities.registerDeclaration({ mrn, lrn: String(decl.lrn), declarantTin: '1000555555', declaration: decl });
+    assert.equal(registered.state, 'REGISTERED');
+    current.activityId = '2';
+    const reserved = await activities.reserveGuarantee({ mrn, grn: G, accessCode: '1234' });
+    assert.equal(reserved.amountXof, 450_000);
+    // A plain JSON result: what the workflow history will hold.
+    assert.deepEqual(JSON.parse(JSON.stringify(reserved)), reserved);
+    assert.deepEqual(
+      (await calls(sb, `?mrn=${mrn}`)).map((c) => c.idempotencyKey),
+      [`${mrn}:1`, `${mrn}:2`],
+    );
+    // Reads carry no key and change nothing.
+    current.activityId = '3';
+    assert.equal((await activities.getMovement({ mrn })).state, 'GUARANTEED');
+    assert.equal((await calls(sb)).length, 2);
+  });
+
+  test('a business refusal is a non-retryable NationalRefusal whose details carry the code', async (t) => {
+    const sb = await sandbox(t);
+    const mrn = newMrn();
+    const { context, current } = fakeContext(mrn);
+    const activities = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 2_000 }), silent, { context });
+    await activities.registerDeclaration({ mrn, lrn: 'L', declarantTin: 'T', declaration: declaration([9_000_000], smallGuarantee) });
+    current.activityId = '2';
+    const failure = await failureOf(activities.reserveGuarantee({ mrn, ...smallGuarantee }));
+    assert.equal(failure.type, 'NationalRefusal');
+    assert.equal(failure.type, nationalFailureTypes.refusal);
+    assert.equal(failure.nonRetryable, true);
+    const details = failure.details?.[0] as { code: string; reason: string; country: string; operation: string };
+    assert.equal(details.code, 'GUARANTEE_INSUFFICIENT');
+    assert.match(details.reason, /exceeds/);
+    assert.equal(details.country, 'TG');
+    assert.equal(details.operation, 'reserveGuarantee');
+    assert.equal(failure.message, details.reason);
+  });
+
+  test('an unavailable system is a retryable NationalUnavailable', async (t) => {
+    const sb = await sandbox(t, { faults: { errorRate: 1 } });
+    const { context } = fakeContext('wf');
+    const activities = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 2_000 }), silent, { context });
+    const failure = await failureOf(activities.writeOff({ mrn: newMrn() }));
+    assert.equal(failure.type, 'NationalUnavailable');
+    assert.equal(failure.nonRetryable, false);
+  });
+
+  test('a contract disagreement is a non-retryable NationalProtocolError', async (t) => {
+    const sb = await sandbox(t);
+    const { context } = fakeContext('wf');
+    const activities = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 2_000 }), silent, { context });
+    const failure = await failureOf(activities.recordArrival({ mrn: 'not-an-mrn', office: 'TGLFW001', sealsIntact: true }));
+    assert.equal(failure.type, 'NationalProtocolError');
+    assert.equal(failure.nonRetryable, true);
+  });
+
+  test('the answer is checked against the contract before it reaches the workflow', async () => {
+    const { context } = fakeContext('wf');
+    const lying = {
+      country: 'TG',
+      writeOff: async () => ({ mrn: 'x', reference: 'r', country: 'TG', role: 'DEPARTURE', state: 'SOMEWHERE' }),
+    } as unknown as Parameters<typeof createNationalActivities>[0];
+    const failure = await failureOf(createNationalActivities(lying, silent, { context }).writeOff({ mrn: newMrn() }));
+    assert.equal(failure.type, 'NationalProtocolError');
+    assert.equal(failure.nonRetryable, true);
+  });
+
+  test('the answer is lost after commit; the retried attempt lands on the first answer: one record, one reservation', async (t) => {
+    const sb = await sandbox(t);
+    const mrn = newMrn();
+    const { context, current } = fakeContext(mrn);
+    const activities = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 150 }), silent, { context });
+    const decl = declaration([4_000_000]);
+    await http(sb, 'PUT', '/admin/faults', { delayAfterCommitMs: 500 });
+
+    current.activityId = '1';
+    const lostRegister = await failureOf(activities.registerDeclaration({ mrn, lrn: String(decl.lrn), declarantTin: 'T', declaration: decl }));
+    assert.equal(lostRegister.type, 'NationalUnavailable');
+    assert.equal(lostRegister.nonRetryable, false);
+    current.activityId = '2';
+    const lostReserve = await failureOf(activities.reserveGuarantee({ mrn, grn: G, accessCode: '1234' }));
+    assert.equal(lostReserve.type, 'NationalUnavailable');
+
+    await http(sb, 'PUT', '/admin/faults', {});
+    current.activityId = '1';
+    current.attempt = 2;
+    const registered = await activities.registerDeclaration({ mrn, lrn: String(decl.lrn), declarantTin: 'T', declaration: decl });
+    current.activityId = '2';
+    const reserved = await activities.reserveGuarantee({ mrn, grn: G, accessCode: '1234' });
+
+    const accepted = await calls(sb, `?mrn=${mrn}`);
+    assert.deepEqual(accepted.map((c) => [c.idempotencyKey, c.replays]), [[`${mrn}:1`, 1], [`${mrn}:2`, 1]]);
+    assert.deepEqual(registered, accepted[0]!.answer);
+    assert.deepEqual(reserved, accepted[1]!.answer);
+    assert.equal((await http(sb, 'GET', '/admin/movements')).json.movements.length, 1, 'one record');
+    const g = await balance(sb, G);
+    assert.equal(g.reservationCounts.reserved, 1, 'one reservation');
+    assert.equal(g.reservedXof, 1_800_000);
+    assert.equal((await movement(sb, mrn)).events.length, 2);
+  });
+
+  test('every log line about a movement carries its MRN', async (t) => {
+    const sb = await sandbox(t);
+    const mrn = newMrn();
+    const { context, current } = fakeContext(mrn);
+    const { logger, lines } = logCapture();
+    const activities = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 2_000 }), logger, { context });
+    await activities.registerDeclaration({ mrn, lrn: 'L', declarantTin: 'T', declaration: declaration([9_000_000], smallGuarantee) });
+    current.activityId = '2';
+    await failureOf(activities.reserveGuarantee({ mrn, ...smallGuarantee }));
+    assert.equal(lines.length, 2);
+    for (const line of lines) {
+      assert.equal(line.mrn, mrn);
+      assert.equal(line.country, 'TG');
+    }
+    assert.equal(lines[0]!.operation, 'registerDeclaration');
+    assert.equal(lines[0]!.idempotencyKey, `${mrn}:1`);
+    assert.equal(lines[1]!.code, 'GUARANTEE_INSUFFICIENT');
+  });
+});

@@ -1,0 +1,169 @@
+// Shared by the national system tests: a real sandbox on a free port with its own SQLite
+// file, a sample declaration, and plain HTTP calls (the tests speak the contract directly,
+// except where they test the client).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { createLogger } from '../../src/logging/logger.ts';
+import type { NationalCountry } from '../../src/national/contract.ts';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/national/sandbox/server.ts';
+
+export const silent = createLogger('test', process.env.CORRIDOR_LOG_LEVEL ?? 'silent');
+
+/** A folder of its own, removed when the test ends. */
+export function tempDir(t: TestContext, name = 'national'): string {
+  const dir = mkdtempSync(path.join(process.env.CORRIDOR_TEST_TMP ?? os.tmpdir(), `${name}-`));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A sandbox on a free port with a fresh store; closed when the test ends. */
+export async function sandbox(
+  t: TestContext,
+  options: Partial<SandboxOptions> & { country?: NationalCountry } = {},
+): Promise<Sandbox> {
+  const country = options.country ?? 'TG';
+  const sb = await startSandbox({
+    country,
+    host: '127.0.0.1',
+    port: 0,
+    dbPath: options.dbPath ?? path.join(tempDir(t, `sandbox-${country}`), 'sandbox.sqlite'),
+    logger: silent,
+    ...options,
+  });
+  t.after(() => sb.close());
+  return sb;
+}
+
+/** A well-formed MRN departing from `country` (the sandbox does not check the check character). */
+export function newMrn(country: NationalCountry = 'TG'): string {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const tail = [...randomBytes(14)].map((b) => alphabet[b % alphabet.length]).join('');
+  return `26${country}${tail}`;
+}
+
+export const bigGuarantee = { TG: { grn: '26TG0000000000001', accessCode: '1234' }, BF: { grn: '26BF0000000000001', accessCode: '4321' } } as const;
+export const smallGuarantee = { grn: '26TG0000000000002', accessCode: '2345' } as const; // 1,000,000 XOF
+export const expiredGuarantee = { grn: '26TG0000000000003', accessCode: '3456' } as const;
+export const principalGuarantee = { grn: '26TG0000000000004', accessCode: '4567', principalTin: '1000166012' } as const;
+
+/** A declaration of the Lomé Port → Ouagadougou route with the given goods values (XOF). */
+export function declaration(
+  values: number[] = [12_000_000, 3_500_000],
+  guarantee: { grn: string; accessCode: string } = bigGuarantee.TG,
+  principalTin = '1000999999',
+): Record<string, unknown> & { goodsItems: Array<{ valueXof: number }>; guarantee: { grn: string; accessCode: string } } {
+  const party = (tin: string, name: string) => ({ tin, name, address: { street: 'Boulevard du 13 janvier', city: 'Lomé', country: 'TG' } });
+  return {
+    lrn: `LRN-${randomBytes(4).toString('hex')}`,
+    declarant: party('1000555555', 'Transit Express Lomé'),
+    principal: party(principalTin, 'Sahel Import SARL'),
+    transport: { registration: 'TG-4521-AB', nationality: 'TG', trailer: { registration: 'TG-7788-RM' } },
+    route: ['TGLFW001', 'TGCKS001', 'BFCKN001', 'BFOUA001'],
+    containers: ['MSCU1234565'],
+    goodsItems: values.map((valueXof, i) => ({
+      hsCode: '100630',
+      description: `riz semi-blanchi, lot ${i + 1}`,
+      packageKind: 'BG',
+      packageCount: 400,
+      grossMassKg: 20_100,
+      netMassKg: 20_000,
+      valueXof,
+    })),
+    guarantee: { ...guarantee },
+  };
+}
+
+export interface HttpAnswer {
+  status: number;
+  text: string;
+  json: any;
+  headers: Headers;
+  ms: number;
+}
+
+export async function http(
+  base: string | { url: string },
+  method: string,
+  pathname: string,
+  body?: unknown,
+  idempotencyKey?: string,
+): Promise<HttpAnswer> {
+  const url = `${typeof base === 'string' ? base : base.url}${pathname}`;
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+  const started = performance.now();
+  const response = await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, text, json, headers: response.headers, ms: performance.now() - started };
+}
+
+let keys = 0;
+/** A fresh Idempotency-Key. */
+export const key = (label = 'k') => `${label}-${process.pid}-${++keys}-${randomBytes(3).toString('hex')}`;
+
+export const post = (sb: { url: string }, pathname: string, body: unknown, idempotencyKey: string = key()) =>
+  http(sb, 'POST', pathname, body, idempotencyKey);
+export const get = (sb: { url: string }, pathname: string) => http(sb, 'GET', pathname);
+
+export async function register(sb: Sandbox, mrn: string, decl = declaration(), declarantTin = '1000555555'): Promise<HttpAnswer> {
+  return post(sb, '/v1/movements', { mrn, lrn: String(decl.lrn), declarantTin, declaration: decl });
+}
+
+export async function reserve(sb: Sandbox, mrn: string, guarantee: { grn: string; accessCode: string } = bigGuarantee.TG, k?: string) {
+  return post(sb, `/v1/guarantees/${guarantee.grn}/reservations`, { mrn, accessCode: guarantee.accessCode }, k);
+}
+
+export async function balance(sb: Sandbox, grn: string) {
+  const answer = await get(sb, `/v1/guarantees/${grn}`);
+  if (answer.status !== 200) throw new Error(`GET guarantee ${grn}: ${answer.status} ${answer.text}`);
+  return answer.json as {
+    referenceAmountXof: number;
+    reservedXof: number;
+    claimedXof: number;
+    availableXof: number;
+    reservationCounts: { reserved: number; released: number; claimed: number };
+    reservations: Array<{ mrn: string; amountXof: number; status: string }>;
+  };
+}
+
+export async function movement(sb: Sandbox, mrn: string) {
+  return (await get(sb, `/v1/movements/${mrn}`)).json as {
+    state: string;
+    reference: string;
+    version: number;
+    events: Array<{ operation: string; state: string; office: string | null; at: string; data: Record<string, unknown> }>;
+    declaration: Record<string, any>;
+    guarantee: { grn: string; amountAtRiskXof: number; status: string } | null;
+  };
+}
+
+export async function calls(sb: Sandbox, query = '') {
+  return (await get(sb, `/admin/calls${query}`)).json.calls as Array<{
+    idempotencyKey: string;
+    operation: string;
+    status: number;
+    outcome: string;
+    replays: number;
+    answer: unknown;
+  }>;
+}
+
+/** Register a TG movement and reserve its guarantee; returns the MRN and the reservation answer. */
+export async function guaranteed(sb: Sandbox, values?: number[], guarantee: { grn: string; accessCode: string } = bigGuarantee.TG) {
+  const mrn = newMrn('TG');
+  const registered = await register(sb, mrn, declaration(values, guarantee));
+  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
+  const reserved = await reserve(sb, mrn, guarantee);
+  if (reserved.status !== 201) throw new Error(`reserve: ${reserved.status} ${reserved.text}`);
+  return { mrn, reservation: reserved.json };
+}

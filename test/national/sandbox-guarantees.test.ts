@@ -1,0 +1,274 @@
+// Guarantees over HTTP: the amount at risk, and reserve / release / claim keeping every
+// balance exact to the franc; refusals reserve nothing.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { amountAtRisk } from '../../src/national/sandbox/store.ts';
+import {
+  balance,
+  bigGuarantee,
+  declaration,
+  expiredGuarantee,
+  get,
+  guaranteed,
+  movement,
+  newMrn,
+  post,
+  principalGuarantee,
+  register,
+  reserve,
+  sandbox,
+  smallGuarantee,
+} from './helpers.ts';
+
+const G = bigGuarantee.TG.grn;
+
+describe('amount at risk', () => {
+  test('a flat rate of the declared value, rounded up to the franc, in exact arithmetic', () => {
+    // In floating point 100 × 0.07 is 7.000000000000001: a naive ceil would say 8.
+    assert.deepEqual(amountAtRisk([100], 7), { declaredValue: 100, amount: 7 });
+    assert.deepEqual(amountAtRisk([300], 7), { declaredValue: 300, amount: 21 });
+    assert.deepEqual(amountAtRisk([100], 45), { declaredValue: 100, amount: 45 });
+    assert.deepEqual(amountAtRisk([101], 45), { declaredValue: 101, amount: 46 });
+    assert.deepEqual(amountAtRisk([12_000_000, 3_500_000], 45), { declaredValue: 15_500_000, amount: 6_975_000 });
+    assert.deepEqual(amountAtRisk([1], 47.5), { declaredValue: 1, amount: 1 });
+    assert.deepEqual(amountAtRisk([0], 45), { declaredValue: 0, amount: 0 });
+  });
+
+  test('the sandbox reserves the amount computed with its own country\'s rate (TG 45 %, BF 47 % in the seeds)', async (t) => {
+    const tg = await sandbox(t, { country: 'TG' });
+    const { reservation } = await guaranteed(tg, [1_000_001]);
+    assert.equal(reservation.amountXof, 450_001);
+    assert.equal(reservation.reservation.ratePercent, 45);
+    assert.equal(reservation.reservation.declaredValueXof, 1_000_001);
+
+    const bf = await sandbox(t, { country: 'BF' });
+    const mrn = newMrn('BF');
+    assert.equal((await register(bf, mrn, declaration([1_000_001], bigGuarantee.BF))).status, 201);
+    const answer = await reserve(bf, mrn, bigGuarantee.BF);
+    assert.equal(answer.status, 201, answer.text);
+    assert.equal(answer.json.amountXof, 470_001);
+  });
+});
+
+describe('reserve, release and claim keep the balance exact', () => {
+  test('each step moves exactly the reserved amount, and the movement follows', async (t) => {
+    const sb = await sandbox(t);
+    const before = await balance(sb, G);
+    assert.equal(before.referenceAmountXof, 500_000_000_000);
+    assert.equal(before.availableXof, 500_000_000_000);
+
+    const a = await guaranteed(sb, [10_000_000]); // 4,500,000 at risk
+    const b = await guaranteed(sb, [3_333_333]); // 1,500,000 (1,499,999.85 rounded up)
+    assert.equal(a.reservation.amountXof, 4_500_000);
+    assert.equal(b.reservation.amountXof, 1_500_000);
+    assert.equal(a.reservation.movement.state, 'GUARANTEED');
+    let now = await balance(sb, G);
+    assert.equal(now.reservedXof, 6_000_000);
+    assert.equal(now.claimedXof, 0);
+    assert.equal(now.availableXof, 500_000_000_000 - 6_000_000);
+    assert.deepEqual(now.reservationCounts, { reserved: 2, released: 0, claimed: 0 });
+
+    const released = await post(sb, `/v1/guarantees/${G}/reservations/${a.mrn}/release`, { reason: 'discharged' });
+    assert.equal(released.status, 200, released.text);
+    assert.equal(released.json.amountXof, 4_500_000);
+    assert.equal(released.json.reservation.status, 'RELEASED');
+    assert.equal(released.json.guarantee.reservedXof, 1_500_000);
+    // Released before release for transit: the movement has no guarantee any more.
+    assert.equal(released.json.movement.state, 'REGISTERED');
+
+    const claimed = await post(sb, `/v1/guarantees/${G}/reservations/${b.mrn}/claim`, { reason: 'no proof of arrival after the enquiry' });
+    assert.equal(claimed.status, 200, claimed.text);
+    assert.equal(claimed.json.reservation.status, 'CLAIMED');
+    now = await balance(sb, G);
+    assert.equal(now.reservedXof, 0);
+    assert.equal(now.claimedXof, 1_500_000);
+    assert.equal(now.availableXof, 500_000_000_000 - 1_500_000);
+    assert.deepEqual(now.reservationCounts, { reserved: 0, released: 1, claimed: 1 });
+    assert.deepEqual(now.reservations, [], 'no reservation is open');
+
+    const ofB = (await get(sb, `/v1/guarantees/${G}?mrn=${b.mrn}`)).json;
+    assert.equal(ofB.reservations.length, 1);
+    assert.equal(ofB.reservations[0].status, 'CLAIMED');
+    assert.equal((await movement(sb, b.mrn)).guarantee?.status, 'CLAIMED');
+  });
+
+  test('after many reservations, releases and claims the balance equals the sum of the reservations', async (t) => {
+    const sb = await sandbox(t);
+    let seed = 42;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    let open = 0;
+    let claimed = 0;
+    for (let i = 0; i < 40; i++) {
+      const values = [1 + (next() % 50_000_000), 1 + (next() % 7_777_777)];
+      const { mrn, reservation } = await guaranteed(sb, values);
+      assert.equal(reservation.amountXof, amountAtRisk(values, 45).amount);
+      const fate = next() % 3;
+      if (fate === 0) {
+        assert.equal((await post(sb, `/v1/guarantees/${G}/reservations/${mrn}/release`, {})).status, 200);
+      } else if (fate === 1) {
+        assert.equal((await post(sb, `/v1/guarantees/${G}/reservations/${mrn}/claim`, { reason: 'recovery' })).status, 200);
+        claimed += reservation.amountXof;
+      } else {
+        open += reservation.amountXof;
+      }
+    }
+    const now = await balance(sb, G);
+    assert.equal(now.reservedXof, open);
+    assert.equal(now.claimedXof, claimed);
+    assert.equal(now.availableXof, now.referenceAmountXof - open - claimed);
+    assert.equal(
+      now.reservations.reduce((sum, r) => sum + r.amountXof, 0),
+      open,
+    );
+    assert.ok(Number.isInteger(now.availableXof));
+  });
+
+  test('releasing or claiming twice is refused and changes nothing', async (t) => {
+    const sb = await sandbox(t);
+    const { mrn } = await guaranteed(sb, [2_000_000]);
+    assert.equal((await post(sb, `/v1/guarantees/${G}/reservations/${mrn}/release`, {})).status, 200);
+    const after = await balance(sb, G);
+
+    const again = await post(sb, `/v1/guarantees/${G}/reservations/${mrn}/release`, {});
+    assert.equal(again.status, 409);
+    assert.equal(again.json.code, 'RESERVATION_CLOSED');
+    const claim = await post(sb, `/v1/guarantees/${G}/reservations/${mrn}/claim`, { reason: 'recovery' });
+    assert.equal(claim.status, 409);
+    assert.equal(claim.json.code, 'RESERVATION_CLOSED');
+    assert.deepEqual(await balance(sb, G), after);
+
+    const c = await guaranteed(sb, [2_000_000]);
+    assert.equal((await post(sb, `/v1/guarantees/${G}/reservations/${c.mrn}/claim`, { reason: 'recovery' })).status, 200);
+    const twice = await post(sb, `/v1/guarantees/${G}/reservations/${c.mrn}/claim`, { reason: 'recovery' });
+    assert.equal(twice.json.code, 'RESERVATION_CLOSED');
+    assert.match(twice.json.reason, /already claimed/);
+  });
+
+  test('a movement that never reserved on the guarantee has no reservation to release', async (t) => {
+    const sb = await sandbox(t);
+    const mrn = newMrn();
+    await register(sb, mrn);
+    const answer = await post(sb, `/v1/guarantees/${G}/reservations/${mrn}/release`, {});
+    assert.equal(answer.status, 404);
+    assert.equal(answer.json.code, 'RESERVATION_UNKNOWN');
+  });
+});
+
+describe('a refused reservation reserves nothing', () => {
+  test('above the available balance: GUARANTEE_INSUFFICIENT, balance and movement untouched', async (t) => {
+    const sb = await sandbox(t);
+    // 1,000,000 XOF guarantee; 45 % of 2,300,000 = 1,035,000 at risk.
+    const mrn = newMrn();
+    await register(sb, mrn, declaration([2_300_000], smallGuarantee));
+    const before = await balance(sb, smallGuarantee.grn);
+    const answer = await reserve(sb, mrn, smallGuarantee);
+    assert.equal(answer.status, 409);
+    assert.equal(answer.json.code, 'GUARANTEE_INSUFFICIENT');
+    assert.match(answer.json.reason, /1,035,000 XOF/);
+    assert.match(answer.json.reason, /1,000,000 XOF available/);
+    assert.deepEqual(await balance(sb, smallGuarantee.grn), before);
+    const m = await movement(sb, mrn);
+    assert.equal(m.state, 'REGISTERED');
+    assert.equal(m.guarantee, null);
+  });
+
+  test('exactly the available balance fits; one franc more does not', async (t) => {
+    const sb = await sandbox(t);
+    // 45 % of 2,000,000 = 900,000; then 100,000 remain: 45 % of 222,222 = 100,000 (99,999.9 rounded up).
+    await guaranteed(sb, [2_000_000], smallGuarantee);
+    const tooMuch = newMrn();
+    await register(sb, tooMuch, declaration([222_223], smallGuarantee)); // 100,001
+    assert.equal((await reserve(sb, tooMuch, smallGuarantee)).json.code, 'GUARANTEE_INSUFFICIENT');
+    const fits = await guaranteed(sb, [222_222], smallGuarantee);
+    assert.equal(fits.reservation.amountXof, 100_000);
+    assert.equal(fits.reservation.guarantee.availableXof, 0);
+  });
+
+  test('unknown guarantee, wrong access code, expired guarantee, another principal\'s guarantee', async (t) => {
+    const sb = await sandbox(t);
+    const cases: Array<[{ grn: string; accessCode: string }, number, string]> = [
+      [{ grn: '26TG0000000009999', accessCode: '1234' }, 404, 'GUARANTEE_UNKNOWN'],
+      [{ grn: G, accessCode: '9999' }, 409, 'GUARANTEE_ACCESS_CODE_INVALID'],
+      [expiredGuarantee, 409, 'GUARANTEE_EXPIRED'],
+      [principalGuarantee, 409, 'GUARANTEE_PRINCIPAL_MISMATCH'],
+    ];
+    const before = (await get(sb, '/admin/guarantees')).json;
+    for (const [guarantee, status, code] of cases) {
+      const mrn = newMrn();
+      await register(sb, mrn, declaration([1_000_000], guarantee));
+      const answer = await reserve(sb, mrn, guarantee);
+      assert.equal(answer.status, status, `${code}: ${answer.text}`);
+      assert.equal(answer.json.code, code);
+      assert.ok(answer.json.reason.length > 10, 'a reason a person can read');
+      assert.equal((await movement(sb, mrn)).state, 'REGISTERED');
+    }
+    assert.deepEqual((await get(sb, '/admin/guarantees')).json, before, 'no balance moved');
+  });
+
+  test('the wrong access code is refused even on an expired guarantee (it says nothing about the guarantee)', async (t) => {
+    const sb = await sandbox(t);
+    const mrn = newMrn();
+    await register(sb, mrn);
+    const answer = await reserve(sb, mrn, { grn: expiredGuarantee.grn, accessCode: '0000' });
+    assert.equal(answer.json.code, 'GUARANTEE_ACCESS_CODE_INVALID');
+  });
+
+  test("a principal's own guarantee serves that principal", async (t) => {
+    const sb = await sandbox(t);
+    const mrn = newMrn();
+    await register(sb, mrn, declaration([1_000_000], principalGuarantee, principalGuarantee.principalTin));
+    const answer = await reserve(sb, mrn, principalGuarantee);
+    assert.equal(answer.status, 201, answer.text);
+  });
+
+  test('a movement must be registered, and reserves only once', async (t) => {
+    const sb = await sandbox(t);
+    const unknown = await reserve(sb, newMrn());
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.json.code, 'MOVEMENT_UNKNOWN');
+    const { mrn } = await guaranteed(sb);
+    const again = await reserve(sb, mrn);
+    assert.equal(again.status, 409);
+    assert.equal(again.json.code, 'MOVEMENT_STATE');
+    assert.equal((await balance(sb, G)).reservationCounts.reserved, 1);
+  });
+});
+
+describe('cancel and amend keep the guarantee right', () => {
+  test('cancelling a guaranteed declaration releases its reservation in the same step', async (t) => {
+    const sb = await sandbox(t);
+    const { mrn } = await guaranteed(sb, [10_000_000]);
+    const answer = await post(sb, `/v1/movements/${mrn}/cancel`, { reason: 'le client a renoncé / the client gave up' });
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.json.state, 'CANCELLED');
+    const now = await balance(sb, G);
+    assert.equal(now.reservedXof, 0);
+    assert.equal(now.reservationCounts.released, 1);
+  });
+
+  test('an amendment recomputes the amount at risk; one that no longer fits is refused and changes nothing', async (t) => {
+    const sb = await sandbox(t);
+    const { mrn } = await guaranteed(sb, [1_000_000], smallGuarantee); // 450,000
+    const lower = await post(sb, `/v1/movements/${mrn}/amend`, { declaration: declaration([500_000], smallGuarantee) });
+    assert.equal(lower.status, 200, lower.text);
+    assert.equal(lower.json.state, 'GUARANTEED');
+    let now = await balance(sb, smallGuarantee.grn);
+    assert.equal(now.reservedXof, 225_000);
+    assert.equal(now.reservationCounts.reserved, 1);
+
+    const tooHigh = await post(sb, `/v1/movements/${mrn}/amend`, { declaration: declaration([3_000_000], smallGuarantee) });
+    assert.equal(tooHigh.status, 409);
+    assert.equal(tooHigh.json.code, 'GUARANTEE_INSUFFICIENT');
+    now = await balance(sb, smallGuarantee.grn);
+    assert.equal(now.reservedXof, 225_000, 'the old reservation still stands');
+    const m = await movement(sb, mrn);
+    assert.equal(m.version, 2, 'the refused amendment is not recorded');
+    assert.equal(m.declaration.goodsItems[0].valueXof, 500_000);
+
+    // Moving to another guarantee: released on the old, reserved on the new.
+    const moved = await post(sb, `/v1/movements/${mrn}/amend`, { declaration: declaration([3_000_000], bigGuarantee.TG) });
+    assert.equal(moved.status, 200, moved.text);
+    assert.equal((await balance(sb, smallGuarantee.grn)).reservedXof, 0);
+    assert.equal((await balance(sb, G)).reservedXof, 1_350_000);
+  });
+});
