@@ -60,6 +60,11 @@ export const variables = {
   CORRIDOR_ESCALATION_LEVEL2_AFTER_SECONDS: { schema: seconds, default: String(DAY), doc: 'after the deadline, delay to level 2 (country supervisor)' },
   CORRIDOR_ENQUIRY_AFTER_SECONDS: { schema: seconds, default: String(7 * DAY), doc: 'after the deadline, delay to open the enquiry (NCTS: within 7 days after the time limit)' },
   CORRIDOR_RECOVERY_AFTER_SECONDS: { schema: seconds, default: String(28 * DAY), doc: 'after the enquiry opens, delay for the principal to answer before recovery (NCTS: 28 days)' },
+  CORRIDOR_ESCALATION_REMINDER_SECONDS: {
+    schema: seconds,
+    default: String(6 * HOUR),
+    doc: 'repeat of an escalation level\'s notification until a supervisor acknowledges it',
+  },
   CORRIDOR_CONTROL_RESULTS_AFTER_SECONDS: { schema: seconds, default: String(DAY), doc: 'after arrival, delay without control results before the destination supervisor is alerted' },
   CORRIDOR_SANDBOX_LATENCY_MS: {
     schema: z.coerce.number({ error: 'expected milliseconds' }).int('expected whole milliseconds').min(0, 'expected 0 or more'),
@@ -130,6 +135,7 @@ export interface Config {
     enquiryAfterMs: number;
     recoveryAfterMs: number;
     controlResultsAfterMs: number;
+    reminderEveryMs: number;
   };
   timeScale: number;
   sandbox: { latencyMs: number; errorRate: number; outage: { from: string; to: string } | undefined };
@@ -163,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       enquiryAfterMs: ms('CORRIDOR_ENQUIRY_AFTER_SECONDS'),
       recoveryAfterMs: ms('CORRIDOR_RECOVERY_AFTER_SECONDS'),
       controlResultsAfterMs: ms('CORRIDOR_CONTROL_RESULTS_AFTER_SECONDS'),
+      reminderEveryMs: ms('CORRIDOR_ESCALATION_REMINDER_SECONDS'),
     },
     timeScale: read(env, 'CORRIDOR_TIME_SCALE'),
     sandbox: {

@@ -1,0 +1,59 @@
+// The HTTP API: one plugin per route group, zod schemas on every route, OpenAPI at /docs.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Client } from '@temporalio/client';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config/env.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { ReferenceData } from '../domain/types.ts';
+import { TransitClient } from '../client/transits.ts';
+import { installAuthentication } from './authentication.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { actionRoutes } from './routes/actions.ts';
+import { healthRoutes } from './routes/health.ts';
+import { transitRoutes } from './routes/transits.ts';
+
+export interface ApiDeps {
+  config: Config;
+  client: Client;
+  namespace: string;
+  logger: Logger;
+  reference: ReferenceData;
+}
+
+// A declaration with 999 goods items fits well within this; anything larger is refused with 413.
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  installAuthentication(app, deps.config.tokenSecret);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Corridor',
+        description: 'Transit engine interconnecting the customs systems of Togo and Burkina Faso',
+        version: '1.0.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const transits = new TransitClient(deps.client, deps.config, deps.namespace);
+  await typed.register(healthRoutes(deps));
+  await typed.register(transitRoutes({ transits, reference: deps.reference }));
+  await typed.register(actionRoutes({ transits, reference: deps.reference }));
+  return app;
+}

@@ -1,0 +1,40 @@
+// Every request except /health, /docs and the console's static files carries a bearer JWT;
+// the actor it names is who acts. Never the body.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor } from '../auth/actor.ts';
+import { InvalidToken, verifyToken } from '../auth/tokens.ts';
+import { forbidden, unauthorized } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor?: Actor;
+  }
+}
+
+export function installAuthentication(app: FastifyInstance, secret: string): void {
+  app.decorateRequest('actor', undefined);
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization;
+    if (!header) return;
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"');
+    try {
+      request.actor = await verifyToken(secret, match[1]!);
+    } catch (error) {
+      if (error instanceof InvalidToken) throw unauthorized(error.message);
+      throw error;
+    }
+  });
+}
+
+/** The signed-in actor, or 401. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthorized('sign in: send "Authorization: Bearer <token>" (npm run token prints one in development)');
+  return request.actor;
+}
+
+export function requireRole(request: FastifyRequest, ...roles: Actor['role'][]): Actor {
+  const actor = actorOf(request);
+  if (!roles.includes(actor.role)) throw forbidden(`this is for ${roles.join(' or ')}s, not for a ${actor.role}`);
+  return actor;
+}

@@ -1,0 +1,172 @@
+// Officers', declarants' and supervisors' acts: POST /transits/:mrn/<action>, each a workflow
+// Update. The workflow decides whether the act is in order, at the right office, by the right
+// role; the API only checks the body's shape and passes the actor from the token.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { UpdateDefinition } from '@temporalio/common';
+import { validateDeclaration } from '../../domain/declaration.ts';
+import { declarationContentHash } from '../../domain/declaration-hash.ts';
+import type { ReferenceData } from '../../domain/types.ts';
+import type { TransitClient } from '../../client/transits.ts';
+import * as m from '../../../workflows/messages.ts';
+import type { ActionName } from '../../../workflows/procedure.ts';
+import { actorOf } from '../authentication.ts';
+import { badRequest } from '../errors.ts';
+import { MrnParams, idempotencyKeyOf, refusalToApiError } from './common.ts';
+
+const text = (max: number, what: string) => z.string().trim().min(1, `${what} cannot be empty`).max(max, `at most ${max} characters`);
+const seal = z.string().trim().regex(/^[A-Za-z0-9-]{1,40}$/, 'a seal identifier is 1 to 40 letters, digits or dashes');
+const remarks = text(1000, 'remarks').optional();
+
+const bodies = {
+  release: z.object({
+    seals: z.array(seal).min(1, 'at least one seal is affixed at release').max(50),
+    controlResult: z.literal('SATISFACTORY', { error: 'a release is given on a satisfactory control (SATISFACTORY)' }).optional(),
+    timeLimitHours: z.number().positive('expected a positive number of hours').max(720).optional(),
+  }),
+  'border-arrival': z.object({ sealsIntact: z.boolean().optional(), remarks }),
+  exit: z.object({ sealsIntact: z.boolean().optional(), remarks }),
+  entry: z.object({ sealsIntact: z.boolean({ error: 'say whether the seals were found intact (true or false)' }), remarks }),
+  arrival: z.object({ sealsIntact: z.boolean({ error: 'say whether the seals were found intact (true or false)' }), remarks }),
+  'control-results': z
+    .object({
+      result: z.enum(['SATISFACTORY', 'DISCREPANCIES'], { error: 'expected SATISFACTORY or DISCREPANCIES' }),
+      sealsIntact: z.boolean({ error: 'say whether the seals were found intact (true or false)' }),
+      discrepancies: z.array(text(500, 'a discrepancy')).max(50).default([]),
+    })
+    .refine((b) => b.result === 'SATISFACTORY' || b.discrepancies.length > 0, {
+      path: ['discrepancies'],
+      message: 'describe at least one discrepancy',
+    }),
+  'resolve-discrepancy': z.object({ resolution: text(2000, 'resolution') }),
+  incident: z
+    .object({
+      kind: z.enum(['BREAKDOWN', 'ACCIDENT', 'TRANSHIPMENT', 'OTHER'], { error: 'expected BREAKDOWN, ACCIDENT, TRANSHIPMENT or OTHER' }),
+      description: text(2000, 'description'),
+      newVehicle: z
+        .object({
+          registration: z.string().trim().toUpperCase().regex(/^[A-Z0-9]+(?:[ -][A-Z0-9]+)*$/, 'expected a registration such as TG 1234 AB'),
+          nationality: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166 alpha-2 code such as TG'),
+        })
+        .optional(),
+      newSeals: z.array(seal).min(1).max(50).optional(),
+      extendHours: z.number().positive().max(240, 'at most 240 hours').optional(),
+    })
+    .refine((b) => b.kind !== 'TRANSHIPMENT' || (b.newVehicle && b.newSeals), {
+      path: ['newVehicle'],
+      message: 'a transhipment names the new vehicle and the new seals',
+    }),
+  cancel: z.object({ reason: text(1000, 'reason') }),
+  acknowledge: z.object({ note: text(1000, 'note').optional() }),
+  extend: z.object({ hours: z.number().positive('expected a positive number of hours').max(720, 'at most 720 hours'), reason: text(1000, 'reason') }),
+  'enquiry-answer': z.object({
+    answer: text(4000, 'answer'),
+    outcome: z.enum(['PROOF_OF_ARRIVAL', 'GOODS_FOUND', 'NOT_RESOLVED'], { error: 'expected PROOF_OF_ARRIVAL, GOODS_FOUND or NOT_RESOLVED' }),
+  }),
+} as const;
+
+const updates: Record<Exclude<ActionName, 'amend'>, UpdateDefinition<m.ActionResult, [never]>> = {
+  release: m.releaseUpdate,
+  'border-arrival': m.borderArrivalUpdate,
+  exit: m.exitUpdate,
+  entry: m.entryUpdate,
+  arrival: m.arrivalUpdate,
+  'control-results': m.controlResultsUpdate,
+  'resolve-discrepancy': m.resolveDiscrepancyUpdate,
+  incident: m.incidentUpdate,
+  cancel: m.cancelUpdate,
+  acknowledge: m.acknowledgeUpdate,
+  extend: m.extendUpdate,
+  'enquiry-answer': m.enquiryAnswerUpdate,
+} as Record<Exclude<ActionName, 'amend'>, UpdateDefinition<m.ActionResult, [never]>>;
+
+const summaries: Record<ActionName, string> = {
+  release: 'Release for transit (mainlevée): seals, control result, time limit — officer at the office of departure',
+  'border-arrival': 'Arrival of the truck at the border post (PCJ) — officer at the post',
+  exit: 'Exit confirmed (at the border post, or at the final exit office) — officer of the country being left',
+  entry: 'Entry accepted into the next country — officer at the post, entry side',
+  arrival: 'Arrival at the office of destination or exit, with seal check — officer there',
+  'control-results': 'Control results at destination; discrepancies hold the movement — officer there',
+  'resolve-discrepancy': 'Discrepancy resolved; the movement is discharged — officer at destination',
+  incident: 'Incident en route (breakdown, accident, transhipment with new vehicle and seals) — officer on the route',
+  amend: 'Amend the declaration before release — the declarant',
+  cancel: 'Cancel the declaration before release; the guarantee reservation is released — the declarant',
+  acknowledge: 'Acknowledge the current escalation level (no more reminders for it) — supervisor of the country',
+  extend: 'Extend the time limit, with a reason — supervisor of the country',
+  'enquiry-answer': "Record the principal's answer to the enquiry — officer at the office of departure",
+};
+
+const ActionAnswer = z.object({
+  mrn: z.string(),
+  status: z.string(),
+  currentOffice: z.string(),
+  nextDeadline: z.string().optional(),
+  at: z.string().optional(),
+  message: z.string().optional(),
+});
+
+export interface ActionRouteDeps {
+  transits: TransitClient;
+  reference: ReferenceData;
+}
+
+export const actionRoutes = ({ transits, reference }: ActionRouteDeps): FastifyPluginAsync => async (plain) => {
+  const app = plain.withTypeProvider<ZodTypeProvider>();
+
+  const answer = async (mrn: string, update: UpdateDefinition<m.ActionResult, [never]>, input: unknown, key: string) => {
+    const outcome = await transits.act(mrn, update, input as never, key).catch((error: unknown) => {
+      throw refusalToApiError(error);
+    });
+    return outcome;
+  };
+
+  for (const [action, body] of Object.entries(bodies) as [Exclude<ActionName, 'amend'>, z.ZodType][]) {
+    app.post(
+      `/transits/:mrn/${action}`,
+      {
+        schema: {
+          tags: ['actions'],
+          summary: summaries[action],
+          description: 'Send an Idempotency-Key header: a retried request with the same key is the same act, answered once. 409: out of order (the reason names the next step); 403: wrong office, role or country.',
+          params: MrnParams,
+          body,
+          response: { 200: ActionAnswer, 202: ActionAnswer },
+        },
+      },
+      async (request, reply) => {
+        const actor = actorOf(request);
+        const key = idempotencyKeyOf(request.headers)!;
+        const outcome = await answer(request.params.mrn, updates[action], { ...(request.body as object), actor }, key);
+        if (!outcome.completed) {
+          return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '', message: 'acte accepté, en cours / act accepted, in progress' });
+        }
+        return outcome.result!;
+      },
+    );
+  }
+
+  app.post(
+    '/transits/:mrn/amend',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: summaries.amend,
+        description: 'The whole amended declaration, validated like a new one; same LRN, same route. The guarantee is re-reserved for the new amount at risk.',
+        params: MrnParams,
+        response: { 200: ActionAnswer, 202: ActionAnswer },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      const key = idempotencyKeyOf(request.headers)!;
+      const checked = validateDeclaration(request.body, reference);
+      if (!checked.ok) throw badRequest(`the amended declaration has ${checked.errors.length} error(s)`, checked.errors);
+      const { declaration, plan } = checked;
+      const input: m.AmendInput = { actor, declaration, declarationHash: declarationContentHash(declaration), route: plan };
+      const outcome = await answer(request.params.mrn, m.amendUpdate as UpdateDefinition<m.ActionResult, [never]>, input, key);
+      if (!outcome.completed) return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '' });
+      return outcome.result!;
+    },
+  );
+};

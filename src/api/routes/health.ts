@@ -1,0 +1,87 @@
+// GET /health: Temporal reachable, each national system reachable, a worker polling each task queue.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Client } from '@temporalio/client';
+// @temporalio/proto is CommonJS: its namespaces come through the default export.
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
+import type { Config, CountryCode } from '../../config/env.ts';
+import { countries } from '../../config/env.ts';
+
+type PartState = { ok: boolean; detail: string };
+
+// A poller is "recent" when the server saw it within the last minute (it long-polls for up to a minute).
+const POLLER_FRESH_MS = 70_000;
+const CHECK_TIMEOUT_MS = 3_000;
+
+export interface HealthDeps {
+  config: Config;
+  client: Client;
+  namespace: string;
+}
+
+export const healthRoutes = (deps: HealthDeps): FastifyPluginAsync => async (app) => {
+  app.get('/health', { schema: { tags: ['health'], summary: 'State of every part Corridor needs' } }, async (_request, reply) => {
+    const parts = await checkAll(deps);
+    const failing = Object.entries(parts).filter(([, state]) => !state.ok).map(([name]) => name);
+    return reply.code(failing.length === 0 ? 200 : 503).send({ status: failing.length === 0 ? 'ok' : 'degraded', failing, parts });
+  });
+};
+
+export async function checkAll(deps: HealthDeps): Promise<Record<string, PartState>> {
+  const { config } = deps;
+  const checks: [string, Promise<PartState>][] = [['temporal', checkTemporal(deps)]];
+  for (const country of countries) checks.push([`national-system-${country}`, checkNationalSystem(country, config.national[country].url)]);
+  checks.push([`worker:${config.taskQueues.transits}`, checkPollers(deps, config.taskQueues.transits, 'workflow')]);
+  for (const country of countries) {
+    checks.push([`worker:${config.taskQueues.national[country]}`, checkPollers(deps, config.taskQueues.national[country], 'activity')]);
+  }
+  const results = await Promise.all(checks.map(async ([name, check]) => [name, await check] as const));
+  return Object.fromEntries(results);
+}
+
+async function checkTemporal({ client }: HealthDeps): Promise<PartState> {
+  try {
+    const info = await client.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => client.workflowService.getSystemInfo({}));
+    return { ok: true, detail: `server ${info.serverVersion || 'reachable'}` };
+  } catch (error) {
+    return { ok: false, detail: `unreachable: ${message(error)}` };
+  }
+}
+
+async function checkNationalSystem(country: CountryCode, url: string): Promise<PartState> {
+  try {
+    const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+    return response.ok ? { ok: true, detail: url } : { ok: false, detail: `${url} answered ${response.status}` };
+  } catch (error) {
+    return { ok: false, detail: `${url} unreachable: ${message(error)}` };
+  }
+}
+
+async function checkPollers({ client, namespace }: HealthDeps, taskQueue: string, kind: 'workflow' | 'activity'): Promise<PartState> {
+  try {
+    const response = await client.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
+      client.workflowService.describeTaskQueue({
+        namespace,
+        taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType:
+          kind === 'workflow'
+            ? temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+            : temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      }),
+    );
+    const fresh = (response.pollers ?? []).filter((poller) => {
+      const seconds = Number(poller.lastAccessTime?.seconds ?? 0);
+      return Date.now() - seconds * 1000 < POLLER_FRESH_MS;
+    });
+    return fresh.length > 0
+      ? { ok: true, detail: `${fresh.length} ${kind} poller(s)` }
+      : { ok: false, detail: `no ${kind} worker polling ${taskQueue}` };
+  } catch (error) {
+    return { ok: false, detail: `could not describe ${taskQueue}: ${message(error)}` };
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

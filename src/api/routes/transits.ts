@@ -1,0 +1,184 @@
+// Declarations and reading movements: POST /transits, GET /transits/:mrn, GET /transits.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { declarationSchema, validateDeclaration } from '../../domain/declaration.ts';
+import { declarationContentHash } from '../../domain/declaration-hash.ts';
+import { allocateMrn } from '../../domain/mrn.ts';
+import type { ReferenceData } from '../../domain/types.ts';
+import { TransitClient, TransitNotFound } from '../../client/transits.ts';
+import { expectedActions } from '../../../workflows/procedure.ts';
+import { transitStatuses, type TransitState } from '../../../workflows/model.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { assertCanRead, scopeFor } from '../access.ts';
+import { actorOf, requireRole } from '../authentication.ts';
+import { ApiError, badRequest, forbidden, notFound } from '../errors.ts';
+import { MrnParams, idempotencyKeyOf, refusalToApiError } from './common.ts';
+
+export interface TransitRouteDeps {
+  transits: TransitClient;
+  reference: ReferenceData;
+}
+
+const LodgeAnswer = z.object({
+  mrn: z.string(),
+  status: z.enum(transitStatuses),
+  amountReservedXof: z.number().optional(),
+  reason: z.string().optional(),
+  message: z.string(),
+});
+
+const ListQuery = z.object({
+  status: z.enum(transitStatuses).optional(),
+  office: z.string().regex(/^[A-Z]{2}[A-Z0-9]{6}$/, 'expected an office reference number such as TGCKS001').optional(),
+  currentOffice: z.string().regex(/^[A-Z]{2}[A-Z0-9]{6}$/, 'expected an office reference number such as TGCKS001').optional(),
+  declarant: z.string().min(1).max(40).optional(),
+  vehicle: z.string().min(1).max(40).optional(),
+  overdue: z.enum(['true', 'false'], { error: 'expected true or false' }).optional(),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  pageToken: z.string().max(4000).optional(),
+});
+
+export const transitRoutes = ({ transits, reference }: TransitRouteDeps): FastifyPluginAsync => async (plain) => {
+  const app = plain.withTypeProvider<ZodTypeProvider>();
+
+  app.post(
+    '/transits',
+    {
+      schema: {
+        tags: ['declarations'],
+        summary: 'Lodge a transit declaration (déclaration de transit)',
+        description:
+          'Validates the declaration (every error at once, with its field path), allocates the MRN from the declarant TIN and LRN, registers it in the departure country\'s system and reserves the guarantee. 201: new movement accepted; 200: the same declaration again, the existing movement; 202: still registering; 409: the same LRN with other content; 422: rejected by the national system (e.g. guarantee insufficient), nothing reserved.',
+        body: declarationSchema,
+        response: { 200: LodgeAnswer, 201: LodgeAnswer, 202: LodgeAnswer, 422: LodgeAnswer.extend({ error: z.string() }) },
+      },
+      // The schema documents the body; validateDeclaration checks it, with the reference checks, all at once.
+      validatorCompiler: () => (data) => ({ value: data }),
+    },
+    async (request, reply) => {
+      const actor = requireRole(request, 'declarant');
+      const checked = validateDeclaration(request.body, reference);
+      if (!checked.ok) throw badRequest(`the declaration has ${checked.errors.length} error(s)`, checked.errors);
+      const { declaration, plan } = checked;
+      if (declaration.declarant.tin !== actor.tin) {
+        throw forbidden(`declarant.tin ${declaration.declarant.tin} is not the signed-in declarant (${actor.tin})`);
+      }
+      const mrn = await mrnFor(transits, declaration.declarant.tin, declaration.lrn, plan.departureCountry);
+      const outcome = await transits
+        .lodge({ mrn, declaration, declarationHash: declarationContentHash(declaration), route: plan, actor, ...requestIdOf(request.headers) })
+        .catch((error: unknown) => {
+          throw refusalToApiError(error);
+        });
+      const body = {
+        mrn: outcome.mrn,
+        status: outcome.status,
+        ...(outcome.amountReservedXof !== undefined ? { amountReservedXof: outcome.amountReservedXof } : {}),
+        ...(outcome.reason ? { reason: outcome.reason } : {}),
+      };
+      if (outcome.status === 'REJECTED') {
+        return reply.code(422).send({ ...body, error: 'DECLARATION_REJECTED', message: `déclaration rejetée / declaration rejected: ${outcome.reason ?? ''}` });
+      }
+      const code = outcome.outcome === 'created' ? 201 : outcome.outcome === 'existing' ? 200 : 202;
+      const message =
+        code === 201
+          ? 'déclaration acceptée, caution réservée / declaration accepted, guarantee reserved'
+          : code === 200
+            ? 'cette déclaration a déjà été déposée / this declaration was already lodged'
+            : 'enregistrement en cours auprès du système national / registration in progress with the national system';
+      return reply.code(code).header('location', `/transits/${outcome.mrn}`).send({ ...body, message });
+    },
+  );
+
+  app.get(
+    '/transits/:mrn',
+    {
+      schema: {
+        tags: ['supervision'],
+        summary: "One movement's state and timeline (the workflow's `state` query)",
+        description: 'Also lists `allowedActions`: what the signed-in user may do now.',
+        params: MrnParams,
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const state = await readState(transits, request.params.mrn);
+      assertCanRead(actor, state);
+      return { ...state, allowedActions: allowedActionsFor(state, actor) };
+    },
+  );
+
+  app.get(
+    '/transits',
+    {
+      schema: {
+        tags: ['supervision'],
+        summary: 'List movements (Temporal visibility), newest first',
+        description: 'Filters: status, office (anywhere on the route), currentOffice, declarant (TIN), vehicle, overdue. Page with pageToken from the previous answer.',
+        querystring: ListQuery,
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const q = request.query;
+      const page = await transits.list(
+        {
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.office ? { office: q.office } : {}),
+          ...(q.currentOffice ? { currentOffice: q.currentOffice } : {}),
+          ...(q.declarant ? { declarant: q.declarant } : {}),
+          ...(q.vehicle ? { vehicle: q.vehicle } : {}),
+          ...(q.overdue ? { overdue: q.overdue === 'true' } : {}),
+          ...scopeFor(actor, reference),
+        },
+        q.pageSize,
+        q.pageToken,
+      ).catch((error: unknown) => {
+        if (String((error as Error)?.message).match(/page token|nextPageToken|invalid/i)) throw badRequest('pageToken is not valid', [{ path: 'pageToken', message: 'use the nextPageToken of the previous page' }]);
+        throw error;
+      });
+      return page;
+    },
+  );
+};
+
+export async function readState(transits: TransitClient, mrn: string): Promise<TransitState> {
+  try {
+    return await transits.state(mrn);
+  } catch (error) {
+    if (error instanceof TransitNotFound) throw notFound(`aucun mouvement ${mrn} / no movement with MRN ${mrn}`);
+    throw error;
+  }
+}
+
+export function allowedActionsFor(state: TransitState, actor: Actor) {
+  return expectedActions(state, state.legs, state.endsWith)
+    .filter((e) => e.role === actor.role)
+    .filter((e) =>
+      e.role === 'officer'
+        ? !!actor.office && (e.offices ?? []).includes(actor.office)
+        : e.role === 'declarant'
+          ? actor.tin === state.declaration.declarantTin
+          : actor.country === e.country,
+    )
+    .map((e) => e.action);
+}
+
+/**
+ * The MRN carries the lodging year. A declarant who resubmits in January what they lodged in
+ * December must land on the same movement, so January looks for last year's MRN first.
+ */
+async function mrnFor(transits: TransitClient, tin: string, lrn: string, departureCountry: ReferenceData['offices'][string]['country']) {
+  const now = new Date();
+  const current = allocateMrn({ tin, lrn, year: now.getUTCFullYear(), departureCountry });
+  if (now.getUTCMonth() !== 0) return current;
+  const previous = allocateMrn({ tin, lrn, year: now.getUTCFullYear() - 1, departureCountry });
+  return (await transits.exists(previous)) ? previous : current;
+}
+
+function requestIdOf(headers: Record<string, unknown>): { requestId?: string } {
+  const key = idempotencyKeyOf(headers, false);
+  return key ? { requestId: key } : {};
+}
+
+export { ApiError };

@@ -1,0 +1,317 @@
+// Corridor's side of the Temporal client: lodge a movement (update-with-start), read its state
+// (query), record an act (update, the request's idempotency key as update id), list movements
+// (visibility). The API calls only this; so could any other edge.
+import { randomUUID } from 'node:crypto';
+import {
+  WithStartWorkflowOperation,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
+// @temporalio/proto is CommonJS: its namespaces come through the default export.
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
+type ExecutionInfo = import('@temporalio/proto').temporal.api.workflow.v1.IWorkflowExecutionInfo;
+import type { Config } from '../config/env.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { Declaration, PlannedRoute } from '../domain/types.ts';
+import * as m from '../../workflows/messages.ts';
+import type { TransitInput, TransitState, TransitStatus } from '../../workflows/model.ts';
+import * as sa from '../../workflows/search-attributes.ts';
+import type { transit } from '../../workflows/transit.ts';
+
+/** A refusal from the workflow or Temporal, with what the API needs to answer. */
+export class TransitRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'TransitRefusal';
+  }
+}
+
+export class TransitNotFound extends Error {
+  override name = 'TransitNotFound';
+}
+
+export interface LodgeOutcome {
+  /** 201: this submission created the movement; 200: it already existed with the same content; 202: still registering. */
+  outcome: 'created' | 'existing' | 'processing';
+  mrn: string;
+  status: TransitStatus;
+  reason?: string;
+  amountReservedXof?: number;
+}
+
+export interface ActOutcome {
+  /** False when the workflow had not answered within the wait: the act is accepted and still running. */
+  completed: boolean;
+  result?: m.ActionResult;
+}
+
+export interface ListFilters {
+  status?: string;
+  office?: string;
+  currentOffice?: string;
+  departureOffice?: string;
+  destinationOffice?: string;
+  declarant?: string;
+  vehicle?: string;
+  overdue?: boolean;
+  minLevel?: number;
+  /** Offices the reader may see (their country's); undefined: all. */
+  scopeOffices?: string[];
+  /** Declarants see only their own movements. */
+  scopeDeclarant?: string;
+}
+
+export interface TransitSummary {
+  mrn: string;
+  status: string | undefined;
+  departureOffice: string | undefined;
+  destinationOffice: string | undefined;
+  currentOffice: string | undefined;
+  declarant: string | undefined;
+  vehicle: string | undefined;
+  overdue: boolean;
+  escalationLevel: number;
+  nextDeadline: string | undefined;
+  lodgedAt: string | undefined;
+  closedAt: string | undefined;
+}
+
+const WORKFLOW_TYPE = 'transit';
+const ANSWER_WAIT_MS = 15_000;
+
+export class TransitClient {
+  constructor(
+    private readonly client: Client,
+    private readonly config: Config,
+    private readonly namespace: string,
+  ) {}
+
+  /** Lodges a validated declaration. The same MRN always lands on the same workflow (USE_EXISTING). */
+  async lodge(args: {
+    mrn: string;
+    declaration: Declaration;
+    declarationHash: string;
+    route: PlannedRoute;
+    actor: Actor;
+    requestId?: string;
+  }): Promise<LodgeOutcome> {
+    const { mrn, declaration, declarationHash, route, actor } = args;
+    const input: TransitInput = {
+      mrn,
+      declaration,
+      declarationHash,
+      route,
+      lodgedBy: actor,
+      settings: {
+        nationalQueues: { ...this.config.taskQueues.national },
+        corridorQueue: this.config.taskQueues.transits,
+        delays: { ...this.config.delays },
+        timeScale: this.config.timeScale,
+      },
+    };
+    const start = new WithStartWorkflowOperation<typeof transit>(WORKFLOW_TYPE, {
+      workflowId: mrn,
+      taskQueue: this.config.taskQueues.transits,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      // A closed movement is never started again under its MRN: a resubmission reads it instead.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: initialSearchAttributes(declaration, route),
+    });
+    try {
+      const update = await this.client.workflow.startUpdateWithStart(m.lodgeUpdate, {
+        args: [{ declarationHash, actor }],
+        updateId: args.requestId ?? randomUUID(),
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+        startWorkflowOperation: start,
+      });
+      const answer = await withinWait(update.result());
+      if (!answer) return { outcome: 'processing', mrn, status: 'DECLARED' };
+      return {
+        outcome: answer.created ? 'created' : 'existing',
+        mrn,
+        status: answer.status,
+        ...(answer.reason ? { reason: answer.reason } : {}),
+        ...(answer.amountReservedXof !== undefined ? { amountReservedXof: answer.amountReservedXof } : {}),
+      };
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError || isAlreadyStarted(error)) {
+        return this.closedMovement(mrn, declarationHash);
+      }
+      throw toRefusal(error);
+    }
+  }
+
+  private async closedMovement(mrn: string, declarationHash: string): Promise<LodgeOutcome> {
+    const state = await this.state(mrn);
+    if (state.declarationHash !== declarationHash) {
+      throw new TransitRefusal(
+        'LRN_CONFLICT',
+        `La référence ${state.lrn} a déjà été déclarée avec un autre contenu (MRN ${mrn}) / LRN ${state.lrn} was already lodged with other content (MRN ${mrn})`,
+        { mrn },
+      );
+    }
+    return { outcome: 'existing', mrn, status: state.status, ...(state.reason ? { reason: state.reason } : {}) };
+  }
+
+  /** Whether a movement exists under this MRN (lodging checks last year's MRN in January). */
+  async exists(mrn: string): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(mrn).describe();
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  async state(mrn: string): Promise<TransitState> {
+    try {
+      return await this.client.workflow.getHandle<typeof transit>(mrn).query(m.stateQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new TransitNotFound(`no movement with MRN ${mrn}`);
+      throw error;
+    }
+  }
+
+  /** Records an act. The idempotency key is the update id: the server answers a retried click with the first answer. */
+  async act<I>(mrn: string, update: UpdateDefinition<m.ActionResult, [I]>, input: I, idempotencyKey: string): Promise<ActOutcome> {
+    const handle: WorkflowHandle = this.client.workflow.getHandle(mrn);
+    try {
+      const started = await handle.startUpdate(update, { args: [input], updateId: idempotencyKey, waitForStage: WorkflowUpdateStage.ACCEPTED });
+      const result = await withinWait(started.result());
+      return result ? { completed: true, result } : { completed: false };
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new TransitNotFound(`no movement with MRN ${mrn}`);
+      if (isClosed(error)) {
+        const state = await this.state(mrn);
+        throw new TransitRefusal(
+          'OUT_OF_ORDER',
+          `Le mouvement ${mrn} est clos (statut ${state.status}) / movement ${mrn} is closed (${state.status})`,
+          { status: state.status },
+        );
+      }
+      throw toRefusal(error);
+    }
+  }
+
+  async list(filters: ListFilters, pageSize: number, pageToken?: string): Promise<{ items: TransitSummary[]; nextPageToken?: string }> {
+    const response = await this.client.workflowService.listWorkflowExecutions({
+      namespace: this.namespace,
+      pageSize,
+      query: visibilityQuery(filters),
+      ...(pageToken ? { nextPageToken: Buffer.from(pageToken, 'base64url') } : {}),
+    });
+    const items = (response.executions ?? []).map(toSummary);
+    const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+    return { items, ...(next ? { nextPageToken: next } : {}) };
+  }
+
+  async count(filters: ListFilters): Promise<number> {
+    const response = await this.client.workflowService.countWorkflowExecutions({ namespace: this.namespace, query: visibilityQuery(filters) });
+    return Number(response.count ?? 0);
+  }
+}
+
+function initialSearchAttributes(declaration: Declaration, route: PlannedRoute): SearchAttributePair[] {
+  return [
+    { key: sa.TransitStatus, value: 'DECLARED' },
+    { key: sa.DepartureOffice, value: route.departureOffice.code },
+    { key: sa.DestinationOffice, value: route.destinationOffice.code },
+    { key: sa.CurrentOffice, value: route.departureOffice.code },
+    { key: sa.DeclarantId, value: declaration.declarant.tin },
+    { key: sa.VehicleRegistration, value: declaration.transport.registration },
+    { key: sa.RouteOffices, value: route.offices.map((office) => office.code) },
+    { key: sa.Overdue, value: false },
+    { key: sa.EscalationLevel, value: 0 },
+  ];
+}
+
+/** Visibility query from filters; every value is quoted, so no filter can change the query's shape. */
+export function visibilityQuery(filters: ListFilters): string {
+  const clauses = [`WorkflowType = ${quote(WORKFLOW_TYPE)}`];
+  const eq = (field: string, value: string | undefined) => value !== undefined && clauses.push(`${field} = ${quote(value)}`);
+  eq('TransitStatus', filters.status);
+  eq('RouteOffices', filters.office);
+  eq('CurrentOffice', filters.currentOffice);
+  eq('DepartureOffice', filters.departureOffice);
+  eq('DestinationOffice', filters.destinationOffice);
+  eq('DeclarantId', filters.declarant);
+  eq('VehicleRegistration', filters.vehicle);
+  eq('DeclarantId', filters.scopeDeclarant);
+  if (filters.overdue !== undefined) clauses.push(`Overdue = ${filters.overdue ? 'true' : 'false'}`);
+  if (filters.minLevel !== undefined) clauses.push(`EscalationLevel >= ${Math.trunc(filters.minLevel)}`);
+  if (filters.scopeOffices) clauses.push(`RouteOffices IN (${filters.scopeOffices.map(quote).join(', ')})`);
+  return clauses.join(' AND ');
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function toSummary(execution: ExecutionInfo): TransitSummary {
+  const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
+  const time = (t: ExecutionInfo['startTime']) =>
+    t?.seconds ? new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : undefined;
+  const deadline = attributes.get(sa.NextDeadline);
+  return {
+    mrn: execution.execution?.workflowId ?? '',
+    status: attributes.get(sa.TransitStatus),
+    departureOffice: attributes.get(sa.DepartureOffice),
+    destinationOffice: attributes.get(sa.DestinationOffice),
+    currentOffice: attributes.get(sa.CurrentOffice),
+    declarant: attributes.get(sa.DeclarantId),
+    vehicle: attributes.get(sa.VehicleRegistration),
+    overdue: attributes.get(sa.Overdue) ?? false,
+    escalationLevel: attributes.get(sa.EscalationLevel) ?? 0,
+    nextDeadline: deadline ? new Date(deadline).toISOString() : undefined,
+    lodgedAt: time(execution.startTime),
+    closedAt: time(execution.closeTime),
+  };
+}
+
+async function withinWait<T>(promise: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ANSWER_WAIT_MS);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Turns a refused update into a TransitRefusal carrying the workflow's code and reason. */
+function toRefusal(error: unknown): unknown {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const failure = error.cause;
+    const details = (failure.details?.[0] ?? {}) as Record<string, unknown>;
+    return new TransitRefusal(failure.type ?? 'REFUSED', failure.message, details);
+  }
+  return error;
+}
+
+function grpcCode(error: unknown): number | undefined {
+  const e = error as { code?: number; cause?: { code?: number } };
+  return e?.code ?? e?.cause?.code;
+}
+
+function isAlreadyStarted(error: unknown): boolean {
+  return grpcCode(error) === 6 /* ALREADY_EXISTS */;
+}
+
+function isClosed(error: unknown): boolean {
+  return grpcCode(error) === 5 /* NOT_FOUND */ && /completed|closed|already/i.test(String((error as Error)?.message));
+}

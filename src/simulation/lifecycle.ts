@@ -1,0 +1,135 @@
+// Drives one transit through the real HTTP API, as the declarant and the officers along the
+// route would: each officer acts as soon as the procedure allows. Used by `npm run simulate`,
+// the benchmark and the end-to-end tests.
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../auth/actor.ts';
+import type { Declaration, PlannedRoute } from '../domain/types.ts';
+
+export interface ApiAnswer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  ms: number;
+}
+
+export type TokenFor = (actor: Actor) => Promise<string>;
+
+export class ApiClient {
+  private readonly tokens = new Map<string, Promise<string>>();
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly tokenFor: TokenFor,
+  ) {}
+
+  token(actor: Actor): Promise<string> {
+    const key = `${actor.role}|${actor.office ?? ''}|${actor.country ?? ''}|${actor.tin ?? ''}|${actor.user}`;
+    let token = this.tokens.get(key);
+    if (!token) {
+      token = this.tokenFor(actor);
+      this.tokens.set(key, token);
+    }
+    return token;
+  }
+
+  async call<T = Record<string, unknown>>(
+    method: 'GET' | 'POST',
+    path: string,
+    actor: Actor | undefined,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiAnswer<T>> {
+    const started = performance.now();
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(actor ? { authorization: `Bearer ${await this.token(actor)}` } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    const parsed = text ? (JSON.parse(text) as T) : ({} as T);
+    return { status: response.status, body: parsed, ms: performance.now() - started };
+  }
+}
+
+export const officerAt = (office: string): Actor => ({ user: `agent-${office.toLowerCase()}`, role: 'officer', office });
+export const declarantOf = (tin: string): Actor => ({ user: `declarant-${tin.toLowerCase()}`, role: 'declarant', tin });
+
+export interface Step {
+  action: string;
+  office: string;
+  body: Record<string, unknown>;
+}
+
+/** The officers' acts of a clean lifecycle on this route, in order. */
+export function stepsFor(plan: PlannedRoute, seals: string[]): Step[] {
+  const steps: Step[] = [{ action: 'release', office: plan.departureOffice.code, body: { seals, controlResult: 'SATISFACTORY' } }];
+  for (const leg of plan.legs) {
+    if (leg.kind !== 'crossing') continue;
+    steps.push(
+      { action: 'border-arrival', office: leg.from, body: { sealsIntact: true } },
+      { action: 'exit', office: leg.from, body: { sealsIntact: true } },
+      { action: 'entry', office: leg.to, body: { sealsIntact: true } },
+    );
+  }
+  const last = plan.destinationOffice.code;
+  steps.push(
+    { action: 'arrival', office: last, body: { sealsIntact: true } },
+    { action: 'control-results', office: last, body: { result: 'SATISFACTORY', sealsIntact: true, discrepancies: [] } },
+  );
+  if (plan.endsWith === 'EXT') steps.push({ action: 'exit', office: last, body: { sealsIntact: true } });
+  return steps;
+}
+
+export interface LifecycleOutcome {
+  mrn: string;
+  status: string;
+  lodgeMs: number;
+  steps: { action: string; status: number; ms: number }[];
+  totalMs: number;
+}
+
+export class LifecycleFailed extends Error {
+  constructor(
+    message: string,
+    readonly mrn: string | undefined,
+    readonly answer: ApiAnswer,
+  ) {
+    super(message);
+    this.name = 'LifecycleFailed';
+  }
+}
+
+/** Lodges the declaration, then records every officer's act; stops at the first refusal. */
+export async function driveLifecycle(api: ApiClient, declaration: Declaration, plan: PlannedRoute, options: { stopAfter?: string } = {}): Promise<LifecycleOutcome> {
+  const started = performance.now();
+  const declarant = declarantOf(declaration.declarant.tin);
+  const lodged = await api.call<{ mrn: string; status: string }>('POST', '/transits', declarant, declaration, { 'idempotency-key': randomUUID() });
+  if (lodged.status !== 201 && lodged.status !== 200) throw new LifecycleFailed(`lodging answered ${lodged.status}`, lodged.body.mrn, lodged);
+  const mrn = lodged.body.mrn;
+  const outcome: LifecycleOutcome = { mrn, status: lodged.body.status, lodgeMs: lodged.ms, steps: [], totalMs: 0 };
+  for (const step of stepsFor(plan, sealsFor(mrn))) {
+    const answer = await api.call<{ status: string }>('POST', `/transits/${mrn}/${step.action}`, officerAt(step.office), step.body, {
+      'idempotency-key': randomUUID(),
+    });
+    outcome.steps.push({ action: step.action, status: answer.status, ms: answer.ms });
+    if (answer.status !== 200) throw new LifecycleFailed(`${step.action} at ${step.office} answered ${answer.status}`, mrn, answer);
+    outcome.status = answer.body.status;
+    if (options.stopAfter === step.action) break;
+  }
+  outcome.totalMs = performance.now() - started;
+  return outcome;
+}
+
+/** Seal numbers as a departure office would print them: office run + serial. */
+export function sealsFor(mrn: string): string[] {
+  const serial = mrn.slice(4, 10);
+  return [`SL-${serial}-1`, `SL-${serial}-2`];
+}
+
+/** A copy of an example declaration under a fresh LRN, so every simulated transit is its own movement. */
+export function withLrn(declaration: Declaration, lrn: string): Declaration {
+  return { ...structuredClone(declaration), lrn };
+}

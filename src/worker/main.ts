@@ -1,0 +1,39 @@
+// `npm run worker -- --queues transits,national-TG,national-BF` (all three by default).
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { loadConfig } from '../config/env.ts';
+import { createLogger } from '../logging/logger.ts';
+import { connectWorkerConnection, temporalSettings } from '../temporal/connection.ts';
+import { stringFlag, type Flags } from '../cli/args.ts';
+import { buildWorkflowBundle } from './bundle.ts';
+import { parseQueues, queueName } from './queues.ts';
+import { createWorkers } from './workers.ts';
+
+export async function runWorker(flags: Flags): Promise<void> {
+  const config = loadConfig();
+  const roles = parseQueues(flags.queues === undefined ? undefined : stringFlag(flags, 'queues'), config);
+  const logger = createLogger('worker', config.logLevel);
+  const sdkLevel: LogLevel = config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN';
+  Runtime.install({
+    logger: new DefaultLogger(sdkLevel, (entry) => logger[entry.level === 'WARN' ? 'warn' : entry.level === 'ERROR' ? 'error' : 'debug'](entry.meta ?? {}, entry.message)),
+    telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${config.workerMetricsPort}` } } },
+  });
+
+  const settings = temporalSettings(config);
+  const connection = await connectWorkerConnection(settings);
+  const started = Date.now();
+  const workflowBundle = roles.some((role) => role.kind === 'transits') ? await buildWorkflowBundle() : undefined;
+  if (workflowBundle) logger.info({ seconds: (Date.now() - started) / 1000 }, 'workflow bundle built');
+  const workers = await createWorkers({
+    config,
+    connection,
+    namespace: settings.namespace,
+    roles,
+    ...(workflowBundle ? { workflowBundle } : {}),
+    logger,
+  });
+  logger.info({ queues: roles.map((role) => queueName(role, config)), namespace: settings.namespace }, 'worker polling');
+  // Each Worker stops gracefully on SIGINT/SIGTERM (the SDK's Runtime installs the handlers).
+  await Promise.all(workers.map((worker) => worker.run()));
+  await connection.close();
+  logger.info('worker stopped');
+}

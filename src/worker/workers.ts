@@ -1,0 +1,52 @@
+// Builds the Workers of one process: `transits` runs the workflows and Corridor's own
+// activities; each `national-XX` runs one country's national system activities with that
+// country's settings only, so a country's worker can run next to its own system.
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createCorridorActivities } from '../../activities/corridor.ts';
+import { createNationalActivities } from '../../activities/national.ts';
+import type { Config } from '../config/env.ts';
+import type { Logger } from '../logging/logger.ts';
+import { createHttpNationalClient } from '../national/client.ts';
+import { queueName, type QueueRole } from './queues.ts';
+
+export interface WorkerSetup {
+  config: Config;
+  connection: NativeConnection;
+  namespace: string;
+  roles: QueueRole[];
+  /** Required when `transits` is among the roles. */
+  workflowBundle?: WorkflowBundleOption;
+  logger: Logger;
+}
+
+export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
+  const { config, connection, namespace, logger } = setup;
+  return Promise.all(
+    setup.roles.map((role) => {
+      const taskQueue = queueName(role, config);
+      if (role.kind === 'transits') {
+        if (!setup.workflowBundle) throw new Error('the transits queue needs the workflow bundle');
+        return Worker.create({
+          connection,
+          namespace,
+          taskQueue,
+          workflowBundle: setup.workflowBundle,
+          activities: createCorridorActivities({ notifyUrl: config.notifyUrl, logger: logger.child({ queue: taskQueue }) }),
+          // Movements wait for days between acts: keep many cached, they cost little while parked.
+          maxCachedWorkflows: 10_000,
+        });
+      }
+      const client = createHttpNationalClient({
+        country: role.country,
+        baseUrl: config.national[role.country].url,
+        timeoutMs: config.national.timeoutMs,
+      });
+      return Worker.create({
+        connection,
+        namespace,
+        taskQueue,
+        activities: createNationalActivities(client, logger.child({ queue: taskQueue })),
+      });
+    }),
+  );
+}

@@ -1,0 +1,150 @@
+// A whole corridor for one test file: both national system sandboxes (real HTTP, their own
+// SQLite files), a worker on task queues of its own, and the API on a free port, against the
+// run's single Temporal server and prebuilt workflow bundle.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config, type CountryCode } from '../../src/config/env.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { buildApi } from '../../src/api/app.ts';
+import { loadReferenceData } from '../../src/domain/reference-data.ts';
+import { startSandbox } from '../../src/national/sandbox/server.ts';
+import { createWorkers } from '../../src/worker/workers.ts';
+import { signToken } from '../../src/auth/tokens.ts';
+import type { Actor } from '../../src/auth/actor.ts';
+import { freePort } from './ports.ts';
+
+export function temporalAddress(): string {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_ADDRESS is not set: run the tests with `npm test`, which starts a Temporal dev server');
+  return address;
+}
+
+export function workflowBundlePath(): string {
+  const bundle = process.env.CORRIDOR_TEST_WORKFLOW_BUNDLE;
+  if (!bundle) throw new Error('CORRIDOR_TEST_WORKFLOW_BUNDLE is not set: run the tests with `npm test`, which builds the bundle once');
+  return bundle;
+}
+
+export function tempDir(name: string): string {
+  return mkdtempSync(path.join(process.env.CORRIDOR_TEST_TMP ?? os.tmpdir(), `${name}-`));
+}
+
+interface RunningSandbox {
+  url: string;
+  port: number;
+  dbPath: string;
+  close(): Promise<void>;
+}
+
+export interface Stack {
+  config: Config;
+  api: string;
+  client: Client;
+  sandboxes: Record<CountryCode, RunningSandbox>;
+  token(actor: Actor): Promise<string>;
+  /** Bearer tokens for the usual people of a test. */
+  declarant(tin: string): Promise<string>;
+  officer(office: string): Promise<string>;
+  supervisor(country: string): Promise<string>;
+  regional(): Promise<string>;
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  restartSandbox(country: CountryCode): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Extra CORRIDOR_* variables (delays, time scale, notify URL…). */
+  env?: Record<string, string>;
+}
+
+let runtimeInstalled = false;
+
+/** The SDK's own lines (worker state changes) only when something goes wrong. */
+export function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  runtimeInstalled = true;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  quietRuntime();
+  const dataDir = tempDir('stack');
+  const logger = createLogger('test', process.env.CORRIDOR_LOG_LEVEL ?? 'silent');
+  const sandboxes = {} as Record<CountryCode, RunningSandbox>;
+  for (const country of ['TG', 'BF'] as const) {
+    const port = await freePort();
+    const dbPath = path.join(dataDir, `sandbox-${country}.sqlite`);
+    sandboxes[country] = await startSandbox({ country, host: '127.0.0.1', port, dbPath, logger: logger.child({ sandbox: country }) });
+  }
+
+  const config = loadConfig({
+    CORRIDOR_TASK_QUEUE_PREFIX: `t${randomBytes(5).toString('hex')}-`,
+    CORRIDOR_DATA_DIR: dataDir,
+    CORRIDOR_NATIONAL_TG_URL: sandboxes.TG.url,
+    CORRIDOR_NATIONAL_BF_URL: sandboxes.BF.url,
+    CORRIDOR_NATIONAL_TIMEOUT_SECONDS: '5',
+    CORRIDOR_LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+
+  const connection = await Connection.connect({ address: temporalAddress() });
+  const client = new Client({ connection, namespace: 'default' });
+  const workerConnection = await NativeConnection.connect({ address: temporalAddress() });
+
+  let workers: Worker[] = [];
+  let running: Promise<unknown> | undefined;
+  const startWorker = async () => {
+    workers = await createWorkers({
+      config,
+      connection: workerConnection,
+      namespace: 'default',
+      roles: [{ kind: 'transits' }, { kind: 'national', country: 'TG' }, { kind: 'national', country: 'BF' }],
+      workflowBundle: { codePath: workflowBundlePath() },
+      logger,
+    });
+    running = Promise.all(workers.map((worker) => worker.run()));
+  };
+  const stopWorker = async () => {
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    workers = [];
+  };
+  await startWorker();
+
+  const app: FastifyInstance = await buildApi({ config, client, namespace: 'default', logger, reference: loadReferenceData() });
+  const apiPort = await freePort();
+  await app.listen({ host: '127.0.0.1', port: apiPort });
+
+  const token = (actor: Actor) => signToken(config.tokenSecret, actor);
+  return {
+    config,
+    api: `http://127.0.0.1:${apiPort}`,
+    client,
+    sandboxes,
+    token,
+    declarant: (tin) => token({ user: `declarant-${tin}`, role: 'declarant', tin }),
+    officer: (office) => token({ user: `agent-${office.toLowerCase()}`, role: 'officer', office }),
+    supervisor: (country) => token({ user: `superviseur-${country.toLowerCase()}`, role: 'supervisor', country }),
+    regional: () => token({ user: 'regional', role: 'regional' }),
+    stopWorker,
+    startWorker,
+    async restartSandbox(country) {
+      const { port, dbPath } = sandboxes[country];
+      await sandboxes[country].close();
+      sandboxes[country] = await startSandbox({ country, host: '127.0.0.1', port, dbPath, logger: logger.child({ sandbox: country }) });
+    },
+    async stop() {
+      await app.close();
+      await stopWorker();
+      await workerConnection.close();
+      await connection.close();
+      for (const sandbox of Object.values(sandboxes)) await sandbox.close();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// Every workflow the `transits` task queue runs.
+export { transit } from './transit.ts';

@@ -1,0 +1,18 @@
+// One act at a time: an update handler (or an automatic step) holds the lock from its
+// check through its national system call to its change of state, so two officers' clicks
+// never interleave half-way.
+import { condition } from '@temporalio/workflow';
+
+export class Lock {
+  private held = false;
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    await condition(() => !this.held);
+    this.held = true;
+    try {
+      return await work();
+    } finally {
+      this.held = false;
+    }
+  }
+}

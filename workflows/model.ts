@@ -1,0 +1,187 @@
+// The movement as the workflow holds it and as the `state` query shows it.
+// Plain JSON-serialisable types only: this module is bundled into Temporal's workflow sandbox.
+import type { Actor } from '../src/auth/actor.ts';
+import type { Declaration, PlannedRoute } from '../src/domain/types.ts';
+
+export type { Actor, Declaration, PlannedRoute };
+
+export const transitStatuses = [
+  'DECLARED', // lodged; the departure system is registering it and reserving the guarantee
+  'ACCEPTED', // registered, guarantee reserved; waiting for release at the office of departure
+  'REJECTED', // refused at lodging (e.g. guarantee insufficient); nothing stays reserved
+  'RELEASED', // released for transit: on the road (also between the border post and destination)
+  'AT_BORDER', // arrived at a border post (PCJ), not yet entered into the next country
+  'ARRIVED', // arrived at the office of destination or exit; waiting for control results
+  'HELD', // control results showed a discrepancy; held until an officer resolves it
+  'DISCHARGED', // discharged at destination, written off at departure, guarantee released
+  'CANCELLED', // cancelled by the declarant before release; reservation released
+  'RECOVERY', // never arrived: the guarantee has been claimed
+] as const;
+export type TransitStatus = (typeof transitStatuses)[number];
+
+export const terminalStatuses: readonly TransitStatus[] = ['REJECTED', 'DISCHARGED', 'CANCELLED', 'RECOVERY'];
+
+/** Every delay the workflow watches, in milliseconds, so tests run a 72-hour limit in seconds. */
+export interface TransitDelays {
+  borderDwellTargetMs: number;
+  level2AfterMs: number;
+  enquiryAfterMs: number;
+  recoveryAfterMs: number;
+  controlResultsAfterMs: number;
+  /** Repeat of an unacknowledged escalation level's notification. */
+  reminderEveryMs: number;
+}
+
+export interface TransitSettings {
+  /** Task queue of each country's national system activities, e.g. { TG: 'national-TG' }. */
+  nationalQueues: Record<string, string>;
+  /** Task queue of Corridor's own activities (notifications). */
+  corridorQueue: string;
+  delays: TransitDelays;
+  /** Divides route time limits (1 = real hours). */
+  timeScale: number;
+}
+
+export interface TransitInput {
+  mrn: string;
+  declaration: Declaration;
+  /** Canonical hash of the declaration: the same LRN with other content is a conflict. */
+  declarationHash: string;
+  route: PlannedRoute;
+  lodgedBy: Actor;
+  settings: TransitSettings;
+}
+
+/** Someone or something that acted: an officer, a declarant, a supervisor, or Corridor itself. */
+export type ActedBy = Actor | { user: 'corridor'; role: 'system' };
+
+export interface TimelineEvent {
+  at: string;
+  /** Stable code (RELEASED, BORDER_ARRIVAL, EXIT_CONFIRMED…); the console words it in French or English. */
+  what: string;
+  by: ActedBy;
+  office?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface OfficeProgress {
+  code: string;
+  name: string;
+  country: string;
+  roles: string[];
+  /** Deadline to reach this office (time limit of the leg that ends here). */
+  plannedBy?: string;
+  arrivedAt?: string;
+  leftAt?: string;
+  late?: boolean;
+}
+
+export interface Crossing {
+  post: string;
+  exitOffice: string;
+  entryOffice: string;
+  arrivalAt: string;
+  exitAt?: string;
+  entryAt?: string;
+  dwellSeconds?: number;
+  sealsIntact?: boolean;
+  /** Set when the truck stayed past the dwell target without entry accepted. */
+  alertAt?: string;
+}
+
+export interface Incident {
+  at: string;
+  kind: 'BREAKDOWN' | 'ACCIDENT' | 'TRANSHIPMENT' | 'OTHER';
+  description: string;
+  office: string;
+  by: Actor;
+  newVehicle?: { registration: string; nationality: string };
+  newSeals?: string[];
+  extendedByHours?: number;
+}
+
+export interface ControlResults {
+  at: string;
+  office: string;
+  result: 'SATISFACTORY' | 'DISCREPANCIES';
+  sealsIntact: boolean;
+  discrepancies: string[];
+  by: Actor;
+  resolvedAt?: string;
+  resolution?: string;
+}
+
+export interface NotificationRecord {
+  id: string;
+  at: string;
+  kind: string;
+  to: string[];
+  subject: string;
+  delivery: 'PENDING' | 'DELIVERED' | 'NOT_CONFIGURED' | 'FAILED';
+  deliveredAt?: string;
+}
+
+export interface Escalation {
+  /** 0: none; 1: overdue; 2: country supervisor; 3: enquiry. */
+  level: number;
+  kind?: 'OVERDUE' | 'CONTROL_RESULTS_MISSING';
+  overdueSince?: string;
+  acknowledgedLevel?: number;
+  acknowledgedBy?: Actor;
+  lastNotifiedAt?: string;
+  enquiryOpenedAt?: string;
+  recoveryAt?: string;
+}
+
+export interface TransitState {
+  mrn: string;
+  lrn: string;
+  /** Hash of the declaration as lodged (or last amended): a resubmission is compared with it. */
+  declarationHash: string;
+  status: TransitStatus;
+  reason?: string;
+  declaration: {
+    declarantTin: string;
+    declarantName: string;
+    principalTin: string;
+    principalName: string;
+    vehicle: string;
+    trailer?: string;
+    containers: string[];
+    sealedVehicle: boolean;
+    goodsItemCount: number;
+    grossMassKg: number;
+    valueXof: number;
+  };
+  routeId: string;
+  departureCountry: string;
+  route: OfficeProgress[];
+  /** Office where the next act is expected (release, border, arrival…). */
+  /** The legs of the route (road legs with their time limit, border crossings), from the route plan. */
+  legs: PlannedRoute['legs'];
+  endsWith: PlannedRoute['endsWith'];
+  currentOffice: string;
+  /** Index in the route plan's legs of the leg the truck is on; -1 before release. */
+  legIndex: number;
+  /** Time limit of the road leg the truck is on. */
+  legDeadline?: string;
+  /** The next moment something is due (leg time limit, border dwell target, control results). */
+  nextDeadline?: string;
+  controlResultsDueBy?: string;
+  guarantee: { grn: string; amountReservedXof?: number; state: 'PENDING' | 'RESERVED' | 'RELEASED' | 'CLAIMED' | 'NONE' };
+  /** The record reference each national system gave the movement. */
+  nationalReferences: Record<string, string>;
+  seals: string[];
+  releasedAt?: string;
+  crossings: Crossing[];
+  arrival?: { at: string; office: string; sealsIntact: boolean; remarks?: string; late: boolean };
+  controlResults?: ControlResults;
+  exitConfirmedAt?: string;
+  dischargedAt?: string;
+  incidents: Incident[];
+  escalation: Escalation;
+  notifications: NotificationRecord[];
+  timeline: TimelineEvent[];
+  /** Bumped on every change; watchers re-arm on it. */
+  version: number;
+}

@@ -1,0 +1,183 @@
+// The customs procedure as rules: which act is expected next, where, and by whom.
+// Pure functions over the state: the workflow's update validators call them, and the API
+// calls them to tell a signed-in user which actions they may take now.
+import type { Actor } from '../src/auth/actor.ts';
+import type { PlannedRoute } from '../src/domain/types.ts';
+import type { TransitState } from './model.ts';
+
+export const actionNames = [
+  'release',
+  'border-arrival',
+  'exit',
+  'entry',
+  'arrival',
+  'control-results',
+  'resolve-discrepancy',
+  'incident',
+  'amend',
+  'cancel',
+  'acknowledge',
+  'extend',
+  'enquiry-answer',
+] as const;
+export type ActionName = (typeof actionNames)[number];
+
+export interface ExpectedAction {
+  action: ActionName;
+  role: 'officer' | 'declarant' | 'supervisor';
+  /** Officers: the offices where the act may be recorded. */
+  offices?: string[];
+  /** Supervisors: the country whose supervisors may act. */
+  country?: string;
+}
+
+/** A refusal says why in French first (officers' working language) and in English. */
+export interface Refusal {
+  code: 'OUT_OF_ORDER' | 'WRONG_OFFICE' | 'WRONG_ROLE' | 'NOT_YOURS' | 'INVALID_INPUT';
+  fr: string;
+  en: string;
+}
+
+type Leg = PlannedRoute['legs'][number];
+
+const EN_ROUTE = ['RELEASED', 'AT_BORDER'] as const;
+
+export function finalOffice(state: Pick<TransitState, 'route'>): string {
+  return state.route[state.route.length - 1]!.code;
+}
+
+/** The acts the procedure expects now, whoever may record them. */
+export function expectedActions(state: TransitState, legs: readonly Leg[], endsWith: 'DES' | 'EXT'): ExpectedAction[] {
+  const expected: ExpectedAction[] = [];
+  const officer = (action: ActionName, ...offices: string[]) => expected.push({ action, role: 'officer', offices });
+  switch (state.status) {
+    case 'ACCEPTED':
+      officer('release', state.route[0]!.code);
+      expected.push({ action: 'amend', role: 'declarant' }, { action: 'cancel', role: 'declarant' });
+      break;
+    case 'RELEASED': {
+      const leg = legs[state.legIndex]!;
+      const next = legs[state.legIndex + 1];
+      if (!next) officer('arrival', leg.to);
+      else if (next.kind === 'crossing') officer('border-arrival', next.from, next.to);
+      break;
+    }
+    case 'AT_BORDER': {
+      const leg = legs[state.legIndex]!;
+      const crossing = state.crossings[state.crossings.length - 1];
+      if (!crossing?.exitAt) officer('exit', leg.from);
+      else officer('entry', leg.to);
+      break;
+    }
+    case 'ARRIVED':
+      if (!state.controlResults) officer('control-results', finalOffice(state));
+      else if (endsWith === 'EXT' && !state.exitConfirmedAt) officer('exit', finalOffice(state));
+      break;
+    case 'HELD':
+      officer('resolve-discrepancy', finalOffice(state));
+      break;
+    default:
+      break;
+  }
+  if ((EN_ROUTE as readonly string[]).includes(state.status)) {
+    officer('incident', ...state.route.map((office) => office.code));
+  }
+  if (state.escalation.level > 0 && !['DISCHARGED', 'RECOVERY', 'CANCELLED', 'REJECTED'].includes(state.status)) {
+    const country = responsibleCountry(state);
+    expected.push({ action: 'acknowledge', role: 'supervisor', country }, { action: 'extend', role: 'supervisor', country });
+    if (state.escalation.enquiryOpenedAt) officer('enquiry-answer', state.route[0]!.code);
+  } else if ((EN_ROUTE as readonly string[]).includes(state.status) || state.status === 'ARRIVED') {
+    // A supervisor may extend a deadline before it passes, too (a road closed, a convoy held).
+    expected.push({ action: 'extend', role: 'supervisor', country: responsibleCountry(state) });
+  }
+  return expected;
+}
+
+/** The country whose officers are waiting for the truck, so whose supervisors answer for it. */
+export function responsibleCountry(state: TransitState): string {
+  return state.route.find((office) => office.code === state.currentOffice)?.country ?? state.departureCountry;
+}
+
+const words: Record<ActionName, { fr: string; en: string }> = {
+  release: { fr: 'la mainlevée', en: 'the release' },
+  'border-arrival': { fr: "l'arrivée au poste frontière", en: 'the arrival at the border post' },
+  exit: { fr: 'la sortie', en: 'the exit' },
+  entry: { fr: "l'entrée", en: 'the entry' },
+  arrival: { fr: "l'arrivée", en: 'the arrival' },
+  'control-results': { fr: 'les résultats du contrôle', en: 'the control results' },
+  'resolve-discrepancy': { fr: "la levée de l'anomalie", en: 'the resolution of the discrepancy' },
+  incident: { fr: "l'incident", en: 'the incident' },
+  amend: { fr: 'la rectification', en: 'the amendment' },
+  cancel: { fr: "l'annulation", en: 'the cancellation' },
+  acknowledge: { fr: "la prise en compte de l'alerte", en: 'the acknowledgement' },
+  extend: { fr: 'la prorogation du délai', en: 'the extension of the time limit' },
+  'enquiry-answer': { fr: "la réponse à l'enquête", en: 'the answer to the enquiry' },
+};
+
+/** Undefined when the actor may record the act now; otherwise the reason why not. */
+export function checkAction(
+  state: TransitState,
+  legs: readonly Leg[],
+  endsWith: 'DES' | 'EXT',
+  action: ActionName,
+  actor: Actor,
+): Refusal | undefined {
+  const what = words[action];
+  const candidates = expectedActions(state, legs, endsWith).filter((e) => e.action === action);
+  if (candidates.length === 0) {
+    return {
+      code: 'OUT_OF_ORDER',
+      fr: `Impossible d'enregistrer ${what.fr} maintenant : le mouvement ${state.mrn} est au statut ${state.status}${nextHint(state, legs, endsWith, 'fr')}.`,
+      en: `${capitalise(what.en)} is not possible now: movement ${state.mrn} is ${state.status}${nextHint(state, legs, endsWith, 'en')}.`,
+    };
+  }
+  const roleMatches = candidates.filter((e) => e.role === actor.role);
+  if (roleMatches.length === 0) {
+    const role = candidates[0]!.role;
+    return {
+      code: 'WRONG_ROLE',
+      fr: `Seul un ${frRole(role)} peut enregistrer ${what.fr} (vous êtes ${frRole(actor.role)}).`,
+      en: `${capitalise(what.en)} is recorded by a ${role}, not by a ${actor.role}.`,
+    };
+  }
+  for (const expected of roleMatches) {
+    if (expected.role === 'declarant') {
+      if (actor.tin === state.declaration.declarantTin) return undefined;
+      return {
+        code: 'NOT_YOURS',
+        fr: `Le mouvement ${state.mrn} a été déclaré par un autre déclarant.`,
+        en: `Movement ${state.mrn} was lodged by another declarant.`,
+      };
+    }
+    if (expected.role === 'supervisor') {
+      if (actor.country === expected.country) return undefined;
+      return {
+        code: 'WRONG_OFFICE',
+        fr: `Seuls les superviseurs du pays ${expected.country} peuvent enregistrer ${what.fr}, pas ceux du pays ${actor.country ?? '?'}.`,
+        en: `${capitalise(what.en)} is for supervisors of ${expected.country}, not of ${actor.country ?? '?'}.`,
+      };
+    }
+    if (actor.office && expected.offices?.includes(actor.office)) return undefined;
+  }
+  const offices = roleMatches.flatMap((e) => e.offices ?? []);
+  return {
+    code: 'WRONG_OFFICE',
+    fr: `On enregistre ${what.fr} au bureau ${offices.join(' ou ')}, pas au bureau ${actor.office ?? '?'}.`,
+    en: `${capitalise(what.en)} is recorded at office ${offices.join(' or ')}, not at ${actor.office ?? '?'}.`,
+  };
+}
+
+function nextHint(state: TransitState, legs: readonly Leg[], endsWith: 'DES' | 'EXT', lang: 'fr' | 'en'): string {
+  const next = expectedActions(state, legs, endsWith).find((e) => e.role === 'officer' && e.action !== 'incident');
+  if (!next) return '';
+  const where = next.offices?.join(lang === 'fr' ? ' ou ' : ' or ') ?? '';
+  return lang === 'fr' ? ` ; prochaine étape : ${words[next.action].fr} à ${where}` : `; next step: ${words[next.action].en} at ${where}`;
+}
+
+function frRole(role: string): string {
+  return ({ officer: 'agent des douanes', declarant: 'déclarant', supervisor: 'superviseur', regional: 'superviseur régional' } as Record<string, string>)[role] ?? role;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
