@@ -44,13 +44,36 @@ export function initialState({ mrn, declaration, declarationHash, route, lodgedB
   };
 }
 
-/** What the workflow returns: small, because it is stored in the history. */
+/**
+ * What the workflow returns: small (it is stored in the history), and enough for indicators to
+ * be rebuilt from closed movements: route, times at each office, border crossings, lateness.
+ */
 export function summarise(state: TransitState) {
+  const lodged = state.timeline[0]?.at;
   return {
     mrn: state.mrn,
     status: state.status,
+    routeId: state.routeId,
+    declarantTin: state.declaration.declarantTin,
     ...(state.reason ? { reason: state.reason } : {}),
+    ...(lodged ? { lodgedAt: lodged } : {}),
+    ...(state.releasedAt ? { releasedAt: state.releasedAt } : {}),
     ...(state.dischargedAt ? { dischargedAt: state.dischargedAt } : {}),
-    crossings: state.crossings.map((c) => ({ post: c.post, dwellSeconds: c.dwellSeconds })),
+    offices: state.route.map((office) => ({
+      code: office.code,
+      ...(office.plannedBy ? { plannedBy: office.plannedBy } : {}),
+      ...(office.arrivedAt ? { arrivedAt: office.arrivedAt } : {}),
+      ...(office.leftAt ? { leftAt: office.leftAt } : {}),
+      ...(office.late ? { late: true } : {}),
+    })),
+    crossings: state.crossings.map((c) => ({
+      post: c.post,
+      arrivalAt: c.arrivalAt,
+      ...(c.entryAt ? { entryAt: c.entryAt } : {}),
+      ...(c.dwellSeconds !== undefined ? { dwellSeconds: c.dwellSeconds } : {}),
+      ...(c.alertAt ? { alertAt: c.alertAt } : {}),
+    })),
+    maxEscalationLevel: Math.max(0, ...state.timeline.map((e) => (typeof e.details?.level === 'number' && e.what !== 'ESCALATION_CLOSED' && e.what !== 'ESCALATION_ACKNOWLEDGED' ? e.details.level : 0))),
+    guarantee: state.guarantee.state,
   };
 }

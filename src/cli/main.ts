@@ -10,6 +10,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   worker: { summary: 'run a worker (--queues transits,national-TG,national-BF)', load: async () => (await import('../worker/main.ts')).runWorker },
   api: { summary: 'run the HTTP API', load: async () => (await import('../api/main.ts')).runApi },
   sandbox: { summary: "run one country's national system sandbox (--country TG|BF)", load: async () => (await import('../national/sandbox-main.ts')).runSandbox },
+  simulate: { summary: 'drive transits through the API (--route lome-ouaga --count N --concurrency C)', load: async () => (await import('../simulation/simulate.ts')).simulate },
   token: { summary: 'print a development bearer token (--role declarant|officer|supervisor|regional)', load: async () => (await import('../auth/token-cli.ts')).printToken },
 };
 

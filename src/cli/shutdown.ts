@@ -1,4 +1,7 @@
-// Each process stops cleanly on SIGINT (Ctrl-C) or SIGTERM, once, whichever comes first.
+import { stopWhenOrphaned } from './orphan.ts';
+
+// Each process stops cleanly on SIGINT (Ctrl-C) or SIGTERM, once, whichever comes first;
+// under `npm start`, also when the supervisor is gone (killed without a chance to stop it).
 export function onShutdown(stop: () => Promise<void>, log: (message: string) => void = () => undefined): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
@@ -17,4 +20,5 @@ export function onShutdown(stop: () => Promise<void>, log: (message: string) => 
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  if (process.env.CORRIDOR_SUPERVISED) stopWhenOrphaned(() => handler('SIGTERM'));
 }

@@ -11,6 +11,7 @@ import { startDevServer, type DevServer } from '../temporal/dev-server.ts';
 import { ensureSearchAttributes } from '../temporal/search-attributes.ts';
 import { temporalSettings, type TemporalSettings } from '../temporal/connection.ts';
 import { UsageError, type Flags } from './args.ts';
+import { stopWhenOrphaned } from './orphan.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -78,7 +79,10 @@ export async function start(flags: Flags): Promise<void> {
   };
 
   const launch = (piece: Piece) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...piece.args], { env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...piece.args], {
+      env: { ...childEnv, CORRIDOR_SUPERVISED: '1' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     piece.child = child;
     child.on('exit', (code, signal) => {
       if (stopping) return;
@@ -98,6 +102,7 @@ export async function start(flags: Flags): Promise<void> {
 
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  stopWhenOrphaned(() => void stopAll(0));
   devServer?.process.on('exit', () => {
     if (!stopping) {
       say('corridor: the Temporal dev server stopped unexpectedly; stopping everything');

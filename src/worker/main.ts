@@ -4,6 +4,7 @@ import { loadConfig } from '../config/env.ts';
 import { createLogger } from '../logging/logger.ts';
 import { connectWorkerConnection, temporalSettings } from '../temporal/connection.ts';
 import { stringFlag, type Flags } from '../cli/args.ts';
+import { stopWhenOrphaned } from '../cli/orphan.ts';
 import { buildWorkflowBundle } from './bundle.ts';
 import { parseQueues, queueName } from './queues.ts';
 import { createWorkers } from './workers.ts';
@@ -32,7 +33,9 @@ export async function runWorker(flags: Flags): Promise<void> {
     logger,
   });
   logger.info({ queues: roles.map((role) => queueName(role, config)), namespace: settings.namespace }, 'worker polling');
-  // Each Worker stops gracefully on SIGINT/SIGTERM (the SDK's Runtime installs the handlers).
+  // Each Worker stops gracefully on SIGINT/SIGTERM (the SDK's Runtime installs the handlers),
+  // and when the supervisor is gone.
+  if (process.env.CORRIDOR_SUPERVISED) stopWhenOrphaned(() => workers.forEach((worker) => worker.shutdown()));
   await Promise.all(workers.map((worker) => worker.run()));
   await connection.close();
   logger.info('worker stopped');
