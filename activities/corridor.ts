@@ -2,6 +2,7 @@
 // configured webhook. Runs on the `transits` task queue.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from '../src/logging/logger.ts';
+import type { TransitClient } from '../src/client/transits.ts';
 import { forMovement } from '../src/logging/logger.ts';
 
 export interface NotificationMessage {
@@ -24,11 +25,24 @@ export interface DeliveryOutcome {
 export interface CorridorActivityDeps {
   notifyUrl: string | undefined;
   logger: Logger;
+  /** Visibility reads for the daily report. */
+  transits: TransitClient;
   timeoutMs?: number;
 }
 
-export function createCorridorActivities({ notifyUrl, logger, timeoutMs = 10_000 }: CorridorActivityDeps) {
+export interface OverdueReport {
+  at: string;
+  counts: { office: string; level: number; count: number }[];
+}
+
+export function createCorridorActivities({ notifyUrl, logger, transits, timeoutMs = 10_000 }: CorridorActivityDeps) {
   return {
+    async compileOverdueReport(): Promise<OverdueReport> {
+      const counts = await transits.overdueCounts();
+      logger.info({ offices: counts.length, total: counts.reduce((sum, row) => sum + row.count, 0) }, 'daily overdue report compiled');
+      return { at: new Date().toISOString(), counts };
+    },
+
     async deliverNotification(message: NotificationMessage): Promise<DeliveryOutcome> {
       const log = forMovement(logger, message.mrn);
       if (!notifyUrl) {

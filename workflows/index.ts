@@ -1,2 +1,3 @@
 // Every workflow the `transits` task queue runs.
 export { transit } from './transit.ts';
+export { overdueReport } from './overdue-report.ts';

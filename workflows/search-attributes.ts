@@ -11,6 +11,8 @@ export const VehicleRegistration = defineSearchAttributeKey('VehicleRegistration
 /** Every office on the route, so an office or a country lists the movements that concern it. */
 export const RouteOffices = defineSearchAttributeKey('RouteOffices', SearchAttributeType.KEYWORD_LIST);
 export const Overdue = defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL);
+/** A truck at a border post past the dwell target, entry not yet accepted. */
+export const BorderAlert = defineSearchAttributeKey('BorderAlert', SearchAttributeType.BOOL);
 export const EscalationLevel = defineSearchAttributeKey('EscalationLevel', SearchAttributeType.INT);
 export const NextDeadline = defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME);
 
@@ -23,6 +25,7 @@ export const corridorSearchAttributes = [
   VehicleRegistration,
   RouteOffices,
   Overdue,
+  BorderAlert,
   EscalationLevel,
   NextDeadline,
 ] as const;

@@ -12,6 +12,7 @@ function snapshot(state: TransitState): Snapshot {
     CurrentOffice: state.currentOffice,
     VehicleRegistration: state.declaration.vehicle,
     Overdue: state.escalation.level > 0,
+    BorderAlert: state.status === 'AT_BORDER' && Boolean(state.crossings[state.crossings.length - 1]?.alertAt),
     EscalationLevel: state.escalation.level,
     NextDeadline: state.nextDeadline,
   };
@@ -47,6 +48,8 @@ function pair(name: string, value: string | number | boolean | undefined): Searc
       return { key: keys.VehicleRegistration, value: value as string };
     case 'Overdue':
       return { key: keys.Overdue, value: value as boolean };
+    case 'BorderAlert':
+      return { key: keys.BorderAlert, value: value as boolean };
     case 'EscalationLevel':
       return { key: keys.EscalationLevel, value: value as number };
     case 'NextDeadline':

@@ -72,7 +72,10 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
   });
 
   // ---- notifications -------------------------------------------------------------------
-  const pendingDeliveries = new Set<Promise<void>>();
+  // Delivered one after the other, in the order they were raised, so a receiver sees the
+  // ladder in order even when one delivery has to be retried.
+  let deliveries: Promise<void> = Promise.resolve();
+  let pendingDeliveries = 0;
   const notify = (kind: string, to: string[], subject: string, details: Record<string, unknown> = {}) => {
     const notification: NotificationRecord = {
       id: `${mrn}:${kind}:${state.notifications.length + 1}`,
@@ -85,20 +88,19 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
     state.notifications.push(notification);
     state.escalation.lastNotifiedAt = notification.at;
     record('NOTIFICATION_SENT', SYSTEM, undefined, { id: notification.id, kind, to });
-    const delivery = corridor
-      .deliverNotification({ id: notification.id, mrn, kind, to, subject, at: notification.at, details })
-      .then((outcome) => {
+    pendingDeliveries++;
+    deliveries = deliveries.then(async () => {
+      try {
+        const outcome = await corridor.deliverNotification({ id: notification.id, mrn, kind, to, subject, at: notification.at, details });
         notification.delivery = outcome.delivered ? 'DELIVERED' : 'NOT_CONFIGURED';
         if (outcome.delivered) notification.deliveredAt = outcome.at;
-      })
-      .catch(() => {
+      } catch {
         notification.delivery = 'FAILED';
-      })
-      .finally(() => {
+      } finally {
+        pendingDeliveries--;
         state.version++;
-        pendingDeliveries.delete(delivery);
-      });
-    pendingDeliveries.add(delivery);
+      }
+    });
   };
 
   // ---- the national systems' answers ---------------------------------------------------
@@ -676,7 +678,7 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
   }
 
   if (!isTerminal()) await watch();
-  await condition(() => pendingDeliveries.size === 0 && allHandlersFinished());
+  await condition(() => pendingDeliveries === 0 && allHandlersFinished());
   return summarise(state);
 }
 

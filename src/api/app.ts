@@ -11,8 +11,10 @@ import { TransitClient } from '../client/transits.ts';
 import { installAuthentication } from './authentication.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { actionRoutes } from './routes/actions.ts';
+import { escalationRoutes } from './routes/escalations.ts';
 import { healthRoutes } from './routes/health.ts';
 import { transitRoutes } from './routes/transits.ts';
+import { consoleViews } from './views.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -52,8 +54,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const transits = new TransitClient(deps.client, deps.config, deps.namespace);
+  const views = consoleViews({ ...deps, transits });
+  await typed.register(views.metrics);
   await typed.register(healthRoutes(deps));
   await typed.register(transitRoutes({ transits, reference: deps.reference }));
   await typed.register(actionRoutes({ transits, reference: deps.reference }));
+  await typed.register(escalationRoutes({ transits, reference: deps.reference }));
+  await typed.register(views.routes);
   return app;
 }

@@ -3,6 +3,7 @@ import { createLogger } from '../logging/logger.ts';
 import { connectClient, temporalSettings } from '../temporal/connection.ts';
 import { onShutdown } from '../cli/shutdown.ts';
 import { loadReferenceData } from '../domain/reference-data.ts';
+import { ensureOverdueReportSchedule } from '../client/overdue-report-schedule.ts';
 import { buildApi } from './app.ts';
 
 export async function runApi(): Promise<void> {
@@ -10,6 +11,7 @@ export async function runApi(): Promise<void> {
   const logger = createLogger('api', config.logLevel);
   const settings = temporalSettings(config);
   const client = await connectClient(settings);
+  logger.info({ schedule: await ensureOverdueReportSchedule(client, config) }, 'daily overdue report schedule');
   const app = await buildApi({ config, client, namespace: settings.namespace, logger, reference: loadReferenceData() });
   await app.listen({ host: config.api.host, port: config.api.port });
   logger.info({ url: `http://${config.api.host}:${config.api.port}` }, 'API listening');

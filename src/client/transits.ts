@@ -65,7 +65,12 @@ export interface ListFilters {
   declarant?: string;
   vehicle?: string;
   overdue?: boolean;
+  borderAlert?: boolean;
   minLevel?: number;
+  level?: number;
+  /** Only movements whose current office is one of these (escalations by country). */
+  currentOffices?: string[];
+  running?: boolean;
   /** Offices the reader may see (their country's); undefined: all. */
   scopeOffices?: string[];
   /** Declarants see only their own movements. */
@@ -81,6 +86,7 @@ export interface TransitSummary {
   declarant: string | undefined;
   vehicle: string | undefined;
   overdue: boolean;
+  borderAlert: boolean;
   escalationLevel: number;
   nextDeadline: string | undefined;
   lodgedAt: string | undefined;
@@ -218,6 +224,26 @@ export class TransitClient {
     return { items, ...(next ? { nextPageToken: next } : {}) };
   }
 
+  /** Open escalations per current office and level, over every running overdue movement. */
+  async overdueCounts(): Promise<{ office: string; level: number; count: number }[]> {
+    const counts = new Map<string, number>();
+    let pageToken: string | undefined;
+    do {
+      const page = await this.list({ overdue: true, running: true }, 1000, pageToken);
+      for (const item of page.items) {
+        const key = `${item.currentOffice ?? '?'}|${item.escalationLevel}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    return [...counts]
+      .map(([key, count]) => {
+        const [office, level] = key.split('|') as [string, string];
+        return { office, level: Number(level), count };
+      })
+      .sort((a, b) => a.office.localeCompare(b.office) || a.level - b.level);
+  }
+
   async count(filters: ListFilters): Promise<number> {
     const response = await this.client.workflowService.countWorkflowExecutions({ namespace: this.namespace, query: visibilityQuery(filters) });
     return Number(response.count ?? 0);
@@ -234,6 +260,7 @@ function initialSearchAttributes(declaration: Declaration, route: PlannedRoute):
     { key: sa.VehicleRegistration, value: declaration.transport.registration },
     { key: sa.RouteOffices, value: route.offices.map((office) => office.code) },
     { key: sa.Overdue, value: false },
+    { key: sa.BorderAlert, value: false },
     { key: sa.EscalationLevel, value: 0 },
   ];
 }
@@ -251,7 +278,11 @@ export function visibilityQuery(filters: ListFilters): string {
   eq('VehicleRegistration', filters.vehicle);
   eq('DeclarantId', filters.scopeDeclarant);
   if (filters.overdue !== undefined) clauses.push(`Overdue = ${filters.overdue ? 'true' : 'false'}`);
+  if (filters.borderAlert !== undefined) clauses.push(`BorderAlert = ${filters.borderAlert ? 'true' : 'false'}`);
   if (filters.minLevel !== undefined) clauses.push(`EscalationLevel >= ${Math.trunc(filters.minLevel)}`);
+  if (filters.level !== undefined) clauses.push(`EscalationLevel = ${Math.trunc(filters.level)}`);
+  if (filters.currentOffices) clauses.push(`CurrentOffice IN (${filters.currentOffices.map(quote).join(', ')})`);
+  if (filters.running) clauses.push(`ExecutionStatus = 'Running'`);
   if (filters.scopeOffices) clauses.push(`RouteOffices IN (${filters.scopeOffices.map(quote).join(', ')})`);
   return clauses.join(' AND ');
 }
@@ -274,6 +305,7 @@ function toSummary(execution: ExecutionInfo): TransitSummary {
     declarant: attributes.get(sa.DeclarantId),
     vehicle: attributes.get(sa.VehicleRegistration),
     overdue: attributes.get(sa.Overdue) ?? false,
+    borderAlert: attributes.get(sa.BorderAlert) ?? false,
     escalationLevel: attributes.get(sa.EscalationLevel) ?? 0,
     nextDeadline: deadline ? new Date(deadline).toISOString() : undefined,
     lodgedAt: time(execution.startTime),

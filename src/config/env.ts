@@ -84,6 +84,11 @@ export const variables = {
     default: '',
     doc: 'sandbox fault injection: outage window start/end (ISO 8601) during which every call is answered 503',
   },
+  CORRIDOR_OVERDUE_REPORT_HOUR: {
+    schema: z.coerce.number({ error: 'expected an hour 0–23' }).int('expected a whole hour').min(0, 'expected an hour 0–23').max(23, 'expected an hour 0–23'),
+    default: '6',
+    doc: 'hour (GMT, the legal time of both Togo and Burkina Faso) of the daily overdue report',
+  },
   CORRIDOR_TIME_SCALE: {
     schema: z.coerce.number({ error: 'expected a number' }).positive('expected a positive number'),
     default: '1',
@@ -138,6 +143,7 @@ export interface Config {
     reminderEveryMs: number;
   };
   timeScale: number;
+  overdueReportHour: number;
   sandbox: { latencyMs: number; errorRate: number; outage: { from: string; to: string } | undefined };
 }
 
@@ -172,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reminderEveryMs: ms('CORRIDOR_ESCALATION_REMINDER_SECONDS'),
     },
     timeScale: read(env, 'CORRIDOR_TIME_SCALE'),
+    overdueReportHour: read(env, 'CORRIDOR_OVERDUE_REPORT_HOUR'),
     sandbox: {
       latencyMs: read(env, 'CORRIDOR_SANDBOX_LATENCY_MS'),
       errorRate: read(env, 'CORRIDOR_SANDBOX_ERROR_RATE'),

@@ -1,12 +1,14 @@
 // Builds the Workers of one process: `transits` runs the workflows and Corridor's own
 // activities; each `national-XX` runs one country's national system activities with that
 // country's settings only, so a country's worker can run next to its own system.
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createCorridorActivities } from '../../activities/corridor.ts';
 import { createNationalActivities } from '../../activities/national.ts';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createHttpNationalClient } from '../national/client.ts';
+import { TransitClient } from '../client/transits.ts';
 import { queueName, type QueueRole } from './queues.ts';
 
 export interface WorkerSetup {
@@ -31,7 +33,11 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
           namespace,
           taskQueue,
           workflowBundle: setup.workflowBundle,
-          activities: createCorridorActivities({ notifyUrl: config.notifyUrl, logger: logger.child({ queue: taskQueue }) }),
+          activities: createCorridorActivities({
+            notifyUrl: config.notifyUrl,
+            logger: logger.child({ queue: taskQueue }),
+            transits: new TransitClient(new Client({ connection, namespace }), config, namespace),
+          }),
           // Movements wait for days between acts: keep many cached, they cost little while parked.
           maxCachedWorkflows: 10_000,
         });

@@ -1,0 +1,10 @@
+// Delays of seconds for the escalation tests: 72 h of road → 4 s, every step of the ladder a few seconds.
+export const ladderEnv = {
+  CORRIDOR_TIME_SCALE: String((72 * 3600) / 4),
+  CORRIDOR_ESCALATION_LEVEL2_AFTER_SECONDS: '2',
+  CORRIDOR_ENQUIRY_AFTER_SECONDS: '4',
+  CORRIDOR_RECOVERY_AFTER_SECONDS: '3',
+  CORRIDOR_CONTROL_RESULTS_AFTER_SECONDS: '2',
+  CORRIDOR_BORDER_DWELL_TARGET_SECONDS: '2',
+  CORRIDOR_ESCALATION_REMINDER_SECONDS: '3600',
+};
