@@ -10,6 +10,7 @@ import { findTemporalCli } from '../../src/temporal/cli.ts';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.ts';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes.ts';
 import { buildWorkflowBundle } from '../../src/worker/bundle.ts';
+import { buildConsole } from '../../console/build.ts';
 import { freePort } from './ports.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,14 +28,20 @@ function testFiles(targets: string[]): string[] {
   return found;
 }
 
-function typecheck(): Promise<{ ok: boolean; output: string }> {
+function tsc(project: string): Promise<{ ok: boolean; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', ROOT], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('exit', (code) => resolve({ ok: code === 0, output }));
   });
+}
+
+/** The server code (tsc -p .) and the console, which has DOM types of its own (tsc -p console). */
+async function typecheck(): Promise<{ ok: boolean; output: string }> {
+  const results = await Promise.all([tsc(ROOT), tsc(path.join(ROOT, 'console'))]);
+  return { ok: results.every((r) => r.ok), output: results.map((r) => r.output).join('') };
 }
 
 async function main(): Promise<number> {
@@ -65,6 +72,10 @@ async function main(): Promise<number> {
   const bundlePath = path.join(tmp, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   say(`test harness: workflow bundle built once in ${((Date.now() - bundleStarted) / 1000).toFixed(1)} s`);
+
+  // The API serves the console from dist/console; the browser tests need the current build.
+  const consoleBuild = await buildConsole({ ifStale: true });
+  if (consoleBuild.built) say(`test harness: console built in ${(consoleBuild.ms / 1000).toFixed(1)} s`);
 
   const tapFile = path.join(tmp, 'results.tap');
   const concurrency = Number(process.env.CORRIDOR_TEST_CONCURRENCY ?? Math.max(2, os.availableParallelism()));
@@ -100,7 +111,7 @@ async function main(): Promise<number> {
 
   await server?.stop();
   const { ok: typesOk, output: typeErrors } = await typechecked;
-  if (!typesOk) say(`\ntype check (tsc -p .) failed:\n${typeErrors}`);
+  if (!typesOk) say(`\ntype check (tsc -p . and tsc -p console) failed:\n${typeErrors}`);
 
   const tap = readTap(tapFile);
   const passed = tap.pass;

@@ -1,0 +1,140 @@
+// The corridor at a glance: a strip of its offices in route order (branches stacked), with the
+// trucks expected, present and overdue at each; the trucks at the border post with their dwell
+// timers; the open escalations by level. Polls every 3 seconds; the server answers from a list
+// it refreshes once for every reader.
+import { get } from '../api.ts';
+import { DwellTimer, OfficeName } from '../components/Bits.tsx';
+import { useConsole } from '../context.ts';
+import { duration, time } from '../format.ts';
+import { usePoll, useNow } from '../hooks.ts';
+import { levelKey } from '../i18n.ts';
+import { href } from '../route.ts';
+import type { OfficeCounts, Overview as Data } from '../types.ts';
+
+const REFRESH_MS = 3_000;
+
+export function Overview() {
+  const { t, lang } = useConsole();
+  const now = useNow();
+  const { data, error } = usePoll(async () => ({ overview: await get<Data>('/overview'), receivedAt: Date.now() }), REFRESH_MS, []);
+  if (!data) return <p class="muted">{error ? `${t('errorLoading')} : ${error.message}` : t('loading')}</p>;
+  const { overview } = data;
+  const skewMs = Date.parse(overview.now) - data.receivedAt;
+  const columns = groupColumns(overview.offices);
+
+  return (
+    <section class="overview">
+      <header class="page-head">
+        <h2>{t('navOverview')}</h2>
+        <p class="muted" data-testid="refreshed">
+          {overview.inFlight} {t('inFlight')} · {t('refreshedAt')} {time(overview.refreshedAt, lang)}
+        </p>
+      </header>
+
+      <div class="strip" role="list">
+        {columns.map((offices, index) => (
+          <div class="strip-column" key={index} role="listitem">
+            {offices.map((office) => (
+              <a class={`station${office.borderPost ? ' station-post' : ''} country-${office.country.toLowerCase()}`} href={href('transits', { currentOffice: office.code })} key={office.code} data-office={office.code}>
+                <span class="station-name">{office.name}</span>
+                <span class="code">
+                  {office.code} · {office.country}
+                </span>
+                <span class="counts">
+                  <span class="count" data-count="expected">
+                    {t('expected')} <b>{office.expected}</b>
+                  </span>
+                  <span class="count" data-count="present">
+                    {t('present')} <b>{office.present}</b>
+                  </span>
+                  <span class={`count${office.overdue > 0 ? ' count-overdue' : ''}`} data-count="overdue">
+                    {t('overdue')} <b>{office.overdue}</b>
+                  </span>
+                </span>
+              </a>
+            ))}
+          </div>
+        ))}
+      </div>
+
+      <div class="panels">
+        {overview.posts.map((post) => (
+          <section class="panel post-panel wide-2" key={post.post} data-post={post.post}>
+            <h3>
+              {t('borderPost')} {post.post}
+            </h3>
+            <p class="small">
+              {post.offices.map((code, i) => (
+                <span key={code}>
+                  {i > 0 ? ' / ' : ''}
+                  <OfficeName code={code} />
+                </span>
+              ))}
+            </p>
+            <p class="muted" data-testid="post-summary">
+              {t('trucksAtPost')} : <b>{post.trucks.length}</b> · {t('dwellTarget')} {duration(overview.borderDwellTargetSeconds, lang)}
+            </p>
+            {post.trucks.length === 0 ? (
+              <p class="muted">{t('noTrucksAtPost')}</p>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th>{t('vehicle')}</th>
+                    <th>{t('mrn')}</th>
+                    <th>{t('status')}</th>
+                    <th>{t('arrival')}</th>
+                    <th>{t('waiting')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {post.trucks.map((truck) => (
+                    <tr key={truck.mrn} data-mrn={truck.mrn}>
+                      <td>{truck.vehicle}</td>
+                      <td>
+                        <a href={href(`transits/${truck.mrn}`)}>{truck.mrn}</a>
+                      </td>
+                      <td>
+                        {truck.awaiting === 'exit' ? t('awaitingExit') : t('awaitingEntry')} <span class="code">{truck.office}</span>
+                      </td>
+                      <td>{time(truck.arrivalAt, lang)}</td>
+                      <td>
+                        <DwellTimer since={truck.arrivalAt} now={now} targetSeconds={overview.borderDwellTargetSeconds} skewMs={skewMs} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        ))}
+
+        <section class="panel escalations-panel">
+          <h3>{t('openEscalations')}</h3>
+          {overview.escalations.length === 0 ? (
+            <p class="muted">{t('noEscalations')}</p>
+          ) : (
+            <ul class="levels">
+              {overview.escalations.map((e) => (
+                <li key={e.level} data-level={e.level}>
+                  <a href={href('transits', { overdue: 'true' })}>
+                    <span class={`level level-${e.level}`}>
+                      {t('level')} {e.level} · {t(levelKey[e.level] ?? 'level3')}
+                    </span>{' '}
+                    <b>{e.count}</b>
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </section>
+  );
+}
+
+function groupColumns(offices: OfficeCounts[]): OfficeCounts[][] {
+  const columns: OfficeCounts[][] = [];
+  for (const office of offices) (columns[office.column] ??= []).push(office);
+  return columns.filter(Boolean);
+}

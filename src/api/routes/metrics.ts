@@ -1,0 +1,102 @@
+// GET /metrics, Prometheus text: the API's latency per route and status, Corridor's own figures
+// (transits started and completed per route, border dwell per post, open escalations by level,
+// movements in flight by status) and, appended, the worker's Temporal SDK metrics. The figures
+// come from the projection and the in-flight list, so a restarted API reports the same totals.
+import type { FastifyPluginAsync } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Config } from '../../config/env.ts';
+import type { Projection } from '../../indicators/projection.ts';
+import type { RunningTransits } from '../../indicators/running.ts';
+
+export interface MetricsDeps {
+  config: Config;
+  projection: Projection;
+  running: RunningTransits;
+  warn: (message: string, error: unknown) => void;
+}
+
+const DWELL_BUCKETS_SECONDS = [1, 5, 15, 30, 60, 300, 900, 1800, 3600, 5400, 7200, 10800, 21600, 43200, 86400];
+const WORKER_SCRAPE_TIMEOUT_MS = 1_000;
+
+export function metricsRoutes({ config, projection, running, warn }: MetricsDeps): FastifyPluginAsync {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'corridor_api_' });
+  const latency = new Histogram({
+    name: 'corridor_api_request_duration_seconds',
+    help: 'API request latency by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20],
+    registers: [registry],
+  });
+  const started = new Counter({ name: 'corridor_transits_started_total', help: 'Transits lodged, per route', labelNames: ['route'], registers: [registry] });
+  const completed = new Counter({
+    name: 'corridor_transits_completed_total',
+    help: 'Transits closed, per route and final status (DISCHARGED, CANCELLED, REJECTED, RECOVERY)',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  });
+  const dwell = new Histogram({
+    name: 'corridor_border_dwell_seconds',
+    help: 'Border dwell time, arrival at the post to entry accepted, per post',
+    labelNames: ['post'],
+    buckets: DWELL_BUCKETS_SECONDS,
+    registers: [registry],
+  });
+  const escalations = new Gauge({ name: 'corridor_open_escalations', help: 'Movements in flight with an open escalation, by level', labelNames: ['level'], registers: [registry] });
+  const inFlight = new Gauge({ name: 'corridor_transits_in_flight', help: 'Movements in flight, by status', labelNames: ['status'], registers: [registry] });
+  let lastCrossingId = 0;
+
+  const update = async () => {
+    await projection.refresh();
+    started.reset();
+    completed.reset();
+    for (const movement of projection.movements()) {
+      const route = movement.route_id ?? 'unknown';
+      started.inc({ route });
+      if (movement.closed === 1) completed.inc({ route, status: movement.status });
+    }
+    // Each crossing is observed once; after a restart the projection gives them all again.
+    for (const crossing of projection.crossingsAfterId(lastCrossingId)) {
+      dwell.observe({ post: crossing.post }, crossing.dwell_seconds);
+      lastCrossingId = crossing.id;
+    }
+    const { items } = await running.get();
+    escalations.reset();
+    inFlight.reset();
+    for (const level of [1, 2, 3]) escalations.set({ level: String(level) }, items.filter((i) => i.escalationLevel === level).length);
+    for (const item of items) inFlight.inc({ status: item.status });
+  };
+
+  const plugin: FastifyPluginAsync = async (app) => {
+    app.addHook('onResponse', async (request, reply) => {
+      latency.observe(
+        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    });
+
+    app.get('/metrics', { schema: { tags: ['health'], summary: 'Prometheus metrics: API, Corridor, and the worker\'s Temporal SDK metrics' } }, async (_request, reply) => {
+      try {
+        await update();
+      } catch (error) {
+        // Temporal unreachable: still answer with the API's own metrics; the scrape shows the gap.
+        warn('could not refresh Corridor figures for /metrics', error);
+      }
+      const worker = await workerMetrics(config.workerMetricsPort);
+      return reply.type(registry.contentType).send(`${await registry.metrics()}${worker ? `\n${worker}` : ''}`);
+    });
+  };
+  // The latency hook must see every route of the API, not only this plugin's.
+  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+  return plugin;
+}
+
+/** The worker's Temporal SDK metrics, if a worker exposes them on this machine. */
+async function workerMetrics(port: number): Promise<string | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(WORKER_SCRAPE_TIMEOUT_MS) });
+    return response.ok ? await response.text() : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,114 @@
+// GET /overview (the corridor at a glance) and GET /desk (an officer's trucks, expected and
+// present, with what the officer may record for each now). Both read the shared in-flight list
+// (./indicators/running.ts), never visibility per request.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Actor } from '../../auth/actor.ts';
+import type { Config } from '../../config/env.ts';
+import type { ReferenceData } from '../../domain/types.ts';
+import type { TransitState } from '../../../workflows/model.ts';
+import { atBorderPost, buildOverview } from '../../indicators/overview.ts';
+import type { RunningTransit, RunningTransits } from '../../indicators/running.ts';
+import type { StateCache } from '../../indicators/states.ts';
+import { scopeFor } from '../access.ts';
+import { actorOf, requireRole } from '../authentication.ts';
+import { allowedActionsFor } from './transits.ts';
+
+export interface OverviewDeps {
+  config: Config;
+  reference: ReferenceData;
+  running: RunningTransits;
+  states: StateCache;
+}
+
+/** What the actor may see of the in-flight list: a declarant their own, others their country's. */
+export function visibleTo(actor: Actor, reference: ReferenceData): (item: RunningTransit) => boolean {
+  const { scopeDeclarant, scopeOffices } = scopeFor(actor, reference);
+  return (item) =>
+    (scopeDeclarant === undefined || item.declarant === scopeDeclarant) &&
+    (scopeOffices === undefined || item.routeOffices.some((office) => scopeOffices.includes(office)));
+}
+
+export const overviewRoutes = ({ config, reference, running, states }: OverviewDeps): FastifyPluginAsync => async (plain) => {
+  const app = plain.withTypeProvider<ZodTypeProvider>();
+  const targetSeconds = config.delays.borderDwellTargetMs / 1000;
+
+  const inFlight = async (actor: Actor) => {
+    const snapshot = await running.get();
+    states.keepOnly(new Set(snapshot.items.map((item) => item.mrn)));
+    return { at: snapshot.at, items: snapshot.items.filter(visibleTo(actor, reference)) };
+  };
+
+  app.get(
+    '/overview',
+    {
+      schema: {
+        tags: ['supervision'],
+        summary: 'The corridor at a glance: offices in route order with trucks expected, present and overdue; trucks at each border post with their arrival; open escalations by level',
+        description: 'Movements in flight that the signed-in user may see. Refreshed from visibility at most every few seconds, whoever asks.',
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      const { at, items } = await inFlight(actor);
+      const atPosts = items.filter((item) => atBorderPost(item, reference));
+      return buildOverview({ reference, items, states: await states.statesOf(atPosts), refreshedAt: at, borderDwellTargetSeconds: targetSeconds });
+    },
+  );
+
+  app.get(
+    '/desk',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: "An officer's desk: the trucks expected at and present at the officer's office, each with the acts the officer may record now",
+        description: 'At a border post, trucks present on either side of the post are listed: the exit side acts first, then the entry side.',
+      },
+    },
+    async (request) => {
+      const actor = requireRole(request, 'officer');
+      const office = reference.offices[actor.office ?? ''];
+      const { items } = await inFlight(actor);
+      const mine = items.filter(
+        (item) => item.currentOffice === actor.office || (office?.borderPost !== undefined && atBorderPost(item, reference) === office.borderPost),
+      );
+      const known = await states.statesOf(mine);
+      const rows = mine.flatMap((item) => {
+        const state = known.get(item.mrn);
+        return state ? [deskRow(state, actor)] : [];
+      });
+      return {
+        now: new Date().toISOString(),
+        office: actor.office,
+        name: office?.name,
+        borderDwellTargetSeconds: targetSeconds,
+        present: rows.filter((row) => row.status !== 'RELEASED').sort(bySince),
+        expected: rows.filter((row) => row.status === 'RELEASED').sort(byDeadline),
+      };
+    },
+  );
+};
+
+function deskRow(state: TransitState, actor: Actor) {
+  const crossing = state.status === 'AT_BORDER' ? state.crossings.at(-1) : undefined;
+  const since = crossing?.arrivalAt ?? state.arrival?.at ?? state.releasedAt ?? state.timeline[0]?.at;
+  return {
+    mrn: state.mrn,
+    vehicle: state.declaration.vehicle,
+    declarantName: state.declaration.declarantName,
+    status: state.status,
+    routeId: state.routeId,
+    departureOffice: state.route[0]?.code,
+    destinationOffice: state.route.at(-1)?.code,
+    currentOffice: state.currentOffice,
+    ...(since ? { since } : {}),
+    ...(state.legDeadline ? { legDeadline: state.legDeadline } : {}),
+    ...(crossing ? { crossing } : {}),
+    escalationLevel: state.escalation.level,
+    allowedActions: allowedActionsFor(state, actor).filter((action) => action !== 'incident'),
+  };
+}
+
+type Row = ReturnType<typeof deskRow>;
+const bySince = (a: Row, b: Row) => (a.since ?? '').localeCompare(b.since ?? '');
+const byDeadline = (a: Row, b: Row) => (a.legDeadline ?? '').localeCompare(b.legDeadline ?? '');

@@ -1,0 +1,87 @@
+// The movements in flight, as visibility lists them: one list for every reader of the console,
+// refreshed at most every few seconds however many pages poll, so the overview, the desks and
+// the metrics cost the dev server's visibility (100 requests/s) a handful of calls a minute.
+import type { Client } from '@temporalio/client';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
+import * as sa from '../../workflows/search-attributes.ts';
+import type { TransitStatus } from '../../workflows/model.ts';
+import { executionTime, forEachExecution, quote, type ExecutionInfo } from './visibility.ts';
+
+export interface RunningTransit {
+  mrn: string;
+  runId: string;
+  status: TransitStatus;
+  departureOffice: string;
+  destinationOffice: string;
+  currentOffice: string;
+  declarant: string;
+  vehicle: string;
+  routeOffices: string[];
+  overdue: boolean;
+  escalationLevel: number;
+  nextDeadline?: string;
+  lodgedAt?: string;
+}
+
+export interface Snapshot {
+  /** When visibility answered (ms since the epoch). */
+  at: number;
+  items: RunningTransit[];
+}
+
+export class RunningTransits {
+  private last: Snapshot | undefined;
+  private pending: Promise<Snapshot> | undefined;
+
+  constructor(
+    private readonly client: Client,
+    private readonly namespace: string,
+    /** Only this deployment's movements: several deployments may share one namespace. */
+    private readonly taskQueue: string,
+    private readonly maxAgeMs = 3_000,
+  ) {}
+
+  /** The latest list, at most maxAgeMs old; concurrent callers share one visibility call. */
+  async get(): Promise<Snapshot> {
+    if (this.last && Date.now() - this.last.at < this.maxAgeMs) return this.last;
+    this.pending ??= this.load().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async load(): Promise<Snapshot> {
+    const items: RunningTransit[] = [];
+    const query = `WorkflowType = 'transit' AND ExecutionStatus = 'Running' AND TaskQueue = ${quote(this.taskQueue)}`;
+    await forEachExecution(this.client, this.namespace, query, (execution) => {
+      const item = toRunning(execution);
+      if (item) items.push(item);
+    });
+    this.last = { at: Date.now(), items };
+    return this.last;
+  }
+}
+
+function toRunning(execution: ExecutionInfo): RunningTransit | undefined {
+  const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
+  const mrn = execution.execution?.workflowId;
+  const status = attributes.get(sa.TransitStatus) as TransitStatus | undefined;
+  if (!mrn || !status) return undefined;
+  const deadline = attributes.get(sa.NextDeadline);
+  const lodgedAt = executionTime(execution.startTime);
+  return {
+    mrn,
+    runId: execution.execution?.runId ?? '',
+    status,
+    departureOffice: attributes.get(sa.DepartureOffice) ?? '',
+    destinationOffice: attributes.get(sa.DestinationOffice) ?? '',
+    currentOffice: attributes.get(sa.CurrentOffice) ?? '',
+    declarant: attributes.get(sa.DeclarantId) ?? '',
+    vehicle: attributes.get(sa.VehicleRegistration) ?? '',
+    routeOffices: attributes.get(sa.RouteOffices) ?? [],
+    overdue: attributes.get(sa.Overdue) ?? false,
+    escalationLevel: attributes.get(sa.EscalationLevel) ?? 0,
+    ...(deadline ? { nextDeadline: new Date(deadline).toISOString() } : {}),
+    ...(lodgedAt ? { lodgedAt } : {}),
+  };
+}

@@ -1,0 +1,56 @@
+// The console speaks French by default and English on request, and back: the words on the page
+// change (navigation, headings, statuses, actions), and so does the document's language.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, type Stack } from '../harness/stack.ts';
+import { eventually, lodge, openBrowser, signInAs, uniqueRegistration, type Browser } from './helpers.ts';
+
+describe('language: French by default, English on request, and back', () => {
+  let stack: Stack;
+  let browser: Browser;
+  before(async () => {
+    stack = await startStack();
+    browser = await openBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('switches the whole page to English and back to French', async () => {
+    const registration = uniqueRegistration();
+    const { mrn } = await lodge(stack, 'lome-ouaga', { registration, stopAfter: 'border-arrival' });
+
+    const page = await browser.page();
+    await page.goto(`${stack.api}/`);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+    assert.match((await page.locator('main h2').textContent()) ?? '', /Connexion à la console/);
+    await page.locator('[data-user="TGCKS001"]').click();
+
+    const row = page.locator(`[data-desk="present"] tr[data-mrn="${mrn}"]`);
+    await eventually(row, (text) => text.includes('Au poste frontière') && text.includes('Confirmer la sortie'), 'the truck on the desk, in French');
+    assert.match((await page.locator('header.top nav').textContent()) ?? '', /Vue d'ensemble.*Mon bureau.*Transits.*Indicateurs/);
+    assert.match((await page.locator('section.desk h3').first().textContent()) ?? '', /Camions présents/);
+    assert.match((await page.getByTestId('who').textContent()) ?? '', /Agent des douanes/);
+
+    await page.getByTestId('language').click();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    await eventually(row, (text) => text.includes('At the border post') && text.includes('Confirm exit') && text.includes('awaiting exit'), 'the truck on the desk, in English');
+    assert.match((await page.locator('header.top nav').textContent()) ?? '', /Overview.*My desk.*Transits.*Indicators/);
+    assert.match((await page.locator('section.desk h3').first().textContent()) ?? '', /Trucks present/);
+    assert.match((await page.getByTestId('who').textContent()) ?? '', /Customs officer/);
+    assert.equal(await page.getByTestId('language').textContent(), 'Français');
+
+    // The choice is kept: a reload stays in English, and the movement's page is in English too.
+    await page.goto(`${stack.api}/#/transits/${mrn}`);
+    await page.reload();
+    await eventually(page.getByTestId('timeline'), (text) => text.includes('Arrival at the border post') && text.includes('Released for transit'), 'the timeline in English');
+    assert.match((await page.locator('section.transit').textContent()) ?? '', /Border crossings.*Timeline/s);
+
+    await page.getByTestId('language').click();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+    await eventually(page.getByTestId('timeline'), (text) => text.includes('Arrivée au poste frontière') && text.includes('Mainlevée transit'), 'the timeline in French again');
+    assert.match((await page.locator('section.transit').textContent()) ?? '', /Passages de frontière.*Historique/s);
+    assert.equal(await page.getByTestId('language').textContent(), 'English');
+  });
+});
