@@ -10,6 +10,7 @@ import type { Logger } from '../logging/logger.ts';
 import { createHttpNationalClient } from '../national/client.ts';
 import { TransitClient } from '../client/transits.ts';
 import { queueName, type QueueRole } from './queues.ts';
+import { activityWorkerTuning, workflowWorkerTuning } from './tuning.ts';
 
 export interface WorkerSetup {
   config: Config;
@@ -38,8 +39,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
             logger: logger.child({ queue: taskQueue }),
             transits: new TransitClient(new Client({ connection, namespace }), config, namespace),
           }),
-          // Movements wait for days between acts: keep many cached, they cost little while parked.
-          maxCachedWorkflows: 10_000,
+          ...workflowWorkerTuning,
         });
       }
       const client = createHttpNationalClient({
@@ -52,6 +52,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         namespace,
         taskQueue,
         activities: createNationalActivities(client, logger.child({ queue: taskQueue })),
+        ...activityWorkerTuning,
       });
     }),
   );

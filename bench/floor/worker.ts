@@ -1,0 +1,37 @@
+// The floor's worker process: the floor workflow on one task queue, its no-op activity on
+// another, with Corridor's worker settings and the same SDK metrics endpoint as Corridor's worker.
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { loadConfig } from '../../src/config/env.ts';
+import { connectWorkerConnection, temporalSettings } from '../../src/temporal/connection.ts';
+import { activityWorkerTuning, workflowWorkerTuning } from '../../src/worker/tuning.ts';
+import * as activities from './activities.ts';
+
+const env = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (the benchmark sets it)`);
+  return value;
+};
+
+Runtime.install({
+  logger: new DefaultLogger('WARN'),
+  telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${env('BENCH_FLOOR_METRICS_PORT')}` } } },
+});
+// Connected as Corridor's worker connects (envconfig: address, namespace, TLS, API key).
+const settings = temporalSettings(loadConfig());
+const connection = await connectWorkerConnection(settings);
+const namespace = settings.namespace;
+const workflowBundle = await bundleWorkflowCode({
+  workflowsPath: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+  logger: new DefaultLogger('WARN'),
+});
+const workers = await Promise.all([
+  Worker.create({ connection, namespace, taskQueue: env('BENCH_FLOOR_TASK_QUEUE'), workflowBundle, ...workflowWorkerTuning }),
+  Worker.create({ connection, namespace, taskQueue: env('BENCH_FLOOR_ACTIVITY_QUEUE'), activities, ...activityWorkerTuning }),
+]);
+process.stdout.write('floor worker polling\n');
+// The parent going away stops the floor too (it is killed with SIGTERM otherwise).
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && workers.forEach((w) => w.shutdown()), 1000).unref();
+await Promise.all(workers.map((worker) => worker.run()));
+await connection.close();

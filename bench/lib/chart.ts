@@ -1,0 +1,151 @@
+// The run as a picture (SVG, no dependencies): throughput against the floor, where the CPU
+// goes per lifecycle, officer act latency against its goal, and memory of parked transits.
+import type { BenchResult, TargetResult } from './result.ts';
+
+const W = 1100;
+const PANEL_H = 300;
+const COLORS: Record<string, string> = {
+  server: '#4e79a7',
+  worker: '#f28e2b',
+  'floor-worker': '#f28e2b',
+  api: '#e15759',
+  'sandbox-TG': '#76b7b2',
+  'sandbox-BF': '#59a14f',
+  driver: '#bab0ac',
+  corridor: '#e15759',
+  floor: '#4e79a7',
+  p50: '#a0cbe8',
+  p95: '#4e79a7',
+  p99: '#1f3b5a',
+  before: '#bab0ac',
+  after: '#f28e2b',
+};
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const text = (x: number, y: number, s: string, attrs = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${esc(s)}</text>`;
+const rect = (x: number, y: number, w: number, h: number, fill: string, title?: string) =>
+  `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(0, w).toFixed(1)}" height="${Math.max(0, h).toFixed(1)}" fill="${fill}">${title ? `<title>${esc(title)}</title>` : ''}</rect>`;
+
+interface Bar {
+  label: string;
+  /** Stacked segments, bottom first. */
+  parts: { name: string; value: number; color: string }[];
+}
+
+/** Groups of (possibly stacked) bars on one axis, with an optional goal line. */
+function barPanel(top: number, title: string, unit: string, groups: { label: string; bars: Bar[] }[], goal?: { value: number; label: string }): string {
+  const left = 70;
+  const right = W - 30;
+  const plotTop = top + 40;
+  const plotBottom = top + PANEL_H - 50;
+  const totals = groups.flatMap((g) => g.bars.map((b) => b.parts.reduce((a, p) => a + (Number.isFinite(p.value) ? p.value : 0), 0)));
+  const max = niceMax(Math.max(goal?.value ?? 0, ...totals, 1e-9));
+  const y = (v: number) => plotBottom - (v / max) * (plotBottom - plotTop);
+  const out: string[] = [text(left, top + 22, title, 'font-size="16" font-weight="bold"')];
+  for (let i = 0; i <= 4; i++) {
+    const v = (max * i) / 4;
+    out.push(`<line x1="${left}" x2="${right}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`, text(left - 6, y(v) + 4, fmt(v), 'font-size="11" text-anchor="end"'));
+  }
+  out.push(text(12, (plotTop + plotBottom) / 2, unit, `font-size="11" transform="rotate(-90 12 ${(plotTop + plotBottom) / 2})" text-anchor="middle"`));
+  const slots = groups.reduce((a, g) => a + g.bars.length + 1, 0);
+  const slot = (right - left) / Math.max(1, slots);
+  let x = left + slot / 2;
+  for (const group of groups) {
+    const start = x;
+    for (const bar of group.bars) {
+      let base = 0;
+      for (const part of bar.parts) {
+        if (!Number.isFinite(part.value) || part.value <= 0) continue;
+        out.push(rect(x, y(base + part.value), slot * 0.8, y(base) - y(base + part.value), part.color, `${bar.label} ${part.name}: ${fmt(part.value)} ${unit}`));
+        base += part.value;
+      }
+      out.push(text(x + slot * 0.4, y(base) - 4, fmt(base), 'font-size="10" text-anchor="middle"'));
+      out.push(text(x + slot * 0.4, plotBottom + 14, bar.label, 'font-size="10" text-anchor="middle"'));
+      x += slot;
+    }
+    out.push(text((start + x - slot * 0.2) / 2, plotBottom + 32, group.label, 'font-size="12" text-anchor="middle" font-weight="bold"'));
+    x += slot;
+  }
+  if (goal) {
+    out.push(`<line x1="${left}" x2="${right}" y1="${y(goal.value)}" y2="${y(goal.value)}" stroke="#c00" stroke-dasharray="6 4"/>`);
+    out.push(text(right, y(goal.value) - 4, goal.label, 'font-size="11" fill="#c00" text-anchor="end"'));
+  }
+  return out.join('\n');
+}
+
+function legend(top: number, names: string[]): string {
+  return names.map((name, i) => `${rect(80 + i * 130, top, 12, 12, COLORS[name] ?? '#999')}${text(96 + i * 130, top + 11, name, 'font-size="11"')}`).join('');
+}
+
+function niceMax(v: number): number {
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
+function fmt(v: number): string {
+  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3);
+}
+
+const processes = ['server', 'worker', 'api', 'sandbox-TG', 'sandbox-BF', 'driver'];
+
+export function renderChart(result: BenchResult): string {
+  const ts = result.targets;
+  const panels: string[] = [];
+  let top = 50;
+  const add = (svg: string, height = PANEL_H) => {
+    panels.push(svg);
+    top += height;
+  };
+  const bar = (label: string, value: number | undefined, color: string): Bar => ({ label, parts: [{ name: label, value: value ?? Number.NaN, color }] });
+
+  add(
+    barPanel(
+      top,
+      'Lifecycles per second: Corridor through its API, and the floor (same shape, no logic)',
+      'lifecycles/s',
+      ts.map((t) => ({ label: `${t.id}${t.ratio !== undefined ? ` (ratio ${t.ratio.toFixed(2)})` : ''}`, bars: [bar('Corridor', t.corridor?.lifecyclesPerSecond, COLORS.corridor!), bar('floor', t.floor?.lifecyclesPerSecond, COLORS.floor!)] })),
+      { value: 10, label: 'goal 10/s' },
+    ),
+  );
+  add(
+    barPanel(
+      top,
+      'CPU seconds per lifecycle, by process',
+      'CPU s',
+      ts.map((t) => ({
+        label: t.id,
+        bars: [
+          { label: 'Corridor', parts: processes.map((p) => ({ name: p, value: t.corridor?.cpuSecondsPerLifecycle[p] ?? Number.NaN, color: COLORS[p]! })) },
+          { label: 'floor', parts: processes.map((p) => ({ name: p, value: t.floor?.cpuSecondsPerLifecycle[p === 'worker' ? 'floor-worker' : p] ?? Number.NaN, color: COLORS[p]! })) },
+        ],
+      })),
+    ) + legend(top + PANEL_H - 16, processes),
+    PANEL_H + 10,
+  );
+  if (ts.some((t) => t.latency)) {
+    const groups = ts.flatMap((t: TargetResult) =>
+      (t.latency?.actions ?? [])
+        .filter((a) => a.action !== 'lodge')
+        .map((a) => ({
+          label: ts.length > 1 ? `${t.id} ${a.action}` : a.action,
+          bars: [bar('p50', a.p50, COLORS.p50!), bar('p95', a.p95, COLORS.p95!), bar('p99', a.p99, COLORS.p99!)],
+        })),
+    );
+    add(barPanel(top, `Officer act round trip under ${String(result.options.rate)} lifecycles/s of background load`, 'ms', groups, { value: 250, label: 'goal p99 250 ms' }));
+  }
+  if (ts.some((t) => t.capacity)) {
+    const groups = ts.flatMap((t) =>
+      t.capacity
+        ? [
+            { label: `${t.id} worker (${fmt(t.capacity.kibPerParked.worker ?? Number.NaN)} KiB each)`, bars: [bar('before', t.capacity.rssBeforeMiB.worker, COLORS.before!), bar('after', t.capacity.rssAfterMiB.worker, COLORS.after!)] },
+            { label: `${t.id} server (${fmt(t.capacity.kibPerParked.server ?? Number.NaN)} KiB each)`, bars: [bar('before', t.capacity.rssBeforeMiB.server, COLORS.before!), bar('after', t.capacity.rssAfterMiB.server, COLORS.after!)] },
+          ]
+        : [],
+    );
+    add(barPanel(top, `Resident memory with ${String(result.options.parked)} transits parked mid-route`, 'MiB', groups, { value: 1024, label: '1 GiB (worker goal at 100,000)' }));
+  }
+  const m = result.machine;
+  const header = text(20, 30, `Corridor benchmark ${result.startedAt}: ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, node ${m.versions.node}, SDK ${m.versions.temporalSdk}${result.git ? `, git ${result.git.commit}${result.git.dirty ? '+' : ''}` : ''}`, 'font-size="13" fill="#444"');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${top + 20}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n${header}\n${panels.join('\n')}\n</svg>\n`;
+}

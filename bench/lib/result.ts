@@ -1,0 +1,201 @@
+// The figures a run keeps, per target: what the table prints, the chart draws and the JSON
+// file holds. Raw measurements go in; per-lifecycle figures come out.
+import { percentile } from '../../src/simulation/simulate.ts';
+import type { RigRun } from '../phases/throughput.ts';
+import type { LatencyRun, ActionLatency } from '../phases/latency.ts';
+import type { CapacityRun } from '../phases/capacity.ts';
+import type { HistoryCount } from './history.ts';
+import type { Machine } from './machine.ts';
+import { byLabel, histogram, total, type Scrape } from './prometheus.ts';
+
+export interface SdkFigures {
+  /** Workflow tasks the worker completed, per lifecycle. */
+  workflowTasks: number;
+  workflowTaskMs: number;
+  workflowTaskScheduleToStartMs: number;
+  activityTasks: number;
+  activityMs: number;
+  activityScheduleToStartMs: number;
+  /** Every call the worker made to the server (polls included), per lifecycle, by operation. */
+  requests: Record<string, number>;
+  stickyCacheMisses: number;
+}
+
+export interface FloorResult {
+  count: number;
+  failed: number;
+  seconds: number;
+  lifecyclesPerSecond: number;
+  cpuSecondsPerLifecycle: Record<string, number | undefined>;
+  /** CPU of every process over the run, as a share of the machine (1 = every core busy). */
+  machineBusy: number;
+  sdk: SdkFigures;
+  history: HistoryCount | undefined;
+}
+
+export interface CorridorResult extends FloorResult {
+  meanLifecycleSeconds: number;
+  p50LifecycleSeconds: number;
+  p95LifecycleSeconds: number;
+  /** Mean HTTP round trip per act, as the simulator saw it. */
+  meanActMs: Record<string, number>;
+  failures: string[];
+  logLinesPerLifecycle: Record<string, number>;
+}
+
+export interface LatencyResult {
+  rate: number;
+  seconds: number;
+  started: number;
+  completed: number;
+  failed: number;
+  failures: string[];
+  actions: ActionLatency[];
+  cpuShare: Record<string, number | undefined>;
+}
+
+export interface CapacityResult {
+  parked: number;
+  failed: number;
+  failures: string[];
+  parkSeconds: number;
+  parkedPerSecond: number;
+  overdueWanted: number;
+  overdueSeen: number;
+  overdueAfterSeconds: number | undefined;
+  rssBeforeMiB: Record<string, number | undefined>;
+  rssAfterMiB: Record<string, number | undefined>;
+  /** (after − before) / parked, per process. */
+  kibPerParked: Record<string, number | undefined>;
+  listOverdue: CapacityRun['list'];
+  countOverdueMs: number;
+}
+
+export interface TargetResult {
+  id: string;
+  label: string;
+  server: { version?: string; cli?: string; persistence: string };
+  floor?: FloorResult;
+  corridor?: CorridorResult;
+  /** Corridor's lifecycles per second over the floor's. */
+  ratio?: number;
+  latency?: LatencyResult;
+  capacity?: CapacityResult;
+}
+
+export interface BenchResult {
+  startedAt: string;
+  finishedAt: string;
+  seconds: number;
+  machine: Machine;
+  git: { commit: string; dirty: boolean } | undefined;
+  options: Record<string, unknown>;
+  targets: TargetResult[];
+}
+
+const round = (value: number, digits = 2) => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : Number.NaN);
+
+function perLifecycle(cpu: Record<string, number | undefined>, n: number): Record<string, number | undefined> {
+  return Object.fromEntries(Object.entries(cpu).map(([name, seconds]) => [name, seconds === undefined ? undefined : round(seconds / n, 4)]));
+}
+
+function busy(cpu: Record<string, number | undefined>, seconds: number): number {
+  const sum = Object.values(cpu).reduce<number>((a, b) => a + (b ?? 0), 0);
+  return round(sum / seconds, 2);
+}
+
+export function sdkFigures(metrics: Scrape | undefined, n: number): SdkFigures {
+  const wft = histogram(metrics, 'temporal_workflow_task_execution_latency');
+  const wftQueue = histogram(metrics, 'temporal_workflow_task_schedule_to_start_latency');
+  const act = histogram(metrics, 'temporal_activity_execution_latency');
+  const actQueue = histogram(metrics, 'temporal_activity_schedule_to_start_latency');
+  const requests = byLabel(metrics, 'temporal_request', 'operation');
+  const long = byLabel(metrics, 'temporal_long_request', 'operation');
+  const all: Record<string, number> = {};
+  for (const [op, count] of [...Object.entries(requests), ...Object.entries(long)]) all[op] = round((all[op] ?? 0) + count / n, 2);
+  return {
+    workflowTasks: round(wft.count / n),
+    workflowTaskMs: round(wft.mean),
+    workflowTaskScheduleToStartMs: round(wftQueue.mean),
+    activityTasks: round(act.count / n),
+    activityMs: round(act.mean),
+    activityScheduleToStartMs: round(actQueue.mean),
+    requests: all,
+    stickyCacheMisses: round(total(metrics, 'temporal_sticky_cache_miss') / n),
+  };
+}
+
+export function summariseFloor(run: RigRun): FloorResult {
+  const { batch } = run;
+  const n = batch.done;
+  return {
+    count: n + batch.failed.length,
+    failed: batch.failed.length,
+    seconds: round(run.seconds, 1),
+    lifecyclesPerSecond: round(n / run.seconds),
+    cpuSecondsPerLifecycle: perLifecycle(run.cpu, n),
+    machineBusy: busy(run.cpu, run.seconds),
+    sdk: sdkFigures(run.metrics, n),
+    history: run.history,
+  };
+}
+
+export function summariseCorridor(run: RigRun, linesBefore: Record<string, number>, linesAfter: Record<string, number>): CorridorResult {
+  const { batch } = run;
+  const n = batch.done;
+  const totals = batch.lifecycleMs.map((ms) => ms / 1000);
+  const acts = new Map<string, number[]>();
+  for (const o of batch.outcomes ?? []) {
+    acts.set('lodge', [...(acts.get('lodge') ?? []), o.lodgeMs]);
+    for (const s of o.steps) acts.set(s.action, [...(acts.get(s.action) ?? []), s.ms]);
+  }
+  return {
+    ...summariseFloor(run),
+    failures: batch.failed.slice(0, 5).map((f) => f.slice(0, 300)),
+    meanLifecycleSeconds: round(totals.reduce((a, b) => a + b, 0) / Math.max(1, n)),
+    p50LifecycleSeconds: round(percentile(totals, 50)),
+    p95LifecycleSeconds: round(percentile(totals, 95)),
+    meanActMs: Object.fromEntries([...acts].map(([action, ms]) => [action, round(ms.reduce((a, b) => a + b, 0) / ms.length, 1)])),
+    logLinesPerLifecycle: Object.fromEntries(Object.entries(linesAfter).map(([name, lines]) => [name, round((lines - (linesBefore[name] ?? 0)) / Math.max(1, n), 1)])),
+  };
+}
+
+export function summariseLatency(run: LatencyRun): LatencyResult {
+  const { window } = run;
+  return {
+    rate: run.rate,
+    seconds: round(window.seconds, 1),
+    started: run.started,
+    completed: window.result.outcomes.length,
+    failed: window.result.failures.length,
+    failures: window.result.failures.slice(0, 5).map((f) => f.slice(0, 300)),
+    actions: run.actions.map((a) => ({ ...a, p50: round(a.p50, 1), p95: round(a.p95, 1), p99: round(a.p99, 1), max: round(a.max, 1) })),
+    cpuShare: Object.fromEntries(Object.entries(window.cpu).map(([name, s]) => [name, s === undefined ? undefined : round(s / window.seconds, 3)])),
+  };
+}
+
+export function summariseCapacity(run: CapacityRun): CapacityResult {
+  const mib = (bytes: number | undefined) => (bytes === undefined ? undefined : round(bytes / 2 ** 20, 1));
+  const names = Object.keys(run.rssAfter);
+  return {
+    parked: run.parked,
+    failed: run.failures.length,
+    failures: run.failures.slice(0, 5).map((f) => f.slice(0, 300)),
+    parkSeconds: round(run.park.seconds, 1),
+    parkedPerSecond: round(run.parked / run.park.seconds),
+    overdueWanted: run.overdueWanted,
+    overdueSeen: run.overdueSeen,
+    overdueAfterSeconds: run.overdueAfterSeconds,
+    rssBeforeMiB: Object.fromEntries(names.map((n) => [n, mib(run.rssBefore[n]?.rssBytes)])),
+    rssAfterMiB: Object.fromEntries(names.map((n) => [n, mib(run.rssAfter[n]?.rssBytes)])),
+    kibPerParked: Object.fromEntries(
+      names.map((n) => {
+        const before = run.rssBefore[n]?.rssBytes;
+        const after = run.rssAfter[n]?.rssBytes;
+        return [n, before === undefined || after === undefined || run.parked === 0 ? undefined : round((after - before) / 1024 / run.parked, 2)];
+      }),
+    ),
+    listOverdue: { ...run.list, ms: round(run.list.ms, 1) },
+    countOverdueMs: round(run.countMs, 1),
+  };
+}

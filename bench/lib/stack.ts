@@ -1,0 +1,109 @@
+// Corridor's own processes for a benchmark run: both sandboxes, the worker and the API, each
+// `corridor <command>` in its own process on free ports, against the target's Temporal
+// server; or, with --api, a stack that is already running, found by its ports.
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { countries, loadConfig } from '../../src/config/env.ts';
+import { freePort } from '../../test/harness/ports.ts';
+import { startCorridor, waitFor, type Child } from './children.ts';
+import { pidListeningOn, type Pids } from './proc.ts';
+import type { RunningTarget } from './targets.ts';
+
+export interface CorridorStack {
+  apiUrl: string;
+  tokenSecret: string;
+  /** The worker's Prometheus endpoint (Temporal SDK metrics). */
+  metricsUrl: string | undefined;
+  /** worker, api, sandbox-TG, sandbox-BF. */
+  pids: Pids;
+  /** The processes this run started (log lines are counted from their files). */
+  children: Child[];
+  /** Starts one more API process on the same worker and task queues, with its own settings. */
+  startExtraApi(name: string, env: Record<string, string>): Promise<{ url: string; child: Child }>;
+  stop(): Promise<void>;
+}
+
+const READY_MS = 180_000;
+
+export async function startStack(target: RunningTarget, runDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<CorridorStack> {
+  const logDir = path.join(runDir, `${target.id}-logs`);
+  mkdirSync(logDir, { recursive: true });
+  const apiPort = await freePort();
+  const sandboxUrls = Object.fromEntries(await Promise.all(countries.map(async (c) => [c, `http://127.0.0.1:${await freePort()}`] as const)));
+  const metricsPort = await freePort();
+  const tokenSecret = loadConfig().tokenSecret;
+  const common: Record<string, string> = {
+    ...(target.env as Record<string, string>),
+    CORRIDOR_DATA_DIR: path.join(runDir, `${target.id}-data`),
+    CORRIDOR_TOKEN_SECRET: tokenSecret,
+    CORRIDOR_NATIONAL_TG_URL: sandboxUrls.TG!,
+    CORRIDOR_NATIONAL_BF_URL: sandboxUrls.BF!,
+    CORRIDOR_WORKER_METRICS_PORT: String(metricsPort),
+    // Task queues of their own, so a shared cluster's other workers never take the bench's tasks.
+    CORRIDOR_TASK_QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}-`,
+    ...env,
+  };
+  const children: Child[] = [];
+  const sandboxes = countries.map((country) => startCorridor(`sandbox-${country}`, ['sandbox', '--country', country], common, logDir, nodeArgs));
+  children.push(...sandboxes);
+  const worker = startCorridor('worker', ['worker'], common, logDir, nodeArgs);
+  children.push(worker);
+  const api = startCorridor('api', ['api'], { ...common, CORRIDOR_API_PORT: String(apiPort) }, logDir, nodeArgs);
+  children.push(api);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  await waitFor('the corridor (GET /health)', api, () => healthy(apiUrl), READY_MS);
+
+  return {
+    apiUrl,
+    tokenSecret,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    pids: {
+      worker: worker.pid,
+      api: api.pid,
+      ...Object.fromEntries(sandboxes.map((child) => [child.name, child.pid])),
+    },
+    children,
+    async startExtraApi(name, extra) {
+      const port = await freePort();
+      const child = startCorridor(name, ['api'], { ...common, ...extra, CORRIDOR_API_PORT: String(port) }, logDir);
+      children.push(child);
+      const url = `http://127.0.0.1:${port}`;
+      await waitFor(`the ${name} API`, child, () => healthy(url), READY_MS);
+      return { url, child };
+    },
+    async stop() {
+      // API first, then the worker, then what they call: as `npm start` stops.
+      await api.stop();
+      await Promise.all(children.filter((c) => c.name.startsWith('api')).map((c) => c.stop()));
+      await worker.stop();
+      await Promise.all(sandboxes.map((child) => child.stop()));
+    },
+  };
+}
+
+/** --api: a stack someone started; its processes found by the ports its configuration names. */
+export function attachStack(apiUrl: string): CorridorStack {
+  const config = loadConfig();
+  const port = (url: string) => Number(new URL(url).port || 80);
+  return {
+    apiUrl,
+    tokenSecret: config.tokenSecret,
+    metricsUrl: `http://127.0.0.1:${config.workerMetricsPort}/metrics`,
+    pids: {
+      worker: pidListeningOn(config.workerMetricsPort),
+      api: pidListeningOn(port(apiUrl)),
+      ...Object.fromEntries(countries.map((c) => [`sandbox-${c}`, pidListeningOn(port(config.national[c].url))])),
+    },
+    children: [],
+    async startExtraApi() {
+      throw new Error('a running stack (--api) cannot be given a second API by the benchmark');
+    },
+    stop: async () => undefined,
+  };
+}
+
+async function healthy(url: string): Promise<true | undefined> {
+  const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5000) });
+  return response.ok ? true : undefined;
+}

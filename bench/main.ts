@@ -1,0 +1,246 @@
+// `npm run bench`: how fast Corridor is, and how much of the cost is Corridor's own.
+// Throughput through the real API against Temporal's floor for the same shape, officer act
+// latency under background load, and memory of transits parked mid-route; a table on stdout,
+// a JSON file and a chart under bench/results/. It measures; it asserts nothing.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../src/config/env.ts';
+import { signToken } from '../src/auth/tokens.ts';
+import { parseFlags, intFlag, stringFlag, UsageError, type Flags } from '../src/cli/args.ts';
+import { ApiClient, type TokenFor } from '../src/simulation/lifecycle.ts';
+import { exampleDeclaration } from '../src/simulation/simulate.ts';
+import { temporalSettings } from '../src/temporal/connection.ts';
+import { stopAllChildren } from './lib/children.ts';
+import { describeMachine } from './lib/machine.ts';
+import { attachStack, startStack, type CorridorStack } from './lib/stack.ts';
+import { runningTarget, targetFor, type RunningTarget } from './lib/targets.ts';
+import { lomeOuagaShape } from './floor/shape.ts';
+import { startFloorRig } from './phases/floor.ts';
+import { corridorRig, runThroughput, type Rig } from './phases/throughput.ts';
+import { runLatency } from './phases/latency.ts';
+import { runCapacity } from './phases/capacity.ts';
+import { summariseCapacity, summariseCorridor, summariseFloor, summariseLatency, type BenchResult, type TargetResult } from './lib/result.ts';
+import { renderTable } from './lib/table.ts';
+import { renderChart } from './lib/chart.ts';
+
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+const phaseNames = ['floor', 'throughput', 'latency', 'capacity'] as const;
+type Phase = (typeof phaseNames)[number];
+
+export interface BenchOptions {
+  count: number;
+  concurrency: number;
+  warmup: number;
+  rounds: number;
+  rate: number;
+  latencySeconds: number;
+  parked: number;
+  parkConcurrency: number;
+  overdueShare: number;
+  overdueAfterSeconds: number;
+  route: string;
+  profiles: string[];
+  api: string | undefined;
+  phases: Phase[];
+  out: string;
+  keep: boolean;
+  cpuProf: string | undefined;
+}
+
+function options(flags: Flags): BenchOptions {
+  const phases = stringFlag(flags, 'phases', phaseNames.join(',')).split(',').map((p) => p.trim());
+  for (const phase of phases) if (!phaseNames.includes(phase as Phase)) throw new UsageError(`--phases: unknown phase ${phase} (expected ${phaseNames.join(', ')})`);
+  const parkedRaw = stringFlag(flags, 'parked', '10000').replace(/k$/i, '000');
+  const share = Number(stringFlag(flags, 'overdue-share', '0.1'));
+  if (!(share >= 0 && share <= 1)) throw new UsageError('--overdue-share expects a number between 0 and 1');
+  const rate = Number(stringFlag(flags, 'rate', '2'));
+  if (!(rate > 0)) throw new UsageError('--rate expects a positive number of lifecycles per second');
+  const concurrency = intFlag(flags, 'concurrency', 40);
+  return {
+    count: intFlag(flags, 'count', 300),
+    concurrency,
+    warmup: intFlag(flags, 'warmup', 20, 0),
+    rounds: intFlag(flags, 'rounds', 2),
+    rate,
+    latencySeconds: intFlag(flags, 'latency-seconds', 60),
+    parked: intFlag({ parked: parkedRaw }, 'parked', 10_000, 0),
+    parkConcurrency: intFlag(flags, 'park-concurrency', concurrency),
+    overdueShare: share,
+    overdueAfterSeconds: intFlag(flags, 'overdue-after', 15),
+    route: stringFlag(flags, 'route', 'lome-ouaga'),
+    profiles: stringFlag(flags, 'profile', 'embedded').split(',').map((p) => p.trim()),
+    api: flags.api === undefined ? undefined : stringFlag(flags, 'api'),
+    phases: phases as Phase[],
+    out: stringFlag(flags, 'out', RESULTS),
+    keep: flags.keep === true,
+    cpuProf: flags['cpu-prof'] === undefined ? undefined : stringFlag(flags, 'cpu-prof'),
+  };
+}
+
+const USAGE = `npm run bench -- [flags]
+  --count N              lifecycles in the throughput run, for Corridor and for the floor (300)
+  --concurrency C        lifecycles driven at a time (40)
+  --warmup W             unmeasured lifecycles before each throughput run (20)
+  --rounds R             floor and Corridor take turns, N/R lifecycles at a time (2)
+  --rate R               background lifecycles per second in the latency run (2)
+  --latency-seconds D    length of the latency run (60)
+  --parked K             transits parked mid-route in the capacity run (10000; 100k for the large run)
+  --park-concurrency P   lifecycles parked at a time (C)
+  --overdue-share S      share of the parked transits made overdue (0.1)
+  --overdue-after T      seconds after release an overdue transit's deadline passes (15)
+  --route ID             example declaration to drive (lome-ouaga)
+  --profile P[,P…]       embedded (default), embedded-sync-normal, cluster (TEMPORAL_ADDRESS)
+  --api URL              measure a stack already running there instead of starting one
+  --phases a,b           any of ${phaseNames.join(', ')} (all)
+  --out DIR              where the JSON and the chart go (bench/results/)
+  --keep                 keep the run's folder (logs, databases)
+  --cpu-prof DIR         write a V8 CPU profile of each Corridor process into DIR (for finding Corridor's own cost)
+`;
+
+async function main(): Promise<void> {
+  const { flags } = parseFlags(process.argv.slice(2));
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const opts = options(flags);
+  const startedAt = new Date();
+  const machine = describeMachine();
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'corridor-bench-'));
+  const config = loadConfig();
+  const { declaration, plan } = exampleDeclaration(opts.route);
+  process.stderr.write(
+    `bench: ${machine.cores} cores (${machine.cpuModel}), ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB; run folder ${runDir}\n` +
+      `bench: ${opts.phases.join(', ')} on ${opts.api ? `the stack at ${opts.api}` : opts.profiles.join(', ')}\n`,
+  );
+
+  const targets: TargetResult[] = [];
+  const plans = opts.api ? [{ id: 'running', start: () => runningTarget() }] : opts.profiles.map((id) => ({ id, start: () => targetFor(id).start(runDir) }));
+  for (const planned of plans) {
+    const target = await planned.start();
+    let stack: CorridorStack | undefined;
+    let floorRig: Rig | undefined;
+    let connection: Connection | undefined;
+    try {
+      const settings = temporalSettings(config, { ...process.env, ...target.env });
+      connection = await Connection.connect(settings.connectionOptions as Parameters<typeof Connection.connect>[0]);
+      const client = new Client({ connection, namespace: target.namespace });
+      const result: TargetResult = { id: target.id, label: target.label, server: target.server };
+      targets.push(result);
+
+      const rigs: Rig[] = [];
+      if (opts.phases.includes('floor')) rigs.push((floorRig = await startFloorRig({ target, client, runDir, shape: lomeOuagaShape })));
+      const corridorPhases = opts.phases.filter((p) => p !== 'floor');
+      if (corridorPhases.length > 0) {
+        process.stderr.write(`bench: starting Corridor (sandboxes, worker, API) on ${target.label}\n`);
+        stack = opts.api ? attachStack(opts.api) : await startStack(target, runDir, {}, opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.cpuProf)}`] : []);
+      }
+      const tokenFor: TokenFor = (actor) => signToken(stack?.tokenSecret ?? config.tokenSecret, actor);
+      const api = stack ? new ApiClient(stack.apiUrl, tokenFor) : undefined;
+      const probe = { pids: { ...stack?.pids, server: target.serverPid }, metricsUrl: stack?.metricsUrl };
+      const logLines = () => Object.fromEntries((stack?.children ?? []).map((c) => [c.name, c.logLines()]));
+      if (stack && api && opts.phases.includes('throughput')) rigs.push(corridorRig({ api, client, probe, declaration, plan }));
+
+      if (rigs.length > 0) {
+        let linesBefore = logLines();
+        const runs = await runThroughput({
+          rigs,
+          count: opts.count,
+          concurrency: opts.concurrency,
+          warmup: opts.warmup,
+          rounds: opts.rounds,
+          label: `throughput ${target.id}:`,
+          onMeasuring: () => (linesBefore = logLines()),
+        });
+        const floorRun = runs.get('floor');
+        const corridorRun = runs.get('corridor');
+        if (floorRun) result.floor = summariseFloor(floorRun);
+        if (corridorRun) result.corridor = summariseCorridor(corridorRun, linesBefore, logLines());
+        if (result.floor && result.corridor) result.ratio = result.corridor.lifecyclesPerSecond / result.floor.lifecyclesPerSecond;
+        await floorRig?.stop();
+      }
+      if (!stack || !api) continue;
+
+      if (opts.phases.includes('latency')) {
+        const run = await runLatency({ label: `latency   ${target.id}`, api, probe, declaration, plan, rate: opts.rate, seconds: opts.latencySeconds });
+        result.latency = summariseLatency(run);
+      }
+      if (opts.phases.includes('capacity') && opts.parked > 0) {
+        const run = await runCapacity({
+          label: `parking   ${target.id}`,
+          stack,
+          serverPid: target.serverPid,
+          client,
+          namespace: target.namespace,
+          tokenFor,
+          declaration,
+          plan,
+          parked: opts.parked,
+          overdueShare: opts.overdueShare,
+          overdueAfterSeconds: opts.overdueAfterSeconds,
+          concurrency: opts.parkConcurrency,
+        });
+        result.capacity = summariseCapacity(run);
+      }
+    } finally {
+      await floorRig?.stop();
+      await stack?.stop();
+      await connection?.close();
+      await target.stop();
+    }
+  }
+
+  const finishedAt = new Date();
+  const result: BenchResult = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    seconds: Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
+    machine,
+    git: gitState(),
+    options: { ...opts, out: path.relative(process.cwd(), opts.out) || '.' },
+    targets,
+  };
+  mkdirSync(opts.out, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const jsonFile = path.join(opts.out, `bench-${stamp}.json`);
+  const chartFile = path.join(opts.out, `bench-${stamp}.svg`);
+  writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(chartFile, renderChart(result));
+  process.stdout.write(`${renderTable(result)}\n`);
+  process.stdout.write(`results: ${path.relative(process.cwd(), jsonFile)}\nchart:   ${path.relative(process.cwd(), chartFile)}\n`);
+  if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
+  else process.stdout.write(`run folder kept: ${runDir}\n`);
+}
+
+function gitState(): { commit: string; dirty: boolean } | undefined {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return undefined;
+  }
+}
+
+let exiting = false;
+const bail = (code: number) => {
+  if (exiting) return;
+  exiting = true;
+  void stopAllChildren().finally(() => process.exit(code));
+};
+process.on('SIGINT', () => bail(130));
+process.on('SIGTERM', () => bail(143));
+
+main().then(
+  () => stopAllChildren().then(() => process.exit(0)),
+  (error: unknown) => {
+    const usage = error instanceof UsageError;
+    process.stderr.write(`bench: ${usage ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (usage) process.stderr.write(USAGE);
+    bail(usage ? 64 : 1);
+  },
+);

@@ -1,0 +1,136 @@
+// In-flight capacity: K transits parked mid-route (released, on the road to the border),
+// the worker's and the server's resident memory before and after, and the time a supervisor
+// takes to list the overdue ones among them.
+//
+// Overdue ones are made honestly, by the procedure itself: a share of the K is lodged through
+// a second API process whose CORRIDOR_TIME_SCALE shrinks the first leg's time limit (72 h) to
+// a few seconds. Their deadline timers fire, the escalation ladder's first step runs and marks
+// them Overdue, exactly as a late truck would be; the others keep a 72-hour deadline.
+import type { Client } from '@temporalio/client';
+import { Progress } from '../../src/simulation/progress.ts';
+import { ApiClient, driveLifecycle, withLrn, type TokenFor } from '../../src/simulation/lifecycle.ts';
+import { simulatedLrn } from '../../src/simulation/simulate.ts';
+import type { Declaration, PlannedRoute } from '../../src/domain/types.ts';
+import type { CorridorStack } from '../lib/stack.ts';
+import { sampleAll, type Samples } from '../lib/proc.ts';
+import { measure, type Window } from '../lib/window.ts';
+
+export interface CapacityRun {
+  parked: number;
+  overdueWanted: number;
+  overdueSeen: number;
+  failures: string[];
+  park: Window<void>;
+  rssBefore: Samples;
+  rssAfter: Samples;
+  /** Time to page through every overdue movement with GET /transits?overdue=true, as a regional supervisor. */
+  list: { items: number; pages: number; ms: number; pageSize: number };
+  /** Time of one visibility count of them (what a dashboard shows). */
+  countMs: number;
+  overdueAfterSeconds: number | undefined;
+}
+
+const REGIONAL = { user: 'bench-regional', role: 'regional' } as const;
+
+export async function runCapacity(args: {
+  label: string;
+  stack: CorridorStack;
+  serverPid: number | undefined;
+  client: Client;
+  namespace: string;
+  tokenFor: TokenFor;
+  declaration: Declaration;
+  plan: PlannedRoute;
+  parked: number;
+  overdueShare: number;
+  overdueAfterSeconds: number;
+  concurrency: number;
+}): Promise<CapacityRun> {
+  const { stack, plan } = args;
+  const pids = { ...stack.pids, server: args.serverPid };
+  const mainApi = new ApiClient(stack.apiUrl, args.tokenFor);
+  let overdueApi: ApiClient | undefined;
+  let overdueAfterSeconds: number | undefined;
+  let overdueWanted = Math.round(args.parked * args.overdueShare);
+  if (overdueWanted > 0) {
+    const firstLegHours = plan.legs[0]?.timeLimitHours ?? 72;
+    overdueAfterSeconds = args.overdueAfterSeconds;
+    try {
+      const extra = await stack.startExtraApi('api-overdue', { CORRIDOR_TIME_SCALE: String((firstLegHours * 3600) / overdueAfterSeconds) });
+      overdueApi = new ApiClient(extra.url, args.tokenFor);
+    } catch (error) {
+      process.stderr.write(`capacity: no overdue cohort (${error instanceof Error ? error.message : String(error)})\n`);
+      overdueWanted = 0;
+      overdueAfterSeconds = undefined;
+    }
+  }
+  const baseline = await overdueCount(args.client, args.namespace);
+
+  await settle();
+  const rssBefore = sampleAll(pids);
+  const failures: string[] = [];
+  const progress = new Progress(args.label, args.parked);
+  const park = await measure({ pids, metricsUrl: stack.metricsUrl }, async () => {
+    let next = 0;
+    const lane = async () => {
+      while (next < args.parked) {
+        const index = next++;
+        // The overdue cohort first, so their short deadlines pass while the rest are parked.
+        const api = index < overdueWanted && overdueApi ? overdueApi : mainApi;
+        try {
+          await driveLifecycle(api, withLrn(args.declaration, simulatedLrn(index)), plan, { stopAfter: 'release' });
+        } catch (error) {
+          failures.push(String(error));
+        }
+        progress.tick();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(args.concurrency, args.parked) }, lane));
+  });
+
+  // Every overdue one has fired its deadline and said so in visibility, or a minute has passed.
+  let overdueSeen = (await overdueCount(args.client, args.namespace)) - baseline;
+  const deadline = Date.now() + 60_000 + (overdueAfterSeconds ?? 0) * 1000;
+  while (overdueSeen < overdueWanted && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1000));
+    overdueSeen = (await overdueCount(args.client, args.namespace)) - baseline;
+  }
+  await settle();
+  const rssAfter = sampleAll(pids);
+
+  const countStarted = performance.now();
+  await overdueCount(args.client, args.namespace);
+  const countMs = performance.now() - countStarted;
+  const list = await listOverdue(mainApi);
+  return { parked: args.parked - failures.length, overdueWanted, overdueSeen, failures, park, rssBefore, rssAfter, list, countMs, overdueAfterSeconds };
+}
+
+/** Lets the last tasks finish and garbage collection catch up before memory is read. */
+function settle(ms = 5000): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function overdueCount(client: Client, namespace: string): Promise<number> {
+  const response = await client.workflowService.countWorkflowExecutions({
+    namespace,
+    query: "WorkflowType = 'transit' AND ExecutionStatus = 'Running' AND Overdue = true",
+  });
+  return Number(response.count ?? 0);
+}
+
+async function listOverdue(api: ApiClient): Promise<CapacityRun['list']> {
+  const pageSize = 200;
+  const started = performance.now();
+  let items = 0;
+  let pages = 0;
+  let token: string | undefined;
+  do {
+    const query = `/transits?overdue=true&pageSize=${pageSize}${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`;
+    const answer = await api.call<{ items: unknown[]; nextPageToken?: string }>('GET', query, REGIONAL);
+    if (answer.status !== 200) throw new Error(`GET ${query} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    items += answer.body.items.length;
+    pages++;
+    token = answer.body.nextPageToken;
+  } while (token);
+  return { items, pages, ms: performance.now() - started, pageSize };
+}

@@ -1,0 +1,76 @@
+// The floor: the same shape as a Corridor lifecycle (updates, activities on another queue,
+// an upsert per step, one timer) with no business logic, on the same server and with the
+// same worker settings, driven straight through a Temporal client.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { freePort } from '../../test/harness/ports.ts';
+import { TransitStatus } from '../../workflows/search-attributes.ts';
+import { startNode, waitFor } from '../lib/children.ts';
+import { countHistory } from '../lib/history.ts';
+import type { RunningTarget } from '../lib/targets.ts';
+import type { FloorShape } from '../floor/shape.ts';
+import { stepUpdate, type floor, type FloorInput } from '../floor/workflow.ts';
+import type { Rig } from './throughput.ts';
+
+const WORKER = new URL('../floor/worker.ts', import.meta.url).pathname;
+
+export async function startFloorRig(args: { target: RunningTarget; client: Client; runDir: string; shape: FloorShape }): Promise<Rig> {
+  const { target, client, shape } = args;
+  const suffix = randomBytes(3).toString('hex');
+  const taskQueue = `bench-floor-${suffix}`;
+  const metricsPort = await freePort();
+  const worker = startNode(
+    'floor-worker',
+    WORKER,
+    [],
+    { ...target.env, BENCH_FLOOR_TASK_QUEUE: taskQueue, BENCH_FLOOR_ACTIVITY_QUEUE: `${taskQueue}-activities`, BENCH_FLOOR_METRICS_PORT: String(metricsPort) },
+    args.runDir,
+  );
+  await waitFor('the floor worker', worker, async () => (readFileSync(worker.logFile, 'utf8').includes('floor worker polling') ? true : undefined), 120_000);
+  const input: FloorInput = { ...shape, activityQueue: `${taskQueue}-activities`, deadlineMs: 72 * 3600 * 1000 };
+  let serial = 0;
+  let first: string | undefined;
+
+  const lifecycle = async () => {
+    const workflowId = `floor-${suffix}-${serial++}`;
+    const start = new WithStartWorkflowOperation<typeof floor>('floor', {
+      workflowId,
+      taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: [{ key: TransitStatus, value: 'STEP_0' }],
+    });
+    await client.workflow.executeUpdateWithStart(stepUpdate, { args: [0], startWorkflowOperation: start });
+    const handle = await start.workflowHandle();
+    for (let step = 1; step < shape.steps.length; step++) await handle.executeUpdate(stepUpdate, { args: [step] });
+    return workflowId;
+  };
+
+  return {
+    name: 'floor',
+    probe: { pids: { server: target.serverPid, 'floor-worker': worker.pid }, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` },
+    async batch(count, concurrency, onDone) {
+      const outcome = { done: 0, failed: [] as string[], lifecycleMs: [] as number[] };
+      let next = 0;
+      const lane = async () => {
+        while (next++ < count) {
+          const started = performance.now();
+          try {
+            const id = await lifecycle();
+            first ??= id;
+            outcome.done++;
+            outcome.lifecycleMs.push(performance.now() - started);
+          } catch (error) {
+            outcome.failed.push(String(error));
+          }
+          onDone?.();
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+      return outcome;
+    },
+    history: () => (first ? countHistory(client, first) : Promise.resolve(undefined)),
+    stop: () => worker.stop(),
+  };
+}

@@ -1,0 +1,51 @@
+// Keeps `npm run bench` working: a tiny run of every phase against the test run's Temporal
+// server (the `cluster` target, which takes TEMPORAL_ADDRESS), checking that it finishes and
+// writes its JSON, table and chart. It says nothing about speed: the benchmark asserts nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { temporalAddress, tempDir } from '../harness/stack.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+test('npm run bench runs every phase end to end and writes its results', { timeout: 300_000 }, async () => {
+  const out = tempDir('bench');
+  const args = [
+    '--import', 'tsx', 'bench/main.ts',
+    '--profile', 'cluster',
+    '--count', '2', '--concurrency', '2', '--warmup', '0', '--rounds', '1',
+    '--rate', '2', '--latency-seconds', '1',
+    '--parked', '4', '--overdue-share', '0.5', '--overdue-after', '2',
+    '--out', out,
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress(), CORRIDOR_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0, `bench exited ${code}\n${stdout}\n${stderr}`);
+
+  assert.match(stdout, /lifecycles per second/);
+  assert.match(stdout, /all officer acts/);
+  assert.match(stdout, /memory per parked transit/);
+  const json = readdirSync(out).find((f) => f.endsWith('.json'));
+  assert.ok(json, 'a JSON result file');
+  assert.ok(readdirSync(out).some((f) => f.endsWith('.svg')), 'a chart');
+  const result = JSON.parse(readFileSync(path.join(out, json), 'utf8'));
+  assert.ok(result.machine.cores >= 1);
+  const [target] = result.targets;
+  assert.equal(target.corridor.count, 2);
+  assert.equal(target.corridor.failed, 0);
+  assert.equal(target.floor.failed, 0);
+  assert.ok(target.corridor.history.events > 0, 'history events of one lifecycle counted');
+  assert.equal(target.latency.failed, 0);
+  assert.equal(target.capacity.failed, 0);
+});
