@@ -146,7 +146,7 @@ export interface Indicators {
   generatedAt: string;
   days: number;
   borderDwellTargetSeconds: number;
-  borderDwell: { post: string; day: string; crossings: number; medianSeconds: number; p90Seconds: number; targetSeconds: number; overTarget: number }[];
+  borderDwell: { post: string; day: string; crossings: number; medianSeconds: number; p90Seconds: number; targetSeconds: number; overTarget: number; alerts: number }[];
   legs: { from: string; to: string; legs: number; medianSeconds: number; p90Seconds: number; medianAllowedSeconds: number | null; late: number; lateRate: number }[];
   offices: {
     office: string;

@@ -14,6 +14,8 @@ export interface DwellDay {
   p90Seconds: number;
   targetSeconds: number;
   overTarget: number;
+  /** Border alerts raised: trucks that reached the target before entry was accepted. */
+  alerts: number;
 }
 
 export interface LegFigures {
@@ -111,6 +113,7 @@ function dwellByPostAndDay(crossings: CrossingRow[], targetSeconds: number): Dwe
         p90Seconds: percentile(dwell, 90),
         targetSeconds,
         overTarget: dwell.filter((s) => s > targetSeconds).length,
+        alerts: rows.filter((r) => r.alerted === 1).length,
       };
     })
     .sort((a, b) => a.post.localeCompare(b.post) || a.day.localeCompare(b.day));

@@ -85,6 +85,7 @@ export function Indicators() {
                     <th>{t('median')}</th>
                     <th>{t('p90')}</th>
                     <th>{t('overTarget')}</th>
+                    <th>{t('borderAlerts')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -95,6 +96,7 @@ export function Indicators() {
                       <td>{duration(r.medianSeconds, lang)}</td>
                       <td>{duration(r.p90Seconds, lang)}</td>
                       <td>{r.overTarget}</td>
+                      <td>{r.alerts}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -21,7 +21,7 @@ export interface IndicatorDeps {
 const Window = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
 
 const tables: { [K in 'border-dwell' | 'legs' | 'offices' | 'completed']: (i: Indicators) => string } = {
-  'border-dwell': (i) => toCsv(i.borderDwell, ['post', 'day', 'crossings', 'medianSeconds', 'p90Seconds', 'targetSeconds', 'overTarget']),
+  'border-dwell': (i) => toCsv(i.borderDwell, ['post', 'day', 'crossings', 'medianSeconds', 'p90Seconds', 'targetSeconds', 'overTarget', 'alerts']),
   legs: (i) => toCsv(i.legs, ['from', 'to', 'legs', 'medianSeconds', 'p90Seconds', 'medianAllowedSeconds', 'late', 'lateRate']),
   offices: (i) =>
     toCsv(i.offices, [
