@@ -1,5 +1,6 @@
-// Builds the console into dist/console with esbuild (already the engine under tsx): one
-// JavaScript and one CSS file, named by content hash, and the page that loads them. Takes well
+// Builds the console into dist/console with esbuild (already the engine under tsx): the
+// JavaScript (the indicators page and its charts in a chunk of their own, loaded when opened)
+// and one CSS file, named by content hash, and the page that loads them. Takes well
 // under a second, so `npm start`, `npm run api` and the test harness build it when needed.
 // Usage: node --import tsx console/build.ts [--if-stale]
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -37,17 +38,23 @@ export async function buildConsole(options: { ifStale?: boolean; outDir?: string
       jsxImportSource: 'preact',
       minify: true,
       sourcemap: 'linked',
+      splitting: true,
       entryNames: '[name]-[hash]',
+      chunkNames: 'chunk-[hash]',
       outdir: path.join(staging, 'assets'),
       metafile: true,
       logLevel: 'silent',
       legalComments: 'linked',
     });
     const outputs = Object.keys(result.metafile.outputs).map((file) => path.relative(staging, path.resolve(ROOT, file)));
-    const script = outputs.find((file) => file.endsWith('.js'));
+    const relative = (file: string) => path.relative(staging, path.resolve(ROOT, file));
+    const [entry, entryOutput] = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint !== undefined) ?? [];
+    const script = entry ? relative(entry) : undefined;
+    // The chunks the entry imports at once, fetched alongside it rather than after it is parsed.
+    const preload = (entryOutput?.imports ?? []).filter((i) => i.kind === 'import-statement').map((i) => relative(i.path));
     const style = outputs.find((file) => file.endsWith('.css'));
     if (!script) throw new Error('esbuild produced no JavaScript for the console');
-    writeFileSync(path.join(staging, 'index.html'), page(script, style));
+    writeFileSync(path.join(staging, 'index.html'), page(script, style, preload));
     const old = `${outDir}.old-${process.pid}-${Date.now()}`;
     if (existsSync(outDir)) renameSync(outDir, old);
     renameSync(staging, outDir);
@@ -59,7 +66,7 @@ export async function buildConsole(options: { ifStale?: boolean; outDir?: string
   return { built: true, ms: Date.now() - started, dir: outDir };
 }
 
-function page(script: string, style: string | undefined): string {
+function page(script: string, style: string | undefined, preload: string[]): string {
   return `<!doctype html>
 <html lang="fr">
 <head>
@@ -68,6 +75,7 @@ function page(script: string, style: string | undefined): string {
 <title>Corridor — console</title>
 <link rel="icon" href="data:,">
 ${style ? `<link rel="stylesheet" href="/${style}">` : ''}
+${preload.map((file) => `<link rel="modulepreload" href="/${file}">`).join('\n')}
 <script type="module" src="/${script}"></script>
 </head>
 <body>

@@ -1,17 +1,16 @@
 // The console's shell: sign-in, who is signed in (role, office), the language, and the pages.
-import type { JSX } from 'preact';
+import type { ComponentType, JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get, setToken } from './api.ts';
 import { ConsoleContext, type Console } from './context.ts';
 import { roleKey, translate, type Lang } from './i18n.ts';
 import { Desk } from './pages/Desk.tsx';
-import { Indicators } from './pages/Indicators.tsx';
 import { Overview } from './pages/Overview.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Transit } from './pages/Transit.tsx';
 import { Transits } from './pages/Transits.tsx';
 import { href, useLocation, type Location } from './route.ts';
-import type { Me, Overview as OverviewData } from './types.ts';
+import type { Me } from './types.ts';
 
 const TOKEN = 'corridor.token';
 const LANG = 'corridor.lang';
@@ -36,11 +35,10 @@ export function App() {
   const signIn = async (token: string) => {
     setToken(token);
     try {
-      const who = await get<Me>('/me');
+      const [who, { offices }] = await Promise.all([get<Me>('/me'), get<{ offices: { code: string; name: string }[] }>('/offices')]);
       sessionStorage.setItem(TOKEN, token);
+      setOfficeNames(Object.fromEntries(offices.map((o) => [o.code, o.name])));
       setMe(who);
-      const overview = await get<OverviewData>('/overview').catch(() => undefined);
-      setOfficeNames(Object.fromEntries((overview?.offices ?? []).map((o) => [o.code, o.name])));
     } catch (error) {
       setToken(undefined);
       sessionStorage.removeItem(TOKEN);
@@ -122,8 +120,23 @@ function pageFor(location: Location, me: Me, lang: Lang): { name: string; view: 
       return { name, view: <Transits key={filters.toString()} location={location} /> };
     }
     case 'indicators':
-      return { name, view: <Indicators /> };
+      return { name, view: <LazyIndicators /> };
     default:
       return { name, view: <p class="muted">{translate(lang, 'notFound')}</p> };
   }
+}
+
+// The indicators page carries chart.js (two thirds of the console's code): loaded when opened,
+// so the overview and the desks start without it.
+function LazyIndicators() {
+  const [Page, setPage] = useState<ComponentType | undefined>(undefined);
+  const [failed, setFailed] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    import('./pages/Indicators.tsx').then(
+      (module) => setPage(() => module.Indicators),
+      (error: unknown) => setFailed(String(error)),
+    );
+  }, []);
+  if (Page) return <Page />;
+  return <p class="muted">{failed ?? '…'}</p>;
 }

@@ -59,12 +59,27 @@ export function usePoll<T>(load: () => Promise<T>, everyMs: number, deps: unknow
   return { data, error, reload: () => void run() };
 }
 
-/** The current time, re-rendering every `everyMs`. */
-export function useNow(everyMs = 1000): number {
+// One clock for every timer on the page: each timer re-renders itself every second, the page
+// around it does not (an overview with hundreds of trucks at the post stays light).
+const ticking = new Set<(now: number) => void>();
+let clock: ReturnType<typeof setInterval> | undefined;
+
+/** The current time, re-rendering the calling component (only) every second. */
+export function useNow(): number {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
+    ticking.add(setNow);
+    clock ??= setInterval(() => {
+      const at = Date.now();
+      ticking.forEach((update) => update(at));
+    }, 1000);
+    return () => {
+      ticking.delete(setNow);
+      if (ticking.size === 0) {
+        clearInterval(clock);
+        clock = undefined;
+      }
+    };
+  }, []);
   return now;
 }

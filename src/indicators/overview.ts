@@ -26,8 +26,9 @@ export interface BorderTruck {
   vehicle: string;
   /** The office whose officers act next: the exit side, then the entry side. */
   office: string;
-  awaiting: 'exit' | 'entry';
-  arrivalAt: string;
+  /** From the movement's state; absent while its state has not been read yet. */
+  awaiting?: 'exit' | 'entry';
+  arrivalAt?: string;
   exitAt?: string;
   alertAt?: string;
 }
@@ -102,20 +103,20 @@ export function buildOverview(args: {
     }
     if (item.escalationLevel > 0) levels.set(item.escalationLevel, (levels.get(item.escalationLevel) ?? 0) + 1);
     const post = atBorderPost(item, reference);
+    if (!post) continue;
     const crossing = states.get(item.mrn)?.crossings.at(-1);
-    if (post && crossing && !crossing.entryAt) {
-      posts.get(post)?.trucks.push({
-        mrn: item.mrn,
-        vehicle: item.vehicle,
-        office: item.currentOffice,
-        awaiting: crossing.exitAt ? 'entry' : 'exit',
-        arrivalAt: crossing.arrivalAt,
-        ...(crossing.exitAt ? { exitAt: crossing.exitAt } : {}),
-        ...(crossing.alertAt ? { alertAt: crossing.alertAt } : {}),
-      });
-    }
+    const open = crossing && !crossing.entryAt ? crossing : undefined;
+    posts.get(post)?.trucks.push({
+      mrn: item.mrn,
+      vehicle: item.vehicle,
+      office: item.currentOffice,
+      ...(open ? { awaiting: open.exitAt ? 'entry' : 'exit', arrivalAt: open.arrivalAt } : {}),
+      ...(open?.exitAt ? { exitAt: open.exitAt } : {}),
+      ...(open?.alertAt ? { alertAt: open.alertAt } : {}),
+    });
   }
-  for (const post of posts.values()) post.trucks.sort((a, b) => a.arrivalAt.localeCompare(b.arrivalAt));
+  // Longest wait first; trucks whose arrival is not read yet last.
+  for (const post of posts.values()) post.trucks.sort((a, b) => (a.arrivalAt ?? '~').localeCompare(b.arrivalAt ?? '~'));
 
   return {
     now: new Date().toISOString(),

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import type { ReferenceData } from '../domain/types.ts';
 import { findLeg } from '../domain/route-plan.ts';
@@ -195,9 +195,11 @@ export class Projection {
     const id = execution.execution?.workflowId ?? '';
     try {
       return (await this.deps.client.workflow.getHandle(id, execution.execution?.runId ?? undefined).result()) as Facts;
-    } catch {
+    } catch (error) {
       // Failed or terminated: no result to read; the movement still counts, with its last status.
-      return undefined;
+      // Anything else (Temporal unreachable) fails this pass, and the next one reads it again.
+      if (error instanceof WorkflowFailedError) return undefined;
+      throw error;
     }
   }
 
@@ -210,7 +212,10 @@ export class Projection {
     });
     await inBatches(moved, FETCH_CONCURRENCY, async (item) => {
       // Nothing to measure before release: no state query for those.
-      const state = item.status === 'DECLARED' || item.status === 'ACCEPTED' ? undefined : await this.deps.states.stateOf(item);
+      const measured = item.status !== 'DECLARED' && item.status !== 'ACCEPTED';
+      const state = measured ? await this.deps.states.stateOf(item, 'background') : undefined;
+      // Not answered this time: keep what the projection had, and ask again on the next pass.
+      if (measured && !state) return;
       this.storeRunning(item.mrn, item.runId, signatureOf(item), state ? summarise(state) : undefined, {
         status: item.status,
         routeId: routeIdOf(this.deps.reference, item.departureOffice, item.destinationOffice),

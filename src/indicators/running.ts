@@ -39,15 +39,25 @@ export class RunningTransits {
     /** Only this deployment's movements: several deployments may share one namespace. */
     private readonly taskQueue: string,
     private readonly maxAgeMs = 3_000,
+    private readonly staleAfterMs = 30_000,
   ) {}
 
-  /** The latest list, at most maxAgeMs old; concurrent callers share one visibility call. */
+  /**
+   * The latest list. Younger than maxAgeMs, it is the answer; older (but not stale), it is still
+   * the answer while a new one is fetched in the background, so no page waits on visibility
+   * except the very first. Concurrent callers share one visibility call.
+   */
   async get(): Promise<Snapshot> {
-    if (this.last && Date.now() - this.last.at < this.maxAgeMs) return this.last;
-    this.pending ??= this.load().finally(() => {
+    const age = this.last ? Date.now() - this.last.at : Infinity;
+    if (age < this.maxAgeMs) return this.last!;
+    const loading = (this.pending ??= this.load().finally(() => {
       this.pending = undefined;
-    });
-    return this.pending;
+    }));
+    if (age < this.staleAfterMs) {
+      loading.catch(() => undefined);
+      return this.last!;
+    }
+    return loading;
   }
 
   private async load(): Promise<Snapshot> {

@@ -1,6 +1,7 @@
 // Small pieces several pages show: a status, an escalation level, a dwell timer.
 import { useConsole } from '../context.ts';
 import { clock, dwellLevel } from '../format.ts';
+import { useNow } from '../hooks.ts';
 import { levelKey, statusWords, word } from '../i18n.ts';
 
 export function Status(props: { status: string | undefined }) {
@@ -23,9 +24,10 @@ export function Level(props: { level: number }) {
   );
 }
 
-/** Time at the post so far, amber when nearing the target, red past it. */
-export function DwellTimer(props: { since: string; now: number; targetSeconds: number; skewMs: number }) {
-  const seconds = (props.now + props.skewMs - Date.parse(props.since)) / 1000;
+/** Time at the post so far, amber when nearing the target, red past it; ticks by itself. */
+export function DwellTimer(props: { since: string; targetSeconds: number; skewMs: number }) {
+  const now = useNow();
+  const seconds = (now + props.skewMs - Date.parse(props.since)) / 1000;
   const level = dwellLevel(seconds, props.targetSeconds);
   return (
     <span class={`dwell dwell-${level}`} data-dwell={level}>

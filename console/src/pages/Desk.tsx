@@ -7,7 +7,7 @@ import { Actions } from '../components/Actions.tsx';
 import { DwellTimer, Level, OfficeName, Status } from '../components/Bits.tsx';
 import { useConsole } from '../context.ts';
 import { dateTime } from '../format.ts';
-import { usePoll, useNow } from '../hooks.ts';
+import { usePoll } from '../hooks.ts';
 import { actionWords, statusWords, word } from '../i18n.ts';
 import { href } from '../route.ts';
 import type { Desk as Data, DeskRow } from '../types.ts';
@@ -16,7 +16,6 @@ const REFRESH_MS = 4_000;
 
 export function Desk() {
   const { t, lang, me } = useConsole();
-  const now = useNow();
   const [flash, setFlash] = useState<string | undefined>(undefined);
   // What each act just recorded left the movement as: until the list shows it, the row's
   // buttons are the old step's, so they are held back rather than offered twice.
@@ -74,7 +73,7 @@ export function Desk() {
               </td>
               <td>
                 {kind === 'present' && row.status === 'AT_BORDER' && row.crossing ? (
-                  <DwellTimer since={row.crossing.arrivalAt} now={now} targetSeconds={desk.borderDwellTargetSeconds} skewMs={skewMs} />
+                  <DwellTimer since={row.crossing.arrivalAt} targetSeconds={desk.borderDwellTargetSeconds} skewMs={skewMs} />
                 ) : kind === 'present' ? (
                   dateTime(row.since, lang)
                 ) : (
@@ -82,7 +81,7 @@ export function Desk() {
                 )}
               </td>
               <td>
-                {stale(row) ? (
+                {stale(row) || row.pending ? (
                   <span class="muted">{t('updating')}</span>
                 ) : (
                   <Actions key={`${row.mrn}-${row.status}-${row.currentOffice}`} mrn={row.mrn} actions={row.allowedActions} onDone={done(row)} empty={t('nothingToDo')} />

@@ -6,7 +6,7 @@ import { get } from '../api.ts';
 import { DwellTimer, OfficeName } from '../components/Bits.tsx';
 import { useConsole } from '../context.ts';
 import { duration, time } from '../format.ts';
-import { usePoll, useNow } from '../hooks.ts';
+import { usePoll } from '../hooks.ts';
 import { levelKey } from '../i18n.ts';
 import { href } from '../route.ts';
 import type { OfficeCounts, Overview as Data } from '../types.ts';
@@ -15,7 +15,6 @@ const REFRESH_MS = 3_000;
 
 export function Overview() {
   const { t, lang } = useConsole();
-  const now = useNow();
   const { data, error } = usePoll(async () => ({ overview: await get<Data>('/overview'), receivedAt: Date.now() }), REFRESH_MS, []);
   if (!data) return <p class="muted">{error ? `${t('errorLoading')} : ${error.message}` : t('loading')}</p>;
   const { overview } = data;
@@ -95,12 +94,10 @@ export function Overview() {
                         <a href={href(`transits/${truck.mrn}`)}>{truck.mrn}</a>
                       </td>
                       <td>
-                        {truck.awaiting === 'exit' ? t('awaitingExit') : t('awaitingEntry')} <span class="code">{truck.office}</span>
+                        {truck.awaiting === 'exit' ? t('awaitingExit') : truck.awaiting === 'entry' ? t('awaitingEntry') : ''} <span class="code">{truck.office}</span>
                       </td>
                       <td>{time(truck.arrivalAt, lang)}</td>
-                      <td>
-                        <DwellTimer since={truck.arrivalAt} now={now} targetSeconds={overview.borderDwellTargetSeconds} skewMs={skewMs} />
-                      </td>
+                      <td>{truck.arrivalAt ? <DwellTimer since={truck.arrivalAt} targetSeconds={overview.borderDwellTargetSeconds} skewMs={skewMs} /> : '…'}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,5 +1,6 @@
-// GET /overview (the corridor at a glance) and GET /desk (an officer's trucks, expected and
-// present, with what the officer may record for each now). Both read the shared in-flight list
+// GET /overview (the corridor at a glance), GET /desk (an officer's trucks, expected and
+// present, with what the officer may record for each now) and GET /offices (the corridor's
+// offices in route order, for the console's names and filters). Both read the shared in-flight list
 // (./indicators/running.ts), never visibility per request.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -7,12 +8,16 @@ import type { Actor } from '../../auth/actor.ts';
 import type { Config } from '../../config/env.ts';
 import type { ReferenceData } from '../../domain/types.ts';
 import type { TransitState } from '../../../workflows/model.ts';
-import { atBorderPost, buildOverview } from '../../indicators/overview.ts';
+import { atBorderPost, buildOverview, corridorOffices } from '../../indicators/overview.ts';
 import type { RunningTransit, RunningTransits } from '../../indicators/running.ts';
 import type { StateCache } from '../../indicators/states.ts';
 import { scopeFor } from '../access.ts';
 import { actorOf, requireRole } from '../authentication.ts';
 import { allowedActionsFor } from './transits.ts';
+
+// The overview and the desk answer within about this long even on a cold start; a truck whose
+// state has not come yet shows what visibility knows of it until the next poll.
+const FIRST_STATES_WAIT_MS = 1_500;
 
 export interface OverviewDeps {
   config: Config;
@@ -40,6 +45,15 @@ export const overviewRoutes = ({ config, reference, running, states }: OverviewD
   };
 
   app.get(
+    '/offices',
+    { schema: { tags: ['supervision'], summary: "The corridor's offices in route order: code, name, country, roles, border post" } },
+    async (request) => {
+      actorOf(request);
+      return { offices: corridorOffices(reference) };
+    },
+  );
+
+  app.get(
     '/overview',
     {
       schema: {
@@ -52,7 +66,7 @@ export const overviewRoutes = ({ config, reference, running, states }: OverviewD
       const actor = actorOf(request);
       const { at, items } = await inFlight(actor);
       const atPosts = items.filter((item) => atBorderPost(item, reference));
-      return buildOverview({ reference, items, states: await states.statesOf(atPosts), refreshedAt: at, borderDwellTargetSeconds: targetSeconds });
+      return buildOverview({ reference, items, states: await states.settledStatesOf(atPosts, FIRST_STATES_WAIT_MS), refreshedAt: at, borderDwellTargetSeconds: targetSeconds });
     },
   );
 
@@ -72,12 +86,12 @@ export const overviewRoutes = ({ config, reference, running, states }: OverviewD
       const mine = items.filter(
         (item) => item.currentOffice === actor.office || (office?.borderPost !== undefined && atBorderPost(item, reference) === office.borderPost),
       );
-      const known = await states.statesOf(mine);
-      const rows = mine.flatMap((item) => {
+      const known = await states.statesOf(mine, FIRST_STATES_WAIT_MS);
+      const rows = mine.map((item) => {
         const state = known.get(item.mrn);
-        return state ? [deskRow(state, actor)] : [];
+        return state ? deskRow(state, actor) : pendingRow(item);
       });
-      return {
+      const desk: Desk = {
         now: new Date().toISOString(),
         office: actor.office,
         name: office?.name,
@@ -85,6 +99,7 @@ export const overviewRoutes = ({ config, reference, running, states }: OverviewD
         present: rows.filter((row) => row.status !== 'RELEASED').sort(bySince),
         expected: rows.filter((row) => row.status === 'RELEASED').sort(byDeadline),
       };
+      return desk;
     },
   );
 };
@@ -109,6 +124,39 @@ function deskRow(state: TransitState, actor: Actor) {
   };
 }
 
-type Row = ReturnType<typeof deskRow>;
-const bySince = (a: Row, b: Row) => (a.since ?? '').localeCompare(b.since ?? '');
-const byDeadline = (a: Row, b: Row) => (a.legDeadline ?? '').localeCompare(b.legDeadline ?? '');
+/** A truck whose state is not read yet: what visibility shows, no act offered until it is. */
+function pendingRow(item: RunningTransit): DeskRow {
+  return {
+    mrn: item.mrn,
+    vehicle: item.vehicle,
+    declarantName: item.declarant,
+    status: item.status,
+    routeId: '',
+    departureOffice: item.departureOffice,
+    destinationOffice: item.destinationOffice,
+    currentOffice: item.currentOffice,
+    escalationLevel: item.escalationLevel,
+    allowedActions: [],
+    pending: true,
+  };
+}
+
+export type DeskRow = Omit<ReturnType<typeof deskRow>, 'since' | 'legDeadline' | 'crossing'> & {
+  since?: string;
+  legDeadline?: string;
+  crossing?: TransitState['crossings'][number];
+  /** The state is being read: acts are offered on the next poll. */
+  pending?: boolean;
+};
+
+export interface Desk {
+  now: string;
+  office: string | undefined;
+  name: string | undefined;
+  borderDwellTargetSeconds: number;
+  present: DeskRow[];
+  expected: DeskRow[];
+}
+
+const bySince = (a: DeskRow, b: DeskRow) => (a.since ?? '').localeCompare(b.since ?? '');
+const byDeadline = (a: DeskRow, b: DeskRow) => (a.legDeadline ?? '').localeCompare(b.legDeadline ?? '');
