@@ -1,0 +1,159 @@
+// Records the histories of completed transit workflows into test/histories/*.json, so that
+// test/replay/replay.test.ts can replay them against the current workflow code: a change that
+// would break movements already on the road fails CI instead of failing in production.
+//
+// Usage: npm run record-histories [-- name...]
+//   Runs each scenario through the real API, sandboxes and a worker (the test harness's stack),
+//   on the Temporal server at TEMPORAL_ADDRESS or on a dev server of its own. Writes one file
+//   per scenario and leaves every other file in test/histories alone. Record again only when a
+//   workflow change is meant to be incompatible (and old movements have drained): the point of
+//   the files is that they were made by the code that ran before.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { findTemporalCli } from '../src/temporal/cli.ts';
+import { startDevServer, type DevServer } from '../src/temporal/dev-server.ts';
+import { ensureSearchAttributes } from '../src/temporal/search-attributes.ts';
+import { buildWorkflowBundle } from '../src/worker/bundle.ts';
+import { freePort } from '../test/harness/ports.ts';
+import { startStack } from '../test/harness/stack.ts';
+import { Corridor, declarantOf, declarationFor, officerAt, uniqueTin } from '../test/lifecycle/helpers.ts';
+
+const HISTORIES = fileURLToPath(new URL('../test/histories/', import.meta.url));
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+interface Scenario {
+  name: string;
+  /** What the recorded movement went through, for the reader of the file list. */
+  status: string;
+  run(corridor: Corridor): Promise<string>;
+}
+
+function discharged(route: 'lome-ouaga' | 'lome-bobo' | 'lome-faramana' | 'lome-kantchari' | 'ouaga-lome'): Scenario {
+  return {
+    name: `${route}.discharged`,
+    status: 'DISCHARGED',
+    async run(corridor) {
+      const d = declarationFor(route, uniqueTin());
+      const mrn = await corridor.accepted(d);
+      await corridor.drive(mrn, d.plan);
+      return mrn;
+    },
+  };
+}
+
+const scenarios: Scenario[] = [
+  discharged('lome-ouaga'),
+  discharged('lome-bobo'),
+  discharged('lome-faramana'),
+  discharged('lome-kantchari'),
+  discharged('ouaga-lome'),
+  {
+    name: 'rejected.guarantee-insufficient',
+    status: 'REJECTED',
+    async run(corridor) {
+      const d = declarationFor('lome-ouaga', uniqueTin(), (json) => (json.guarantee = { grn: '26TG0000000000002', accessCode: '2345' }));
+      const answer = await corridor.lodge(d);
+      if (answer.status !== 422) throw new Error(`expected 422 REJECTED, got ${answer.status} ${JSON.stringify(answer.body)}`);
+      return answer.body.mrn;
+    },
+  },
+  {
+    name: 'cancelled.after-amendment',
+    status: 'CANCELLED',
+    async run(corridor) {
+      const d = declarationFor('lome-ouaga', uniqueTin());
+      const mrn = await corridor.accepted(d);
+      const amended = structuredClone(d.json);
+      amended.goodsItems[0].valueXof = 1_000_000;
+      await expect200(corridor.act(mrn, 'amend', declarantOf(d.tin), amended));
+      await expect200(corridor.act(mrn, 'cancel', declarantOf(d.tin), { reason: 'changement de transporteur' }));
+      return mrn;
+    },
+  },
+  {
+    name: 'held-resolved.lome-ouaga',
+    status: 'DISCHARGED',
+    async run(corridor) {
+      const d = declarationFor('lome-ouaga', uniqueTin());
+      const mrn = await corridor.accepted(d);
+      await corridor.drive(mrn, d.plan, 0, 5);
+      await expect200(corridor.act(mrn, 'control-results', officerAt('BFOUA001'), { result: 'DISCREPANCIES', sealsIntact: true, discrepancies: ['12 sacs manquants'] }));
+      await expect200(corridor.act(mrn, 'resolve-discrepancy', officerAt('BFOUA001'), { resolution: 'sacs retrouvés, recomptés' }));
+      return mrn;
+    },
+  },
+  {
+    name: 'transhipment-extension.lome-bobo',
+    status: 'DISCHARGED',
+    async run(corridor) {
+      const d = declarationFor('lome-bobo', uniqueTin());
+      const mrn = await corridor.accepted(d);
+      await corridor.drive(mrn, d.plan, 0, 1);
+      await expect200(
+        corridor.act(mrn, 'incident', officerAt('TGCKS001'), {
+          kind: 'TRANSHIPMENT',
+          description: 'essieu cassé, transbordement sous escorte',
+          newVehicle: { registration: 'TG 7001 QA', nationality: 'TG' },
+          newSeals: ['SL-TR-1', 'SL-TR-2'],
+          extendHours: 12,
+        }),
+      );
+      await corridor.drive(mrn, d.plan, 1);
+      return mrn;
+    },
+  },
+];
+
+async function expect200(answer: Promise<{ status: number; body: unknown }>): Promise<void> {
+  const { status, body } = await answer;
+  if (status !== 200) throw new Error(`expected 200, got ${status} ${JSON.stringify(body)}`);
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const chosen = only.length ? scenarios.filter((s) => only.includes(s.name)) : scenarios;
+  if (chosen.length === 0) throw new Error(`no scenario named ${only.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+
+  let server: DevServer | undefined;
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'corridor-histories-'));
+  if (process.env.TEMPORAL_ADDRESS) {
+    await ensureSearchAttributes(process.env.TEMPORAL_ADDRESS, 'default');
+  } else {
+    server = await startDevServer({ cli: await findTemporalCli({ say }), port: await freePort(), logFile: path.join(tmp, 'temporal.log') });
+    process.env.TEMPORAL_ADDRESS = server.address;
+  }
+  const bundlePath = path.join(tmp, 'workflow-bundle.js');
+  writeFileSync(bundlePath, (await buildWorkflowBundle()).code);
+  process.env.CORRIDOR_TEST_WORKFLOW_BUNDLE = bundlePath;
+
+  const stack = await startStack();
+  try {
+    const corridor = new Corridor(stack);
+    mkdirSync(HISTORIES, { recursive: true });
+    for (const scenario of chosen) {
+      const mrn = await scenario.run(corridor);
+      const handle = stack.client.workflow.getHandle(mrn);
+      const result = (await handle.result()) as { status: string };
+      if (result.status !== scenario.status) throw new Error(`${scenario.name}: ended ${result.status}, expected ${scenario.status}`);
+      const history = await handle.fetchHistory();
+      const file = path.join(HISTORIES, `${scenario.name}.json`);
+      // Indented, so a re-recording shows as a readable diff.
+      writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
+      say(`${scenario.name}: ${mrn} ${result.status}, ${history.events?.length ?? 0} events → ${path.relative(process.cwd(), file)}`);
+    }
+  } finally {
+    await stack.stop();
+    await server?.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    say(`record-histories failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,60 @@
+// Replays every recorded workflow history in test/histories against the current workflow code.
+// A change that would make the workflow take other steps than the ones already in a running
+// movement's history (a non-deterministic change) fails here, before it strands trucks on the
+// road. Histories come from `npm run record-histories`; see scripts/record-histories.ts.
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker, type ReplayResult } from '@temporalio/worker';
+import { quietRuntime, workflowBundlePath } from '../harness/stack.ts';
+
+const HISTORIES = fileURLToPath(new URL('../histories/', import.meta.url));
+const files = readdirSync(HISTORIES)
+  .filter((name) => name.endsWith('.json'))
+  .sort();
+
+function load(file: string) {
+  const history = historyFromJSON(JSON.parse(readFileSync(`${HISTORIES}${file}`, 'utf8')));
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  // The workflow id is the MRN; the started event carries it in the input, not as a field.
+  const input = JSON.parse(Buffer.from(started?.input?.payloads?.[0]?.data ?? []).toString('utf8')) as { mrn: string };
+  return { history, workflowId: input.mrn, workflowType: started?.workflowType?.name, last: history.events?.at(-1) };
+}
+
+describe('replay of recorded workflow histories', () => {
+  const results = new Map<string, ReplayResult>();
+
+  before(async () => {
+    quietRuntime();
+    const histories = files.map((file) => ({ file, ...load(file) }));
+    const byId = new Map(histories.map((h) => [h.workflowId, h.file]));
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: { codePath: workflowBundlePath() }, replayName: 'corridor-replay' },
+      histories.map(({ workflowId, history }) => ({ workflowId, history })),
+    )) {
+      results.set(byId.get(result.workflowId)!, result);
+    }
+  });
+
+  it('covers every route, a rejection, a cancellation and a held movement, each run to its end', () => {
+    const names = files.join(' ');
+    for (const expected of ['lome-ouaga', 'lome-bobo', 'lome-faramana', 'lome-kantchari', 'ouaga-lome', 'rejected', 'cancelled', 'held-resolved']) {
+      assert.match(names, new RegExp(expected), `no recorded history for ${expected}`);
+    }
+    for (const file of files) {
+      const { workflowType, last } = load(file);
+      assert.equal(workflowType, 'transit', file);
+      assert.ok(last?.workflowExecutionCompletedEventAttributes, `${file} is a completed workflow's whole history`);
+    }
+  });
+
+  for (const file of files) {
+    it(`replays ${file} without a non-determinism error`, () => {
+      const result = results.get(file);
+      assert.ok(result, `${file} was not replayed`);
+      if (result.error) assert.fail(`${file}: ${result.error instanceof Error ? result.error.message : String(result.error)}`);
+    });
+  }
+});
