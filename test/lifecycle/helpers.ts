@@ -84,7 +84,7 @@ export class Corridor {
     return this.api.call<Record<string, any>>('POST', `/transits/${mrn}/${action}`, actor, body, { 'idempotency-key': key });
   }
 
-  /** Records the officers' acts of a clean lifecycle in order, up to and including `until`'s n-th occurrence. */
+  /** Records the officers' acts of a clean lifecycle in order: steps [from, to) of stepsFor, each insisting on 200. */
   async drive(mrn: string, plan: PlannedRoute, from = 0, to = Infinity): Promise<Step[]> {
     const steps = stepsFor(plan, sealsFor(mrn)).slice(from, to);
     for (const step of steps) {
@@ -152,6 +152,30 @@ export class Corridor {
     assert.equal(response.status, 200, await response.text());
   }
 }
+
+/** What a clean lome-ouaga lifecycle leaves behind: each national operation once, each act once, in this order. */
+export const CLEAN_LOME_OUAGA: { calls: Record<CountryCode, Record<string, number>>; timeline: string[] } = {
+  calls: {
+    TG: { registerDeclaration: 1, reserveGuarantee: 1, recordRelease: 1, recordBorderArrival: 1, confirmExit: 1, writeOff: 1, releaseGuarantee: 1 },
+    BF: { receiveAar: 1, acceptEntry: 1, recordArrival: 1, recordControlResults: 1, discharge: 1 },
+  },
+  timeline: [
+    'LODGED',
+    'REGISTERED',
+    'GUARANTEE_RESERVED',
+    'ACCEPTED',
+    'RELEASED',
+    'AAR_SENT',
+    'BORDER_ARRIVAL',
+    'EXIT_CONFIRMED',
+    'ENTRY_ACCEPTED',
+    'ARRIVED',
+    'CONTROL_RESULTS',
+    'DISCHARGED_AT_DESTINATION',
+    'WRITTEN_OFF',
+    'GUARANTEE_RELEASED',
+  ],
+};
 
 /** Operation names, with how often each occurs, in a sandbox's call log. */
 export function tally(calls: Array<{ operation: string }>): Record<string, number> {

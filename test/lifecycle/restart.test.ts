@@ -3,31 +3,8 @@
 // idempotency key, and each system's call log holds each operation once.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CountryCode } from '../../src/config/env.ts';
 import { startStack, type Stack } from '../harness/stack.ts';
-import { Corridor, acts, declarationFor, officerAt, tally, uniqueTin } from './helpers.ts';
-
-/** What a clean lome-ouaga lifecycle leaves in each system's call log: each operation once. */
-const CALLS: Record<CountryCode, Record<string, number>> = {
-  TG: { registerDeclaration: 1, reserveGuarantee: 1, recordRelease: 1, recordBorderArrival: 1, confirmExit: 1, writeOff: 1, releaseGuarantee: 1 },
-  BF: { receiveAar: 1, acceptEntry: 1, recordArrival: 1, recordControlResults: 1, discharge: 1 },
-};
-const TIMELINE = [
-  'LODGED',
-  'REGISTERED',
-  'GUARANTEE_RESERVED',
-  'ACCEPTED',
-  'RELEASED',
-  'AAR_SENT',
-  'BORDER_ARRIVAL',
-  'EXIT_CONFIRMED',
-  'ENTRY_ACCEPTED',
-  'ARRIVED',
-  'CONTROL_RESULTS',
-  'DISCHARGED_AT_DESTINATION',
-  'WRITTEN_OFF',
-  'GUARANTEE_RELEASED',
-];
+import { CLEAN_LOME_OUAGA, Corridor, acts, declarationFor, officerAt, tally, uniqueTin } from './helpers.ts';
 
 describe('restarts mid-lifecycle', () => {
   let stack: Stack;
@@ -42,9 +19,9 @@ describe('restarts mid-lifecycle', () => {
   async function assertOnceEach(mrn: string) {
     const state = await corridor.state(mrn);
     assert.equal(state.status, 'DISCHARGED');
-    assert.deepEqual(state.timeline.map((e) => e.what), TIMELINE);
-    assert.deepEqual(tally(await corridor.calls('TG', mrn)), CALLS.TG);
-    assert.deepEqual(tally(await corridor.calls('BF', mrn)), CALLS.BF);
+    assert.deepEqual(state.timeline.map((e) => e.what), CLEAN_LOME_OUAGA.timeline);
+    assert.deepEqual(tally(await corridor.calls('TG', mrn)), CLEAN_LOME_OUAGA.calls.TG);
+    assert.deepEqual(tally(await corridor.calls('BF', mrn)), CLEAN_LOME_OUAGA.calls.BF);
     assert.equal((await corridor.record('TG', mrn)).body.state, 'WRITTEN_OFF');
     assert.equal((await corridor.record('BF', mrn)).body.state, 'DISCHARGED');
   }
