@@ -3,7 +3,7 @@ import type { ComponentType, JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get, setToken } from './api.ts';
 import { ConsoleContext, type Console } from './context.ts';
-import { roleKey, translate, type Lang } from './i18n.ts';
+import { colonOf, roleKey, translate, type Lang } from './i18n.ts';
 import { Desk } from './pages/Desk.tsx';
 import { Overview } from './pages/Overview.tsx';
 import { SignIn } from './pages/SignIn.tsx';
@@ -63,7 +63,7 @@ export function App() {
   const toggleLang = () => setLang(lang === 'fr' ? 'en' : 'fr');
 
   const context = useMemo<Console | undefined>(
-    () => (me ? { lang, t: (key) => translate(lang, key), me, officeNames } : undefined),
+    () => (me ? { lang, t: (key) => translate(lang, key), colon: colonOf(lang), me, officeNames } : undefined),
     [lang, me, officeNames],
   );
 

@@ -7,6 +7,8 @@ import type { Me } from './types.ts';
 export interface Console {
   lang: Lang;
   t: (key: Key) => string;
+  /** ' : ' in French, ': ' in English. */
+  colon: string;
   me: Me;
   officeNames: Record<string, string>;
 }
@@ -14,6 +16,7 @@ export interface Console {
 export const ConsoleContext = createContext<Console>({
   lang: 'fr',
   t: (key) => translate('fr', key),
+  colon: ' : ',
   me: { user: '', role: 'declarant' },
   officeNames: {},
 });

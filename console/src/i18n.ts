@@ -31,6 +31,8 @@ const fr = {
   borderPost: 'Poste frontière',
   trucksAtPost: 'Camions au poste',
   noTrucksAtPost: 'Aucun camion au poste.',
+  longestWaits: 'les {n} qui attendent depuis le plus longtemps',
+  seeAll: 'voir tous',
   dwellTarget: 'Objectif',
   awaitingExit: 'attend la sortie',
   awaitingEntry: "attend l'entrée",
@@ -204,6 +206,8 @@ const en: Record<Key, string> = {
   borderPost: 'Border post',
   trucksAtPost: 'Trucks at the post',
   noTrucksAtPost: 'No truck at the post.',
+  longestWaits: 'the {n} waiting longest',
+  seeAll: 'see all',
   dwellTarget: 'Target',
   awaitingExit: 'awaiting exit',
   awaitingEntry: 'awaiting entry',
@@ -348,6 +352,8 @@ const en: Record<Key, string> = {
 
 const dictionaries: Record<Lang, Record<Key, string>> = { fr, en };
 
+export const colonOf = (lang: Lang) => (lang === 'fr' ? ' : ' : ': ');
+
 export function translate(lang: Lang, key: Key): string {
   return dictionaries[lang][key];
 }
@@ -417,6 +423,27 @@ export const eventWords: Words = {
   BORDER_ALERT_CLEARED: { fr: 'Alerte du poste levée', en: 'Border alert cleared' },
   CONTROL_RESULTS_MISSING: { fr: 'Résultats du contrôle manquants', en: 'Control results missing' },
   NOTIFICATION_SENT: { fr: 'Notification envoyée', en: 'Notification sent' },
+};
+
+export const deliveryWords: Words = {
+  PENDING: { fr: 'En cours de remise', en: 'Being delivered' },
+  DELIVERED: { fr: 'Remise', en: 'Delivered' },
+  NOT_CONFIGURED: { fr: 'Aucun destinataire configuré (gardée ici)', en: 'No receiver configured (kept here)' },
+  FAILED: { fr: 'Échec de remise', en: 'Delivery failed' },
+};
+
+export const guaranteeWords: Words = {
+  PENDING: { fr: 'en cours de réservation', en: 'being reserved' },
+  RESERVED: { fr: 'réservée', en: 'reserved' },
+  RELEASED: { fr: 'libérée', en: 'released' },
+  CLAIMED: { fr: 'appelée (recouvrement)', en: 'claimed (recovery)' },
+  NONE: { fr: 'aucune', en: 'none' },
+};
+
+/** Notification kinds: the timeline's words, and the one kind the timeline words otherwise. */
+export const notificationWords: Words = {
+  ...eventWords,
+  ESCALATED_TO_SUPERVISOR: { fr: 'Escalade au superviseur du pays', en: 'Escalated to the country supervisor' },
 };
 
 export const roleKey: Record<string, Key> = {

@@ -39,7 +39,7 @@ export class RunningTransits {
     /** Only this deployment's movements: several deployments may share one namespace. */
     private readonly taskQueue: string,
     private readonly maxAgeMs = 3_000,
-    private readonly staleAfterMs = 30_000,
+    private readonly staleAfterMs = 10_000,
   ) {}
 
   /**

@@ -137,7 +137,7 @@ export interface ActionAnswer {
 }
 
 export function ActionForm(props: { mrn: string; action: string; onDone: (answer: ActionAnswer) => void; onClose: () => void }) {
-  const { lang, t } = useConsole();
+  const { lang, t, colon } = useConsole();
   const fields = specs[props.action] ?? [];
   const [values, setValues] = useState<Record<string, Value>>(() => Object.fromEntries(fields.map((f) => [f.name, f.initial ?? (f.kind === 'check' ? false : '')])));
   // One key per act: a double click or a retried request is the same act, recorded once.
@@ -196,7 +196,7 @@ export function ActionForm(props: { mrn: string; action: string; onDone: (answer
       ))}
       {refusal && (
         <div class="refusal" role="alert">
-          <strong>{t('refused')} : </strong>
+          <strong>{t('refused')}{colon}</strong>
           {refusal.text(lang)}
           {refusal.errors.length > 0 && (
             <ul>

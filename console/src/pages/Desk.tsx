@@ -15,18 +15,18 @@ import type { Desk as Data, DeskRow } from '../types.ts';
 const REFRESH_MS = 4_000;
 
 export function Desk() {
-  const { t, lang, me } = useConsole();
+  const { t, lang, me, colon } = useConsole();
   const [flash, setFlash] = useState<string | undefined>(undefined);
   // What each act just recorded left the movement as: until the list shows it, the row's
   // buttons are the old step's, so they are held back rather than offered twice.
   const [acted, setActed] = useState<Record<string, string>>({});
   const { data, error, reload } = usePoll(async () => ({ desk: await get<Data>('/desk'), receivedAt: Date.now() }), REFRESH_MS, []);
-  if (!data) return <p class="muted">{error ? `${t('errorLoading')} : ${error.message}` : t('loading')}</p>;
+  if (!data) return <p class="muted">{error ? `${t('errorLoading')}${colon}${error.message}` : t('loading')}</p>;
   const { desk } = data;
   const skewMs = Date.parse(desk.now) - data.receivedAt;
 
   const done = (row: DeskRow) => (action: string, answer: { status: string; currentOffice: string }) => {
-    setFlash(`${t('done')} : ${word(actionWords, action, lang)} — ${row.vehicle} (${row.mrn}) → ${word(statusWords, answer.status, lang)}`);
+    setFlash(`${t('done')}${colon}${word(actionWords, action, lang)} — ${row.vehicle} (${row.mrn}) → ${word(statusWords, answer.status, lang)}`);
     setActed((current) => ({ ...current, [row.mrn]: `${answer.status}|${answer.currentOffice}` }));
     reload();
   };

@@ -14,14 +14,14 @@ const WINDOWS = [7, 30, 90];
 const COLOURS = { median: '#1f6f8b', p90: '#e3a008', target: '#c0392b', allowed: '#7f8c8d', ok: '#2e8b57', muted: '#95a5a6' };
 
 export function Indicators() {
-  const { t, lang, officeNames } = useConsole();
+  const { t, lang, officeNames, colon } = useConsole();
   const [days, setDays] = useState(30);
   const { data, error } = usePoll(() => get<Data>(`/indicators?days=${days}`), REFRESH_MS, [days]);
   const minutes = (s: number | null) => (s === null ? null : Math.round((s / 60) * 10) / 10);
   const csv = (name: string) => () => void download(`/indicators/${name}.csv?days=${days}`, `corridor-${name}.csv`);
   const name = (code: string) => officeNames[code] ?? code;
 
-  if (!data) return <p class="muted">{error ? `${t('errorLoading')} : ${error.message}` : t('loading')}</p>;
+  if (!data) return <p class="muted">{error ? `${t('errorLoading')}${colon}${error.message}` : t('loading')}</p>;
   const posts = [...new Set(data.borderDwell.map((d) => d.post))];
   const unit = data.borderDwellTargetSeconds >= 600 ? 'min' : 's';
   const inUnit = (s: number | null) => (s === null ? null : unit === 'min' ? minutes(s) : s);
@@ -241,7 +241,7 @@ export function Indicators() {
           }}
         />
         <p class="small" data-testid="completed-total">
-          {t('total')} : {data.completed.reduce((sum, c) => sum + c.total, 0)} · {t('discharged')} : {data.completed.reduce((sum, c) => sum + c.discharged, 0)}
+          {t('total')}{colon}{data.completed.reduce((sum, c) => sum + c.total, 0)} · {t('discharged')}{colon}{data.completed.reduce((sum, c) => sum + c.discharged, 0)}
         </p>
       </section>
     </section>

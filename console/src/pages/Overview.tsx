@@ -14,9 +14,9 @@ import type { OfficeCounts, Overview as Data } from '../types.ts';
 const REFRESH_MS = 3_000;
 
 export function Overview() {
-  const { t, lang } = useConsole();
+  const { t, lang, colon } = useConsole();
   const { data, error } = usePoll(async () => ({ overview: await get<Data>('/overview'), receivedAt: Date.now() }), REFRESH_MS, []);
-  if (!data) return <p class="muted">{error ? `${t('errorLoading')} : ${error.message}` : t('loading')}</p>;
+  if (!data) return <p class="muted">{error ? `${t('errorLoading')}${colon}${error.message}` : t('loading')}</p>;
   const { overview } = data;
   const skewMs = Date.parse(overview.now) - data.receivedAt;
   const columns = groupColumns(overview.offices);
@@ -71,9 +71,15 @@ export function Overview() {
               ))}
             </p>
             <p class="muted" data-testid="post-summary">
-              {t('trucksAtPost')} : <b>{post.trucks.length}</b> · {t('dwellTarget')} {duration(overview.borderDwellTargetSeconds, lang)}
+              {t('trucksAtPost')}{colon}<b>{post.count}</b> · {t('dwellTarget')} {duration(overview.borderDwellTargetSeconds, lang)}
+              {post.count > post.trucks.length && (
+                <>
+                  {' '}
+                  · {t('longestWaits').replace('{n}', String(post.trucks.length))} · <a href={href('transits', { status: 'AT_BORDER' })}>{t('seeAll')}</a>
+                </>
+              )}
             </p>
-            {post.trucks.length === 0 ? (
+            {post.count === 0 ? (
               <p class="muted">{t('noTrucksAtPost')}</p>
             ) : (
               <table>

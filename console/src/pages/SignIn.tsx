@@ -2,7 +2,7 @@
 // secret, pick a seeded user and let the API sign a token for them.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, post } from '../api.ts';
-import { translate, roleKey, type Lang } from '../i18n.ts';
+import { colonOf, translate, roleKey, type Lang } from '../i18n.ts';
 
 interface SeededUser {
   label: string;
@@ -11,6 +11,7 @@ interface SeededUser {
 
 export function SignIn(props: { lang: Lang; onToken: (token: string) => Promise<void>; onLanguage: () => void; problem?: string }) {
   const t = (key: Parameters<typeof translate>[1]) => translate(props.lang, key);
+  const colon = colonOf(props.lang);
   const [token, setToken] = useState('');
   const [users, setUsers] = useState<SeededUser[]>([]);
   const [problem, setProblem] = useState<string | undefined>(props.problem);
@@ -74,7 +75,7 @@ export function SignIn(props: { lang: Lang; onToken: (token: string) => Promise<
       </form>
       {problem && (
         <p class="refusal" role="alert">
-          {t('signInFailed')} : {problem}
+          {t('signInFailed')}{colon}{problem}
         </p>
       )}
       {users.length > 0 && (

@@ -8,20 +8,20 @@ import { Level, OfficeName, Status } from '../components/Bits.tsx';
 import { useConsole } from '../context.ts';
 import { amount, clock, dateTime, duration } from '../format.ts';
 import { usePoll, useNow } from '../hooks.ts';
-import { actionWords, eventWords, roleKey, statusWords, word } from '../i18n.ts';
+import { actionWords, deliveryWords, eventWords, guaranteeWords, notificationWords, roleKey, statusWords, word } from '../i18n.ts';
 import type { TransitState } from '../types.ts';
 
 const REFRESH_MS = 3_000;
 
 export function Transit(props: { mrn: string }) {
-  const { t, lang } = useConsole();
+  const { t, lang, colon } = useConsole();
   const [flash, setFlash] = useState<string | undefined>(undefined);
   const { data: state, error, reload } = usePoll(() => get<TransitState>(`/transits/${props.mrn}`), REFRESH_MS, [props.mrn]);
   if (!state) {
     if (error) {
       return (
         <p class="refusal" role="alert">
-          {props.mrn} : {error instanceof ApiError ? error.text(lang) : error.message}
+          {props.mrn}{colon}{error instanceof ApiError ? error.text(lang) : error.message}
         </p>
       );
     }
@@ -66,7 +66,7 @@ export function Transit(props: { mrn: string }) {
             </p>
           )}
           <p class="small">
-            {t('nextDeadline')} : {dateTime(state.nextDeadline ?? state.legDeadline, lang)}
+            {t('nextDeadline')}{colon}{dateTime(state.nextDeadline ?? state.legDeadline, lang)}
           </p>
         </section>
 
@@ -77,7 +77,7 @@ export function Transit(props: { mrn: string }) {
             actions={state.allowedActions}
             empty={t('noActions')}
             onDone={(action, answer) => {
-              setFlash(`${t('done')} : ${word(actionWords, action, lang)} → ${word(statusWords, answer.status, lang)}`);
+              setFlash(`${t('done')}${colon}${word(actionWords, action, lang)} → ${word(statusWords, answer.status, lang)}`);
               reload();
             }}
           />
@@ -86,10 +86,10 @@ export function Transit(props: { mrn: string }) {
         <section class="panel" data-panel="guarantee">
           <h3>{t('guarantee')}</h3>
           <p>
-            GRN {state.guarantee.grn} · {state.guarantee.state} · {t('amountReserved')} {amount(state.guarantee.amountReservedXof, lang)}
+            GRN {state.guarantee.grn} · {word(guaranteeWords, state.guarantee.state, lang)} · {t('amountReserved')} {amount(state.guarantee.amountReservedXof, lang)}
           </p>
           <p class="small">
-            {t('seals')} : {state.seals.join(', ') || '—'}
+            {t('seals')}{colon}{state.seals.join(', ') || '—'}
           </p>
           <p class="small">
             {t('nationalReferences')} :{' '}
@@ -98,7 +98,7 @@ export function Transit(props: { mrn: string }) {
               .join(' · ') || '—'}
           </p>
           <p class="small">
-            {t('goods')} : {d.goodsItemCount} {t('items')} · {new Intl.NumberFormat(lang).format(d.grossMassKg)} kg · {amount(d.valueXof, lang)}
+            {t('goods')}{colon}{d.goodsItemCount} {t('items')} · {new Intl.NumberFormat(lang).format(d.grossMassKg)} kg · {amount(d.valueXof, lang)}
           </p>
         </section>
       </div>
@@ -202,10 +202,10 @@ export function Transit(props: { mrn: string }) {
             {state.notifications.map((n) => (
               <tr key={n.id}>
                 <td class="small">{dateTime(n.at, lang)}</td>
-                <td>{n.kind}</td>
+                <td>{word(notificationWords, n.kind, lang)}</td>
                 <td class="small">{n.to.join(', ')}</td>
                 <td class="small">{n.subject}</td>
-                <td>{n.delivery}</td>
+                <td>{word(deliveryWords, n.delivery, lang)}</td>
               </tr>
             ))}
           </tbody>

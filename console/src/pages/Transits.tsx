@@ -16,7 +16,7 @@ const PAGE_SIZE = '25';
 const REFRESH_MS = 10_000;
 
 export function Transits(props: { location: Location }) {
-  const { t, lang, me, officeNames } = useConsole();
+  const { t, lang, me, officeNames, colon } = useConsole();
   const query = props.location.query;
   const filters = Object.fromEntries(FILTERS.map((name) => [name, query.get(name) ?? undefined])) as Record<(typeof FILTERS)[number], string | undefined>;
   const pageToken = query.get('page') ?? undefined;
@@ -111,12 +111,12 @@ export function Transits(props: { location: Location }) {
       </form>
       {filters.currentOffice && (
         <p class="muted">
-          {t('currentOffice')} : <OfficeName code={filters.currentOffice} />
+          {t('currentOffice')}{colon}<OfficeName code={filters.currentOffice} />
         </p>
       )}
 
       {!data ? (
-        <p class="muted">{error ? `${t('errorLoading')} : ${error.message}` : t('loading')}</p>
+        <p class="muted">{error ? `${t('errorLoading')}${colon}${error.message}` : t('loading')}</p>
       ) : data.items.length === 0 ? (
         <p class="muted" data-testid="no-transits">
           {t('noTransits')}
