@@ -36,8 +36,14 @@ export interface BorderTruck {
 export interface BorderPost {
   post: string;
   offices: string[];
+  /** Every truck at the post now. */
+  count: number;
+  /** The trucks waiting longest, at most TRUCKS_SHOWN: the ones a supervisor must see. */
   trucks: BorderTruck[];
 }
+
+// A page stays light with a thousand trucks in flight; the count still says how many wait.
+export const TRUCKS_SHOWN = 50;
 
 export interface Overview {
   now: string;
@@ -88,7 +94,7 @@ export function buildOverview(args: {
   const posts = new Map<string, BorderPost>();
   for (const office of offices) {
     if (!office.borderPost) continue;
-    const post = posts.get(office.borderPost) ?? { post: office.borderPost, offices: [], trucks: [] };
+    const post = posts.get(office.borderPost) ?? { post: office.borderPost, offices: [], count: 0, trucks: [] };
     post.offices.push(office.code);
     posts.set(office.borderPost, post);
   }
@@ -116,7 +122,10 @@ export function buildOverview(args: {
     });
   }
   // Longest wait first; trucks whose arrival is not read yet last.
-  for (const post of posts.values()) post.trucks.sort((a, b) => (a.arrivalAt ?? '~').localeCompare(b.arrivalAt ?? '~'));
+  for (const post of posts.values()) {
+    post.count = post.trucks.length;
+    post.trucks = post.trucks.sort((a, b) => (a.arrivalAt ?? '~').localeCompare(b.arrivalAt ?? '~')).slice(0, TRUCKS_SHOWN);
+  }
 
   return {
     now: new Date().toISOString(),
