@@ -20,6 +20,7 @@ import {
   Health,
 } from './contract.ts';
 import type { z } from 'zod';
+import { createHttpTransport, ExchangeTimeout } from './http-transport.ts';
 
 export class NationalRefusal extends Error {
   override readonly name = 'NationalRefusal';
@@ -95,12 +96,17 @@ export interface HttpNationalClientOptions {
   baseUrl: string;
   /** Per call, including reading the answer. */
   timeoutMs: number;
+  /** Sent with every call, e.g. the country's credential (Authorization). */
+  headers?: Record<string, string>;
+  /** Replaces the node:http transport (tests; a gateway that needs its own). */
   fetch?: typeof fetch;
 }
 
 export function createHttpNationalClient(options: HttpNationalClientOptions): NationalSystemClient {
   const { country, timeoutMs } = options;
-  const fetchImpl = options.fetch ?? fetch;
+  // An injected fetch (tests, a gateway needing its own) is used as given; otherwise node:http.
+  const fetchImpl = options.fetch;
+  const transport = fetchImpl ? undefined : createHttpTransport();
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
 
   async function exchange(
@@ -111,23 +117,17 @@ export function createHttpNationalClient(options: HttpNationalClientOptions): Na
     headers: Record<string, string>,
     signal: AbortSignal | undefined,
   ): Promise<{ status: number; json: unknown }> {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
+    const allHeaders = { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers, ...headers };
     let status: number;
     let text: string;
     try {
-      const response = await fetchImpl(url, {
-        method,
-        headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: combined,
-      });
-      status = response.status;
-      text = await response.text();
+      ({ status, text } = transport
+        ? await transport.send(url, { method, headers: allHeaders, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), timeoutMs, ...(signal ? { signal } : {}) })
+        : await viaFetch(fetchImpl!, url, method, allHeaders, body, timeoutMs, signal));
     } catch (error) {
       // The caller's own cancellation is not the system's fault: let it through as it is.
       if (signal?.aborted) throw signal.reason ?? error;
-      if (timeout.aborted) throw new NationalUnavailable(country, operation, `no answer within ${timeoutMs} ms`, undefined, { cause: error });
+      if (error instanceof ExchangeTimeout) throw new NationalUnavailable(country, operation, `no answer within ${timeoutMs} ms`, undefined, { cause: error });
       throw new NationalUnavailable(country, operation, `transport error: ${describe(error)}`, undefined, { cause: error });
     }
     let json: unknown;
@@ -221,6 +221,30 @@ export function nationalClientFromConfig(config: Config, country: NationalCountr
     timeoutMs: config.national.timeoutMs,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
+}
+
+async function viaFetch(
+  fetchImpl: typeof fetch,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: unknown,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<{ status: number; text: string }> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    const response = await fetchImpl(url, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+    });
+    return { status: response.status, text: await response.text() };
+  } catch (error) {
+    if (timeout.aborted && !signal?.aborted) throw new ExchangeTimeout(`no answer within ${timeoutMs} ms`, { cause: error });
+    throw error;
+  }
 }
 
 function describe(error: unknown): string {
