@@ -38,6 +38,7 @@ import { registerContractRoutes, swaggerOptions, useContractCompilers } from '..
 import { Faults, failureBefore, type FaultsInput } from './faults.ts';
 import { defaultSeedPath, loadSeed, type SandboxSeedInput } from './seed.ts';
 import { SandboxStore } from './store.ts';
+import { GroupCommit } from './group-commit.ts';
 
 export { Faults, type FaultsInput } from './faults.ts';
 export { SandboxSeed, defaultSeedPath, loadSeed, type SandboxSeedInput } from './seed.ts';
@@ -100,6 +101,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const seed = loadSeed(options.seed ?? defaultSeedPath(country));
   const store = new SandboxStore({ country, dbPath: options.dbPath, seed, clock });
   let faults = Faults.parse(options.faults ?? {});
+  const commits = new GroupCommit(store.db);
 
   const app = Fastify({
     loggerInstance: logger,
@@ -137,7 +139,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         return reply.code(answer.status).send(answer.body);
       }
       const key = String(request.headers['idempotency-key']);
-      const result = store.execute(name as MutatingOperationName, key, parsed as ParsedOperationRequest<MutatingOperationName>);
+      const result = await commits.run(() => store.execute(name as MutatingOperationName, key, parsed as ParsedOperationRequest<MutatingOperationName>));
       if (result.kind === 'key-reused') {
         log.warn({ operation: name, idempotencyKey: key, firstOperation: result.firstOperation }, 'idempotency key reused for another call');
         const body: ErrorAnswerBody = {
