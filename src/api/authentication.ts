@@ -2,7 +2,8 @@
 // the actor it names is who acts. Never the body.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.ts';
-import { InvalidToken, verifyToken } from '../auth/tokens.ts';
+import { InvalidToken } from '../auth/tokens.ts';
+import { verifiedTokens } from './verified-tokens.ts';
 import { forbidden, unauthorized } from './errors.ts';
 
 declare module 'fastify' {
@@ -12,6 +13,7 @@ declare module 'fastify' {
 }
 
 export function installAuthentication(app: FastifyInstance, secret: string): void {
+  const actorOfToken = verifiedTokens(secret);
   app.decorateRequest('actor', undefined);
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
@@ -19,7 +21,7 @@ export function installAuthentication(app: FastifyInstance, secret: string): voi
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"');
     try {
-      request.actor = await verifyToken(secret, match[1]!);
+      request.actor = await actorOfToken(match[1]!);
     } catch (error) {
       if (error instanceof InvalidToken) throw unauthorized(error.message);
       throw error;

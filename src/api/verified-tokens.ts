@@ -1,0 +1,26 @@
+// Tokens already verified, kept until they expire: an officer's browser sends the same token
+// with every act, and checking its HMAC (jose imports the key anew each time) cost the API
+// about 0.35 ms of CPU per request on the benchmark machine; a lookup costs microseconds.
+import { decodeJwt } from 'jose';
+import type { Actor } from '../auth/actor.ts';
+import { verifyToken } from '../auth/tokens.ts';
+
+const MAX_ENTRIES = 10_000;
+// A token without an expiry (none are issued so) is verified again after this long.
+const NO_EXPIRY_MS = 60_000;
+
+export function verifiedTokens(secret: string): (token: string) => Promise<Actor> {
+  const known = new Map<string, { actor: Actor; until: number }>();
+  return async (token) => {
+    const hit = known.get(token);
+    if (hit && hit.until > Date.now()) return hit.actor;
+    if (hit) known.delete(token);
+    // Throws InvalidToken (expired, bad signature, incomplete claims): such tokens are never kept.
+    const actor = Object.freeze(await verifyToken(secret, token));
+    const exp = decodeJwt(token).exp;
+    // Oldest first out: a Map iterates in insertion order.
+    if (known.size >= MAX_ENTRIES) known.delete(known.keys().next().value!);
+    known.set(token, { actor, until: exp ? exp * 1000 : Date.now() + NO_EXPIRY_MS });
+    return actor;
+  };
+}
