@@ -18,12 +18,12 @@ import { stopAllChildren } from './lib/children.ts';
 import { describeMachine } from './lib/machine.ts';
 import { attachStack, startStack, type CorridorStack } from './lib/stack.ts';
 import { runningTarget, targetFor, type RunningTarget } from './lib/targets.ts';
-import { lomeOuagaShape } from './floor/shape.ts';
-import { startFloorRig } from './phases/floor.ts';
+import { formatShape, parseShape, type FloorShape } from './floor/shape.ts';
+import { startFloorRig, type FloorWait } from './phases/floor.ts';
 import { corridorRig, runThroughput, type Rig } from './phases/throughput.ts';
 import { runLatency } from './phases/latency.ts';
 import { runCapacity } from './phases/capacity.ts';
-import { summariseCapacity, summariseCorridor, summariseFloor, summariseLatency, type BenchResult, type TargetResult } from './lib/result.ts';
+import { shapeDifferences, summariseCapacity, summariseCorridor, summariseFloor, summariseLatency, type BenchResult, type TargetResult } from './lib/result.ts';
 import { renderTable } from './lib/table.ts';
 import { renderChart } from './lib/chart.ts';
 
@@ -47,6 +47,8 @@ export interface BenchOptions {
   api: string | undefined;
   phases: Phase[];
   out: string;
+  floorShape: FloorShape;
+  floorWait: FloorWait;
   keep: boolean;
   cpuProf: string | undefined;
 }
@@ -76,9 +78,16 @@ function options(flags: Flags): BenchOptions {
     api: flags.api === undefined ? undefined : stringFlag(flags, 'api'),
     phases: phases as Phase[],
     out: stringFlag(flags, 'out', RESULTS),
+    floorShape: parseShape(flags['floor-shape'] === undefined ? undefined : stringFlag(flags, 'floor-shape'), flags['floor-timers'] === undefined ? undefined : stringFlag(flags, 'floor-timers')),
+    floorWait: floorWait(stringFlag(flags, 'floor-wait', 'completed')),
     keep: flags.keep === true,
     cpuProf: flags['cpu-prof'] === undefined ? undefined : stringFlag(flags, 'cpu-prof'),
   };
+}
+
+function floorWait(value: string): FloorWait {
+  if (value !== 'completed' && value !== 'accepted') throw new UsageError('--floor-wait expects completed or accepted');
+  return value;
 }
 
 const USAGE = `npm run bench -- [flags]
@@ -93,6 +102,9 @@ const USAGE = `npm run bench -- [flags]
   --overdue-share S      share of the parked transits made overdue (0.1)
   --overdue-after T      seconds after release an overdue transit's deadline passes (15)
   --route ID             example declaration to drive (lome-ouaga)
+  --floor-shape S        the floor's updates and activity waves (1+1,1+1,1,1,1,1,1+1+2: lome-ouaga today)
+  --floor-timers T       steps after which the floor arms a deadline timer (1,2,4,5), or none
+  --floor-wait W         the floor's client waits for updates completed (one call) or accepted then result (completed)
   --profile P[,P…]       embedded (default), embedded-sync-normal, cluster (TEMPORAL_ADDRESS)
   --api URL              measure a stack already running there instead of starting one
   --phases a,b           any of ${phaseNames.join(', ')} (all)
@@ -133,7 +145,7 @@ async function main(): Promise<void> {
       targets.push(result);
 
       const rigs: Rig[] = [];
-      if (opts.phases.includes('floor')) rigs.push((floorRig = await startFloorRig({ target, client, runDir, shape: lomeOuagaShape })));
+      if (opts.phases.includes('floor')) rigs.push((floorRig = await startFloorRig({ target, client, runDir, shape: opts.floorShape, wait: opts.floorWait })));
       const corridorPhases = opts.phases.filter((p) => p !== 'floor');
       if (corridorPhases.length > 0) {
         process.stderr.write(`bench: starting Corridor (sandboxes, worker, API) on ${target.label}\n`);
@@ -160,7 +172,10 @@ async function main(): Promise<void> {
         const corridorRun = runs.get('corridor');
         if (floorRun) result.floor = summariseFloor(floorRun);
         if (corridorRun) result.corridor = summariseCorridor(corridorRun, linesBefore, logLines());
-        if (result.floor && result.corridor) result.ratio = result.corridor.lifecyclesPerSecond / result.floor.lifecyclesPerSecond;
+        if (result.floor && result.corridor) {
+          result.ratio = result.corridor.lifecyclesPerSecond / result.floor.lifecyclesPerSecond;
+          result.shapeDifferences = shapeDifferences(result.corridor.history, result.floor.history);
+        }
         await floorRig?.stop();
       }
       if (!stack || !api) continue;
@@ -199,9 +214,9 @@ async function main(): Promise<void> {
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     seconds: Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
-    machine,
+    machine: { ...machine, loadAverageAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) },
     git: gitState(),
-    options: { ...opts, out: path.relative(process.cwd(), opts.out) || '.' },
+    options: { ...opts, floorShape: formatShape(opts.floorShape), out: path.relative(process.cwd(), opts.out) || '.' },
     targets,
   };
   mkdirSync(opts.out, { recursive: true });

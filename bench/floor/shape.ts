@@ -1,11 +1,16 @@
 // The shape of one Corridor lifecycle on lome-ouaga, as the transit workflow runs it: seven
 // updates (lodge, then six officers' acts), each running its national system calls in
-// waves (a wave's calls run together). Twelve activities in all. The benchmark checks this
-// against a real transit's history and reports both, so a change to the workflow that
-// changes its shape shows up instead of silently skewing the ratio.
+// waves (a wave's calls run together), twelve activities in all; and a deadline timer armed
+// after release and re-armed after border arrival, entry and arrival. The benchmark checks
+// this against a real transit's history and says so when they differ, so a change to the
+// workflow that changes its shape shows up instead of silently skewing the ratio.
+import { UsageError } from '../../src/cli/args.ts';
+
 export interface FloorShape {
   /** Per update, in order: how many activities each successive wave runs at once. */
   steps: number[][];
+  /** Steps after which the deadline timer is (re-)armed; the one before it is cancelled. */
+  timersAfter: number[];
 }
 
 export const lomeOuagaShape: FloorShape = {
@@ -18,6 +23,29 @@ export const lomeOuagaShape: FloorShape = {
     [1], // arrival
     [1, 1, 2], // control-results: record them, discharge, then write-off and guarantee release together
   ],
+  timersAfter: [1, 2, 4, 5], // release (leg deadline), border arrival (dwell), entry (next leg), arrival (control results due)
 };
 
 export const activityCount = (shape: FloorShape) => shape.steps.flat().reduce((a, b) => a + b, 0);
+
+/** `1+1,1+1,1,1,1,1,1+1+2` (steps by comma, waves by plus) and `1,2,4,5` (steps after which a timer is armed). */
+export function parseShape(steps: string | undefined, timers: string | undefined): FloorShape {
+  const shape = { ...lomeOuagaShape };
+  if (steps !== undefined) {
+    shape.steps = steps.split(',').map((step) => step.split('+').map(Number));
+    if (shape.steps.some((step) => step.some((n) => !Number.isInteger(n) || n < 0))) {
+      throw new UsageError(`--floor-shape ${steps}: expected steps by comma, waves of activities by plus, e.g. 1+1,1+1,1,1,1,1,1+1+2`);
+    }
+  }
+  if (timers !== undefined) {
+    shape.timersAfter = timers === '' || timers === 'none' ? [] : timers.split(',').map(Number);
+    if (shape.timersAfter.some((n) => !Number.isInteger(n) || n < 0 || n >= shape.steps.length)) {
+      throw new UsageError(`--floor-timers ${timers}: expected step numbers (0 = lodge) such as 1,2,4,5, or none`);
+    }
+  }
+  return shape;
+}
+
+export function formatShape(shape: FloorShape): string {
+  return `${shape.steps.map((s) => s.join('+')).join(',')} timers after ${shape.timersAfter.join(',') || 'none'}`;
+}

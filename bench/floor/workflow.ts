@@ -1,14 +1,13 @@
 // Temporal's floor for a lifecycle of Corridor's shape: the same updates, activities on
-// another task queue, a search attribute upsert per step and one durable timer, and no
-// business logic at all. Whatever Corridor costs beyond this is Corridor's own.
-import { allHandlersFinished, condition, defineUpdate, proxyActivities, setHandler, upsertSearchAttributes, ApplicationFailure } from '@temporalio/workflow';
+// another task queue, a search attribute upsert per step and the same deadline timers, and
+// no business logic at all. Whatever Corridor costs beyond this is Corridor's own.
+import { allHandlersFinished, ApplicationFailure, condition, defineUpdate, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { TransitStatus } from '../../workflows/search-attributes.ts';
 import type { FloorShape } from './shape.ts';
 import type * as activities from './activities.ts';
 
 export interface FloorInput extends FloorShape {
   activityQueue: string;
-  /** The one durable timer: armed at the start, cancelled when the last step is done (as a leg deadline is). */
   deadlineMs: number;
 }
 
@@ -20,8 +19,10 @@ export async function floor(input: FloorInput): Promise<number> {
     startToCloseTimeout: '1 minute',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
   });
+  const last = input.steps.length;
   let done = 0;
   let busy = false;
+  let deadlines = 0;
   setHandler(
     stepUpdate,
     async (step) => {
@@ -29,6 +30,7 @@ export async function floor(input: FloorInput): Promise<number> {
       for (const wave of input.steps[step]!) await Promise.all(Array.from({ length: wave }, (_, i) => noop({ step, i })));
       upsertSearchAttributes([{ key: TransitStatus, value: `STEP_${step}` }]);
       done = step + 1;
+      if (input.timersAfter.includes(step)) deadlines++;
       busy = false;
       return done;
     },
@@ -39,7 +41,12 @@ export async function floor(input: FloorInput): Promise<number> {
       },
     },
   );
-  await condition(() => done === input.steps.length, input.deadlineMs);
+  // A deadline timer while one is due, re-armed when a step moves it: as the transit's watch does.
+  while (done < last) {
+    const armed = deadlines;
+    if (armed > 0) await condition(() => done === last || deadlines !== armed, input.deadlineMs);
+    else await condition(() => done === last || deadlines !== armed);
+  }
   await condition(allHandlersFinished);
   return done;
 }

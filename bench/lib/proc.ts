@@ -47,6 +47,18 @@ export function sampleProcess(pid: number | undefined): ProcSample | undefined {
   return cpuMs === undefined ? undefined : { cpuMs, rssBytes: rssOf(pid) };
 }
 
+/** CPU milliseconds the whole machine has spent busy (all cores, every process), from /proc/stat. */
+export function machineBusyMs(): number {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: busy is everything but idle and iowait.
+    const busy = cpu.slice(0, 8).reduce((a, b) => a + b, 0) - (cpu[3] ?? 0) - (cpu[4] ?? 0);
+    return (busy * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export type Pids = Record<string, number | undefined>;
 export type Samples = Record<string, ProcSample | undefined>;
 

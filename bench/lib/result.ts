@@ -27,8 +27,10 @@ export interface FloorResult {
   seconds: number;
   lifecyclesPerSecond: number;
   cpuSecondsPerLifecycle: Record<string, number | undefined>;
-  /** CPU of every process over the run, as a share of the machine (1 = every core busy). */
+  /** CPU of the benchmark's processes over the run, in cores (2 = both cores of a two-core machine busy). */
   machineBusy: number;
+  /** CPU every other process on the machine took meanwhile, in cores: the noise a shared machine adds. */
+  neighbourCores: number;
   sdk: SdkFigures;
   history: HistoryCount | undefined;
 }
@@ -69,6 +71,7 @@ export interface CapacityResult {
   kibPerParked: Record<string, number | undefined>;
   listOverdue: CapacityRun['list'];
   countOverdueMs: number;
+  valuesScaledBy: number;
 }
 
 export interface TargetResult {
@@ -79,6 +82,8 @@ export interface TargetResult {
   corridor?: CorridorResult;
   /** Corridor's lifecycles per second over the floor's. */
   ratio?: number;
+  /** Where the floor's history differs from a Corridor lifecycle's in the events that make its shape; empty: same shape. */
+  shapeDifferences?: string[];
   latency?: LatencyResult;
   capacity?: CapacityResult;
 }
@@ -87,7 +92,7 @@ export interface BenchResult {
   startedAt: string;
   finishedAt: string;
   seconds: number;
-  machine: Machine;
+  machine: Machine & { loadAverageAtEnd?: number[] };
   git: { commit: string; dirty: boolean } | undefined;
   options: Record<string, unknown>;
   targets: TargetResult[];
@@ -96,11 +101,17 @@ export interface BenchResult {
 const round = (value: number, digits = 2) => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : Number.NaN);
 
 function perLifecycle(cpu: Record<string, number | undefined>, n: number): Record<string, number | undefined> {
-  return Object.fromEntries(Object.entries(cpu).map(([name, seconds]) => [name, seconds === undefined ? undefined : round(seconds / n, 4)]));
+  return Object.fromEntries(Object.entries(ours(cpu)).map(([name, seconds]) => [name, seconds === undefined ? undefined : round(seconds / n, 4)]));
+}
+
+/** The benchmark's own processes, without the neighbours. */
+function ours(cpu: Record<string, number | undefined>): Record<string, number | undefined> {
+  const { others: _, ...rest } = cpu;
+  return rest;
 }
 
 function busy(cpu: Record<string, number | undefined>, seconds: number): number {
-  const sum = Object.values(cpu).reduce<number>((a, b) => a + (b ?? 0), 0);
+  const sum = Object.values(ours(cpu)).reduce<number>((a, b) => a + (b ?? 0), 0);
   return round(sum / seconds, 2);
 }
 
@@ -135,6 +146,7 @@ export function summariseFloor(run: RigRun): FloorResult {
     lifecyclesPerSecond: round(n / run.seconds),
     cpuSecondsPerLifecycle: perLifecycle(run.cpu, n),
     machineBusy: busy(run.cpu, run.seconds),
+    neighbourCores: round((run.cpu.others ?? Number.NaN) / run.seconds),
     sdk: sdkFigures(run.metrics, n),
     history: run.history,
   };
@@ -197,5 +209,16 @@ export function summariseCapacity(run: CapacityRun): CapacityResult {
     ),
     listOverdue: { ...run.list, ms: round(run.list.ms, 1) },
     countOverdueMs: round(run.countMs, 1),
+    valuesScaledBy: run.valuesScaledBy,
   };
+}
+
+const SHAPE_EVENTS = ['ACTIVITY_TASK_SCHEDULED', 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED', 'TIMER_STARTED', 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES', 'WORKFLOW_TASK_COMPLETED'];
+
+/** The floor is only a floor if it has Corridor's shape: the events that make a shape, counted in both. */
+export function shapeDifferences(corridor: HistoryCount | undefined, floor: HistoryCount | undefined): string[] | undefined {
+  if (!corridor || !floor) return undefined;
+  return SHAPE_EVENTS.filter((type) => (corridor.byType[type] ?? 0) !== (floor.byType[type] ?? 0)).map(
+    (type) => `${type}: Corridor ${corridor.byType[type] ?? 0}, floor ${floor.byType[type] ?? 0}`,
+  );
 }

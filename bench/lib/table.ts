@@ -23,7 +23,9 @@ function rows(result: BenchResult): Row[] {
   out.push({ section: `Throughput: ${o.count} lifecycles, ${o.concurrency} at a time, route ${o.route} (Corridor / floor)` });
   out.push(['lifecycles per second', ...each((t) => pair(f(t.corridor?.lifecyclesPerSecond), f(t.floor?.lifecyclesPerSecond)))]);
   out.push(['ratio Corridor / floor (goal ≥ 0.9)', ...each((t) => f(t.ratio))]);
+  out.push(['lifecycles done + failed (no answer in 15 s = failed)', ...each((t) => pair(`${count(t.corridor)}`, `${count(t.floor)}`))]);
   out.push(['lifecycle time mean / p95 (s)', ...each((t) => (t.corridor ? pair(f(t.corridor.meanLifecycleSeconds), f(t.corridor.p95LifecycleSeconds)) : undefined))]);
+  out.push(['floor has Corridor\'s shape', ...each((t) => (t.shapeDifferences === undefined ? undefined : t.shapeDifferences.length === 0 ? 'yes' : 'NO, see below'))]);
   out.push(['history events per lifecycle', ...each((t) => pair(f(t.corridor?.history?.events, 0), f(t.floor?.history?.events, 0)))]);
   out.push(['workflow tasks per lifecycle', ...each((t) => pair(f(t.corridor?.sdk.workflowTasks, 1), f(t.floor?.sdk.workflowTasks, 1)))]);
   out.push(['activity tasks per lifecycle', ...each((t) => pair(f(t.corridor?.sdk.activityTasks, 1), f(t.floor?.sdk.activityTasks, 1)))]);
@@ -34,6 +36,7 @@ function rows(result: BenchResult): Row[] {
   for (const name of ['server', 'worker', 'api', 'sandbox-TG', 'sandbox-BF', 'driver']) out.push([`  ${name}`, ...each((t) => cpuRow(t, name))]);
   out.push(['  all processes', ...each((t) => pair(f(sum(t.corridor?.cpuSecondsPerLifecycle), 3), f(sum(t.floor?.cpuSecondsPerLifecycle), 3)))]);
   out.push(['cores busy over the run', ...each((t) => pair(f(t.corridor?.machineBusy), f(t.floor?.machineBusy)))]);
+  out.push(["neighbours' CPU meanwhile (cores)", ...each((t) => pair(f(t.corridor?.neighbourCores), f(t.floor?.neighbourCores)))]);
   out.push(['log lines per lifecycle (all processes)', ...each((t) => f(sum(t.corridor?.logLinesPerLifecycle), 1))]);
   out.push(['mean act round trip, lodge / officer (ms)', ...each((t) => (t.corridor ? pair(f(t.corridor.meanActMs.lodge, 0), f(meanOfficer(t.corridor.meanActMs), 0)) : undefined))]);
 
@@ -63,6 +66,10 @@ function rows(result: BenchResult): Row[] {
     out.push(['count them (visibility, ms)', ...each((t) => f(t.capacity?.countOverdueMs, 0))]);
   }
   return out;
+}
+
+function count(r: { count: number; failed: number } | undefined): string {
+  return r ? `${r.count - r.failed}+${r.failed}` : '–';
 }
 
 function rss(t: TargetResult, name: string): Cell {
@@ -97,6 +104,9 @@ export function renderTable(result: BenchResult): string {
   for (const r of all) {
     if (Array.isArray(r)) out.push(line([r[0], ...r.slice(1).map((c) => c ?? '–')]));
     else out.push('', r.section);
+  }
+  for (const t of result.targets) {
+    if (t.shapeDifferences?.length) out.push('', `${t.id}: the floor's shape differs from Corridor's (${String(result.options.floorShape)}): ${t.shapeDifferences.join('; ')}`);
   }
   return out.join('\n');
 }

@@ -11,6 +11,7 @@ import { Progress } from '../../src/simulation/progress.ts';
 import { ApiClient, driveLifecycle, withLrn, type TokenFor } from '../../src/simulation/lifecycle.ts';
 import { simulatedLrn } from '../../src/simulation/simulate.ts';
 import type { Declaration, PlannedRoute } from '../../src/domain/types.ts';
+import { defaultSeedPath, loadSeed } from '../../src/national/sandbox/seed.ts';
 import type { CorridorStack } from '../lib/stack.ts';
 import { sampleAll, type Samples } from '../lib/proc.ts';
 import { measure, type Window } from '../lib/window.ts';
@@ -28,6 +29,8 @@ export interface CapacityRun {
   /** Time of one visibility count of them (what a dashboard shows). */
   countMs: number;
   overdueAfterSeconds: number | undefined;
+  /** Goods values were multiplied by this so that every parked reservation fits in the guarantee (1: as the example). */
+  valuesScaledBy: number;
 }
 
 const REGIONAL = { user: 'bench-regional', role: 'regional' } as const;
@@ -47,6 +50,7 @@ export async function runCapacity(args: {
   concurrency: number;
 }): Promise<CapacityRun> {
   const { stack, plan } = args;
+  const { declaration, scaledBy } = fitGuarantee(args.declaration, plan, args.parked);
   const pids = { ...stack.pids, server: args.serverPid };
   const mainApi = new ApiClient(stack.apiUrl, args.tokenFor);
   let overdueApi: ApiClient | undefined;
@@ -78,7 +82,7 @@ export async function runCapacity(args: {
         // The overdue cohort first, so their short deadlines pass while the rest are parked.
         const api = index < overdueWanted && overdueApi ? overdueApi : mainApi;
         try {
-          await driveLifecycle(api, withLrn(args.declaration, simulatedLrn(index)), plan, { stopAfter: 'release' });
+          await driveLifecycle(api, withLrn(declaration, simulatedLrn(index)), plan, { stopAfter: 'release' });
         } catch (error) {
           failures.push(String(error));
         }
@@ -102,7 +106,27 @@ export async function runCapacity(args: {
   await overdueCount(args.client, args.namespace);
   const countMs = performance.now() - countStarted;
   const list = await listOverdue(mainApi);
-  return { parked: args.parked - failures.length, overdueWanted, overdueSeen, failures, park, rssBefore, rssAfter, list, countMs, overdueAfterSeconds };
+  return { parked: args.parked - failures.length, overdueWanted, overdueSeen, failures, park, rssBefore, rssAfter, list, countMs, overdueAfterSeconds, valuesScaledBy: scaledBy };
+}
+
+/**
+ * Parked transits keep their guarantee reserved. The sandbox's corridor-wide guarantee (data/
+ * sandbox) holds 65,000 of the example's reservations; for more, the parked declarations
+ * declare proportionally smaller goods values, which changes nothing else in their path.
+ */
+function fitGuarantee(declaration: Declaration, plan: PlannedRoute, parked: number): { declaration: Declaration; scaledBy: number } {
+  const seed = loadSeed(defaultSeedPath(plan.departureCountry));
+  const guarantee = seed.guarantees.find((g) => g.grn === declaration.guarantee.grn);
+  if (!guarantee) return { declaration, scaledBy: 1 };
+  const value = declaration.goodsItems.reduce((sum, item) => sum + item.valueXof, 0);
+  const atRisk = (value * seed.amountAtRisk.ratePercent) / 100;
+  // Leave a fifth of the guarantee for the other phases and for lifecycles left in flight.
+  const room = (guarantee.referenceAmountXof * 0.8) / Math.max(1, parked);
+  if (atRisk <= room) return { declaration, scaledBy: 1 };
+  const scaledBy = Math.floor((room / atRisk) * 1000) / 1000;
+  const scaled = structuredClone(declaration);
+  for (const item of scaled.goodsItems) item.valueXof = Math.max(1, Math.floor(item.valueXof * scaledBy));
+  return { declaration: scaled, scaledBy };
 }
 
 /** Lets the last tasks finish and garbage collection catch up before memory is read. */

@@ -3,7 +3,7 @@
 // same worker settings, driven straight through a Temporal client.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateStage, type Client } from '@temporalio/client';
 import { freePort } from '../../test/harness/ports.ts';
 import { TransitStatus } from '../../workflows/search-attributes.ts';
 import { startNode, waitFor } from '../lib/children.ts';
@@ -15,7 +15,14 @@ import type { Rig } from './throughput.ts';
 
 const WORKER = new URL('../floor/worker.ts', import.meta.url).pathname;
 
-export async function startFloorRig(args: { target: RunningTarget; client: Client; runDir: string; shape: FloorShape }): Promise<Rig> {
+/**
+ * How the floor's client waits for an update: `completed` in one call (what Temporal's own
+ * samples do), or `accepted` then a second call for the result (what Corridor's API does, so
+ * that it can answer 202 when an act takes long).
+ */
+export type FloorWait = 'completed' | 'accepted';
+
+export async function startFloorRig(args: { target: RunningTarget; client: Client; runDir: string; shape: FloorShape; wait: FloorWait }): Promise<Rig> {
   const { target, client, shape } = args;
   const suffix = randomBytes(3).toString('hex');
   const taskQueue = `bench-floor-${suffix}`;
@@ -41,9 +48,18 @@ export async function startFloorRig(args: { target: RunningTarget; client: Clien
       workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: [{ key: TransitStatus, value: 'STEP_0' }],
     });
-    await client.workflow.executeUpdateWithStart(stepUpdate, { args: [0], startWorkflowOperation: start });
-    const handle = await start.workflowHandle();
-    for (let step = 1; step < shape.steps.length; step++) await handle.executeUpdate(stepUpdate, { args: [step] });
+    if (args.wait === 'completed') {
+      await client.workflow.executeUpdateWithStart(stepUpdate, { args: [0], startWorkflowOperation: start });
+      const handle = await start.workflowHandle();
+      for (let step = 1; step < shape.steps.length; step++) await handle.executeUpdate(stepUpdate, { args: [step] });
+    } else {
+      const accepted = await client.workflow.startUpdateWithStart(stepUpdate, { args: [0], waitForStage: WorkflowUpdateStage.ACCEPTED, startWorkflowOperation: start });
+      await accepted.result();
+      const handle = await start.workflowHandle();
+      for (let step = 1; step < shape.steps.length; step++) {
+        await (await handle.startUpdate(stepUpdate, { args: [step], waitForStage: WorkflowUpdateStage.ACCEPTED })).result();
+      }
+    }
     return workflowId;
   };
 
