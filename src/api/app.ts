@@ -15,6 +15,7 @@ import { escalationRoutes } from './routes/escalations.ts';
 import { healthRoutes } from './routes/health.ts';
 import { transitRoutes } from './routes/transits.ts';
 import { consoleViews } from './views.ts';
+import { codecEndpointFor } from '../codec/server.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -61,5 +62,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await typed.register(actionRoutes({ transits, reference: deps.reference }));
   await typed.register(escalationRoutes({ transits, reference: deps.reference }));
   await typed.register(views.routes);
+  await app.register(codecEndpointFor(deps.config));
   return app;
 }

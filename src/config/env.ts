@@ -3,6 +3,7 @@
 // (see ./temporal.ts) so Corridor connects the way Temporal's own tools do.
 import path from 'node:path';
 import { z } from 'zod';
+import { InvalidKeyRing, parseKeyRing, type KeyRing } from '../codec/keys.ts';
 
 const port = z.coerce
   .number({ error: 'expected a port number' })
@@ -20,6 +21,27 @@ const seconds = z.coerce
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const postgresUrl = z
+  .url({ error: 'expected a URL such as postgres://user:password@127.0.0.1:5432/corridor_temporal' })
+  .refine((v) => /^postgres(ql)?:$/.test(new URL(v).protocol), 'expected a postgres:// URL')
+  .refine((v) => /^\/[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(new URL(v).pathname), 'expected a database name (letters, digits, underscore; at most 41) after the host');
+
+// Never echoed back in an error: a key ring is a secret.
+const keyRing = z.string().transform((value, ctx): KeyRing | undefined => {
+  if (value.trim() === '') return undefined;
+  try {
+    return parseKeyRing(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof InvalidKeyRing ? error.message : 'invalid key ring' });
+    return z.NEVER;
+  }
+});
+
+const origins = z
+  .string()
+  .refine((v) => v.split(',').every((o) => o.trim() === '' || /^https?:\/\/[^/\s]+$/.test(o.trim())), 'expected origins such as https://temporal-ui.example.org, comma-separated, no path')
+  .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean));
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -41,6 +63,18 @@ export const variables = {
   },
   CORRIDOR_NATIONAL_TG_URL: { schema: url, default: 'http://127.0.0.1:8091', doc: "Togo's national customs system (the sandbox listens on this port)" },
   CORRIDOR_NATIONAL_BF_URL: { schema: url, default: 'http://127.0.0.1:8092', doc: "Burkina Faso's national customs system (the sandbox listens on this port)" },
+  CORRIDOR_NATIONAL_TG_TOKEN: {
+    schema: z.string(),
+    default: '',
+    secret: true,
+    doc: "credential of Togo's national system, sent as `Authorization: Bearer`; read only by the process serving national-TG",
+  },
+  CORRIDOR_NATIONAL_BF_TOKEN: {
+    schema: z.string(),
+    default: '',
+    secret: true,
+    doc: "credential of Burkina Faso's national system, sent as `Authorization: Bearer`; read only by the process serving national-BF",
+  },
   CORRIDOR_NATIONAL_TIMEOUT_SECONDS: { schema: seconds, default: '10', doc: 'timeout of one call to a national system, after which the activity retries' },
   CORRIDOR_TASK_QUEUE_PREFIX: {
     schema: z.string().regex(/^[A-Za-z0-9._-]*$/, 'expected letters, digits, dot, dash or underscore'),
@@ -53,6 +87,39 @@ export const variables = {
     schema: flag,
     default: 'false',
     doc: 'add synchronous=normal to the dev server\'s SQLite (faster; a power cut may lose the last commits)',
+  },
+  CORRIDOR_PG_URL: {
+    schema: postgresUrl,
+    default: 'postgres://postgres@127.0.0.1:5432/corridor_temporal',
+    doc: 'cluster profile: the PostgreSQL of the Temporal server; its database holds histories, `<database>_visibility` the visibility store (both created and migrated at start)',
+  },
+  CORRIDOR_CLUSTER_PORT: {
+    // Temporal's SQL schema stores membership ports as smallint: the whole block stays below 32768.
+    schema: port.refine((p) => p <= 32767 - 8, 'expected a port at most 32759 (the 8 after it are used too, and Temporal stores them as smallint)'),
+    default: '7233',
+    doc: 'cluster profile: gRPC port of the Temporal frontend; the server also takes the 8 ports after it (history, matching, worker, frontend HTTP, membership)',
+  },
+  CORRIDOR_CLUSTER_UI_PORT: { schema: port, default: '8233', doc: "cluster profile: port of Temporal's Web UI server" },
+  CORRIDOR_CLUSTER_HISTORY_SHARDS: {
+    schema: z.coerce.number({ error: 'expected a number of shards' }).int('expected a whole number').min(1, 'expected at least 1').max(16384, 'expected at most 16384'),
+    default: '8',
+    doc: 'cluster profile: history shards; fixed when the database is created, so size it for the largest cluster it will grow into',
+  },
+  CORRIDOR_CLUSTER_RETENTION_DAYS: {
+    schema: z.coerce.number({ error: 'expected a number of days' }).int('expected whole days').min(1, 'expected at least 1 day'),
+    default: '30',
+    doc: 'cluster profile: how long Temporal keeps the history of a completed movement (set when the namespace is created)',
+  },
+  CORRIDOR_CODEC_KEYS: {
+    schema: keyRing,
+    default: '',
+    secret: true,
+    doc: 'payload encryption key ring, `id:base64` (32 bytes) comma-separated: the first encrypts, all decrypt. Empty: payloads in clear (embedded profile); the cluster profile then creates one in the data folder',
+  },
+  CORRIDOR_CODEC_CORS_ORIGINS: {
+    schema: origins,
+    default: '',
+    doc: 'browser origins (the Temporal Web UI) allowed to call the codec endpoint /codec; empty: the Web UI that `npm start` runs on this machine',
   },
   CORRIDOR_WORKER_METRICS_PORT: { schema: port, default: '9464', doc: 'port where the worker exposes Temporal SDK metrics in Prometheus format' },
   CORRIDOR_NOTIFY_URL: { schema: url.optional(), default: undefined, doc: 'webhook that receives every notification (escalations, alerts, daily report); unset: notifications are kept in the workflow only' },
@@ -115,9 +182,14 @@ function read<K extends VariableName>(env: NodeJS.ProcessEnv, name: K): z.output
   const raw = env[name] === undefined || env[name] === '' ? spec.default : env[name];
   const parsed = (spec.schema as z.ZodType).safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(name, parsed.error.issues[0]?.message ?? 'invalid value', raw);
+    throw new ConfigError(name, parsed.error.issues[0]?.message ?? 'invalid value', 'secret' in spec && spec.secret ? '(hidden)' : withoutPassword(raw));
   }
   return parsed.data as z.output<Variables[K]['schema']>;
+}
+
+/** A URL's password never reaches an error line. */
+function withoutPassword(value: string | undefined): string | undefined {
+  return value?.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1***@');
 }
 
 export const countries = ['TG', 'BF'] as const;
@@ -128,9 +200,12 @@ export interface Config {
   dataDir: string;
   logLevel: string;
   tokenSecret: string;
-  national: Record<CountryCode, { url: string }> & { timeoutMs: number };
+  /** Only the countries this process serves are read (see loadConfig); another country's entry throws. */
+  national: Record<CountryCode, NationalSettings> & { timeoutMs: number };
   taskQueues: { transits: string; national: Record<CountryCode, string> };
   temporal: { devPort: number; uiPort: number; sqliteSyncNormal: boolean };
+  cluster: { pgUrl: string; port: number; uiPort: number; historyShards: number; retentionDays: number };
+  codec: { keys: KeyRing | undefined; corsOrigins: string[] };
   workerMetricsPort: number;
   notifyUrl: string | undefined;
   /** Every delay the workflow watches, in milliseconds; passed into the workflow as input. */
@@ -147,8 +222,22 @@ export interface Config {
   sandbox: { latencyMs: number; errorRate: number; outage: { from: string; to: string } | undefined };
 }
 
+export interface NationalSettings {
+  url: string;
+  /** Undefined when the national system asks for none (the sandbox). */
+  token: string | undefined;
+}
+
+export interface LoadOptions {
+  /**
+   * The countries whose national settings (CORRIDOR_NATIONAL_XX_*) this process reads; default
+   * both. A country's worker passes its own only, so it neither parses nor holds the other's.
+   */
+  countries?: readonly CountryCode[];
+}
+
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
   const prefix = read(env, 'CORRIDOR_TASK_QUEUE_PREFIX');
   const ms = (name: VariableName) => Math.round((read(env, name) as number) * 1000);
   return {
@@ -156,17 +245,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(read(env, 'CORRIDOR_DATA_DIR')),
     logLevel: read(env, 'CORRIDOR_LOG_LEVEL'),
     tokenSecret: read(env, 'CORRIDOR_TOKEN_SECRET'),
-    national: {
-      TG: { url: read(env, 'CORRIDOR_NATIONAL_TG_URL') },
-      BF: { url: read(env, 'CORRIDOR_NATIONAL_BF_URL') },
-      timeoutMs: ms('CORRIDOR_NATIONAL_TIMEOUT_SECONDS'),
-    },
+    national: nationalSettings(env, options.countries ?? countries, ms('CORRIDOR_NATIONAL_TIMEOUT_SECONDS')),
     taskQueues: taskQueueNames(prefix),
     temporal: {
       devPort: read(env, 'CORRIDOR_TEMPORAL_PORT'),
       uiPort: read(env, 'CORRIDOR_TEMPORAL_UI_PORT'),
       sqliteSyncNormal: read(env, 'CORRIDOR_TEMPORAL_SQLITE_SYNC_NORMAL'),
     },
+    cluster: {
+      pgUrl: read(env, 'CORRIDOR_PG_URL'),
+      port: read(env, 'CORRIDOR_CLUSTER_PORT'),
+      uiPort: read(env, 'CORRIDOR_CLUSTER_UI_PORT'),
+      historyShards: read(env, 'CORRIDOR_CLUSTER_HISTORY_SHARDS'),
+      retentionDays: read(env, 'CORRIDOR_CLUSTER_RETENTION_DAYS'),
+    },
+    codec: { keys: read(env, 'CORRIDOR_CODEC_KEYS'), corsOrigins: read(env, 'CORRIDOR_CODEC_CORS_ORIGINS') },
     workerMetricsPort: read(env, 'CORRIDOR_WORKER_METRICS_PORT'),
     notifyUrl: read(env, 'CORRIDOR_NOTIFY_URL'),
     delays: {
@@ -185,6 +278,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outage: outageWindow(read(env, 'CORRIDOR_SANDBOX_OUTAGE')),
     },
   };
+}
+
+function nationalSettings(env: NodeJS.ProcessEnv, served: readonly CountryCode[], timeoutMs: number): Config['national'] {
+  const national = { timeoutMs } as Config['national'];
+  for (const country of countries) {
+    if (served.includes(country)) {
+      const token = read(env, `CORRIDOR_NATIONAL_${country}_TOKEN`);
+      national[country] = { url: read(env, `CORRIDOR_NATIONAL_${country}_URL`), token: token === '' ? undefined : token };
+    } else {
+      Object.defineProperty(national, country, {
+        enumerable: false,
+        get() {
+          throw new Error(`this process does not serve ${country}: it reads none of CORRIDOR_NATIONAL_${country}_*`);
+        },
+      });
+    }
+  }
+  return national;
 }
 
 export function taskQueueNames(prefix: string): Config['taskQueues'] {

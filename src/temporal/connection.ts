@@ -1,15 +1,19 @@
 // Temporal connection settings come from @temporalio/envconfig (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 // TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE and the TOML profile file), as for Temporal's own tools.
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from '../config/env.ts';
+import { corridorDataConverter } from '../codec/data-converter.ts';
 
 export interface TemporalSettings {
   connectionOptions: NativeConnectionOptions & { address: string };
   namespace: string;
   /** True when Corridor runs its own dev server (TEMPORAL_ADDRESS not set). */
   embedded: boolean;
+  /** Encrypts payloads when CORRIDOR_CODEC_KEYS is set; every client must use it to read what workers write. */
+  dataConverter: DataConverter;
 }
 
 export function temporalSettings(config: Config, env: NodeJS.ProcessEnv = process.env): TemporalSettings {
@@ -19,6 +23,7 @@ export function temporalSettings(config: Config, env: NodeJS.ProcessEnv = proces
     connectionOptions: { ...loaded.connectionOptions, address: address ?? `127.0.0.1:${config.temporal.devPort}` },
     namespace: loaded.namespace ?? 'default',
     embedded: !address,
+    dataConverter: corridorDataConverter(config.codec.keys),
   };
 }
 
@@ -34,7 +39,7 @@ export async function connectClient(settings: TemporalSettings): Promise<Client>
     ...(apiKey !== undefined && typeof apiKey === 'string' ? { apiKey } : {}),
     ...(metadata ? { metadata } : {}),
   });
-  return new Client({ connection, namespace: settings.namespace });
+  return new Client({ connection, namespace: settings.namespace, dataConverter: settings.dataConverter });
 }
 
 export function connectWorkerConnection(settings: TemporalSettings): Promise<NativeConnection> {

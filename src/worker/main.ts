@@ -1,6 +1,6 @@
 // `npm run worker -- --queues transits,national-TG,national-BF` (all three by default).
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { loadConfig } from '../config/env.ts';
+import { loadConfig, type CountryCode } from '../config/env.ts';
 import { createLogger } from '../logging/logger.ts';
 import { connectWorkerConnection, temporalSettings } from '../temporal/connection.ts';
 import { stringFlag, type Flags } from '../cli/args.ts';
@@ -10,8 +10,11 @@ import { parseQueues, queueName } from './queues.ts';
 import { createWorkers } from './workers.ts';
 
 export async function runWorker(flags: Flags): Promise<void> {
-  const config = loadConfig();
-  const roles = parseQueues(flags.queues === undefined ? undefined : stringFlag(flags, 'queues'), config);
+  // Two passes: the queues say which countries this process serves, and it reads the national
+  // settings (URL, credential) of those countries only; a national-TG worker never sees BF's.
+  const roles = parseQueues(flags.queues === undefined ? undefined : stringFlag(flags, 'queues'), loadConfig(process.env, { countries: [] }));
+  const served = roles.flatMap((role): CountryCode[] => (role.kind === 'national' ? [role.country] : []));
+  const config = loadConfig(process.env, { countries: served });
   const logger = createLogger('worker', config.logLevel);
   const sdkLevel: LogLevel = config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN';
   Runtime.install({

@@ -8,6 +8,7 @@ import { createNationalActivities } from '../../activities/national.ts';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createHttpNationalClient } from '../national/client.ts';
+import { corridorDataConverter } from '../codec/data-converter.ts';
 import { TransitClient } from '../client/transits.ts';
 import { queueName, type QueueRole } from './queues.ts';
 import { activityWorkerTuning, workflowWorkerTuning } from './tuning.ts';
@@ -24,6 +25,8 @@ export interface WorkerSetup {
 
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const { config, connection, namespace, logger } = setup;
+  // The codec runs here, outside the workflow sandbox: the bundle only ever sees clear payloads.
+  const dataConverter = corridorDataConverter(config.codec.keys);
   return Promise.all(
     setup.roles.map((role) => {
       const taskQueue = queueName(role, config);
@@ -33,11 +36,12 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
           connection,
           namespace,
           taskQueue,
+          dataConverter,
           workflowBundle: setup.workflowBundle,
           activities: createCorridorActivities({
             notifyUrl: config.notifyUrl,
             logger: logger.child({ queue: taskQueue }),
-            transits: new TransitClient(new Client({ connection, namespace }), config, namespace),
+            transits: new TransitClient(new Client({ connection, namespace, dataConverter }), config, namespace),
           }),
           ...workflowWorkerTuning,
         });
@@ -46,14 +50,26 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         country: role.country,
         baseUrl: config.national[role.country].url,
         timeoutMs: config.national.timeoutMs,
+        fetch: withBearer(config.national[role.country].token),
       });
       return Worker.create({
         connection,
         namespace,
         taskQueue,
+        dataConverter,
         activities: createNationalActivities(client, logger.child({ queue: taskQueue })),
         ...activityWorkerTuning,
       });
     }),
   );
+}
+
+/** The country's credential on every call, when its national system asks for one. */
+function withBearer(token: string | undefined): typeof fetch {
+  if (!token) return fetch;
+  return (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    return fetch(input, { ...init, headers });
+  };
 }
