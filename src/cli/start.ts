@@ -1,11 +1,20 @@
 // `npm start`: starts, supervises and stops together the Temporal dev server (unless
 // TEMPORAL_ADDRESS names one), both national system sandboxes, the worker and the API.
+// `npm start -- --profile cluster` (`npm run start:cluster`) runs a Temporal server on
+// PostgreSQL with its Web UI instead, encrypts payloads, and runs one worker process per
+// task queue, each with only its own country's settings, as a deployment would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { countries, loadConfig, type Config } from '../config/env.ts';
+import { countries, loadConfig, type Config, type CountryCode } from '../config/env.ts';
+import { startCluster, type RunningCluster } from '../cluster/cluster.ts';
+import { describeTarget, postgresTarget, PostgresUnavailable } from '../cluster/postgres.ts';
+import { PORT_BLOCK } from '../cluster/server-config.ts';
+import { loadOrCreateLocalKeyRing } from '../codec/local-key.ts';
+import { parseKeyRing } from '../codec/keys.ts';
+import { CODEC_PREFIX } from '../codec/server.ts';
 import { findTemporalCli } from '../temporal/cli.ts';
 import { startDevServer, type DevServer } from '../temporal/dev-server.ts';
 import { ensureSearchAttributes } from '../temporal/search-attributes.ts';
@@ -21,24 +30,55 @@ const MAX_RESTARTS = 5;
 interface Piece {
   name: string;
   args: string[];
+  /** Overrides of the supervisor's environment; undefined removes a variable. */
+  env?: Record<string, string | undefined>;
   child?: ChildProcess;
   restarts: number[];
 }
+
+type Profile = 'embedded' | 'cluster';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 export async function start(flags: Flags): Promise<void> {
   const startedAt = Date.now();
-  if (flags.profile !== undefined && flags.profile !== 'embedded') {
-    throw new UsageError(`--profile ${String(flags.profile)}: only the embedded profile exists in this version`);
+  const profile = flags.profile === undefined ? 'embedded' : flags.profile;
+  if (profile !== 'embedded' && profile !== 'cluster') {
+    throw new UsageError(`--profile ${String(profile)}: expected embedded (the default) or cluster`);
   }
   const config = loadConfig();
   const settings = temporalSettings(config);
-  await refuseBusyPorts(config, settings);
+  if (profile === 'cluster' && !settings.embedded) {
+    throw new UsageError('--profile cluster runs its own Temporal server on PostgreSQL: unset TEMPORAL_ADDRESS, or use the embedded profile, which uses the server TEMPORAL_ADDRESS names');
+  }
+  await refuseBusyPorts(config, settings, profile);
 
   let devServer: DevServer | undefined;
+  let cluster: RunningCluster | undefined;
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  if (settings.embedded) {
+  if (profile === 'cluster') {
+    const keyRing = codecKeys(config);
+    childEnv.CORRIDOR_CODEC_KEYS = keyRing;
+    cluster = await startCluster({
+      pgUrl: config.cluster.pgUrl,
+      port: config.cluster.port,
+      historyShards: config.cluster.historyShards,
+      retentionDays: config.cluster.retentionDays,
+      namespace: settings.namespace,
+      dir: path.join(config.dataDir, 'cluster'),
+      say,
+      ui: { port: config.cluster.uiPort, codecEndpoint: `${apiUrl(config)}${CODEC_PREFIX}` },
+    }).catch((error: unknown) => {
+      // PostgreSQL down or refusing the credentials: one line that says which, no stack.
+      if (error instanceof PostgresUnavailable) {
+        process.stderr.write(`corridor: ${error.message}\n`);
+        process.exit(2);
+      }
+      throw error;
+    });
+    childEnv.TEMPORAL_ADDRESS = cluster.prepared.address;
+    childEnv.TEMPORAL_NAMESPACE = settings.namespace;
+  } else if (settings.embedded) {
     const cli = await findTemporalCli({ say });
     const dbFile = path.join(config.dataDir, 'temporal.sqlite');
     say(`corridor: starting the Temporal dev server (${dbFile})`);
@@ -61,7 +101,7 @@ export async function start(flags: Flags): Promise<void> {
 
   const pieces: Piece[] = [
     ...countries.map((country) => ({ name: `sandbox-${country}`, args: ['sandbox', '--country', country], restarts: [] })),
-    { name: 'worker', args: ['worker'], restarts: [] },
+    ...(profile === 'cluster' ? workerPerQueue(config) : [{ name: 'worker', args: ['worker'], restarts: [] }]),
     { name: 'api', args: ['api'], restarts: [] },
   ];
 
@@ -70,17 +110,24 @@ export async function start(flags: Flags): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('corridor: stopping…');
-    // API first (no new requests), then the worker (finishes its tasks), then what they call.
-    for (const name of ['api', 'worker']) await stopPiece(pieces.find((p) => p.name === name)!);
+    // API first (no new requests), then the workers (finish their tasks), then what they call.
+    await stopPiece(pieces.find((p) => p.name === 'api')!);
+    await Promise.all(pieces.filter((p) => p.name.startsWith('worker')).map(stopPiece));
     await Promise.all(pieces.map(stopPiece));
     await devServer?.stop();
+    await cluster?.stop();
     say('corridor: stopped');
     process.exit(code);
   };
 
   const launch = (piece: Piece) => {
+    const env: NodeJS.ProcessEnv = { ...childEnv, CORRIDOR_SUPERVISED: '1' };
+    for (const [name, value] of Object.entries(piece.env ?? {})) {
+      if (value === undefined) delete env[name];
+      else env[name] = value;
+    }
     const child = spawn(process.execPath, ['--import', TSX, MAIN, ...piece.args], {
-      env: { ...childEnv, CORRIDOR_SUPERVISED: '1' },
+      env,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     piece.child = child;
@@ -103,16 +150,64 @@ export async function start(flags: Flags): Promise<void> {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   stopWhenOrphaned(() => void stopAll(0));
-  devServer?.process.on('exit', () => {
-    if (!stopping) {
-      say('corridor: the Temporal dev server stopped unexpectedly; stopping everything');
-      void stopAll(1);
-    }
-  });
+  for (const [what, child] of [
+    ['the Temporal dev server', devServer?.process],
+    ['the Temporal server', cluster?.server.process],
+    ["Temporal's Web UI server", cluster?.ui?.process],
+  ] as const) {
+    child?.on('exit', () => {
+      if (!stopping) {
+        say(`corridor: ${what} stopped unexpectedly; stopping everything`);
+        void stopAll(1);
+      }
+    });
+  }
 
   pieces.forEach(launch);
   await waitForHealth(config, startedAt);
-  printBanner(config, settings, devServer, startedAt);
+  printBanner(config, settings, devServer, cluster, startedAt);
+}
+
+/** The configured ring, or the one the cluster profile keeps in the data folder. */
+function codecKeys(config: Config): string {
+  if (config.codec.keys) {
+    say(`corridor: payloads encrypted with key ${config.codec.keys.active.id} (CORRIDOR_CODEC_KEYS)`);
+    return process.env.CORRIDOR_CODEC_KEYS!;
+  }
+  const file = path.join(config.dataDir, 'cluster', 'codec-keys');
+  const { ring, created } = loadOrCreateLocalKeyRing(file);
+  say(`corridor: payloads encrypted with key ${parseKeyRing(ring).active.id}, ${created ? 'created in' : 'from'} ${file} (set CORRIDOR_CODEC_KEYS to use your own)`);
+  return ring;
+}
+
+/**
+ * One process per task queue, as the two administrations and the platform would run them:
+ * each national worker gets only its own country's variables, the workflow worker none.
+ */
+function workerPerQueue(config: Config): Piece[] {
+  const nationalVariables = (country: CountryCode) =>
+    Object.keys(process.env).filter((name) => name.startsWith(`CORRIDOR_NATIONAL_${country}_`));
+  const without = (names: string[]) => Object.fromEntries(names.map((name) => [name, undefined]));
+  const metricsPort = (offset: number) => String(config.workerMetricsPort + offset);
+  return [
+    {
+      name: 'worker-transits',
+      args: ['worker', '--queues', 'transits'],
+      env: { ...without(countries.flatMap(nationalVariables)), CORRIDOR_WORKER_METRICS_PORT: metricsPort(0) },
+      restarts: [],
+    },
+    ...countries.map((country, index) => ({
+      name: `worker-national-${country}`,
+      args: ['worker', '--queues', `national-${country}`],
+      env: { ...without(countries.filter((c) => c !== country).flatMap(nationalVariables)), CORRIDOR_WORKER_METRICS_PORT: metricsPort(index + 1) },
+      restarts: [],
+    })),
+  ];
+}
+
+function apiUrl(config: Config): string {
+  const host = config.api.host === '0.0.0.0' || config.api.host === '::' ? '127.0.0.1' : config.api.host;
+  return `http://${host}:${config.api.port}`;
 }
 
 async function stopPiece(piece: Piece): Promise<void> {
@@ -141,15 +236,20 @@ async function waitForHealth(config: Config, startedAt: number): Promise<void> {
   say(`corridor: not all parts are healthy after ${READY_TIMEOUT_MS / 1000} s (${last}); see ${url}`);
 }
 
-function printBanner(config: Config, settings: TemporalSettings, devServer: DevServer | undefined, startedAt: number): void {
+function printBanner(config: Config, settings: TemporalSettings, devServer: DevServer | undefined, cluster: RunningCluster | undefined, startedAt: number): void {
   const api = `http://127.0.0.1:${config.api.port}`;
   const rows: [string, string][] = [
     ['API', api],
     ['OpenAPI docs', `${api}/docs`],
     ['Health', `${api}/health`],
-    ['Temporal', `${settings.connectionOptions.address} (namespace ${settings.namespace})`],
+    ['Temporal', `${cluster?.prepared.address ?? settings.connectionOptions.address} (namespace ${settings.namespace}${cluster ? `, PostgreSQL, ${config.cluster.historyShards} history shards` : ''})`],
   ];
   if (devServer?.uiUrl) rows.push(['Temporal Web UI', devServer.uiUrl]);
+  if (cluster) {
+    if (cluster.ui) rows.push(['Temporal Web UI', cluster.ui.url]);
+    rows.push(['Codec (decrypt)', `${apiUrl(config)}${CODEC_PREFIX}/login (token: npm run token -- --role regional)`]);
+    rows.push(['PostgreSQL', describeTarget(postgresTarget(config.cluster.pgUrl))]);
+  }
   for (const country of countries) rows.push([`National system ${country}`, config.national[country].url]);
   rows.push(['Data', config.dataDir]);
   say('');
@@ -160,13 +260,17 @@ function printBanner(config: Config, settings: TemporalSettings, devServer: DevS
 }
 
 /** One clear line when a port is taken, instead of a child crashing in a loop. */
-async function refuseBusyPorts(config: Config, settings: TemporalSettings): Promise<void> {
+async function refuseBusyPorts(config: Config, settings: TemporalSettings, profile: Profile): Promise<void> {
   const ports: [number, string][] = [[config.api.port, 'CORRIDOR_API_PORT']];
   for (const country of countries) {
     const url = new URL(config.national[country].url);
     if (isLocal(url.hostname)) ports.push([Number(url.port || 80), `CORRIDOR_NATIONAL_${country}_URL`]);
   }
-  if (settings.embedded) {
+  if (profile === 'cluster') {
+    for (let offset = 0; offset < PORT_BLOCK; offset++) ports.push([config.cluster.port + offset, 'CORRIDOR_CLUSTER_PORT (and the 8 after it)']);
+    ports.push([config.cluster.uiPort, 'CORRIDOR_CLUSTER_UI_PORT']);
+    for (let offset = 1; offset <= countries.length; offset++) ports.push([config.workerMetricsPort + offset, 'CORRIDOR_WORKER_METRICS_PORT (and the 2 after it)']);
+  } else if (settings.embedded) {
     ports.push([config.temporal.devPort, 'CORRIDOR_TEMPORAL_PORT'], [config.temporal.uiPort, 'CORRIDOR_TEMPORAL_UI_PORT']);
   }
   ports.push([config.workerMetricsPort, 'CORRIDOR_WORKER_METRICS_PORT']);
