@@ -164,7 +164,8 @@ export async function start(flags: Flags): Promise<void> {
   }
 
   pieces.forEach(launch);
-  await waitForHealth(config, startedAt);
+  // The pieces get their own time to come up: a first build of the binaries above is not theirs.
+  await waitForHealth(config, Date.now());
   printBanner(config, settings, devServer, cluster, startedAt);
 }
 

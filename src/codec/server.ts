@@ -83,17 +83,15 @@ async function routes(app: FastifyInstance, options: CodecEndpointOptions): Prom
       },
       async (request, reply) => {
         const denied = await refuse(request, options.tokenSecret);
-        if (denied) return reply.code(denied.status).send({ error: denied.code, message: denied.message });
+        if (denied) return refusal(reply, denied.status, denied.message);
         const parsed = PayloadsJson.safeParse(request.body);
-        if (!parsed.success) {
-          return reply.code(400).send({ error: 'INVALID_REQUEST', message: `expected {"payloads": [...]}: ${parsed.error.issues[0]?.message}` });
-        }
+        if (!parsed.success) return refusal(reply, 400, `expected {"payloads": [...]}: ${parsed.error.issues[0]?.message}`);
         const payloads = fromJson(parsed.data);
         if (!options.codec) return reply.send(toJson(payloads));
         try {
           return reply.send(toJson(await options.codec[direction](payloads)));
         } catch (error) {
-          if (error instanceof PayloadDecryptionError) return reply.code(422).send({ error: 'UNDECRYPTABLE', message: error.message });
+          if (error instanceof PayloadDecryptionError) return refusal(reply, 422, error.message);
           throw error;
         }
       },
@@ -136,24 +134,31 @@ async function routes(app: FastifyInstance, options: CodecEndpointOptions): Prom
   });
 }
 
-type Refusal = { status: 401 | 403; code: string; message: string };
+type Refusal = { status: 401 | 403; message: string };
+
+// Plain text, never JSON: the Web UI parses any JSON answer as payloads without looking at the
+// status, and would then show nothing at all; text makes it fall back to the encrypted payloads
+// and its "open a codec session" message. The CLI prints the text as the reason.
+function refusal(reply: FastifyReply, status: number, message: string) {
+  return reply.code(status).type('text/plain; charset=utf-8').send(message);
+}
 
 async function refuse(request: FastifyRequest, secret: string): Promise<Refusal | undefined> {
   const header = request.headers.authorization;
   const bearer = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
   const token = bearer ?? readCookie(request.headers.cookie, COOKIE);
   if (!token) {
-    return { status: 401, code: 'UNAUTHENTICATED', message: `send "Authorization: Bearer <token>" (role regional) or open a session at ${CODEC_PREFIX}/login` };
+    return { status: 401, message: `send "Authorization: Bearer <token>" (role regional) or open a session at ${CODEC_PREFIX}/login` };
   }
   let actor: Actor;
   try {
     actor = await verifyToken(secret, token);
   } catch (error) {
-    if (error instanceof InvalidToken) return { status: 401, code: 'UNAUTHENTICATED', message: error.message };
+    if (error instanceof InvalidToken) return { status: 401, message: error.message };
     throw error;
   }
   if (!ALLOWED_ROLES.includes(actor.role)) {
-    return { status: 403, code: 'FORBIDDEN', message: `decoding payloads is for the ${ALLOWED_ROLES.join(', ')} role, not for a ${actor.role}` };
+    return { status: 403, message: `decoding payloads is for the ${ALLOWED_ROLES.join(', ')} role, not for a ${actor.role}` };
   }
   request.log.info({ user: actor.user, path: request.url }, 'codec: payloads decoded for an operator');
   return undefined;

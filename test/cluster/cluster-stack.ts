@@ -120,6 +120,9 @@ export interface ClusterStack {
   client: Client;
   sandboxes: Record<CountryCode, Sandbox>;
   workers: Record<WorkerQueue, ChildProcess>;
+  /** Where a Temporal Web UI may run: the codec endpoint lets that origin in. */
+  uiPort: number;
+  dir: string;
   token(actor: Actor): Promise<string>;
   stop(): Promise<void>;
 }
@@ -162,6 +165,7 @@ async function around(cluster: TestCluster, dir: string): Promise<ClusterStack> 
     sandboxes[country] = await startSandbox({ country, port: 0, dbPath: path.join(dir, `sandbox-${country}.sqlite`), logger: logger.child({ sandbox: country }) });
   }
   const keyRing = generateKeyEntry('test-key');
+  const uiPort = await freePort();
   const common = {
     TEMPORAL_ADDRESS: cluster.address,
     TEMPORAL_NAMESPACE: NAMESPACE,
@@ -186,7 +190,12 @@ async function around(cluster: TestCluster, dir: string): Promise<ClusterStack> 
     });
   }
 
-  const apiEnv = { ...common, CORRIDOR_NATIONAL_TG_URL: sandboxes.TG.url, CORRIDOR_NATIONAL_BF_URL: sandboxes.BF.url };
+  const apiEnv = {
+    ...common,
+    CORRIDOR_NATIONAL_TG_URL: sandboxes.TG.url,
+    CORRIDOR_NATIONAL_BF_URL: sandboxes.BF.url,
+    CORRIDOR_CODEC_CORS_ORIGINS: `http://127.0.0.1:${uiPort}`,
+  };
   const config = loadConfig(apiEnv);
   const client = await connectClient(temporalSettings(config, apiEnv));
   const app: FastifyInstance = await buildApi({ config, client, namespace: NAMESPACE, logger, reference: loadReferenceData() });
@@ -202,6 +211,8 @@ async function around(cluster: TestCluster, dir: string): Promise<ClusterStack> 
     client,
     sandboxes,
     workers,
+    uiPort,
+    dir,
     token: (actor) => signToken(config.tokenSecret, actor),
     async stop() {
       await app.close();

@@ -7,12 +7,16 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import path from 'node:path';
+import { findUiServer } from '../../src/cluster/binaries.ts';
+import { startUiServer } from '../../src/cluster/ui-server.ts';
 import { corridorDataConverter } from '../../src/codec/data-converter.ts';
 import { ENCRYPTED_ENCODING } from '../../src/codec/encryption-codec.ts';
 import { generateKeyEntry, parseKeyRing } from '../../src/codec/keys.ts';
 import { fromJson, toJson } from '../../src/codec/payload-json.ts';
 import type { CountryCode } from '../../src/config/env.ts';
 import type { Stack } from '../harness/stack.ts';
+import { openBrowser } from '../console/helpers.ts';
 import { Corridor, acts, declarationFor, tally, uniqueTin, type Lodgeable } from '../lifecycle/helpers.ts';
 import { NAMESPACE, startClusterStack, type ClusterStack } from './cluster-stack.ts';
 import { rowsContaining } from './plaintext.ts';
@@ -46,10 +50,12 @@ describe('cluster profile: PostgreSQL-backed Temporal, one process per worker, p
   let corridor: Corridor;
   let lodged: Lodgeable;
   let mrn: string;
+  let uiServer: string;
 
   before(
     async () => {
       stack = await startClusterStack('lifecycle');
+      uiServer = await findUiServer({ say: (line) => process.stdout.write(`# ${line}\n`) });
       // The lifecycle helpers read the API, the tokens and the sandboxes' URLs: all a cluster stack has too.
       corridor = new Corridor(stack as unknown as Stack);
     },
@@ -164,6 +170,38 @@ describe('cluster profile: PostgreSQL-backed Temporal, one process per worker, p
       const refused = await decode(token);
       assert.ok(refused.status === 401 || refused.status === 403, `status ${refused.status}`);
       assert.ok(!(await refused.text()).includes(lodged.json.declarant.name));
+    }
+  });
+
+  it("Temporal's Web UI shows the declaration to an operator who opened a codec session, and only ciphertext before", async () => {
+    assert.ok(mrn, 'the lifecycle ran');
+    const ui = await startUiServer({
+      binary: uiServer,
+      temporalAddress: stack.cluster.address,
+      namespace: NAMESPACE,
+      port: stack.uiPort,
+      codecEndpoint: `${stack.api}/codec`,
+      dir: path.join(stack.dir, 'ui'),
+    });
+    const browser = await openBrowser();
+    try {
+      const page = await browser.page();
+      const name = lodged.json.declarant.name as string;
+      await page.goto(`${ui.url}/namespaces/${NAMESPACE}/workflows/${mrn}`);
+      await page.getByText('Données chiffrées').first().waitFor();
+      assert.equal(await page.getByText(name).count(), 0, 'the declarant is not shown without a session');
+
+      await page.goto(`${stack.api}/codec/login`);
+      await page.locator('textarea[name="token"]').fill(await stack.token({ user: 'ops-regional', role: 'regional' }));
+      await page.locator('form button').first().click();
+      await page.getByText('Session ouverte').waitFor();
+
+      await page.goto(`${ui.url}/namespaces/${NAMESPACE}/workflows/${mrn}`);
+      await page.getByText(name).first().waitFor();
+      assert.equal(await page.getByText('Données chiffrées').count(), 0);
+    } finally {
+      await browser.close();
+      await ui.stop();
     }
   });
 });
