@@ -7,7 +7,9 @@ export class Lock {
   private held = false;
 
   async run<T>(work: () => Promise<T>): Promise<T> {
-    await condition(() => !this.held);
+    // Temporal checks every waiting condition in one pass, so several waiters can wake together:
+    // each must look again before taking the lock.
+    while (this.held) await condition(() => !this.held);
     this.held = true;
     try {
       return await work();

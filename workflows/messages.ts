@@ -6,6 +6,8 @@ import type { Actor, Declaration, PlannedRoute, TransitState, TransitStatus } fr
 
 interface Acting {
   actor: Actor;
+  /** Hash of the request body, echoed in the answer: the same Idempotency-Key with another body is told apart. */
+  requestHash?: string;
 }
 
 export interface LodgeInput extends Acting {
@@ -15,6 +17,8 @@ export interface LodgeResult {
   mrn: string;
   /** True for the submission that created the movement, false for a repeat of it. */
   created: boolean;
+  /** The content this answer is about: a reused key with other content is told apart. */
+  declarationHash?: string;
   status: TransitStatus;
   reason?: string;
   amountReservedXof?: number;
@@ -75,6 +79,7 @@ export interface ActionResult {
   currentOffice: string;
   nextDeadline?: string;
   at: string;
+  requestHash?: string;
 }
 
 export const lodgeUpdate = defineUpdate<LodgeResult, [LodgeInput]>('lodge');

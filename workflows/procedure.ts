@@ -86,7 +86,7 @@ export function expectedActions(state: TransitState, legs: readonly Leg[], endsW
     const country = responsibleCountry(state);
     expected.push({ action: 'acknowledge', role: 'supervisor', country }, { action: 'extend', role: 'supervisor', country });
     if (state.escalation.enquiryOpenedAt) officer('enquiry-answer', state.route[0]!.code);
-  } else if ((EN_ROUTE as readonly string[]).includes(state.status) || state.status === 'ARRIVED') {
+  } else if (state.status === 'RELEASED' || state.status === 'ARRIVED') {
     // A supervisor may extend a deadline before it passes, too (a road closed, a convoy held).
     expected.push({ action: 'extend', role: 'supervisor', country: responsibleCountry(state) });
   }

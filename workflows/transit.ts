@@ -133,7 +133,7 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
    * written to history); then, holding the lock, check again (another act may have come
    * first), call the national system, and only then change the state.
    */
-  function act<I extends { actor: Actor }>(
+  function act<I extends { actor: Actor; requestHash?: string }>(
     update: UpdateDefinition<m.ActionResult, [I]>,
     action: ActionName,
     validateInput: (input: I) => string | undefined,
@@ -146,13 +146,16 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
           check(action, input.actor);
           await perform(input);
           search.sync(state);
-          return result();
+          // Echoed so the API can tell a retried request from another request reusing its key.
+          return { ...result(), ...(input.requestHash ? { requestHash: input.requestHash } : {}) };
         }),
       {
         validator: (input) => {
-          const problem = input?.actor ? validateInput(input) : 'the request carries no actor';
-          if (problem) throw ApplicationFailure.create({ type: 'INVALID_INPUT', message: problem, nonRetryable: true });
+          if (!input?.actor) throw ApplicationFailure.create({ type: 'INVALID_INPUT', message: 'the request carries no actor', nonRetryable: true });
+          // Who may act comes first: someone else's movement is refused without telling them about its content.
           check(action, input.actor);
+          const problem = validateInput(input);
+          if (problem) throw ApplicationFailure.create({ type: 'INVALID_INPUT', message: problem, nonRetryable: true });
         },
       },
     );
@@ -168,6 +171,7 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
       return {
         mrn,
         created,
+        declarationHash: state.declarationHash,
         status: state.status,
         ...(state.reason ? { reason: state.reason } : {}),
         ...(state.guarantee.amountReservedXof !== undefined ? { amountReservedXof: state.guarantee.amountReservedXof } : {}),
@@ -216,7 +220,7 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
         route.countries
           .filter((country) => country !== route.departureCountry)
           .map(async (country) => {
-            const ack = await national(country).receiveAar({
+            const aar = nationalRefusalOr(() => national(country).receiveAar({
               mrn,
               departureCountry: route.departureCountry,
               departureReference: state.nationalReferences[route.departureCountry],
@@ -225,7 +229,15 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
               declaration,
               seals,
               timeLimit: deadline,
-            });
+            }));
+            const ack = await aar;
+            if ('refusal' in ack) {
+              // The truck has left with its seals: the release stands, and both countries' supervisors
+              // are told that the next system refused the record, so they can settle it before the border.
+              record('AAR_REFUSED', SYSTEM, undefined, { country, ...ack.refusal });
+              notify('AAR_REFUSED', [`supervisor:${country}`, `supervisor:${route.departureCountry}`], `AAR du transit ${mrn} refusé par ${country} / AAR refused by ${country}: ${ack.refusal.reason}`);
+              return;
+            }
             state.nationalReferences[country] = ack.reference;
             record('AAR_SENT', SYSTEM, undefined, { country, reference: ack.reference });
           }),
@@ -332,16 +344,17 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
         : i.result === 'DISCREPANCIES' && (!Array.isArray(i.discrepancies) || i.discrepancies.length === 0)
           ? 'discrepancies: describe at least one discrepancy'
           : undefined,
-    async ({ actor, result: outcome, sealsIntact, discrepancies }) => {
+    async ({ actor, result: outcome, sealsIntact, discrepancies: declared }) => {
       const office = actor.office!;
       const held = outcome === 'DISCREPANCIES' || !sealsIntact;
+      const discrepancies = held && declared.length === 0 ? ['scellés non intacts / seals not intact'] : declared;
       await nationalCall(() =>
         national(countryOf(office)).recordControlResults({
           mrn,
           office,
           controlResult: held ? 'DISCREPANCIES' : 'SATISFACTORY',
           sealsIntact,
-          discrepancies: held && discrepancies.length === 0 ? ['scellés non intacts / seals not intact'] : discrepancies,
+          discrepancies,
           at: now(),
         }),
       );
@@ -395,6 +408,7 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
             : undefined,
     async ({ actor, kind, description, newVehicle, newSeals, extendHours }) => {
       const office = actor.office!;
+      if (extendHours && !state.legDeadline && !state.controlResultsDueBy) throw nothingToExtend();
       state.incidents.push({
         at: now(),
         kind,
@@ -427,6 +441,7 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
               : undefined,
     async ({ actor, declaration: amended, declarationHash: hash }) => {
       const ack = await nationalCall(() => departure.amend({ mrn, declaration: amended }));
+      if (ack.reservation) state.guarantee.amountReservedXof = ack.reservation.amountXof;
       declaration = amended;
       state.declarationHash = hash;
       Object.assign(state.declaration, declarationSummary(amended));
@@ -527,6 +542,8 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
       state.legDeadline = new Date(base + extraMs).toISOString();
       state.nextDeadline = state.legDeadline;
       officeOf(state.currentOffice).plannedBy = state.legDeadline;
+    } else {
+      throw nothingToExtend();
     }
     record('DEADLINE_EXTENDED', actor, office, { hours, reason, deadline: state.nextDeadline });
     if (state.escalation.level > 0 && state.nextDeadline && Date.parse(state.nextDeadline) > Date.now()) {
@@ -534,10 +551,25 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
     }
   }
 
+  function nothingToExtend() {
+    return ApplicationFailure.create({
+      type: 'OUT_OF_ORDER',
+      message: `Aucun délai de route à proroger : le mouvement ${mrn} est au statut ${state.status} / no time limit to extend: movement ${mrn} is ${state.status}`,
+      nonRetryable: true,
+    });
+  }
+
   /** Discharge at destination, write-off at departure, guarantee released: the movement is over. */
   async function dischargeAndWriteOff(office: string, alternativeProof?: string) {
     const destinationCountry = countryOf(finalOffice(state));
-    await national(destinationCountry).discharge({ mrn, office: finalOffice(state), ...(alternativeProof ? { alternativeProof } : {}) });
+    const discharged = await nationalRefusalOr(() =>
+      national(destinationCountry).discharge({ mrn, office: finalOffice(state), ...(alternativeProof ? { alternativeProof } : {}) }),
+    );
+    if ('refusal' in discharged) {
+      record('DISCHARGE_REFUSED', SYSTEM, office, discharged.refusal);
+      notify('DISCHARGE_REFUSED', [`supervisor:${destinationCountry}`], `Apurement du transit ${mrn} refusé / discharge refused: ${discharged.refusal.reason}`);
+      return;
+    }
     record('DISCHARGED_AT_DESTINATION', SYSTEM, office, alternativeProof ? { alternativeProof } : undefined);
     await Promise.all([
       departure.writeOff({ mrn }),
@@ -682,10 +714,21 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
   return summarise(state);
 }
 
-/** A national system's business refusal, as the activity reported it; undefined for anything else. */
+/** Runs a national call; a refusal comes back as a value instead of an exception. */
+async function nationalRefusalOr<T>(call: () => Promise<T>): Promise<T | { refusal: { code: string; reason: string } }> {
+  try {
+    return await call();
+  } catch (error) {
+    const refusal = nationalRefusal(error);
+    if (!refusal) throw error;
+    return { refusal };
+  }
+}
+
+/** A national system's refusal (or a call it could not understand), as the activity reported it; undefined for anything else. */
 function nationalRefusal(error: unknown): { code: string; reason: string } | undefined {
   const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure && cause.type === 'NationalRefusal') {
+  if (cause instanceof ApplicationFailure && (cause.type === 'NationalRefusal' || cause.type === 'NationalProtocolError')) {
     const details = (cause.details?.[0] ?? {}) as { code?: string; reason?: string };
     return { code: details.code ?? 'REFUSED', reason: details.reason ?? cause.message };
   }

@@ -144,6 +144,8 @@ export class TransitClient {
       });
       const answer = await withinWait(update.result());
       if (!answer) return { outcome: 'processing', mrn, status: 'DECLARED' };
+      // A reused key brings back the first answer: if it was about other content, this is the same LRN with other content.
+      if (answer.declarationHash && answer.declarationHash !== declarationHash) throw lrnConflict(declaration.lrn, mrn);
       return {
         outcome: answer.created ? 'created' : 'existing',
         mrn,
@@ -152,6 +154,7 @@ export class TransitClient {
         ...(answer.amountReservedXof !== undefined ? { amountReservedXof: answer.amountReservedXof } : {}),
       };
     } catch (error) {
+      if (error instanceof TransitRefusal) throw error;
       if (error instanceof WorkflowExecutionAlreadyStartedError || isAlreadyStarted(error)) {
         return this.closedMovement(mrn, declarationHash);
       }
@@ -161,13 +164,7 @@ export class TransitClient {
 
   private async closedMovement(mrn: string, declarationHash: string): Promise<LodgeOutcome> {
     const state = await this.state(mrn);
-    if (state.declarationHash !== declarationHash) {
-      throw new TransitRefusal(
-        'LRN_CONFLICT',
-        `La référence ${state.lrn} a déjà été déclarée avec un autre contenu (MRN ${mrn}) / LRN ${state.lrn} was already lodged with other content (MRN ${mrn})`,
-        { mrn },
-      );
-    }
+    if (state.declarationHash !== declarationHash) throw lrnConflict(state.lrn, mrn);
     return { outcome: 'existing', mrn, status: state.status, ...(state.reason ? { reason: state.reason } : {}) };
   }
 
@@ -197,10 +194,13 @@ export class TransitClient {
     try {
       const started = await handle.startUpdate(update, { args: [input], updateId: idempotencyKey, waitForStage: WorkflowUpdateStage.ACCEPTED });
       const result = await withinWait(started.result());
+      const sent = (input as { requestHash?: string }).requestHash;
+      if (result && sent && result.requestHash && result.requestHash !== sent) throw keyReused();
       return result ? { completed: true, result } : { completed: false };
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new TransitNotFound(`no movement with MRN ${mrn}`);
-      if (isClosed(error)) {
+      // The server answers "not found" for an update to a completed workflow too: tell the two apart.
+      if (error instanceof WorkflowNotFoundError && !(await this.exists(mrn))) throw new TransitNotFound(`no movement with MRN ${mrn}`);
+      if (error instanceof WorkflowNotFoundError || isClosed(error)) {
         const state = await this.state(mrn);
         throw new TransitRefusal(
           'OUT_OF_ORDER',
@@ -208,6 +208,7 @@ export class TransitClient {
           { status: state.status },
         );
       }
+      if (error instanceof TransitRefusal) throw error;
       throw toRefusal(error);
     }
   }
@@ -323,6 +324,22 @@ async function withinWait<T>(promise: Promise<T>): Promise<T | undefined> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+function lrnConflict(lrn: string, mrn: string): TransitRefusal {
+  return new TransitRefusal(
+    'LRN_CONFLICT',
+    `La référence ${lrn} a déjà été déclarée avec un autre contenu (MRN ${mrn}) / LRN ${lrn} was already lodged with other content (MRN ${mrn})`,
+    { mrn },
+  );
+}
+
+/** The same Idempotency-Key was used before for another request: the first answer stands, this one is refused. */
+function keyReused(): TransitRefusal {
+  return new TransitRefusal(
+    'IDEMPOTENCY_KEY_REUSED',
+    "Cette clé d'idempotence a déjà servi pour une autre requête / this Idempotency-Key was already used for another request",
+  );
 }
 
 /** Turns a refused update into a TransitRefusal carrying the workflow's code and reason. */

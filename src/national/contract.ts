@@ -161,6 +161,18 @@ export const MovementAck = component(
 );
 export type MovementAck = z.output<typeof MovementAck>;
 
+export const AmendmentAck = component(
+  'AmendmentAck',
+  MovementAck.extend({
+    reservation: doc(
+      z.object({ grn: Grn, amountXof: AmountXof }).nullable(),
+      'The reservation that replaced the previous one when the movement was guaranteed (the amount at risk of the amended declaration); null when nothing was reserved yet.',
+    ),
+  }),
+  "The record after an amendment, with the reservation that now covers it.",
+);
+export type AmendmentAck = z.output<typeof AmendmentAck>;
+
 export const operationNames = [
   'registerDeclaration',
   'reserveGuarantee',
@@ -652,7 +664,7 @@ export const operations = {
     params: MrnParams,
     body: z.object({ declaration: Declaration }),
     query: undefined,
-    response: MovementAck,
+    response: AmendmentAck,
     status: 200,
     mutating: true,
     tag: 'movements',

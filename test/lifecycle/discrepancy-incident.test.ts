@@ -166,7 +166,6 @@ describe('discrepancies and incidents', () => {
 
   it(
     'an incident with extendHours at the border post either moves a deadline or is refused; never an extension that extends nothing',
-    { todo: 'bug: at AT_BORDER there is no leg deadline, extendDeadline changes nothing yet records DEADLINE_EXTENDED (workflows/transit.ts extendDeadline)' },
     async () => {
       const d = declarationFor('lome-ouaga', tin);
       const mrn = await corridor.accepted(d);

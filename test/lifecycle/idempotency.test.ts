@@ -79,7 +79,6 @@ describe('idempotency through the API', () => {
 
   it(
     'the same LRN with other content under a reused Idempotency-Key is still a conflict, not the first answer',
-    { todo: 'bug: the key is the lodge update id, so Temporal returns the first outcome (201) without running the validator (src/client/transits.ts lodge, requestId as updateId)' },
     async () => {
       const tin = uniqueTin();
       const d = declarationFor('lome-ouaga', tin);
@@ -129,7 +128,6 @@ describe('idempotency through the API', () => {
 
     it(
       'a reused Idempotency-Key with another body is refused, not answered with the first act',
-      { todo: 'bug: a reused key with a different body silently gets the first answer; the second act is lost without a word (src/client/transits.ts act, key as updateId)' },
       async () => {
         const key = randomUUID();
         const first = await corridor.act(mrn, 'incident', officerAt('TGCKS001'), { kind: 'BREAKDOWN', description: 'pneu crevé' }, key);
@@ -143,7 +141,6 @@ describe('idempotency through the API', () => {
   describe('acts sent at the same moment', () => {
     it(
       'the same act sent at once under two keys: one 200, one 409, one act, one call',
-      { todo: 'bug: Lock lets every waiter through at once (workflows/lock.ts); the second act reaches the national system, which refuses it' },
       async () => {
         const d = declarationFor('lome-ouaga', uniqueTin());
         const mrn = await corridor.accepted(d);
@@ -162,7 +159,6 @@ describe('idempotency through the API', () => {
 
     it(
       'officers of both countries record the arrival at the post while the release is finishing: one arrival, one crossing',
-      { todo: 'bug: Lock lets every waiter through at once (workflows/lock.ts:10), so both arrivals run, both systems record them, two crossings and legIndex + 2' },
       async () => {
         const d = declarationFor('lome-ouaga', uniqueTin());
         const mrn = await corridor.accepted(d);

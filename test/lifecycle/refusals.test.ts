@@ -218,7 +218,6 @@ describe('refusals through the API', () => {
 
     it(
       "another declarant's amendment is refused as not theirs, without learning the movement's LRN",
-      { todo: "bug: the amend validator checks the content (LRN, TIN) before the actor, so another declarant gets 400 naming the owner's LRN (workflows/transit.ts amend validateInput; act() validator)" },
       async () => {
         const theirs = declarationFor('lome-ouaga', other);
         const amend = await corridor.api.call<Record<string, any>>('POST', `/transits/${mrn}/amend`, declarantOf(other), theirs.json);
@@ -296,7 +295,6 @@ describe('refusals through the API', () => {
 
   it(
     "a next country's system refusing the AAR is never a 500 nor silent: the movement says so",
-    { todo: 'bug: receiveAar is not wrapped in nationalCall and runs after the state is already RELEASED (workflows/transit.ts release handler): 500, RELEASED without AAR, the movement goes on' },
     async () => {
       const d = declarationFor('lome-ouaga', tin);
       const mrn = await corridor.accepted(d);
@@ -319,7 +317,7 @@ describe('refusals through the API', () => {
     },
   );
 
-  it('a closed movement refuses acts with 409, not 404 or 500', { todo: 'bug: an act on a completed workflow answers 404 (src/client/transits.ts act: WorkflowNotFoundError caught before isClosed)' }, async () => {
+  it('a closed movement refuses acts with 409, not 404 or 500', async () => {
     const answer = await corridor.lodge(declarationFor('lome-ouaga', tin, (json) => (json.guarantee = { grn: '26TG0000000000003', accessCode: '3456' })));
     assert.equal(answer.status, 422);
     const mrn = answer.body.mrn;

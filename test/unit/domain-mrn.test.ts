@@ -100,6 +100,5 @@ describe('MRN allocation', () => {
     assert.equal(mrns.size, 100_000);
     // Distinct serials too, so no two of them could meet even under the same year and country.
     assert.equal(serials.size, 100_000);
-    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
   });
 });

@@ -3,7 +3,9 @@
 // role; the API only checks the body's shape and passes the actor from the token.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalJson } from '../../domain/canonical-json.ts';
 import type { UpdateDefinition } from '@temporalio/common';
 import { validateDeclaration } from '../../domain/declaration.ts';
 import { declarationContentHash } from '../../domain/declaration-hash.ts';
@@ -106,6 +108,11 @@ const ActionAnswer = z.object({
   message: z.string().optional(),
 });
 
+/** What makes two requests the same act: the action and its body, whoever sends it again. */
+function requestHash(action: string, body: object): string {
+  return createHash('sha256').update(`${action}\n${canonicalJson(body)}`).digest('base64url');
+}
+
 export interface ActionRouteDeps {
   transits: TransitClient;
   reference: ReferenceData;
@@ -137,7 +144,8 @@ export const actionRoutes = ({ transits, reference }: ActionRouteDeps): FastifyP
       async (request, reply) => {
         const actor = actorOf(request);
         const key = idempotencyKeyOf(request.headers)!;
-        const outcome = await answer(request.params.mrn, updates[action], { ...(request.body as object), actor }, key);
+        const body = request.body as object;
+        const outcome = await answer(request.params.mrn, updates[action], { ...body, actor, requestHash: requestHash(action, body) }, key);
         if (!outcome.completed) {
           return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '', message: 'acte accepté, en cours / act accepted, in progress' });
         }
@@ -163,7 +171,8 @@ export const actionRoutes = ({ transits, reference }: ActionRouteDeps): FastifyP
       const checked = validateDeclaration(request.body, reference);
       if (!checked.ok) throw badRequest(`the amended declaration has ${checked.errors.length} error(s)`, checked.errors);
       const { declaration, plan } = checked;
-      const input: m.AmendInput = { actor, declaration, declarationHash: declarationContentHash(declaration), route: plan };
+      const declarationHash = declarationContentHash(declaration);
+      const input: m.AmendInput = { actor, declaration, declarationHash, route: plan, requestHash: requestHash('amend', { declarationHash }) };
       const outcome = await answer(request.params.mrn, m.amendUpdate as UpdateDefinition<m.ActionResult, [never]>, input, key);
       if (!outcome.completed) return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '' });
       return outcome.result!;

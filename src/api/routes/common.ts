@@ -33,6 +33,7 @@ const statusOfRefusal: Record<string, number> = {
   WRONG_ROLE: 403,
   NOT_YOURS: 403,
   INVALID_INPUT: 400,
+  IDEMPOTENCY_KEY_REUSED: 422,
 };
 
 export function refusalToApiError(error: unknown): unknown {
@@ -42,6 +43,7 @@ export function refusalToApiError(error: unknown): unknown {
     const details: Record<string, unknown> = { ...error.details };
     if (status === 403) return new ApiError(403, error.code, error.message, details);
     if (status === 400) return badRequest(error.message, [{ path: '(body)', message: error.message }]);
+    if (status === 422) return new ApiError(422, error.code, error.message, details);
     return conflict(error.code, error.message, details);
   }
   return error;

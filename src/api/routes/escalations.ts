@@ -4,7 +4,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ReferenceData } from '../../domain/types.ts';
-import type { ListFilters, TransitClient } from '../../client/transits.ts';
+import { visibilityQuery, type ListFilters, type TransitClient } from '../../client/transits.ts';
+import type { PageTokens } from '../page-tokens.ts';
 import { countryOf, officesOfCountry } from '../access.ts';
 import { requireRole } from '../authentication.ts';
 import { forbidden } from '../errors.ts';
@@ -18,7 +19,7 @@ const Query = z.object({
   pageToken: z.string().max(4000).optional(),
 });
 
-export const escalationRoutes = ({ transits, reference }: { transits: TransitClient; reference: ReferenceData }): FastifyPluginAsync => async (plain) => {
+export const escalationRoutes = ({ transits, reference, pageTokens }: { transits: TransitClient; reference: ReferenceData; pageTokens: PageTokens }): FastifyPluginAsync => async (plain) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/escalations',
@@ -47,7 +48,9 @@ export const escalationRoutes = ({ transits, reference }: { transits: TransitCli
         ...(office ? { currentOffice: office } : {}),
         ...(country ? { currentOffices: officesOfCountry(reference, country) } : {}),
       };
-      return transits.list(filters, q.pageSize, q.pageToken);
+      const scope = visibilityQuery(filters);
+      const page = await transits.list(filters, q.pageSize, pageTokens.open(q.pageToken, scope));
+      return { items: page.items, ...(page.nextPageToken ? { nextPageToken: pageTokens.sign(page.nextPageToken, scope) } : {}) };
     },
   );
 };

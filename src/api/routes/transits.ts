@@ -6,7 +6,8 @@ import { declarationSchema, validateDeclaration } from '../../domain/declaration
 import { declarationContentHash } from '../../domain/declaration-hash.ts';
 import { allocateMrn } from '../../domain/mrn.ts';
 import type { ReferenceData } from '../../domain/types.ts';
-import { TransitClient, TransitNotFound } from '../../client/transits.ts';
+import { TransitClient, TransitNotFound, visibilityQuery } from '../../client/transits.ts';
+import type { PageTokens } from '../page-tokens.ts';
 import { expectedActions } from '../../../workflows/procedure.ts';
 import { transitStatuses, type TransitState } from '../../../workflows/model.ts';
 import type { Actor } from '../../auth/actor.ts';
@@ -18,6 +19,7 @@ import { MrnParams, idempotencyKeyOf, refusalToApiError } from './common.ts';
 export interface TransitRouteDeps {
   transits: TransitClient;
   reference: ReferenceData;
+  pageTokens: PageTokens;
 }
 
 const LodgeAnswer = z.object({
@@ -39,7 +41,7 @@ const ListQuery = z.object({
   pageToken: z.string().max(4000).optional(),
 });
 
-export const transitRoutes = ({ transits, reference }: TransitRouteDeps): FastifyPluginAsync => async (plain) => {
+export const transitRoutes = ({ transits, reference, pageTokens }: TransitRouteDeps): FastifyPluginAsync => async (plain) => {
   const app = plain.withTypeProvider<ZodTypeProvider>();
 
   app.post(
@@ -121,23 +123,18 @@ export const transitRoutes = ({ transits, reference }: TransitRouteDeps): Fastif
     async (request) => {
       const actor = actorOf(request);
       const q = request.query;
-      const page = await transits.list(
-        {
-          ...(q.status ? { status: q.status } : {}),
-          ...(q.office ? { office: q.office } : {}),
-          ...(q.currentOffice ? { currentOffice: q.currentOffice } : {}),
-          ...(q.declarant ? { declarant: q.declarant } : {}),
-          ...(q.vehicle ? { vehicle: q.vehicle } : {}),
-          ...(q.overdue ? { overdue: q.overdue === 'true' } : {}),
-          ...scopeFor(actor, reference),
-        },
-        q.pageSize,
-        q.pageToken,
-      ).catch((error: unknown) => {
-        if (String((error as Error)?.message).match(/page token|nextPageToken|invalid/i)) throw badRequest('pageToken is not valid', [{ path: 'pageToken', message: 'use the nextPageToken of the previous page' }]);
-        throw error;
-      });
-      return page;
+      const filters = {
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.office ? { office: q.office } : {}),
+        ...(q.currentOffice ? { currentOffice: q.currentOffice } : {}),
+        ...(q.declarant ? { declarant: q.declarant } : {}),
+        ...(q.vehicle ? { vehicle: q.vehicle } : {}),
+        ...(q.overdue ? { overdue: q.overdue === 'true' } : {}),
+        ...scopeFor(actor, reference),
+      };
+      const scope = visibilityQuery(filters);
+      const page = await transits.list(filters, q.pageSize, pageTokens.open(q.pageToken, scope));
+      return { items: page.items, ...(page.nextPageToken ? { nextPageToken: pageTokens.sign(page.nextPageToken, scope) } : {}) };
     },
   );
 };

@@ -620,7 +620,7 @@ export class SandboxStore {
       }
       this.stmt.movementAmend.run(JSON.stringify(masked(req.declaration)), now.toISOString(), m.mrn);
       const after = this.transition(this.movement(m.mrn), 'amend', m.state, now, undefined, null, { version, reservation: replaced });
-      return { status: 200, body: this.ack(after) };
+      return { status: 200, body: { ...this.ack(after), reservation: replaced } };
     },
   };
 

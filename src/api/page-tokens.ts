@@ -1,0 +1,32 @@
+// Page tokens handed to clients are Temporal's, signed and bound to the query they page:
+// a forged or altered token is refused with 400 before it reaches Temporal (which would
+// retry it as an internal error), and a token cannot be replayed against other filters.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { badRequest } from './errors.ts';
+
+export class PageTokens {
+  constructor(private readonly secret: string) {}
+
+  private mac(raw: string, scope: string): Buffer {
+    return createHmac('sha256', this.secret).update(`page-token\n${scope}\n${raw}`).digest();
+  }
+
+  sign(raw: string | undefined, scope: string): string | undefined {
+    if (!raw) return undefined;
+    return `${raw}.${this.mac(raw, scope).toString('base64url')}`;
+  }
+
+  /** The Temporal token inside a signed one, or a 400 naming the parameter. */
+  open(token: string | undefined, scope: string): string | undefined {
+    if (token === undefined) return undefined;
+    const [raw, mac, extra] = token.split('.');
+    const expected = raw ? this.mac(raw, scope) : undefined;
+    const given = mac ? Buffer.from(mac, 'base64url') : undefined;
+    if (extra !== undefined || !expected || !given || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw badRequest('pageToken is not valid', [
+        { path: 'pageToken', message: 'use the nextPageToken of the previous page, with the same filters' },
+      ]);
+    }
+    return raw;
+  }
+}
