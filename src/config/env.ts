@@ -59,6 +59,7 @@ export const variables = {
   CORRIDOR_TOKEN_SECRET: {
     schema: z.string().min(16, 'expected at least 16 characters'),
     default: 'corridor-development-secret-not-for-production',
+    secret: true,
     doc: 'HMAC secret that signs and verifies API bearer tokens (set your own outside development)',
   },
   CORRIDOR_NATIONAL_TG_URL: { schema: url, default: 'http://127.0.0.1:8091', doc: "Togo's national customs system (the sandbox listens on this port)" },
