@@ -20,6 +20,7 @@ import { buildWorkflowBundle } from '../src/worker/bundle.ts';
 import { freePort } from '../test/harness/ports.ts';
 import { startStack } from '../test/harness/stack.ts';
 import { Corridor, declarantOf, declarationFor, officerAt, uniqueTin } from '../test/lifecycle/helpers.ts';
+import { eventually } from '../test/harness/webhook.ts';
 
 const HISTORIES = fileURLToPath(new URL('../test/histories/', import.meta.url));
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -28,7 +29,24 @@ interface Scenario {
   name: string;
   /** What the recorded movement went through, for the reader of the file list. */
   status: string;
+  /** Delays of seconds, for the scenarios that go through the watch (deadlines, ladder, alerts). */
+  watched?: boolean;
   run(corridor: Corridor): Promise<string>;
+}
+
+// 72 h of road → 4 s, and the ladder's steps a few seconds apart, as in test/overdue.
+const WATCHED_ENV = {
+  CORRIDOR_TIME_SCALE: String((72 * 3600) / 4),
+  CORRIDOR_ESCALATION_LEVEL2_AFTER_SECONDS: '2',
+  CORRIDOR_ENQUIRY_AFTER_SECONDS: '4',
+  CORRIDOR_RECOVERY_AFTER_SECONDS: '3',
+  CORRIDOR_CONTROL_RESULTS_AFTER_SECONDS: '2',
+  CORRIDOR_BORDER_DWELL_TARGET_SECONDS: '2',
+  CORRIDOR_ESCALATION_REMINDER_SECONDS: '3600',
+};
+
+async function until(corridor: Corridor, mrn: string, test: (s: Awaited<ReturnType<Corridor['state']>>) => boolean, what: string): Promise<void> {
+  await eventually(async () => (test(await corridor.state(mrn)) ? true : undefined), 120_000, `${mrn}: ${what}`);
 }
 
 function discharged(route: 'lome-ouaga' | 'lome-bobo' | 'lome-faramana' | 'lome-kantchari' | 'ouaga-lome'): Scenario {
@@ -105,6 +123,37 @@ const scenarios: Scenario[] = [
       return mrn;
     },
   },
+  {
+    name: 'recovery.lome-ouaga',
+    status: 'RECOVERY',
+    watched: true,
+    async run(corridor) {
+      const d = declarationFor('lome-ouaga', uniqueTin());
+      const mrn = await corridor.accepted(d);
+      await corridor.drive(mrn, d.plan, 0, 1);
+      await until(corridor, mrn, (s) => s.status === 'RECOVERY', 'RECOVERY');
+      return mrn;
+    },
+  },
+  {
+    name: 'late-border-alert-control-missing.lome-ouaga',
+    status: 'DISCHARGED',
+    watched: true,
+    async run(corridor) {
+      const d = declarationFor('lome-ouaga', uniqueTin());
+      const mrn = await corridor.accepted(d);
+      await corridor.drive(mrn, d.plan, 0, 1);
+      await until(corridor, mrn, (s) => s.escalation.level >= 1, 'overdue');
+      await expect200(corridor.act(mrn, 'acknowledge', { user: 'sup-tg', role: 'supervisor', country: 'TG' }, { note: 'transporteur appelé' }));
+      await until(corridor, mrn, (s) => s.escalation.level >= 2, 'level 2');
+      await corridor.drive(mrn, d.plan, 1, 2); // late at the border post
+      await until(corridor, mrn, (s) => Boolean(s.crossings[0]?.alertAt), 'border alert');
+      await corridor.drive(mrn, d.plan, 2, 5); // exit, entry, arrival
+      await until(corridor, mrn, (s) => s.escalation.kind === 'CONTROL_RESULTS_MISSING', 'control results missing');
+      await corridor.drive(mrn, d.plan, 5);
+      return mrn;
+    },
+  },
 ];
 
 async function expect200(answer: Promise<{ status: number; body: unknown }>): Promise<void> {
@@ -129,10 +178,18 @@ async function main(): Promise<void> {
   writeFileSync(bundlePath, (await buildWorkflowBundle()).code);
   process.env.CORRIDOR_TEST_WORKFLOW_BUNDLE = bundlePath;
 
-  const stack = await startStack();
+  mkdirSync(HISTORIES, { recursive: true });
+  for (const watched of [false, true]) {
+    const group = chosen.filter((scenario) => Boolean(scenario.watched) === watched);
+    if (group.length) await record(group, watched ? WATCHED_ENV : {});
+  }
+  await server?.stop();
+}
+
+async function record(chosen: Scenario[], env: Record<string, string>): Promise<void> {
+  const stack = await startStack({ env });
   try {
     const corridor = new Corridor(stack);
-    mkdirSync(HISTORIES, { recursive: true });
     for (const scenario of chosen) {
       const mrn = await scenario.run(corridor);
       const handle = stack.client.workflow.getHandle(mrn);
@@ -146,7 +203,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await stack.stop();
-    await server?.stop();
   }
 }
 
