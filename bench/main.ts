@@ -131,6 +131,27 @@ async function main(): Promise<void> {
   );
 
   const targets: TargetResult[] = [];
+  mkdirSync(opts.out, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const jsonFile = path.join(opts.out, `bench-${stamp}.json`);
+  const chartFile = path.join(opts.out, `bench-${stamp}.svg`);
+  const git = gitState();
+  // Written after every phase, so a long capacity run (or an interrupted one) keeps what it measured.
+  const save = (): BenchResult => {
+    const finishedAt = new Date();
+    const result: BenchResult = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      seconds: Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
+      machine: { ...machine, loadAverageAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) },
+      git,
+      options: { ...opts, floorShape: formatShape(opts.floorShape), out: path.relative(process.cwd(), opts.out) || '.' },
+      targets,
+    };
+    writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(chartFile, renderChart(result));
+    return result;
+  };
   const plans = opts.api ? [{ id: 'running', start: () => runningTarget() }] : opts.profiles.map((id) => ({ id, start: () => targetFor(id).start(runDir) }));
   for (const planned of plans) {
     const target = await planned.start();
@@ -176,6 +197,7 @@ async function main(): Promise<void> {
           result.ratio = result.corridor.lifecyclesPerSecond / result.floor.lifecyclesPerSecond;
           result.shapeDifferences = shapeDifferences(result.corridor.history, result.floor.history);
         }
+        save();
         await floorRig?.stop();
       }
       if (!stack || !api) continue;
@@ -183,6 +205,7 @@ async function main(): Promise<void> {
       if (opts.phases.includes('latency')) {
         const run = await runLatency({ label: `latency   ${target.id}`, api, probe, declaration, plan, rate: opts.rate, seconds: opts.latencySeconds });
         result.latency = summariseLatency(run);
+        save();
       }
       if (opts.phases.includes('capacity') && opts.parked > 0) {
         const run = await runCapacity({
@@ -209,22 +232,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const finishedAt = new Date();
-  const result: BenchResult = {
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    seconds: Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
-    machine: { ...machine, loadAverageAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) },
-    git: gitState(),
-    options: { ...opts, floorShape: formatShape(opts.floorShape), out: path.relative(process.cwd(), opts.out) || '.' },
-    targets,
-  };
-  mkdirSync(opts.out, { recursive: true });
-  const stamp = startedAt.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
-  const jsonFile = path.join(opts.out, `bench-${stamp}.json`);
-  const chartFile = path.join(opts.out, `bench-${stamp}.svg`);
-  writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(chartFile, renderChart(result));
+  const result = save();
   process.stdout.write(`${renderTable(result)}\n`);
   process.stdout.write(`results: ${path.relative(process.cwd(), jsonFile)}\nchart:   ${path.relative(process.cwd(), chartFile)}\n`);
   if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
