@@ -136,13 +136,15 @@ export class TransitClient {
       typedSearchAttributes: initialSearchAttributes(declaration, route),
     });
     try {
-      const update = await this.client.workflow.startUpdateWithStart(m.lodgeUpdate, {
-        args: [{ declarationHash, actor }],
-        updateId: args.requestId ?? randomUUID(),
-        waitForStage: WorkflowUpdateStage.ACCEPTED,
-        startWorkflowOperation: start,
-      });
-      const answer = await withinWait(update.result());
+      // One call that waits for the answer: starting the update and then polling for its
+      // result costs the server a second request per act.
+      const answer = await withinWait(
+        this.client.workflow.executeUpdateWithStart(m.lodgeUpdate, {
+          args: [{ declarationHash, actor }],
+          updateId: args.requestId ?? randomUUID(),
+          startWorkflowOperation: start,
+        }),
+      );
       if (!answer) return { outcome: 'processing', mrn, status: 'DECLARED' };
       // A reused key brings back the first answer: if it was about other content, this is the same LRN with other content.
       if (answer.declarationHash && answer.declarationHash !== declarationHash) throw lrnConflict(declaration.lrn, mrn);
@@ -192,8 +194,7 @@ export class TransitClient {
   async act<I>(mrn: string, update: UpdateDefinition<m.ActionResult, [I]>, input: I, idempotencyKey: string): Promise<ActOutcome> {
     const handle: WorkflowHandle = this.client.workflow.getHandle(mrn);
     try {
-      const started = await handle.startUpdate(update, { args: [input], updateId: idempotencyKey, waitForStage: WorkflowUpdateStage.ACCEPTED });
-      const result = await withinWait(started.result());
+      const result = await withinWait(handle.executeUpdate(update, { args: [input], updateId: idempotencyKey }));
       const sent = (input as { requestHash?: string }).requestHash;
       if (result && sent && result.requestHash && result.requestHash !== sent) throw keyReused();
       return result ? { completed: true, result } : { completed: false };
@@ -314,7 +315,10 @@ function toSummary(execution: ExecutionInfo): TransitSummary {
   };
 }
 
+/** The answer if it comes within the wait; otherwise undefined (the act goes on, the caller gets 202). */
 async function withinWait<T>(promise: Promise<T>): Promise<T | undefined> {
+  // A late failure after the wait has nobody to report to; it must not crash the process.
+  promise.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), ANSWER_WAIT_MS);
