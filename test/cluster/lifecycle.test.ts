@@ -14,33 +14,13 @@ import { corridorDataConverter } from '../../src/codec/data-converter.ts';
 import { ENCRYPTED_ENCODING } from '../../src/codec/encryption-codec.ts';
 import { generateKeyEntry, parseKeyRing } from '../../src/codec/keys.ts';
 import { fromJson, toJson } from '../../src/codec/payload-json.ts';
-import type { CountryCode } from '../../src/config/env.ts';
 import type { Stack } from '../harness/stack.ts';
 import { openBrowser } from '../console/helpers.ts';
-import { Corridor, acts, declarationFor, tally, uniqueTin, type Lodgeable } from '../lifecycle/helpers.ts';
+import { CLEAN_LOME_OUAGA, Corridor, acts, declarationFor, tally, uniqueTin, type Lodgeable } from '../lifecycle/helpers.ts';
 import { NAMESPACE, startClusterStack, type ClusterStack } from './cluster-stack.ts';
 import { rowsContaining } from './plaintext.ts';
 
-const CALLS: Record<CountryCode, Record<string, number>> = {
-  TG: { registerDeclaration: 1, reserveGuarantee: 1, recordRelease: 1, recordBorderArrival: 1, confirmExit: 1, writeOff: 1, releaseGuarantee: 1 },
-  BF: { receiveAar: 1, acceptEntry: 1, recordArrival: 1, recordControlResults: 1, discharge: 1 },
-};
-const TIMELINE = [
-  'LODGED',
-  'REGISTERED',
-  'GUARANTEE_RESERVED',
-  'ACCEPTED',
-  'RELEASED',
-  'AAR_SENT',
-  'BORDER_ARRIVAL',
-  'EXIT_CONFIRMED',
-  'ENTRY_ACCEPTED',
-  'ARRIVED',
-  'CONTROL_RESULTS',
-  'DISCHARGED_AT_DESTINATION',
-  'WRITTEN_OFF',
-  'GUARANTEE_RELEASED',
-];
+const { calls: CALLS, timeline: TIMELINE } = CLEAN_LOME_OUAGA;
 
 // The first run on a machine builds the Temporal server (minutes); later runs find it cached.
 const SETUP_TIMEOUT_MS = 30 * 60_000;

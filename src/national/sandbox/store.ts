@@ -28,6 +28,7 @@ import {
   type Reservation,
 } from '../contract.ts';
 import type { SandboxSeed } from './seed.ts';
+import { canonicalJson } from '../../domain/canonical-json.ts';
 
 /** A business refusal raised by a rule; the call's effects are rolled back and the refusal is the answer. */
 export class RefusalError extends Error {
@@ -81,17 +82,6 @@ export function amountAtRisk(values: readonly number[], ratePercent: number): { 
   return { declaredValue: Number(declared), amount: Number(amount) };
 }
 
-/** JSON with object keys sorted, so that the same call always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
