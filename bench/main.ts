@@ -18,7 +18,7 @@ import { stopAllChildren } from './lib/children.ts';
 import { describeMachine } from './lib/machine.ts';
 import { attachStack, startStack, type CorridorStack } from './lib/stack.ts';
 import { runningTarget, targetFor, type RunningTarget } from './lib/targets.ts';
-import { formatShape, parseShape, type FloorShape } from './floor/shape.ts';
+import { formatShape, parseShape, parseVariant, type FloorShape, type FloorVariant } from './floor/shape.ts';
 import { startFloorRig, type FloorWait } from './phases/floor.ts';
 import { corridorRig, runThroughput, type Rig } from './phases/throughput.ts';
 import { runLatency } from './phases/latency.ts';
@@ -49,6 +49,7 @@ export interface BenchOptions {
   out: string;
   floorShape: FloorShape;
   floorWait: FloorWait;
+  compare: FloorVariant[];
   keep: boolean;
   cpuProf: string | undefined;
 }
@@ -80,6 +81,7 @@ function options(flags: Flags): BenchOptions {
     out: stringFlag(flags, 'out', RESULTS),
     floorShape: parseShape(flags['floor-shape'] === undefined ? undefined : stringFlag(flags, 'floor-shape'), flags['floor-timers'] === undefined ? undefined : stringFlag(flags, 'floor-timers')),
     floorWait: floorWait(stringFlag(flags, 'floor-wait', 'completed')),
+    compare: [],
     keep: flags.keep === true,
     cpuProf: flags['cpu-prof'] === undefined ? undefined : stringFlag(flags, 'cpu-prof'),
   };
@@ -105,6 +107,7 @@ const USAGE = `npm run bench -- [flags]
   --floor-shape S        the floor's updates and activity waves (1+1,1+1,1,1,1,1,1+1+2: lome-ouaga today)
   --floor-timers T       steps after which the floor arms a deadline timer (1,2,4,5), or none
   --floor-wait W         the floor's client waits for updates completed (one call) or accepted then result (completed)
+  --compare V[|V…]       floor variants run in the same rounds, e.g. "shape=1,1+1,1,1,1,1,1+1|wait=accepted|timers=1"
   --profile P[,P…]       embedded (default), embedded-sync-normal, cluster (TEMPORAL_ADDRESS)
   --api URL              measure a stack already running there instead of starting one
   --phases a,b           any of ${phaseNames.join(', ')} (all)
@@ -120,6 +123,11 @@ async function main(): Promise<void> {
     return;
   }
   const opts = options(flags);
+  if (flags.compare !== undefined) {
+    opts.compare = stringFlag(flags, 'compare')
+      .split('|')
+      .map((spec) => parseVariant(spec.trim(), { name: 'floor', shape: opts.floorShape, wait: opts.floorWait }));
+  }
   const startedAt = new Date();
   const machine = describeMachine();
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'corridor-bench-'));
@@ -145,7 +153,7 @@ async function main(): Promise<void> {
       seconds: Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
       machine: { ...machine, loadAverageAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) },
       git,
-      options: { ...opts, floorShape: formatShape(opts.floorShape), out: path.relative(process.cwd(), opts.out) || '.' },
+      options: { ...opts, floorShape: formatShape(opts.floorShape), compare: opts.compare.map((v) => v.name), out: path.relative(process.cwd(), opts.out) || '.' },
       targets,
     };
     writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
@@ -157,6 +165,7 @@ async function main(): Promise<void> {
     const target = await planned.start();
     let stack: CorridorStack | undefined;
     let floorRig: Rig | undefined;
+    const variantRigs: Rig[] = [];
     let connection: Connection | undefined;
     try {
       const settings = temporalSettings(config, { ...process.env, ...target.env });
@@ -167,6 +176,13 @@ async function main(): Promise<void> {
 
       const rigs: Rig[] = [];
       if (opts.phases.includes('floor')) rigs.push((floorRig = await startFloorRig({ target, client, runDir, shape: opts.floorShape, wait: opts.floorWait })));
+      if (opts.phases.includes('floor')) {
+        for (const variant of opts.compare) {
+          const rig = await startFloorRig({ target, client, runDir, shape: variant.shape, wait: variant.wait, name: variant.name });
+          variantRigs.push(rig);
+          rigs.push(rig);
+        }
+      }
       const corridorPhases = opts.phases.filter((p) => p !== 'floor');
       if (corridorPhases.length > 0) {
         process.stderr.write(`bench: starting Corridor (sandboxes, worker, API) on ${target.label}\n`);
@@ -197,8 +213,15 @@ async function main(): Promise<void> {
           result.ratio = result.corridor.lifecyclesPerSecond / result.floor.lifecyclesPerSecond;
           result.shapeDifferences = shapeDifferences(result.corridor.history, result.floor.history);
         }
+        if (variantRigs.length) {
+          result.variants = opts.compare.map((variant) => {
+            const summary = summariseFloor(runs.get(variant.name)!);
+            return { name: variant.name, shape: formatShape(variant.shape), wait: variant.wait, ...summary, ratioToFloor: result.floor ? summary.lifecyclesPerSecond / result.floor.lifecyclesPerSecond : undefined };
+          });
+        }
         save();
         await floorRig?.stop();
+        await Promise.all(variantRigs.map((rig) => rig.stop()));
       }
       if (!stack || !api) continue;
 
@@ -226,6 +249,7 @@ async function main(): Promise<void> {
       }
     } finally {
       await floorRig?.stop();
+      await Promise.all(variantRigs.map((rig) => rig.stop()));
       await stack?.stop();
       await connection?.close();
       await target.stop();

@@ -49,3 +49,22 @@ export function parseShape(steps: string | undefined, timers: string | undefined
 export function formatShape(shape: FloorShape): string {
   return `${shape.steps.map((s) => s.join('+')).join(',')} timers after ${shape.timersAfter.join(',') || 'none'}`;
 }
+
+export interface FloorVariant {
+  name: string;
+  shape: FloorShape;
+  wait: 'completed' | 'accepted';
+}
+
+/**
+ * --compare "shape=1,1+1,1,1,1,1,1+1;timers=1" "wait=accepted": floors of another shape or
+ * client, run in the same rounds as the floor and Corridor, to measure a change before making it.
+ */
+export function parseVariant(spec: string, base: FloorVariant): FloorVariant {
+  const fields = Object.fromEntries(spec.split(';').map((kv) => kv.split('=', 2) as [string, string]));
+  for (const key of Object.keys(fields)) if (!['shape', 'timers', 'wait'].includes(key)) throw new UsageError(`--compare ${spec}: unknown ${key} (expected shape, timers, wait)`);
+  const wait = fields.wait ?? base.wait;
+  if (wait !== 'completed' && wait !== 'accepted') throw new UsageError(`--compare ${spec}: wait is completed or accepted`);
+  const shape = parseShape(fields.shape ?? base.shape.steps.map((s) => s.join('+')).join(','), fields.timers ?? (base.shape.timersAfter.join(',') || 'none'));
+  return { name: `floor[${spec}]`, shape, wait };
+}

@@ -86,6 +86,8 @@ export interface TargetResult {
   shapeDifferences?: string[];
   latency?: LatencyResult;
   capacity?: CapacityResult;
+  /** Floors of other shapes or clients (--compare), measured in the same rounds. */
+  variants?: (FloorResult & { name: string; shape: string; wait: string; ratioToFloor: number | undefined })[];
 }
 
 export interface BenchResult {

@@ -32,6 +32,15 @@ function rows(result: BenchResult): Row[] {
   out.push(['worker → server calls per lifecycle', ...each((t) => pair(f(sum(t.corridor?.sdk.requests), 1), f(sum(t.floor?.sdk.requests), 1)))]);
   out.push(['workflow task: run / queued (ms)', ...each((t) => pair(`${f(t.corridor?.sdk.workflowTaskMs, 1)}+${f(t.corridor?.sdk.workflowTaskScheduleToStartMs, 1)}`, `${f(t.floor?.sdk.workflowTaskMs, 1)}+${f(t.floor?.sdk.workflowTaskScheduleToStartMs, 1)}`))]);
   out.push(['activity: run / queued (ms)', ...each((t) => pair(`${f(t.corridor?.sdk.activityMs, 1)}+${f(t.corridor?.sdk.activityScheduleToStartMs, 1)}`, `${f(t.floor?.sdk.activityMs, 1)}+${f(t.floor?.sdk.activityScheduleToStartMs, 1)}`))]);
+  for (const name of [...new Set(ts.flatMap((t) => t.variants?.map((v) => v.name) ?? []))]) {
+    out.push([
+      `${name}: lifecycles/s (× floor), server CPU s, events`,
+      ...each((t) => {
+        const v = t.variants?.find((x) => x.name === name);
+        return v ? `${f(v.lifecyclesPerSecond)} (×${f(v.ratioToFloor)}), ${f(v.cpuSecondsPerLifecycle.server, 3)}, ${f(v.history?.events, 0)}` : undefined;
+      }),
+    ]);
+  }
   out.push({ section: 'CPU seconds per lifecycle (Corridor / floor)' });
   for (const name of ['server', 'worker', 'api', 'sandbox-TG', 'sandbox-BF', 'driver']) out.push([`  ${name}`, ...each((t) => cpuRow(t, name))]);
   out.push(['  all processes', ...each((t) => pair(f(sum(t.corridor?.cpuSecondsPerLifecycle), 3), f(sum(t.floor?.cpuSecondsPerLifecycle), 3)))]);

@@ -22,13 +22,14 @@ const WORKER = new URL('../floor/worker.ts', import.meta.url).pathname;
  */
 export type FloorWait = 'completed' | 'accepted';
 
-export async function startFloorRig(args: { target: RunningTarget; client: Client; runDir: string; shape: FloorShape; wait: FloorWait }): Promise<Rig> {
+export async function startFloorRig(args: { target: RunningTarget; client: Client; runDir: string; shape: FloorShape; wait: FloorWait; name?: string }): Promise<Rig> {
   const { target, client, shape } = args;
   const suffix = randomBytes(3).toString('hex');
   const taskQueue = `bench-floor-${suffix}`;
   const metricsPort = await freePort();
+  const name = args.name ?? 'floor';
   const worker = startNode(
-    'floor-worker',
+    name.replace(/[^A-Za-z0-9-]+/g, '_'),
     WORKER,
     [],
     { ...target.env, BENCH_FLOOR_TASK_QUEUE: taskQueue, BENCH_FLOOR_ACTIVITY_QUEUE: `${taskQueue}-activities`, BENCH_FLOOR_METRICS_PORT: String(metricsPort) },
@@ -64,7 +65,7 @@ export async function startFloorRig(args: { target: RunningTarget; client: Clien
   };
 
   return {
-    name: 'floor',
+    name,
     probe: { pids: { server: target.serverPid, 'floor-worker': worker.pid }, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` },
     async batch(count, concurrency, onDone) {
       const outcome = { done: 0, failed: [] as string[], lifecycleMs: [] as number[] };

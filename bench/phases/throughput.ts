@@ -20,7 +20,8 @@ export interface Batch {
 
 /** Something that runs lifecycles: Corridor through its API, or the floor through a Temporal client. */
 export interface Rig {
-  name: 'corridor' | 'floor';
+  /** 'corridor', 'floor', or a floor variant's name (--compare). */
+  name: string;
   probe: Probe;
   batch(count: number, concurrency: number, onDone?: () => void): Promise<Batch>;
   history(): Promise<HistoryCount | undefined>;
