@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findTemporalCli } from '../../src/temporal/cli.ts';
+import { findServerBinaries, findUiServer } from '../../src/cluster/binaries.ts';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.ts';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes.ts';
 import { buildWorkflowBundle } from '../../src/worker/bundle.ts';
@@ -54,6 +55,16 @@ async function main(): Promise<number> {
   }
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'corridor-test-'));
   const typechecked = typecheck();
+
+  // The cluster profile's tests need the pinned Temporal server, its schema tool and UI server.
+  // Their first build on a machine takes minutes: do it here, once, before the tests' own
+  // time limits start counting, rather than inside a test file that would time out.
+  if (files.some((file) => file.includes(`${path.sep}test${path.sep}cluster${path.sep}`))) {
+    const built = Date.now();
+    await findServerBinaries({ say });
+    await findUiServer({ say });
+    say(`test harness: cluster profile's binaries ready in ${((Date.now() - built) / 1000).toFixed(0)} s`);
+  }
 
   let server: DevServer | undefined;
   let address = process.env.TEMPORAL_ADDRESS;
