@@ -1,6 +1,6 @@
 // The console's shell: sign-in, who is signed in (role, office), the language, and the pages.
 import type { ComponentType, JSX } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get, setToken } from './api.ts';
 import { ConsoleContext, type Console } from './context.ts';
 import { colonOf, roleKey, translate, type Lang } from './i18n.ts';
@@ -27,7 +27,8 @@ export function App() {
   const [officeNames, setOfficeNames] = useState<Record<string, string>>({});
   const location = useLocation();
 
-  useEffect(() => {
+  // The document's language changes with the words, in the same frame (screen readers read by it).
+  useLayoutEffect(() => {
     document.documentElement.lang = lang;
     localStorage.setItem(LANG, lang);
   }, [lang]);

@@ -3,7 +3,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from '../harness/stack.ts';
-import { eventually, lodge, openBrowser, signInAs, uniqueRegistration, type Browser } from './helpers.ts';
+import type { Page } from 'playwright-core';
+import { eventually, lodge, openBrowser, SEEN_WITHIN_MS, signInAs, uniqueRegistration, type Browser } from './helpers.ts';
+
+/** The page renders after the click, not during it: wait (within the live pages' bound) for the document's language. */
+async function documentLanguage(page: Page, lang: string): Promise<void> {
+  await page.waitForFunction(`document.documentElement.lang === ${JSON.stringify(lang)}`, undefined, { timeout: SEEN_WITHIN_MS });
+  assert.equal(await page.locator('html').getAttribute('lang'), lang);
+}
 
 describe('language: French by default, English on request, and back', () => {
   let stack: Stack;
@@ -34,7 +41,7 @@ describe('language: French by default, English on request, and back', () => {
     assert.match((await page.getByTestId('who').textContent()) ?? '', /Agent des douanes/);
 
     await page.getByTestId('language').click();
-    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    await documentLanguage(page, 'en');
     await eventually(row, (text) => text.includes('At the border post') && text.includes('Confirm exit') && text.includes('awaiting exit'), 'the truck on the desk, in English');
     assert.match((await page.locator('header.top nav').textContent()) ?? '', /Overview.*My desk.*Transits.*Indicators/);
     assert.match((await page.locator('section.desk h3').first().textContent()) ?? '', /Trucks present/);
@@ -48,7 +55,7 @@ describe('language: French by default, English on request, and back', () => {
     assert.match((await page.locator('section.transit').textContent()) ?? '', /Border crossings.*Timeline/s);
 
     await page.getByTestId('language').click();
-    assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+    await documentLanguage(page, 'fr');
     await eventually(page.getByTestId('timeline'), (text) => text.includes('Arrivée au poste frontière') && text.includes('Mainlevée transit'), 'the timeline in French again');
     assert.match((await page.locator('section.transit').textContent()) ?? '', /Passages de frontière.*Historique/s);
     assert.equal(await page.getByTestId('language').textContent(), 'English');
