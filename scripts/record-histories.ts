@@ -21,6 +21,8 @@ import { freePort } from '../test/harness/ports.ts';
 import { startStack } from '../test/harness/stack.ts';
 import { Corridor, declarantOf, declarationFor, officerAt, uniqueTin } from '../test/lifecycle/helpers.ts';
 import { eventually } from '../test/harness/webhook.ts';
+// The watch's delays of seconds, the same as test/overdue's.
+import { ladderEnv } from '../test/overdue/ladder-env.ts';
 
 const HISTORIES = fileURLToPath(new URL('../test/histories/', import.meta.url));
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -33,17 +35,6 @@ interface Scenario {
   watched?: boolean;
   run(corridor: Corridor): Promise<string>;
 }
-
-// 72 h of road → 4 s, and the ladder's steps a few seconds apart, as in test/overdue.
-const WATCHED_ENV = {
-  CORRIDOR_TIME_SCALE: String((72 * 3600) / 4),
-  CORRIDOR_ESCALATION_LEVEL2_AFTER_SECONDS: '2',
-  CORRIDOR_ENQUIRY_AFTER_SECONDS: '4',
-  CORRIDOR_RECOVERY_AFTER_SECONDS: '3',
-  CORRIDOR_CONTROL_RESULTS_AFTER_SECONDS: '2',
-  CORRIDOR_BORDER_DWELL_TARGET_SECONDS: '2',
-  CORRIDOR_ESCALATION_REMINDER_SECONDS: '3600',
-};
 
 async function until(corridor: Corridor, mrn: string, test: (s: Awaited<ReturnType<Corridor['state']>>) => boolean, what: string): Promise<void> {
   await eventually(async () => (test(await corridor.state(mrn)) ? true : undefined), 120_000, `${mrn}: ${what}`);
@@ -181,7 +172,7 @@ async function main(): Promise<void> {
   mkdirSync(HISTORIES, { recursive: true });
   for (const watched of [false, true]) {
     const group = chosen.filter((scenario) => Boolean(scenario.watched) === watched);
-    if (group.length) await record(group, watched ? WATCHED_ENV : {});
+    if (group.length) await record(group, watched ? ladderEnv : {});
   }
   await server?.stop();
 }

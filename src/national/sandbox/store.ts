@@ -82,7 +82,6 @@ export function amountAtRisk(values: readonly number[], ratePercent: number): { 
   return { declaredValue: Number(declared), amount: Number(amount) };
 }
 
-
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const schemaSql = `
