@@ -2,6 +2,7 @@
 // a forged or altered token is refused with 400 before it reaches Temporal (which would
 // retry it as an internal error), and a token cannot be replayed against other filters.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { visibilityQuery, type ListFilters, type TransitClient, type TransitSummary } from '../client/transits.ts';
 import { badRequest } from './errors.ts';
 
 export class PageTokens {
@@ -11,13 +12,13 @@ export class PageTokens {
     return createHmac('sha256', this.secret).update(`page-token\n${scope}\n${raw}`).digest();
   }
 
-  sign(raw: string | undefined, scope: string): string | undefined {
+  private sign(raw: string | undefined, scope: string): string | undefined {
     if (!raw) return undefined;
     return `${raw}.${this.mac(raw, scope).toString('base64url')}`;
   }
 
   /** The Temporal token inside a signed one, or a 400 naming the parameter. */
-  open(token: string | undefined, scope: string): string | undefined {
+  private open(token: string | undefined, scope: string): string | undefined {
     if (token === undefined) return undefined;
     const [raw, mac, extra] = token.split('.');
     const expected = raw ? this.mac(raw, scope) : undefined;
@@ -28,5 +29,13 @@ export class PageTokens {
       ]);
     }
     return raw;
+  }
+
+  /** One page of a list: the client's token opened on the way in, the next one signed on the way out, both bound to the filters. */
+  async list(transits: TransitClient, filters: ListFilters, pageSize: number, token: string | undefined): Promise<{ items: TransitSummary[]; nextPageToken?: string }> {
+    const scope = visibilityQuery(filters);
+    const page = await transits.list(filters, pageSize, this.open(token, scope));
+    const next = this.sign(page.nextPageToken, scope);
+    return { items: page.items, ...(next ? { nextPageToken: next } : {}) };
   }
 }

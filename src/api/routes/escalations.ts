@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ReferenceData } from '../../domain/types.ts';
-import { visibilityQuery, type ListFilters, type TransitClient } from '../../client/transits.ts';
+import type { ListFilters, TransitClient } from '../../client/transits.ts';
 import type { PageTokens } from '../page-tokens.ts';
 import { countryOf, officesOfCountry } from '../access.ts';
 import { requireRole } from '../authentication.ts';
@@ -48,9 +48,7 @@ export const escalationRoutes = ({ transits, reference, pageTokens }: { transits
         ...(office ? { currentOffice: office } : {}),
         ...(country ? { currentOffices: officesOfCountry(reference, country) } : {}),
       };
-      const scope = visibilityQuery(filters);
-      const page = await transits.list(filters, q.pageSize, pageTokens.open(q.pageToken, scope));
-      return { items: page.items, ...(page.nextPageToken ? { nextPageToken: pageTokens.sign(page.nextPageToken, scope) } : {}) };
+      return pageTokens.list(transits, filters, q.pageSize, q.pageToken);
     },
   );
 };

@@ -6,7 +6,7 @@ import { declarationSchema, validateDeclaration } from '../../domain/declaration
 import { declarationContentHash } from '../../domain/declaration-hash.ts';
 import { allocateMrn } from '../../domain/mrn.ts';
 import type { ReferenceData } from '../../domain/types.ts';
-import { TransitClient, TransitNotFound, visibilityQuery } from '../../client/transits.ts';
+import { TransitClient, TransitNotFound } from '../../client/transits.ts';
 import type { PageTokens } from '../page-tokens.ts';
 import { expectedActions } from '../../../workflows/procedure.ts';
 import { transitStatuses, type TransitState } from '../../../workflows/model.ts';
@@ -132,9 +132,7 @@ export const transitRoutes = ({ transits, reference, pageTokens }: TransitRouteD
         ...(q.overdue ? { overdue: q.overdue === 'true' } : {}),
         ...scopeFor(actor, reference),
       };
-      const scope = visibilityQuery(filters);
-      const page = await transits.list(filters, q.pageSize, pageTokens.open(q.pageToken, scope));
-      return { items: page.items, ...(page.nextPageToken ? { nextPageToken: pageTokens.sign(page.nextPageToken, scope) } : {}) };
+      return pageTokens.list(transits, filters, q.pageSize, q.pageToken);
     },
   );
 };
