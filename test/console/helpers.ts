@@ -43,7 +43,7 @@ export async function openBrowser(): Promise<Browser> {
 }
 
 /** Opens the console and signs in as a seeded development user (office code, country, TIN or "regional"). */
-export async function signInAs(page: Page, stack: Stack, user: string): Promise<void> {
+export async function signInAs(page: Page, stack: Pick<Stack, 'api'>, user: string): Promise<void> {
   await page.goto(`${stack.api}/`);
   await page.locator(`[data-user="${user}"]`).click();
   await page.getByTestId('who').waitFor();
@@ -77,7 +77,7 @@ export const uniqueRegistration = () => `TG ${randomInt(1000, 9999)} ${String.fr
  * it as far as `stopAfter`, or releases it with a time limit of its own (`releaseHours`: a
  * movement that must soon be overdue).
  */
-export async function lodge(stack: Stack, routeId: string, changes: { tin?: string; registration?: string; stopAfter?: string; releaseHours?: number } = {}) {
+export async function lodge(stack: Pick<Stack, 'api' | 'token'>, routeId: string, changes: { tin?: string; registration?: string; stopAfter?: string; releaseHours?: number } = {}) {
   const api = new ApiClient(stack.api, stack.token);
   const { declaration, plan } = exampleDeclaration(routeId);
   const copy: Declaration = withLrn(declaration, simulatedLrn(randomInt(1_000_000)));
