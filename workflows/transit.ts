@@ -220,7 +220,7 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
         route.countries
           .filter((country) => country !== route.departureCountry)
           .map(async (country) => {
-            const aar = nationalRefusalOr(() => national(country).receiveAar({
+            const ack = await nationalRefusalOr(() => national(country).receiveAar({
               mrn,
               departureCountry: route.departureCountry,
               departureReference: state.nationalReferences[route.departureCountry],
@@ -230,7 +230,6 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
               seals,
               timeLimit: deadline,
             }));
-            const ack = await aar;
             if ('refusal' in ack) {
               // The truck has left with its seals: the release stands, and both countries' supervisors
               // are told that the next system refused the record, so they can settle it before the border.
