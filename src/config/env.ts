@@ -193,8 +193,9 @@ function withoutPassword(value: string | undefined): string | undefined {
   return value?.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1***@');
 }
 
-export const countries = ['TG', 'BF'] as const;
-export type CountryCode = (typeof countries)[number];
+import { corridorCountries as countries, type CountryCode } from '../domain/countries.ts';
+
+export { countries, type CountryCode };
 
 export interface Config {
   api: { host: string; port: number };

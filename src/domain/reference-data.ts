@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { corridorCountries } from './countries.ts';
 import { BORDER_POST_ID, OFFICE_CODE, PACKAGE_KIND_CODE, ROUTE_ID } from './formats.ts';
 import { findLeg, lookup } from './route-plan.ts';
 import type { HsChapter, LegDefinition, Office, PackageKind, ReferenceData, RouteDefinition } from './types.ts';
@@ -40,7 +41,7 @@ const officesFile = z.strictObject({
       z.strictObject({
         code: officeCode,
         name: text,
-        country: z.enum(['TG', 'BF'], { error: 'expected TG or BF (the corridor countries)' }),
+        country: z.enum(corridorCountries, { error: `expected ${corridorCountries.join(' or ')} (the corridor countries)` }),
         roles: z
           .array(z.enum(['DEP', 'DES', 'TRA', 'EXT'], { error: 'expected a role among DEP, DES, TRA, EXT' }))
           .min(1, 'an office needs at least one role'),

@@ -1,7 +1,9 @@
 // Plain data shapes of the transit domain. Workflow-safe: types only, no runtime imports.
 
 /** The countries whose customs systems Corridor interconnects (offices, MRN prefix, task queues). */
-export type CountryCode = 'TG' | 'BF';
+import type { CountryCode } from './countries.ts';
+
+export type { CountryCode };
 
 /** Any ISO 3166-1 alpha-2 code (addresses and vehicle nationality may be outside the corridor). */
 export type IsoCountryCode = string;

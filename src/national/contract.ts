@@ -6,6 +6,7 @@
 //
 // Workflows must not import this file at run time (it pulls in zod); `import type` is fine.
 import { z } from 'zod';
+import { corridorCountries } from '../domain/countries.ts';
 
 export const contractVersion = '1.0.0';
 
@@ -32,8 +33,8 @@ function component<T extends z.ZodType>(id: string, schema: T, description: stri
 // ---------------------------------------------------------------------------------------
 // Identifiers and small values
 
-export const nationalCountries = ['TG', 'BF'] as const;
-export const Country = z.enum(nationalCountries);
+export { corridorCountries as nationalCountries };
+export const Country = z.enum(corridorCountries);
 export type NationalCountry = z.output<typeof Country>;
 
 export const Mrn = z

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { corridorCountries } from '../../domain/countries.ts';
 import type { ReferenceData } from '../../domain/types.ts';
 import type { ListFilters, TransitClient } from '../../client/transits.ts';
 import type { PageTokens } from '../page-tokens.ts';
@@ -11,7 +12,7 @@ import { requireRole } from '../authentication.ts';
 import { forbidden } from '../errors.ts';
 
 const Query = z.object({
-  country: z.enum(['TG', 'BF'], { error: 'expected TG or BF' }).optional(),
+  country: z.enum(corridorCountries, { error: `expected ${corridorCountries.join(' or ')}` }).optional(),
   office: z.string().regex(/^[A-Z]{2}[A-Z0-9]{6}$/, 'expected an office reference number such as TGCKS001').optional(),
   level: z.coerce.number().int().min(1, 'levels are 1 (overdue), 2 (supervisor), 3 (enquiry)').max(3, 'levels are 1 (overdue), 2 (supervisor), 3 (enquiry)').optional(),
   kind: z.enum(['escalation', 'border-alert'], { error: 'expected escalation or border-alert' }).default('escalation'),

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { roles, type Actor } from '../../auth/actor.ts';
 import { signToken } from '../../auth/tokens.ts';
 import { variables, type Config } from '../../config/env.ts';
+import { corridorCountries } from '../../domain/countries.ts';
 import type { ReferenceData } from '../../domain/types.ts';
 import { actorOf } from '../authentication.ts';
 import { badRequest } from '../errors.ts';
@@ -27,7 +28,7 @@ const DevTokenBody = z.object({
   role: z.enum(roles),
   user: z.string().trim().min(1).max(80).optional(),
   office: z.string().regex(/^[A-Z]{2}[A-Z0-9]{6}$/, 'expected an office reference number such as TGCKS001').optional(),
-  country: z.enum(['TG', 'BF'], { error: 'expected TG or BF' }).optional(),
+  country: z.enum(corridorCountries, { error: `expected ${corridorCountries.join(' or ')}` }).optional(),
   tin: z.string().trim().min(1).max(40).optional(),
 });
 
