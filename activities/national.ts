@@ -30,13 +30,9 @@ import {
   type NationalSystemClient,
 } from '../src/national/client.ts';
 import { createLogger, forMovement, type Logger } from '../src/logging/logger.ts';
+import { nationalFailureTypes, type NationalFailureType } from '../workflows/failures.ts';
 
-export const nationalFailureTypes = {
-  refusal: 'NationalRefusal',
-  unavailable: 'NationalUnavailable',
-  protocol: 'NationalProtocolError',
-} as const;
-export type NationalFailureType = (typeof nationalFailureTypes)[keyof typeof nationalFailureTypes];
+export { nationalFailureTypes, type NationalFailureType };
 
 /** details[0] of a 'NationalRefusal' failure. */
 export interface NationalRefusalDetails {

@@ -1,13 +1,26 @@
 // The transit workflow's messages, imported by both the workflow and the API.
 // Officers' and declarants' acts are Updates (refused at once, with a reason, when out of
-// order); reads are Queries. The update names are the actions of the HTTP API.
+// order); reads are Queries. The update names are the actions of the HTTP API; each act's
+// fields are defined once, in ./acts.ts.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type {
+  AcknowledgeBody,
+  CancelBody,
+  CheckpointBody,
+  ControlResultsBody,
+  EnquiryAnswerBody,
+  ExtendBody,
+  IncidentBody,
+  ReleaseBody,
+  ResolveDiscrepancyBody,
+  SealCheckBody,
+} from './acts.ts';
 import type { Actor, Declaration, PlannedRoute, TransitState, TransitStatus } from './model.ts';
 
 interface Acting {
   actor: Actor;
   /** Hash of the request body, echoed in the answer: the same Idempotency-Key with another body is told apart. */
-  requestHash?: string;
+  requestHash?: string | undefined;
 }
 
 export interface LodgeInput extends Acting {
@@ -24,53 +37,21 @@ export interface LodgeResult {
   amountReservedXof?: number;
 }
 
-export interface ReleaseInput extends Acting {
-  seals: string[];
-  /** Control result at departure; a release is only given when it is satisfactory. */
-  controlResult?: 'SATISFACTORY';
-  /** Overrides the route's time limit for the first leg. */
-  timeLimitHours?: number;
-}
-export interface CheckpointInput extends Acting {
-  sealsIntact?: boolean;
-  remarks?: string;
-}
-export interface ControlResultsInput extends Acting {
-  /** DISCREPANCIES (or seals not intact) holds the movement until an officer resolves it. */
-  result: 'SATISFACTORY' | 'DISCREPANCIES';
-  sealsIntact: boolean;
-  discrepancies: string[];
-}
-export interface ResolveDiscrepancyInput extends Acting {
-  resolution: string;
-}
-export interface IncidentInput extends Acting {
-  kind: 'BREAKDOWN' | 'ACCIDENT' | 'TRANSHIPMENT' | 'OTHER';
-  description: string;
-  newVehicle?: { registration: string; nationality: string };
-  newSeals?: string[];
-  extendHours?: number;
-}
+export interface ReleaseInput extends Acting, ReleaseBody {}
+export interface CheckpointInput extends Acting, CheckpointBody {}
+export interface SealCheckInput extends Acting, SealCheckBody {}
+export interface ControlResultsInput extends Acting, ControlResultsBody {}
+export interface ResolveDiscrepancyInput extends Acting, ResolveDiscrepancyBody {}
+export interface IncidentInput extends Acting, IncidentBody {}
 export interface AmendInput extends Acting {
   declaration: Declaration;
   declarationHash: string;
   route: PlannedRoute;
 }
-export interface CancelInput extends Acting {
-  reason: string;
-}
-export interface AcknowledgeInput extends Acting {
-  note?: string;
-}
-export interface ExtendInput extends Acting {
-  hours: number;
-  reason: string;
-}
-export interface EnquiryAnswerInput extends Acting {
-  answer: string;
-  /** PROOF_OF_ARRIVAL (discharged elsewhere) and GOODS_FOUND resolve the enquiry; NO_ANSWER_YET does not. */
-  outcome: 'PROOF_OF_ARRIVAL' | 'GOODS_FOUND' | 'NOT_RESOLVED';
-}
+export interface CancelInput extends Acting, CancelBody {}
+export interface AcknowledgeInput extends Acting, AcknowledgeBody {}
+export interface ExtendInput extends Acting, ExtendBody {}
+export interface EnquiryAnswerInput extends Acting, EnquiryAnswerBody {}
 
 /** What every officer or declarant action answers: enough to show the next step, not the whole file. */
 export interface ActionResult {
@@ -86,8 +67,8 @@ export const lodgeUpdate = defineUpdate<LodgeResult, [LodgeInput]>('lodge');
 export const releaseUpdate = defineUpdate<ActionResult, [ReleaseInput]>('release');
 export const borderArrivalUpdate = defineUpdate<ActionResult, [CheckpointInput]>('borderArrival');
 export const exitUpdate = defineUpdate<ActionResult, [CheckpointInput]>('exit');
-export const entryUpdate = defineUpdate<ActionResult, [CheckpointInput]>('entry');
-export const arrivalUpdate = defineUpdate<ActionResult, [CheckpointInput]>('arrival');
+export const entryUpdate = defineUpdate<ActionResult, [SealCheckInput]>('entry');
+export const arrivalUpdate = defineUpdate<ActionResult, [SealCheckInput]>('arrival');
 export const controlResultsUpdate = defineUpdate<ActionResult, [ControlResultsInput]>('controlResults');
 export const resolveDiscrepancyUpdate = defineUpdate<ActionResult, [ResolveDiscrepancyInput]>('resolveDiscrepancy');
 export const incidentUpdate = defineUpdate<ActionResult, [IncidentInput]>('incident');

@@ -2,14 +2,16 @@
 // Plain JSON-serialisable types only: this module is bundled into Temporal's workflow sandbox.
 import type { Actor } from '../src/auth/actor.ts';
 import type { Declaration, PlannedRoute } from '../src/domain/types.ts';
+import type { Words } from '../src/domain/words.ts';
+import type { ControlResultValue, IncidentKind } from './acts.ts';
 
-export type { Actor, Declaration, PlannedRoute };
+export type { Actor, Declaration, PlannedRoute, Words };
 
 export const transitStatuses = [
   'DECLARED', // lodged; the departure system is registering it and reserving the guarantee
   'ACCEPTED', // registered, guarantee reserved; waiting for release at the office of departure
   'REJECTED', // refused at lodging (e.g. guarantee insufficient); nothing stays reserved
-  'RELEASED', // released for transit: on the road (also between the border post and destination)
+  'RELEASED', // released for transit and on the road: before the border post, and again after entry into the next country
   'AT_BORDER', // arrived at a border post (PCJ), not yet entered into the next country
   'ARRIVED', // arrived at the office of destination or exit; waiting for control results
   'HELD', // control results showed a discrepancy; held until an officer resolves it
@@ -91,7 +93,7 @@ export interface Crossing {
 
 export interface Incident {
   at: string;
-  kind: 'BREAKDOWN' | 'ACCIDENT' | 'TRANSHIPMENT' | 'OTHER';
+  kind: IncidentKind;
   description: string;
   office: string;
   by: Actor;
@@ -103,7 +105,7 @@ export interface Incident {
 export interface ControlResults {
   at: string;
   office: string;
-  result: 'SATISFACTORY' | 'DISCREPANCIES';
+  result: ControlResultValue;
   sealsIntact: boolean;
   discrepancies: string[];
   by: Actor;
@@ -116,7 +118,10 @@ export interface NotificationRecord {
   at: string;
   kind: string;
   to: string[];
+  /** French, then English, in one line: what older clients read. */
   subject: string;
+  /** The same words as {code, fr, en}; absent on movements lodged before it was added. */
+  message?: Words;
   delivery: 'PENDING' | 'DELIVERED' | 'NOT_CONFIGURED' | 'FAILED';
   deliveredAt?: string;
 }
@@ -156,10 +161,10 @@ export interface TransitState {
   routeId: string;
   departureCountry: string;
   route: OfficeProgress[];
-  /** Office where the next act is expected (release, border, arrival…). */
   /** The legs of the route (road legs with their time limit, border crossings), from the route plan. */
   legs: PlannedRoute['legs'];
   endsWith: PlannedRoute['endsWith'];
+  /** Office where the next act is expected (release, border, arrival…). */
   currentOffice: string;
   /** Index in the route plan's legs of the leg the truck is on; -1 before release. */
   legIndex: number;
@@ -168,6 +173,7 @@ export interface TransitState {
   /** The next moment something is due (leg time limit, border dwell target, control results). */
   nextDeadline?: string;
   controlResultsDueBy?: string;
+  /** The reservation on the guarantee; RELEASED here is the mainlevée de la caution, not the movement's release. */
   guarantee: { grn: string; amountReservedXof?: number; state: 'PENDING' | 'RESERVED' | 'RELEASED' | 'CLAIMED' | 'NONE' };
   /** The record reference each national system gave the movement. */
   nationalReferences: Record<string, string>;
@@ -182,6 +188,6 @@ export interface TransitState {
   escalation: Escalation;
   notifications: NotificationRecord[];
   timeline: TimelineEvent[];
-  /** Bumped on every change; watchers re-arm on it. */
+  /** Bumped on every change, so a reader of the state query can tell whether anything changed since its last read. */
   version: number;
 }

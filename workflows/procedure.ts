@@ -2,7 +2,9 @@
 // Pure functions over the state: the workflow's update validators call them, and the API
 // calls them to tell a signed-in user which actions they may take now.
 import type { Actor } from '../src/auth/actor.ts';
+import { countryOf } from '../src/domain/countries.ts';
 import type { PlannedRoute } from '../src/domain/types.ts';
+import type { Words } from '../src/domain/words.ts';
 import type { TransitState } from './model.ts';
 
 export const actionNames = [
@@ -32,10 +34,8 @@ export interface ExpectedAction {
 }
 
 /** A refusal says why in French first (officers' working language) and in English. */
-export interface Refusal {
+export interface Refusal extends Words {
   code: 'OUT_OF_ORDER' | 'WRONG_OFFICE' | 'WRONG_ROLE' | 'NOT_YOURS' | 'INVALID_INPUT';
-  fr: string;
-  en: string;
 }
 
 type Leg = PlannedRoute['legs'][number];
@@ -99,7 +99,7 @@ export function responsibleCountry(state: TransitState): string {
 }
 
 const words: Record<ActionName, { fr: string; en: string }> = {
-  release: { fr: 'la mainlevée', en: 'the release' },
+  release: { fr: "l'autorisation de départ en transit", en: 'the release for transit' },
   'border-arrival': { fr: "l'arrivée au poste frontière", en: 'the arrival at the border post' },
   exit: { fr: 'la sortie', en: 'the exit' },
   entry: { fr: "l'entrée", en: 'the entry' },
@@ -153,8 +153,8 @@ export function checkAction(
       if (actor.country === expected.country) return undefined;
       return {
         code: 'WRONG_OFFICE',
-        fr: `Seuls les superviseurs du pays ${expected.country} peuvent enregistrer ${what.fr}, pas ceux du pays ${actor.country ?? '?'}.`,
-        en: `${capitalise(what.en)} is for supervisors of ${expected.country}, not of ${actor.country ?? '?'}.`,
+        fr: `Seuls les superviseurs ${countryOf(expected.country, 'fr')} peuvent enregistrer ${what.fr}, pas ceux ${countryOf(actor.country, 'fr')}.`,
+        en: `${capitalise(what.en)} is for supervisors of ${countryOf(expected.country, 'en')}, not of ${countryOf(actor.country, 'en')}.`,
       };
     }
     if (actor.office && expected.offices?.includes(actor.office)) return undefined;

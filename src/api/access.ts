@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { ReferenceData } from '../domain/types.ts';
 import type { TransitState } from '../../workflows/model.ts';
 import type { ListFilters } from '../client/transits.ts';
+import { countryOf as countryName } from '../domain/countries.ts';
 import { forbidden } from './errors.ts';
 
 /** The country an actor answers for: a supervisor's own, an officer's office's. */
@@ -32,9 +33,9 @@ export function assertCanRead(actor: Actor, state: TransitState): void {
   if (actor.role === 'regional') return;
   if (actor.role === 'declarant') {
     if (state.declaration.declarantTin === actor.tin) return;
-    throw forbidden(`le mouvement ${state.mrn} appartient à un autre déclarant / movement ${state.mrn} belongs to another declarant`);
+    throw forbidden({ fr: `le mouvement ${state.mrn} appartient à un autre déclarant`, en: `movement ${state.mrn} belongs to another declarant` });
   }
   const country = countryOf(actor);
   if (state.route.some((office) => office.country === country)) return;
-  throw forbidden(`le mouvement ${state.mrn} ne concerne pas le pays ${country} / movement ${state.mrn} does not concern ${country}`);
+  throw forbidden({ fr: `le mouvement ${state.mrn} ne concerne pas les services ${countryName(country, 'fr')}`, en: `movement ${state.mrn} does not concern ${countryName(country, 'en')}` });
 }

@@ -19,7 +19,7 @@ export function installAuthentication(app: FastifyInstance, secret: string): voi
     const header = request.headers.authorization;
     if (!header) return;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"');
+    if (!match) throw unauthorized({ fr: "l'en-tête Authorization doit être « Bearer <jeton> »", en: 'the Authorization header must be "Bearer <token>"' });
     try {
       request.actor = await actorOfToken(match[1]!);
     } catch (error) {
@@ -31,12 +31,15 @@ export function installAuthentication(app: FastifyInstance, secret: string): voi
 
 /** The signed-in actor, or 401. */
 export function actorOf(request: FastifyRequest): Actor {
-  if (!request.actor) throw unauthorized('sign in: send "Authorization: Bearer <token>" (npm run token prints one in development)');
+  if (!request.actor) throw unauthorized({
+      fr: 'connectez-vous : envoyez « Authorization: Bearer <jeton> » (npm run token en imprime un en développement)',
+      en: 'sign in: send "Authorization: Bearer <token>" (npm run token prints one in development)',
+    });
   return request.actor;
 }
 
 export function requireRole(request: FastifyRequest, ...roles: Actor['role'][]): Actor {
   const actor = actorOf(request);
-  if (!roles.includes(actor.role)) throw forbidden(`this is for ${roles.join(' or ')}s, not for a ${actor.role}`);
+  if (!roles.includes(actor.role)) throw forbidden({ fr: `réservé au rôle ${roles.join(' ou ')}, pas ${actor.role}`, en: `this is for ${roles.join(' or ')}s, not for a ${actor.role}` });
   return actor;
 }

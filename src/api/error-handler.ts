@@ -6,7 +6,7 @@ import { ApiError, type FieldError } from './errors.ts';
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
-      return reply.code(error.statusCode).send({ error: error.code, message: error.message, ...error.details });
+      return reply.code(error.statusCode).send({ error: error.code, message: error.message, fr: error.fr, en: error.en, ...error.details });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'body';
@@ -14,17 +14,23 @@ export function installErrorHandler(app: FastifyInstance): void {
         path: fieldPath(where, issue.instancePath),
         message: issue.message ?? 'invalid value',
       }));
-      return reply.code(400).send({ error: 'INVALID_REQUEST', message: `${errors.length} field(s) refused`, errors });
+      const fr = `${errors.length} champ(s) refusé(s)`;
+      const en = `${errors.length} field(s) refused`;
+      return reply.code(400).send({ error: 'INVALID_REQUEST', message: `${fr} / ${en}`, fr, en, errors });
     }
     const status = error.statusCode ?? 500;
     if (status === 413) {
-      return reply.code(413).send({ error: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than the API accepts' });
+      const fr = 'le corps de la requête dépasse ce que l\'API accepte';
+      const en = 'the request body is larger than the API accepts';
+      return reply.code(413).send({ error: 'PAYLOAD_TOO_LARGE', message: `${fr} / ${en}`, fr, en });
     }
     if (status >= 400 && status < 500) {
-      return reply.code(status).send({ error: error.code ?? 'INVALID_REQUEST', message: error.message });
+      return reply.code(status).send({ error: error.code ?? 'INVALID_REQUEST', message: error.message, fr: error.message, en: error.message });
     }
     request.log.error({ err: error }, 'unexpected error');
-    return reply.code(500).send({ error: 'INTERNAL', message: 'an unexpected error occurred; it has been logged' });
+    const fr = 'une erreur inattendue est survenue ; elle a été consignée';
+    const en = 'an unexpected error occurred; it has been logged';
+    return reply.code(500).send({ error: 'INTERNAL', message: `${fr} / ${en}`, fr, en });
   });
 }
 

@@ -3,6 +3,7 @@ import { loadConfig } from '../config/env.ts';
 import { stringFlag, UsageError, type Flags } from '../cli/args.ts';
 import { roles, type Actor, type Role } from './actor.ts';
 import { signToken } from './tokens.ts';
+import { OFFICE_CODE } from '../domain/formats.ts';
 
 export async function printToken(flags: Flags): Promise<void> {
   const config = loadConfig();
@@ -21,7 +22,7 @@ function defaultUser(role: Role, flags: Flags): string {
 }
 
 function officeFlag(value: string): string {
-  if (!/^[A-Z]{2}[A-Z0-9]{6}$/.test(value)) throw new UsageError(`--office expects an office reference number such as TGCKS001, got ${value}`);
+  if (!OFFICE_CODE.test(value)) throw new UsageError(`--office expects an office reference number such as TGCKS001, got ${value}`);
   return value;
 }
 

@@ -2,6 +2,7 @@
 // provider would issue them; the claims (role, office, country, tin) are what Corridor reads.
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { z } from 'zod';
+import { OFFICE_CODE } from '../domain/formats.ts';
 import { roles, type Actor } from './actor.ts';
 
 const ISSUER = 'corridor';
@@ -10,7 +11,7 @@ const claims = z
   .object({
     sub: z.string().min(1),
     role: z.enum(roles),
-    office: z.string().regex(/^[A-Z]{2}[A-Z0-9]{6}$/).optional(),
+    office: z.string().regex(OFFICE_CODE).optional(),
     country: z.string().regex(/^[A-Z]{2}$/).optional(),
     tin: z.string().min(1).optional(),
   })

@@ -17,6 +17,7 @@ import proto from '@temporalio/proto';
 const { temporal } = proto;
 type ExecutionInfo = import('@temporalio/proto').temporal.api.workflow.v1.IWorkflowExecutionInfo;
 import type { Config } from '../config/env.ts';
+import { bilingual } from '../domain/words.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Declaration, PlannedRoute } from '../domain/types.ts';
 import * as m from '../../workflows/messages.ts';
@@ -24,20 +25,29 @@ import type { TransitInput, TransitState, TransitStatus } from '../../workflows/
 import * as sa from '../../workflows/search-attributes.ts';
 import type { transit } from '../../workflows/transit.ts';
 
-/** A refusal from the workflow or Temporal, with what the API needs to answer. */
+/** A refusal from the workflow or Temporal, with what the API needs to answer: its code and its words. */
 export class TransitRefusal extends Error {
+  readonly fr: string;
+  readonly en: string;
+
   constructor(
     readonly code: string,
-    message: string,
+    said: { fr: string; en: string },
     readonly details: Record<string, unknown> = {},
   ) {
-    super(message);
+    super(bilingual(said));
+    this.fr = said.fr;
+    this.en = said.en;
     this.name = 'TransitRefusal';
   }
 }
 
 export class TransitNotFound extends Error {
   override name = 'TransitNotFound';
+
+  constructor(readonly mrn: string) {
+    super(`no movement with MRN ${mrn}`);
+  }
 }
 
 export interface LodgeOutcome {
@@ -184,7 +194,7 @@ export class TransitClient {
     try {
       return await this.client.workflow.getHandle<typeof transit>(mrn).query(m.stateQuery);
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new TransitNotFound(`no movement with MRN ${mrn}`);
+      if (error instanceof WorkflowNotFoundError) throw new TransitNotFound(mrn);
       throw error;
     }
   }
@@ -199,12 +209,12 @@ export class TransitClient {
       return result ? { completed: true, result } : { completed: false };
     } catch (error) {
       // The server answers "not found" for an update to a completed workflow too: tell the two apart.
-      if (error instanceof WorkflowNotFoundError && !(await this.exists(mrn))) throw new TransitNotFound(`no movement with MRN ${mrn}`);
+      if (error instanceof WorkflowNotFoundError && !(await this.exists(mrn))) throw new TransitNotFound(mrn);
       if (error instanceof WorkflowNotFoundError || isClosed(error)) {
         const state = await this.state(mrn);
         throw new TransitRefusal(
           'OUT_OF_ORDER',
-          `Le mouvement ${mrn} est clos (statut ${state.status}) / movement ${mrn} is closed (${state.status})`,
+          { fr: `Le mouvement ${mrn} est clos (statut ${state.status})`, en: `Movement ${mrn} is closed (${state.status})` },
           { status: state.status },
         );
       }
@@ -332,25 +342,27 @@ async function withinWait<T>(promise: Promise<T>): Promise<T | undefined> {
 function lrnConflict(lrn: string, mrn: string): TransitRefusal {
   return new TransitRefusal(
     'LRN_CONFLICT',
-    `La référence ${lrn} a déjà été déclarée avec un autre contenu (MRN ${mrn}) / LRN ${lrn} was already lodged with other content (MRN ${mrn})`,
+    { fr: `La référence ${lrn} a déjà été déclarée avec un autre contenu (MRN ${mrn})`, en: `LRN ${lrn} was already lodged with other content (MRN ${mrn})` },
     { mrn },
   );
 }
 
 /** The same Idempotency-Key was used before for another request: the first answer stands, this one is refused. */
 function keyReused(): TransitRefusal {
-  return new TransitRefusal(
-    'IDEMPOTENCY_KEY_REUSED',
-    "Cette clé d'idempotence a déjà servi pour une autre requête / this Idempotency-Key was already used for another request",
-  );
+  return new TransitRefusal('IDEMPOTENCY_KEY_REUSED', {
+    fr: "Cette clé d'idempotence a déjà servi pour une autre requête",
+    en: 'This Idempotency-Key was already used for another request',
+  });
 }
 
 /** Turns a refused update into a TransitRefusal carrying the workflow's code and reason. */
 function toRefusal(error: unknown): unknown {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
     const failure = error.cause;
-    const details = (failure.details?.[0] ?? {}) as Record<string, unknown>;
-    return new TransitRefusal(failure.type ?? 'REFUSED', failure.message, details);
+    const { fr, en, ...details } = (failure.details?.[0] ?? {}) as { fr?: unknown; en?: unknown } & Record<string, unknown>;
+    // The workflow's refusals carry their words; a failure raised without them reads the same in both.
+    const said = typeof fr === 'string' && typeof en === 'string' ? { fr, en } : { fr: failure.message, en: failure.message };
+    return new TransitRefusal(failure.type ?? 'REFUSED', said, details);
   }
   return error;
 }

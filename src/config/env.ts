@@ -1,6 +1,6 @@
 // Corridor's own settings, read from the environment once at start-up.
 // The Temporal connection is not here: it goes through @temporalio/envconfig
-// (see ./temporal.ts) so Corridor connects the way Temporal's own tools do.
+// (see src/temporal/connection.ts) so Corridor connects the way Temporal's own tools do.
 import path from 'node:path';
 import { z } from 'zod';
 import { InvalidKeyRing, parseKeyRing, type KeyRing } from '../codec/keys.ts';

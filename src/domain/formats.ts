@@ -1,6 +1,9 @@
 // Textual forms of the identifiers a declaration carries. Workflow-safe: regexes only.
 // Each pattern applies to the normalised value (trimmed; codes upper-cased).
 
+/** Movement reference number: 2-digit year, country of departure, 13 letters or digits, 1 check digit (see mrn-format.ts). */
+export const MRN_PATTERN = /^[0-9]{2}[A-Z]{2}[A-Z0-9]{13}[0-9]$/;
+
 /** NCTS customs office reference number: country of the office, then 6 letters or digits. */
 export const OFFICE_CODE = /^[A-Z]{2}[A-Z0-9]{6}$/;
 

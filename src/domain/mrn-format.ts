@@ -1,10 +1,10 @@
 // Form and check character of an MRN. Workflow-safe: pure TypeScript (allocation, which hashes,
 // lives in mrn.ts).
 import { iso6346CheckDigit } from './iso6346.ts';
+import { MRN_PATTERN } from './formats.ts';
 import { isIsoCountryCode } from './iso3166.ts';
 
-/** 2-digit year, 2-letter country of departure, 13 letters or digits, 1 check digit. */
-export const MRN_PATTERN = /^[0-9]{2}[A-Z]{2}[A-Z0-9]{13}[0-9]$/;
+export { MRN_PATTERN };
 
 const MRN_BODY = /^[0-9]{2}[A-Z]{2}[A-Z0-9]{13}$/;
 

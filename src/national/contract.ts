@@ -7,6 +7,7 @@
 // Workflows must not import this file at run time (it pulls in zod); `import type` is fine.
 import { z } from 'zod';
 import { corridorCountries } from '../domain/countries.ts';
+import { GRN, MRN_PATTERN, OFFICE_CODE } from '../domain/formats.ts';
 
 export const contractVersion = '1.0.0';
 
@@ -39,16 +40,13 @@ export type NationalCountry = z.output<typeof Country>;
 
 export const Mrn = z
   .string()
-  .regex(
-    /^[0-9]{2}[A-Z]{2}[A-Z0-9]{14}$/,
-    'expected an MRN: 18 characters (2-digit year, country of departure, 13 characters, check character)',
-  );
+  .regex(MRN_PATTERN, 'expected an MRN: 18 characters (2-digit year, country of departure, 13 characters, check digit)');
 export const Grn = z
   .string()
-  .regex(/^[0-9]{2}[A-Z]{2}[A-Z0-9]{5,20}$/, 'expected a guarantee reference number such as 26TG0000000000001');
+  .regex(GRN, 'expected a guarantee reference number such as 26TG0000000000001');
 export const OfficeCode = z
   .string()
-  .regex(/^[A-Z]{2}[A-Z0-9]{6}$/, 'expected an office reference number such as TGCKS001');
+  .regex(OFFICE_CODE, 'expected an office reference number such as TGCKS001');
 export const Timestamp = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date and time, e.g. 2026-11-27T10:00:00Z' });
 export const CalendarDate = z.iso.date({ error: 'expected an ISO 8601 date, e.g. 2027-12-31' });
 /** Amounts are whole francs: the CFA franc (XOF) has no minor unit (ISO 4217 exponent 0). */

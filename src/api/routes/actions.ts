@@ -13,60 +13,87 @@ import type { ReferenceData } from '../../domain/types.ts';
 import type { TransitClient } from '../../client/transits.ts';
 import * as m from '../../../workflows/messages.ts';
 import type { ActionName } from '../../../workflows/procedure.ts';
+import { actLimits, controlResultValues, enquiryOutcomes, incidentKinds, type ActBodies } from '../../../workflows/acts.ts';
+import { REGISTRATION } from '../../domain/formats.ts';
+import { bilingual } from '../../domain/words.ts';
 import { actorOf } from '../authentication.ts';
 import { badRequest } from '../errors.ts';
 import { MrnParams, idempotencyKeyOf, refusalToApiError } from './common.ts';
 
 const text = (max: number, what: string) => z.string().trim().min(1, `${what} cannot be empty`).max(max, `at most ${max} characters`);
-const seal = z.string().trim().regex(/^[A-Za-z0-9-]{1,40}$/, 'a seal identifier is 1 to 40 letters, digits or dashes');
-const remarks = text(1000, 'remarks').optional();
+const seal = z.string().trim().regex(actLimits.sealPattern, 'a seal identifier is 1 to 40 letters, digits or dashes');
+const remarks = text(actLimits.remarksChars, 'remarks').optional();
+const sealsIntact = z.boolean({ error: 'say whether the seals were found intact (true or false)' });
 
+// The limits and value lists come from workflows/acts.ts, where the workflow reads them too.
 const bodies = {
   release: z.object({
-    seals: z.array(seal).min(1, 'at least one seal is affixed at release').max(50),
+    seals: z.array(seal).min(1, 'at least one seal is affixed at release').max(actLimits.sealsPerAct),
     controlResult: z.literal('SATISFACTORY', { error: 'a release is given on a satisfactory control (SATISFACTORY)' }).optional(),
-    timeLimitHours: z.number().positive('expected a positive number of hours').max(720).optional(),
+    timeLimitHours: z.number().positive('expected a positive number of hours').max(actLimits.timeLimitHoursMax).optional(),
   }),
   'border-arrival': z.object({ sealsIntact: z.boolean().optional(), remarks }),
   exit: z.object({ sealsIntact: z.boolean().optional(), remarks }),
-  entry: z.object({ sealsIntact: z.boolean({ error: 'say whether the seals were found intact (true or false)' }), remarks }),
-  arrival: z.object({ sealsIntact: z.boolean({ error: 'say whether the seals were found intact (true or false)' }), remarks }),
+  entry: z.object({ sealsIntact, remarks }),
+  arrival: z.object({ sealsIntact, remarks }),
   'control-results': z
     .object({
-      result: z.enum(['SATISFACTORY', 'DISCREPANCIES'], { error: 'expected SATISFACTORY or DISCREPANCIES' }),
-      sealsIntact: z.boolean({ error: 'say whether the seals were found intact (true or false)' }),
-      discrepancies: z.array(text(500, 'a discrepancy')).max(50).default([]),
+      result: z.enum(controlResultValues, { error: 'expected SATISFACTORY or DISCREPANCIES' }),
+      sealsIntact,
+      discrepancies: z.array(text(actLimits.discrepancyChars, 'a discrepancy')).max(actLimits.discrepanciesPerAct).default([]),
     })
     .refine((b) => b.result === 'SATISFACTORY' || b.discrepancies.length > 0, {
       path: ['discrepancies'],
       message: 'describe at least one discrepancy',
     }),
-  'resolve-discrepancy': z.object({ resolution: text(2000, 'resolution') }),
+  'resolve-discrepancy': z.object({ resolution: text(actLimits.resolutionChars, 'resolution') }),
   incident: z
     .object({
-      kind: z.enum(['BREAKDOWN', 'ACCIDENT', 'TRANSHIPMENT', 'OTHER'], { error: 'expected BREAKDOWN, ACCIDENT, TRANSHIPMENT or OTHER' }),
-      description: text(2000, 'description'),
+      kind: z.enum(incidentKinds, { error: `expected ${incidentKinds.join(', ')}` }),
+      description: text(actLimits.descriptionChars, 'description'),
       newVehicle: z
         .object({
-          registration: z.string().trim().toUpperCase().regex(/^[A-Z0-9]+(?:[ -][A-Z0-9]+)*$/, 'expected a registration such as TG 1234 AB'),
+          registration: z.string().trim().toUpperCase().regex(REGISTRATION, 'expected a registration such as TG 1234 AB'),
           nationality: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166 alpha-2 code such as TG'),
         })
         .optional(),
-      newSeals: z.array(seal).min(1).max(50).optional(),
-      extendHours: z.number().positive().max(240, 'at most 240 hours').optional(),
+      newSeals: z.array(seal).min(1).max(actLimits.sealsPerAct).optional(),
+      extendHours: z.number().positive().max(actLimits.incidentExtensionHoursMax, `at most ${actLimits.incidentExtensionHoursMax} hours`).optional(),
     })
     .refine((b) => b.kind !== 'TRANSHIPMENT' || (b.newVehicle && b.newSeals), {
       path: ['newVehicle'],
       message: 'a transhipment names the new vehicle and the new seals',
     }),
-  cancel: z.object({ reason: text(1000, 'reason') }),
-  acknowledge: z.object({ note: text(1000, 'note').optional() }),
-  extend: z.object({ hours: z.number().positive('expected a positive number of hours').max(720, 'at most 720 hours'), reason: text(1000, 'reason') }),
+  cancel: z.object({ reason: text(actLimits.reasonChars, 'reason') }),
+  acknowledge: z.object({ note: text(actLimits.noteChars, 'note').optional() }),
+  extend: z.object({
+    hours: z.number().positive('expected a positive number of hours').max(actLimits.extensionHoursMax, `at most ${actLimits.extensionHoursMax} hours`),
+    reason: text(actLimits.reasonChars, 'reason'),
+  }),
   'enquiry-answer': z.object({
-    answer: text(4000, 'answer'),
-    outcome: z.enum(['PROOF_OF_ARRIVAL', 'GOODS_FOUND', 'NOT_RESOLVED'], { error: 'expected PROOF_OF_ARRIVAL, GOODS_FOUND or NOT_RESOLVED' }),
+    answer: text(actLimits.answerChars, 'answer'),
+    outcome: z.enum(enquiryOutcomes, { error: `expected ${enquiryOutcomes.join(', ')}` }),
   }),
 } as const;
+
+// Each schema must produce exactly the act's fields as the workflow defines them (workflows/acts.ts).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SchemasMatchActs = { [A in keyof ActBodies]: Same<z.output<(typeof bodies)[A]>, ActBodies[A]> };
+const schemasMatchActs: SchemasMatchActs = {
+  release: true,
+  'border-arrival': true,
+  exit: true,
+  entry: true,
+  arrival: true,
+  'control-results': true,
+  'resolve-discrepancy': true,
+  incident: true,
+  cancel: true,
+  acknowledge: true,
+  extend: true,
+  'enquiry-answer': true,
+};
+void schemasMatchActs;
 
 const updates: Record<Exclude<ActionName, 'amend'>, UpdateDefinition<m.ActionResult, [never]>> = {
   release: m.releaseUpdate,
@@ -84,7 +111,7 @@ const updates: Record<Exclude<ActionName, 'amend'>, UpdateDefinition<m.ActionRes
 } as Record<Exclude<ActionName, 'amend'>, UpdateDefinition<m.ActionResult, [never]>>;
 
 const summaries: Record<ActionName, string> = {
-  release: 'Release for transit (mainlevée): seals, control result, time limit — officer at the office of departure',
+  release: 'Release for transit (autorisation de départ en transit): seals, control result, time limit — officer at the office of departure',
   'border-arrival': 'Arrival of the truck at the border post (PCJ) — officer at the post',
   exit: 'Exit confirmed (at the border post, or at the final exit office) — officer of the country being left',
   entry: 'Entry accepted into the next country — officer at the post, entry side',
@@ -106,7 +133,11 @@ const ActionAnswer = z.object({
   nextDeadline: z.string().optional(),
   at: z.string().optional(),
   message: z.string().optional(),
+  fr: z.string().optional(),
+  en: z.string().optional(),
 });
+
+const inProgress = { fr: 'acte accepté, en cours', en: 'act accepted, in progress' };
 
 /** What makes two requests the same act: the action and its body, whoever sends it again. */
 function requestHash(action: string, body: object): string {
@@ -147,7 +178,7 @@ export const actionRoutes = ({ transits, reference }: ActionRouteDeps): FastifyP
         const body = request.body as object;
         const outcome = await answer(request.params.mrn, updates[action], { ...body, actor, requestHash: requestHash(action, body) }, key);
         if (!outcome.completed) {
-          return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '', message: 'acte accepté, en cours / act accepted, in progress' });
+          return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '', message: bilingual(inProgress), ...inProgress });
         }
         return outcome.result!;
       },
@@ -169,12 +200,12 @@ export const actionRoutes = ({ transits, reference }: ActionRouteDeps): FastifyP
       const actor = actorOf(request);
       const key = idempotencyKeyOf(request.headers)!;
       const checked = validateDeclaration(request.body, reference);
-      if (!checked.ok) throw badRequest(`the amended declaration has ${checked.errors.length} error(s)`, checked.errors);
+      if (!checked.ok) throw badRequest({ fr: `la déclaration rectifiée a ${checked.errors.length} erreur(s)`, en: `the amended declaration has ${checked.errors.length} error(s)` }, checked.errors);
       const { declaration, plan } = checked;
       const declarationHash = declarationContentHash(declaration);
       const input: m.AmendInput = { actor, declaration, declarationHash, route: plan, requestHash: requestHash('amend', { declarationHash }) };
       const outcome = await answer(request.params.mrn, m.amendUpdate as UpdateDefinition<m.ActionResult, [never]>, input, key);
-      if (!outcome.completed) return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '' });
+      if (!outcome.completed) return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '', message: bilingual(inProgress), ...inProgress });
       return outcome.result!;
     },
   );

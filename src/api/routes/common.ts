@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { MRN_PATTERN, OFFICE_CODE } from '../../domain/formats.ts';
 import { TransitNotFound, TransitRefusal } from '../../client/transits.ts';
-import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
+import { ApiError, badRequest, notFound } from '../errors.ts';
 
 export const MrnParams = z.object({
-  mrn: z.string().regex(/^[0-9]{2}[A-Z]{2}[A-Z0-9]{13}[0-9]$/, 'expected an MRN: 18 characters such as 26TG0A1B2C3D4E5F67'),
+  mrn: z.string().regex(MRN_PATTERN, 'expected an MRN: 18 characters such as 26TG0A1B2C3D4E5F67'),
 });
+
+export const OfficeCodeParam = z.string().regex(OFFICE_CODE, 'expected an office reference number such as TGCKS001');
 
 const KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -37,14 +40,14 @@ const statusOfRefusal: Record<string, number> = {
 };
 
 export function refusalToApiError(error: unknown): unknown {
-  if (error instanceof TransitNotFound) return notFound(error.message);
+  if (error instanceof TransitNotFound) return notFound({ fr: `aucun mouvement ${error.mrn}`, en: `no movement with MRN ${error.mrn}` });
   if (error instanceof TransitRefusal) {
     const status = statusOfRefusal[error.code] ?? 409;
+    const said = { fr: error.fr, en: error.en };
     const details: Record<string, unknown> = { ...error.details };
-    if (status === 403) return new ApiError(403, error.code, error.message, details);
-    if (status === 400) return badRequest(error.message, [{ path: '(body)', message: error.message }]);
-    if (status === 422) return new ApiError(422, error.code, error.message, details);
-    return conflict(error.code, error.message, details);
+    // The workflow's input refusals start with the field they are about ("seals: …").
+    if (status === 400) return badRequest(said, [{ path: /^([\w.[\]-]+): /.exec(error.en)?.[1] ?? '(body)', message: error.en }]);
+    return new ApiError(status, error.code, said, details);
   }
   return error;
 }

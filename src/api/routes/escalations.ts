@@ -3,17 +3,18 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { corridorCountries } from '../../domain/countries.ts';
+import { corridorCountries, countryOf as countryName } from '../../domain/countries.ts';
 import type { ReferenceData } from '../../domain/types.ts';
 import type { ListFilters, TransitClient } from '../../client/transits.ts';
 import type { PageTokens } from '../page-tokens.ts';
 import { countryOf, officesOfCountry } from '../access.ts';
 import { requireRole } from '../authentication.ts';
 import { forbidden } from '../errors.ts';
+import { OfficeCodeParam } from './common.ts';
 
 const Query = z.object({
   country: z.enum(corridorCountries, { error: `expected ${corridorCountries.join(' or ')}` }).optional(),
-  office: z.string().regex(/^[A-Z]{2}[A-Z0-9]{6}$/, 'expected an office reference number such as TGCKS001').optional(),
+  office: OfficeCodeParam.optional(),
   level: z.coerce.number().int().min(1, 'levels are 1 (overdue), 2 (supervisor), 3 (enquiry)').max(3, 'levels are 1 (overdue), 2 (supervisor), 3 (enquiry)').optional(),
   kind: z.enum(['escalation', 'border-alert'], { error: 'expected escalation or border-alert' }).default('escalation'),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
@@ -38,7 +39,7 @@ export const escalationRoutes = ({ transits, reference, pageTokens }: { transits
       const q = request.query;
       const own = countryOf(actor);
       if (actor.role !== 'regional' && q.country && q.country !== own) {
-        throw forbidden(`vous supervisez le pays ${own}, pas ${q.country} / you supervise ${own}, not ${q.country}`);
+        throw forbidden({ fr: `vous supervisez les services ${countryName(own, 'fr')}, pas ceux ${countryName(q.country, 'fr')}`, en: `you supervise ${countryName(own, 'en')}, not ${countryName(q.country, 'en')}` });
       }
       const country = actor.role === 'regional' ? q.country : own;
       const office = actor.role === 'officer' ? actor.office : q.office;

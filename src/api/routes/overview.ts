@@ -1,7 +1,7 @@
 // GET /overview (the corridor at a glance), GET /desk (an officer's trucks, expected and
 // present, with what the officer may record for each now) and GET /offices (the corridor's
 // offices in route order, for the console's names and filters). Both read the shared in-flight list
-// (./indicators/running.ts), never visibility per request.
+// (src/indicators/running.ts), never visibility per request.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Actor } from '../../auth/actor.ts';

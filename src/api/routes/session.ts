@@ -14,6 +14,7 @@ import { corridorCountries } from '../../domain/countries.ts';
 import type { ReferenceData } from '../../domain/types.ts';
 import { actorOf } from '../authentication.ts';
 import { badRequest } from '../errors.ts';
+import { OfficeCodeParam } from './common.ts';
 
 export interface SessionDeps {
   config: Config;
@@ -27,7 +28,7 @@ export function devTokensEnabled(config: Config): boolean {
 const DevTokenBody = z.object({
   role: z.enum(roles),
   user: z.string().trim().min(1).max(80).optional(),
-  office: z.string().regex(/^[A-Z]{2}[A-Z0-9]{6}$/, 'expected an office reference number such as TGCKS001').optional(),
+  office: OfficeCodeParam.optional(),
   country: z.enum(corridorCountries, { error: `expected ${corridorCountries.join(' or ')}` }).optional(),
   tin: z.string().trim().min(1).max(40).optional(),
 });

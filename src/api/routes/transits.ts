@@ -11,10 +11,11 @@ import type { PageTokens } from '../page-tokens.ts';
 import { expectedActions } from '../../../workflows/procedure.ts';
 import { transitStatuses, type TransitState } from '../../../workflows/model.ts';
 import type { Actor } from '../../auth/actor.ts';
+import { bilingual } from '../../domain/words.ts';
 import { assertCanRead, scopeFor } from '../access.ts';
 import { actorOf, requireRole } from '../authentication.ts';
 import { ApiError, badRequest, forbidden, notFound } from '../errors.ts';
-import { MrnParams, idempotencyKeyOf, refusalToApiError } from './common.ts';
+import { MrnParams, OfficeCodeParam, idempotencyKeyOf, refusalToApiError } from './common.ts';
 
 export interface TransitRouteDeps {
   transits: TransitClient;
@@ -27,13 +28,16 @@ const LodgeAnswer = z.object({
   status: z.enum(transitStatuses),
   amountReservedXof: z.number().optional(),
   reason: z.string().optional(),
+  /** French then English in one line, for clients written before fr and en. */
   message: z.string(),
+  fr: z.string(),
+  en: z.string(),
 });
 
 const ListQuery = z.object({
   status: z.enum(transitStatuses).optional(),
-  office: z.string().regex(/^[A-Z]{2}[A-Z0-9]{6}$/, 'expected an office reference number such as TGCKS001').optional(),
-  currentOffice: z.string().regex(/^[A-Z]{2}[A-Z0-9]{6}$/, 'expected an office reference number such as TGCKS001').optional(),
+  office: OfficeCodeParam.optional(),
+  currentOffice: OfficeCodeParam.optional(),
   declarant: z.string().min(1).max(40).optional(),
   vehicle: z.string().min(1).max(40).optional(),
   overdue: z.enum(['true', 'false'], { error: 'expected true or false' }).optional(),
@@ -61,10 +65,13 @@ export const transitRoutes = ({ transits, reference, pageTokens }: TransitRouteD
     async (request, reply) => {
       const actor = requireRole(request, 'declarant');
       const checked = validateDeclaration(request.body, reference);
-      if (!checked.ok) throw badRequest(`the declaration has ${checked.errors.length} error(s)`, checked.errors);
+      if (!checked.ok) throw badRequest({ fr: `la déclaration a ${checked.errors.length} erreur(s)`, en: `the declaration has ${checked.errors.length} error(s)` }, checked.errors);
       const { declaration, plan } = checked;
       if (declaration.declarant.tin !== actor.tin) {
-        throw forbidden(`declarant.tin ${declaration.declarant.tin} is not the signed-in declarant (${actor.tin})`);
+        throw forbidden({
+          fr: `declarant.tin ${declaration.declarant.tin} n'est pas le déclarant connecté (${actor.tin})`,
+          en: `declarant.tin ${declaration.declarant.tin} is not the signed-in declarant (${actor.tin})`,
+        });
       }
       const mrn = await mrnFor(transits, declaration.declarant.tin, declaration.lrn, plan.departureCountry);
       const outcome = await transits
@@ -79,16 +86,17 @@ export const transitRoutes = ({ transits, reference, pageTokens }: TransitRouteD
         ...(outcome.reason ? { reason: outcome.reason } : {}),
       };
       if (outcome.status === 'REJECTED') {
-        return reply.code(422).send({ ...body, error: 'DECLARATION_REJECTED', message: `déclaration rejetée / declaration rejected: ${outcome.reason ?? ''}` });
+        const said = { fr: `déclaration rejetée : ${outcome.reason ?? ''}`, en: `declaration rejected: ${outcome.reason ?? ''}` };
+        return reply.code(422).send({ ...body, error: 'DECLARATION_REJECTED', message: bilingual(said), ...said });
       }
       const code = outcome.outcome === 'created' ? 201 : outcome.outcome === 'existing' ? 200 : 202;
-      const message =
+      const said =
         code === 201
-          ? 'déclaration acceptée, caution réservée / declaration accepted, guarantee reserved'
+          ? { fr: 'déclaration acceptée, montant imputé sur la caution', en: 'declaration accepted, guarantee reserved' }
           : code === 200
-            ? 'cette déclaration a déjà été déposée / this declaration was already lodged'
-            : 'enregistrement en cours auprès du système national / registration in progress with the national system';
-      return reply.code(code).header('location', `/transits/${outcome.mrn}`).send({ ...body, message });
+            ? { fr: 'cette déclaration a déjà été déposée', en: 'this declaration was already lodged' }
+            : { fr: 'enregistrement en cours auprès du système national', en: 'registration in progress with the national system' };
+      return reply.code(code).header('location', `/transits/${outcome.mrn}`).send({ ...body, message: bilingual(said), ...said });
     },
   );
 
@@ -141,7 +149,7 @@ export async function readState(transits: TransitClient, mrn: string): Promise<T
   try {
     return await transits.state(mrn);
   } catch (error) {
-    if (error instanceof TransitNotFound) throw notFound(`aucun mouvement ${mrn} / no movement with MRN ${mrn}`);
+    if (error instanceof TransitNotFound) throw notFound({ fr: `aucun mouvement ${mrn}`, en: `no movement with MRN ${mrn}` });
     throw error;
   }
 }

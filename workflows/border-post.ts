@@ -1,0 +1,76 @@
+// The juxtaposed border post (PCJ Cinkassé/Cinkansé): the truck's arrival at the post, the exit
+// from the country it leaves, the entry into the next one. The border dwell time runs from the
+// arrival to the entry accepted. The exit act also serves the last office of a route toward Mali
+// or Niger, where exit confirmed ends the movement (discharged by ./destination.ts).
+import { checkActBody } from './acts.ts';
+import { dischargeAndWriteOff } from './destination.ts';
+import * as m from './messages.ts';
+import { SYSTEM, type Movement } from './movement.ts';
+import { nationalCall } from './national-answers.ts';
+import { closeEscalationOnArrival } from './watch.ts';
+
+export function registerBorderPostActs(mv: Movement): void {
+  const { mrn, state, route, settings } = mv;
+
+  mv.act(m.borderArrivalUpdate, 'border-arrival', checkActBody['border-arrival'], async ({ actor, sealsIntact, remarks }) => {
+    const office = actor.office!;
+    const crossingLeg = route.legs[state.legIndex + 1]!;
+    await nationalCall(() => mv.national(mv.countryOf(office)).recordBorderArrival({ mrn, office, at: mv.now() }));
+    const at = mv.now();
+    const late = mv.arriveAt(crossingLeg.from, at);
+    state.crossings.push({
+      post: crossingLeg.borderPost ?? crossingLeg.from,
+      exitOffice: crossingLeg.from,
+      entryOffice: crossingLeg.to,
+      arrivalAt: at,
+      ...(sealsIntact !== undefined ? { sealsIntact } : {}),
+    });
+    state.legIndex++;
+    state.currentOffice = crossingLeg.from;
+    state.legDeadline = undefined;
+    state.nextDeadline = new Date(Date.parse(at) + settings.delays.borderDwellTargetMs).toISOString();
+    mv.setStatus('AT_BORDER');
+    mv.record('BORDER_ARRIVAL', actor, office, { post: crossingLeg.borderPost, late, ...(remarks ? { remarks } : {}) });
+    closeEscalationOnArrival(mv, actor, office, late);
+  });
+
+  mv.act(m.exitUpdate, 'exit', checkActBody.exit, async ({ actor, sealsIntact, remarks }) => {
+    const office = actor.office!;
+    await nationalCall(() => mv.national(mv.countryOf(office)).confirmExit({ mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() }));
+    if (state.status === 'AT_BORDER') {
+      const crossing = state.crossings[state.crossings.length - 1]!;
+      crossing.exitAt = mv.now();
+      mv.officeOf(office).leftAt = crossing.exitAt;
+      state.currentOffice = route.legs[state.legIndex]!.to;
+      mv.record('EXIT_CONFIRMED', actor, office, { sealsIntact: sealsIntact ?? true, ...(remarks ? { remarks } : {}) });
+    } else {
+      // The last office is an exit toward a third country: exit confirmed ends the movement here.
+      state.exitConfirmedAt = mv.now();
+      mv.officeOf(office).leftAt = state.exitConfirmedAt;
+      mv.record('EXIT_CONFIRMED', actor, office, { sealsIntact: sealsIntact ?? true, final: true, ...(remarks ? { remarks } : {}) });
+      await dischargeAndWriteOff(mv, office);
+    }
+  });
+
+  mv.act(m.entryUpdate, 'entry', checkActBody.entry, async ({ actor, sealsIntact, remarks }) => {
+    const office = actor.office!;
+    await nationalCall(() => mv.national(mv.countryOf(office)).acceptEntry({ mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() }));
+    const at = mv.now();
+    const crossing = state.crossings[state.crossings.length - 1]!;
+    crossing.entryAt = at;
+    crossing.dwellSeconds = Math.round((Date.parse(at) - Date.parse(crossing.arrivalAt)) / 1000);
+    crossing.sealsIntact = sealsIntact;
+    mv.officeOf(office).arrivedAt = at;
+    const nextLeg = route.legs[state.legIndex + 1]!;
+    const deadline = new Date(Date.parse(at) + mv.legMs(nextLeg.timeLimitHours ?? 0)).toISOString();
+    state.legIndex++;
+    state.currentOffice = nextLeg.to;
+    mv.officeOf(nextLeg.to).plannedBy = deadline;
+    state.legDeadline = deadline;
+    state.nextDeadline = deadline;
+    // Back on the road, now in the next country: the status RELEASED covers both legs (docs/glossary.md).
+    mv.setStatus('RELEASED');
+    mv.record('ENTRY_ACCEPTED', actor, office, { sealsIntact, dwellSeconds: crossing.dwellSeconds, ...(remarks ? { remarks } : {}) });
+    if (crossing.alertAt) mv.record('BORDER_ALERT_CLEARED', SYSTEM, office, { dwellSeconds: crossing.dwellSeconds });
+  });
+}

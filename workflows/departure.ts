@@ -1,0 +1,187 @@
+// The office of departure: the declaration registered and guaranteed in the departure
+// country's system, amended or cancelled by the declarant before release, and the release for
+// transit (autorisation de départ en transit) with the AAR sent ahead to every next country.
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { countryOf } from '../src/domain/countries.ts';
+import { words } from '../src/domain/words.ts';
+import { checkActBody } from './acts.ts';
+import * as m from './messages.ts';
+import { SYSTEM, type Movement } from './movement.ts';
+import { nationalCall, nationalRefusal, nationalRefusalOr, type NationalRefusal } from './national-answers.ts';
+import { declarationSummary } from './state.ts';
+
+export function registerDepartureActs(mv: Movement): void {
+  const { mrn, state, route } = mv;
+
+  // Lodging answers once the departure system has registered (or refused) the declaration.
+  let lodges = 0;
+  setHandler(
+    m.lodgeUpdate,
+    async () => {
+      const created = lodges++ === 0;
+      await condition(() => state.status !== 'DECLARED');
+      return {
+        mrn,
+        created,
+        declarationHash: state.declarationHash,
+        status: state.status,
+        ...(state.reason ? { reason: state.reason } : {}),
+        ...(state.guarantee.amountReservedXof !== undefined ? { amountReservedXof: state.guarantee.amountReservedXof } : {}),
+      };
+    },
+    {
+      validator: ({ declarationHash: hash, actor }) => {
+        if (actor?.tin !== state.declaration.declarantTin) {
+          throw ApplicationFailure.create({
+            type: 'NOT_YOURS',
+            message: `Le MRN ${mrn} appartient à un autre déclarant / the MRN ${mrn} belongs to another declarant`,
+            nonRetryable: true,
+          });
+        }
+        if (hash !== state.declarationHash) {
+          throw ApplicationFailure.create({
+            type: 'LRN_CONFLICT',
+            message: `La référence ${state.lrn} a déjà été déclarée avec un autre contenu (MRN ${mrn}) / LRN ${state.lrn} was already lodged with other content (MRN ${mrn})`,
+            details: [{ mrn }],
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
+
+  mv.act(m.releaseUpdate, 'release', checkActBody.release, async ({ actor, seals, controlResult, timeLimitHours }) => {
+    const firstLeg = route.legs[0]!;
+    const deadline = new Date(Date.now() + mv.legMs(timeLimitHours ?? firstLeg.timeLimitHours ?? 0)).toISOString();
+    const office = mv.departureOffice();
+    await nationalCall(() =>
+      mv.departure.recordRelease({ mrn, office, seals, timeLimit: deadline, controlResult: controlResult ?? 'SATISFACTORY', at: mv.now() }),
+    );
+    state.seals = [...seals];
+    state.releasedAt = mv.now();
+    state.route[0]!.leftAt = state.releasedAt;
+    state.legIndex = 0;
+    state.currentOffice = firstLeg.to;
+    mv.officeOf(firstLeg.to).plannedBy = deadline;
+    state.legDeadline = deadline;
+    state.nextDeadline = deadline;
+    mv.setStatus('RELEASED');
+    mv.record('RELEASED', actor, office, { seals, timeLimit: deadline, controlResult: controlResult ?? 'SATISFACTORY' });
+    await sendAar(mv, seals, deadline);
+  });
+
+  mv.act(
+    m.amendUpdate,
+    'amend',
+    (i) =>
+      !i.declaration || !i.declarationHash || !i.route
+        ? words('INVALID_INPUT', 'declaration : la déclaration rectifiée est requise', 'declaration: the amended declaration is required')
+        : i.declaration.lrn !== state.lrn
+          ? words('INVALID_INPUT', `lrn : une rectification garde la référence ${state.lrn}`, `lrn: an amendment keeps the LRN ${state.lrn}`)
+          : i.declaration.declarant?.tin !== state.declaration.declarantTin
+            ? words('INVALID_INPUT', 'declarant.tin : une rectification garde le déclarant', 'declarant.tin: an amendment keeps the declarant')
+            : i.route.routeId !== route.routeId
+              ? words('INVALID_INPUT', `route : une rectification ne change pas l'itinéraire (${route.routeId})`, `route: an amendment cannot change the route (${route.routeId})`)
+              : undefined,
+    async ({ actor, declaration: amended, declarationHash: hash }) => {
+      const ack = await nationalCall(() => mv.departure.amend({ mrn, declaration: amended }));
+      if (ack.reservation) state.guarantee.amountReservedXof = ack.reservation.amountXof;
+      mv.declaration = amended;
+      state.declarationHash = hash;
+      Object.assign(state.declaration, declarationSummary(amended));
+      state.guarantee.grn = amended.guarantee.grn;
+      mv.record('AMENDED', actor, mv.departureOffice(), { reference: ack.reference });
+    },
+  );
+
+  mv.act(m.cancelUpdate, 'cancel', checkActBody.cancel, async ({ actor, reason }) => {
+    // The departure system releases the reservation as part of the cancellation.
+    await nationalCall(() => mv.departure.cancel({ mrn, reason }));
+    if (state.guarantee.state === 'RESERVED') state.guarantee.state = 'RELEASED';
+    state.reason = reason;
+    state.currentOffice = mv.departureOffice();
+    mv.setStatus('CANCELLED');
+    mv.record('CANCELLED', actor, mv.departureOffice(), { reason });
+  });
+}
+
+/**
+ * The first step, run as the workflow starts: the departure country's system registers the
+ * declaration and reserves the amount at risk on the guarantee. A refusal of either rejects the
+ * declaration and leaves nothing reserved.
+ */
+export async function registerAndGuarantee(mv: Movement): Promise<void> {
+  const { mrn, state, route, declaration } = mv;
+  const office = mv.departureOffice();
+  try {
+    const registered = await mv.departure.registerDeclaration({ mrn, lrn: state.lrn, declarantTin: state.declaration.declarantTin, declaration });
+    state.nationalReferences[route.departureCountry] = registered.reference;
+    mv.record('REGISTERED', SYSTEM, office, { country: route.departureCountry, reference: registered.reference });
+    try {
+      const reservation = await mv.departure.reserveGuarantee({ mrn, grn: declaration.guarantee.grn, accessCode: declaration.guarantee.accessCode });
+      state.guarantee = { grn: declaration.guarantee.grn, amountReservedXof: reservation.amountXof, state: 'RESERVED' };
+      mv.record('GUARANTEE_RESERVED', SYSTEM, office, { grn: declaration.guarantee.grn, amountXof: reservation.amountXof });
+      mv.setStatus('ACCEPTED');
+      mv.record('ACCEPTED', SYSTEM, office);
+    } catch (error) {
+      const refusal = nationalRefusal(error);
+      if (!refusal) throw error;
+      // Nothing stays behind: the departure system's record is closed with the reason.
+      await mv.departure.cancel({ mrn, reason: `guarantee refused: ${refusal.reason}` });
+      reject(mv, refusal);
+    }
+  } catch (error) {
+    const refusal = nationalRefusal(error);
+    if (!refusal) throw error;
+    reject(mv, refusal);
+  }
+}
+
+function reject(mv: Movement, refusal: NationalRefusal): void {
+  const { state } = mv;
+  if (state.status === 'REJECTED') return;
+  state.reason = `${refusal.code}: ${refusal.reason}`;
+  state.guarantee.state = 'NONE';
+  mv.setStatus('REJECTED');
+  mv.record('REJECTED', SYSTEM, mv.departureOffice(), { code: refusal.code, reason: refusal.reason });
+}
+
+/** The anticipated arrival record: every next country's system creates its own record from it. */
+async function sendAar(mv: Movement, seals: string[], timeLimit: string): Promise<void> {
+  const { mrn, state, route } = mv;
+  await Promise.all(
+    route.countries
+      .filter((country) => country !== route.departureCountry)
+      .map(async (country) => {
+        const ack = await nationalRefusalOr(() =>
+          mv.national(country).receiveAar({
+            mrn,
+            departureCountry: route.departureCountry,
+            departureReference: state.nationalReferences[route.departureCountry],
+            lrn: state.lrn,
+            declarantTin: state.declaration.declarantTin,
+            declaration: mv.declaration,
+            seals,
+            timeLimit,
+          }),
+        );
+        if ('refusal' in ack) {
+          // The truck has left with its seals: the release stands, and both countries' supervisors
+          // are told that the next system refused the record, so they can settle it before the border.
+          mv.record('AAR_REFUSED', SYSTEM, undefined, { country, ...ack.refusal });
+          mv.notify(
+            'AAR_REFUSED',
+            [`supervisor:${country}`, `supervisor:${route.departureCountry}`],
+            words(
+              'AAR_REFUSED',
+              `Le système ${countryOf(country, 'fr')} a refusé l'AAR du transit ${mrn} : ${ack.refusal.reason}`,
+              `${countryOf(country, 'en')}'s system refused the AAR of transit ${mrn}: ${ack.refusal.reason}`,
+            ),
+          );
+          return;
+        }
+        state.nationalReferences[country] = ack.reference;
+        mv.record('AAR_SENT', SYSTEM, undefined, { country, reference: ack.reference });
+      }),
+  );
+}

@@ -1,0 +1,109 @@
+// The office of destination (or the exit office toward a third country): arrival with the seal
+// check, control results that discharge the movement or hold it on discrepancies, and the end
+// of the movement: discharge at destination, write-off at departure, guarantee released.
+import { countryOf } from '../src/domain/countries.ts';
+import { words } from '../src/domain/words.ts';
+import { checkActBody } from './acts.ts';
+import * as m from './messages.ts';
+import { SYSTEM, type Movement } from './movement.ts';
+import { nationalCall, nationalRefusalOr } from './national-answers.ts';
+import { closeEscalation, closeEscalationOnArrival } from './watch.ts';
+
+export function registerDestinationActs(mv: Movement): void {
+  const { mrn, state, route, settings } = mv;
+
+  mv.act(m.arrivalUpdate, 'arrival', checkActBody.arrival, async ({ actor, sealsIntact, remarks }) => {
+    const office = actor.office!;
+    await nationalCall(() => mv.national(mv.countryOf(office)).recordArrival({ mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() }));
+    const at = mv.now();
+    const late = mv.arriveAt(office, at);
+    state.arrival = { at, office, sealsIntact: sealsIntact ?? true, late, ...(remarks ? { remarks } : {}) };
+    state.legDeadline = undefined;
+    state.controlResultsDueBy = new Date(Date.parse(at) + settings.delays.controlResultsAfterMs).toISOString();
+    state.nextDeadline = state.controlResultsDueBy;
+    mv.setStatus('ARRIVED');
+    mv.record('ARRIVED', actor, office, { sealsIntact, late, ...(remarks ? { remarks } : {}) });
+    closeEscalationOnArrival(mv, actor, office, late);
+  });
+
+  mv.act(m.controlResultsUpdate, 'control-results', checkActBody['control-results'], async ({ actor, result: outcome, sealsIntact, discrepancies: declared }) => {
+    const office = actor.office!;
+    const held = outcome === 'DISCREPANCIES' || !sealsIntact;
+    const discrepancies = held && declared.length === 0 ? ['scellés non intacts / seals not intact'] : declared;
+    await nationalCall(() =>
+      mv.national(mv.countryOf(office)).recordControlResults({
+        mrn,
+        office,
+        controlResult: held ? 'DISCREPANCIES' : 'SATISFACTORY',
+        sealsIntact,
+        discrepancies,
+        at: mv.now(),
+      }),
+    );
+    state.controlResults = { at: mv.now(), office, result: held ? 'DISCREPANCIES' : 'SATISFACTORY', sealsIntact, discrepancies, by: actor };
+    state.controlResultsDueBy = undefined;
+    state.nextDeadline = undefined;
+    if (state.escalation.kind === 'CONTROL_RESULTS_MISSING') closeEscalation(mv, actor, office, 'CONTROL_RESULTS_RECORDED');
+    mv.record('CONTROL_RESULTS', actor, office, { result: state.controlResults.result, sealsIntact, discrepancies });
+    if (held) {
+      mv.setStatus('HELD');
+      return;
+    }
+    // A route toward Mali or Niger ends with the exit confirmed after the control results.
+    if (route.endsWith === 'DES') await dischargeAndWriteOff(mv, office);
+  });
+
+  mv.act(m.resolveDiscrepancyUpdate, 'resolve-discrepancy', checkActBody['resolve-discrepancy'], async ({ actor, resolution }) => {
+    const office = actor.office!;
+    await nationalCall(() =>
+      mv.national(mv.countryOf(office)).recordControlResults({
+        mrn,
+        office,
+        controlResult: 'SATISFACTORY',
+        sealsIntact: true,
+        discrepancies: [],
+        at: mv.now(),
+      }),
+    );
+    state.controlResults!.resolvedAt = mv.now();
+    state.controlResults!.resolution = resolution;
+    mv.setStatus('ARRIVED');
+    mv.record('DISCREPANCY_RESOLVED', actor, office, { resolution });
+    if (route.endsWith === 'DES') await dischargeAndWriteOff(mv, office);
+  });
+}
+
+/** Discharge at destination, write-off at departure, guarantee released: the movement is over. */
+export async function dischargeAndWriteOff(mv: Movement, office: string, alternativeProof?: string): Promise<void> {
+  const { mrn, state } = mv;
+  const finalOffice = mv.finalOffice();
+  const destinationCountry = mv.countryOf(finalOffice);
+  const discharged = await nationalRefusalOr(() =>
+    mv.national(destinationCountry).discharge({ mrn, office: finalOffice, ...(alternativeProof ? { alternativeProof } : {}) }),
+  );
+  if ('refusal' in discharged) {
+    mv.record('DISCHARGE_REFUSED', SYSTEM, office, { ...discharged.refusal });
+    mv.notify(
+      'DISCHARGE_REFUSED',
+      [`supervisor:${destinationCountry}`],
+      words(
+        'DISCHARGE_REFUSED',
+        `Le système ${countryOf(destinationCountry, 'fr')} a refusé l'apurement du transit ${mrn} : ${discharged.refusal.reason}`,
+        `${countryOf(destinationCountry, 'en')}'s system refused the discharge of transit ${mrn}: ${discharged.refusal.reason}`,
+      ),
+    );
+    return;
+  }
+  mv.record('DISCHARGED_AT_DESTINATION', SYSTEM, office, alternativeProof ? { alternativeProof } : undefined);
+  await Promise.all([
+    mv.departure.writeOff({ mrn }),
+    mv.departure.releaseGuarantee({ mrn, grn: state.guarantee.grn, reason: 'discharged' }),
+  ]);
+  state.guarantee.state = 'RELEASED';
+  state.dischargedAt = mv.now();
+  state.currentOffice = finalOffice;
+  state.nextDeadline = undefined;
+  mv.setStatus('DISCHARGED');
+  mv.record('WRITTEN_OFF', SYSTEM, mv.departureOffice());
+  mv.record('GUARANTEE_RELEASED', SYSTEM, mv.departureOffice(), { grn: state.guarantee.grn });
+}

@@ -1,0 +1,219 @@
+// What every stage of the procedure works on: the movement's state and timeline, the national
+// systems' activities, the notifications, the lock that lets one act run at a time, and the one
+// shape every act's handler takes. The stage modules (departure, border post, destination,
+// road, supervision, watch) register their handlers over one Movement.
+import { ApplicationFailure, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { NationalActivities } from '../activities/national.ts';
+import type { CorridorActivities } from '../activities/corridor.ts';
+import type { Actor } from '../src/auth/actor.ts';
+import { bilingual, type Words } from '../src/domain/words.ts';
+import { Lock } from './lock.ts';
+import type { ActionResult } from './messages.ts';
+import type { ActedBy, Declaration, NotificationRecord, TransitInput, TransitState, TransitStatus } from './model.ts';
+import { terminalStatuses } from './model.ts';
+import { checkAction, type ActionName, type Refusal } from './procedure.ts';
+import { SearchAttributeSync } from './search.ts';
+import { initialState } from './state.ts';
+
+export const SYSTEM: ActedBy = { user: 'corridor', role: 'system' };
+const HOUR_MS = 3_600_000;
+
+export class Movement {
+  readonly mrn: string;
+  readonly route: TransitInput['route'];
+  readonly settings: TransitInput['settings'];
+  readonly state: TransitState;
+  /** The declaration as lodged or last amended (the state keeps only its summary). */
+  declaration: Declaration;
+  readonly lock = new Lock();
+  readonly search: SearchAttributeSync;
+  /** The departure country's national system. */
+  readonly departure: NationalActivities;
+  readonly corridor: CorridorActivities;
+  private readonly nationalSystems = new Map<string, NationalActivities>();
+  // Delivered one after the other, in the order they were raised, so a receiver sees the
+  // ladder in order even when one delivery has to be retried.
+  private deliveries: Promise<void> = Promise.resolve();
+  private pendingDeliveries = 0;
+
+  constructor(input: TransitInput) {
+    this.mrn = input.mrn;
+    this.route = input.route;
+    this.settings = input.settings;
+    this.declaration = input.declaration;
+    this.state = initialState(input);
+    this.search = new SearchAttributeSync(this.state);
+    this.departure = this.national(input.route.departureCountry);
+    this.corridor = proxyActivities<CorridorActivities>({
+      taskQueue: input.settings.corridorQueue,
+      startToCloseTimeout: '1 minute',
+      retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+    });
+  }
+
+  /** One country's national system, called on that country's own task queue. */
+  national(country: string): NationalActivities {
+    let activities = this.nationalSystems.get(country);
+    if (!activities) {
+      activities = proxyActivities<NationalActivities>({
+        taskQueue: this.settings.nationalQueues[country]!,
+        startToCloseTimeout: '1 minute',
+        // A national system that is down is waited for, not failed: retries go on with backoff
+        // until it answers; business refusals are non-retryable and come back at once.
+        retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+      });
+      this.nationalSystems.set(country, activities);
+    }
+    return activities;
+  }
+
+  // ---- state changes -------------------------------------------------------------------
+
+  now(): string {
+    return new Date().toISOString();
+  }
+
+  record(what: string, by: ActedBy, office?: string, details?: Record<string, unknown>): void {
+    this.state.timeline.push({ at: this.now(), what, by, ...(office ? { office } : {}), ...(details ? { details } : {}) });
+    this.state.version++;
+  }
+
+  setStatus(status: TransitStatus): void {
+    this.state.status = status;
+    this.state.version++;
+  }
+
+  officeOf(code: string) {
+    return this.state.route.find((office) => office.code === code)!;
+  }
+
+  countryOf(code: string): string {
+    return this.officeOf(code).country;
+  }
+
+  /** The office where the movement ends: destination, or the exit toward a third country. */
+  finalOffice(): string {
+    return this.state.route[this.state.route.length - 1]!.code;
+  }
+
+  departureOffice(): string {
+    return this.state.route[0]!.code;
+  }
+
+  /** A leg's time limit in workflow milliseconds (the time scale shortens it for demonstrations). */
+  legMs(hours: number): number {
+    return (hours * HOUR_MS) / this.settings.timeScale;
+  }
+
+  isTerminal(): boolean {
+    return terminalStatuses.includes(this.state.status);
+  }
+
+  /** Marks arrival at an office; returns whether it was after the leg's time limit. */
+  arriveAt(code: string, at: string): boolean {
+    const office = this.officeOf(code);
+    office.arrivedAt = at;
+    const late = this.state.legDeadline !== undefined && Date.parse(at) > Date.parse(this.state.legDeadline);
+    if (late) office.late = true;
+    return late;
+  }
+
+  result(): ActionResult {
+    return {
+      mrn: this.mrn,
+      status: this.state.status,
+      currentOffice: this.state.currentOffice,
+      ...(this.state.nextDeadline ? { nextDeadline: this.state.nextDeadline } : {}),
+      at: this.now(),
+    };
+  }
+
+  // ---- notifications -------------------------------------------------------------------
+
+  notify(kind: string, to: string[], message: Words, details: Record<string, unknown> = {}): void {
+    const subject = bilingual(message);
+    const notification: NotificationRecord = {
+      id: `${this.mrn}:${kind}:${this.state.notifications.length + 1}`,
+      at: this.now(),
+      kind,
+      to,
+      subject,
+      message,
+      delivery: 'PENDING',
+    };
+    this.state.notifications.push(notification);
+    this.state.escalation.lastNotifiedAt = notification.at;
+    this.record('NOTIFICATION_SENT', SYSTEM, undefined, { id: notification.id, kind, to });
+    this.pendingDeliveries++;
+    this.deliveries = this.deliveries.then(async () => {
+      try {
+        const outcome = await this.corridor.deliverNotification({ id: notification.id, mrn: this.mrn, kind, to, subject, at: notification.at, details });
+        notification.delivery = outcome.delivered ? 'DELIVERED' : 'NOT_CONFIGURED';
+        if (outcome.delivered) notification.deliveredAt = outcome.at;
+      } catch {
+        notification.delivery = 'FAILED';
+      } finally {
+        this.pendingDeliveries--;
+        this.state.version++;
+      }
+    });
+  }
+
+  deliveriesDone(): boolean {
+    return this.pendingDeliveries === 0;
+  }
+
+  // ---- acts ----------------------------------------------------------------------------
+
+  /** Refuses an act now if the procedure does not expect it from this actor. */
+  check(action: ActionName, actor: Actor): void {
+    const refusal = checkAction(this.state, this.route.legs, this.route.endsWith, action, actor);
+    if (refusal) throw refusalFailure(refusal);
+  }
+
+  /**
+   * Every act follows the same shape: refuse at once if out of order (validator, nothing is
+   * written to history); then, holding the lock, check again (another act may have come
+   * first), call the national system, and only then change the state.
+   */
+  act<I extends { actor: Actor; requestHash?: string | undefined }>(
+    update: UpdateDefinition<ActionResult, [I]>,
+    action: ActionName,
+    checkInput: (input: I) => Words | undefined,
+    perform: (input: I) => Promise<void>,
+  ): void {
+    setHandler(
+      update,
+      (input) =>
+        this.lock.run(async () => {
+          this.check(action, input.actor);
+          await perform(input);
+          this.search.sync(this.state);
+          // Echoed so the API can tell a retried request from another request reusing its key.
+          return { ...this.result(), ...(input.requestHash ? { requestHash: input.requestHash } : {}) };
+        }),
+      {
+        validator: (input) => {
+          if (!input?.actor) {
+            throw refusalFailure({ code: 'INVALID_INPUT', fr: "la requête ne nomme pas qui agit", en: 'the request carries no actor' });
+          }
+          // Who may act comes first: someone else's movement is refused without telling them about its content.
+          this.check(action, input.actor);
+          const problem = checkInput(input);
+          if (problem) throw refusalFailure(problem);
+        },
+      },
+    );
+  }
+}
+
+/** A refusal as the update's failure: the code as its type, the words in its details. */
+export function refusalFailure(refusal: Refusal | Words): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: refusal.code,
+    message: bilingual(refusal),
+    details: [{ code: refusal.code, fr: refusal.fr, en: refusal.en }],
+    nonRetryable: true,
+  });
+}
