@@ -128,7 +128,7 @@ describe('refusals through the API', () => {
       assert.equal(border.status, 409, JSON.stringify(border.body));
       assert.equal(border.body.error, 'OUT_OF_ORDER');
       assert.match(border.body.message, /ACCEPTED/);
-      assert.match(border.body.message, /prochaine étape : la mainlevée à TGLFW001/);
+      assert.match(border.body.message, /prochaine étape : l'autorisation de départ en transit à TGLFW001/);
       const arrival = await corridor.act(mrn, 'arrival', officerAt('BFOUA001'), { sealsIntact: true });
       assert.equal(arrival.status, 409);
       assert.match(arrival.body.message, /TGLFW001/);

@@ -2,6 +2,7 @@
 // file, a sample declaration, and plain HTTP calls (the tests speak the contract directly,
 // except where they test the client).
 import { randomBytes } from 'node:crypto';
+import { mrnCheckCharacter } from '../../src/domain/mrn-format.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,11 +38,11 @@ export async function sandbox(
   return sb;
 }
 
-/** A well-formed MRN departing from `country` (the sandbox does not check the check character). */
+/** A well-formed MRN departing from `country`, with its check digit. */
 export function newMrn(country: NationalCountry = 'TG'): string {
   const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  const tail = [...randomBytes(14)].map((b) => alphabet[b % alphabet.length]).join('');
-  return `26${country}${tail}`;
+  const body = `26${country}${[...randomBytes(13)].map((b) => alphabet[b % alphabet.length]).join('')}`;
+  return `${body}${mrnCheckCharacter(body)}`;
 }
 
 export const bigGuarantee = { TG: { grn: '26TG0000000000001', accessCode: '1234' }, BF: { grn: '26BF0000000000001', accessCode: '4321' } } as const;
