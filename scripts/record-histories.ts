@@ -12,7 +12,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+// @temporalio/proto is CommonJS: its namespaces (and, at run time, its protobufjs Root) come through the default export.
+import proto from '@temporalio/proto';
+import type { Root } from 'protobufjs';
+import protojson from 'protobufjs/ext/protojson.js';
 import { findTemporalCli } from '../src/temporal/cli.ts';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server.ts';
 import { ensureSearchAttributes } from '../src/temporal/search-attributes.ts';
@@ -25,6 +28,12 @@ import { eventually } from '../test/harness/webhook.ts';
 import { ladderEnv } from '../test/overdue/ladder-env.ts';
 
 const HISTORIES = fileURLToPath(new URL('../test/histories/', import.meta.url));
+const HISTORY_TYPE = (proto as unknown as Root).lookupType('temporal.api.history.v1.History');
+
+/** A fetched history in Temporal's JSON form (ProtoJSON, as other Temporal tools write it), which the replayer reads back. */
+function historyToJSON(history: proto.temporal.api.history.v1.IHistory): string {
+  return JSON.stringify(protojson.toJson(HISTORY_TYPE, proto.temporal.api.history.v1.History.fromObject(history)));
+}
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 interface Scenario {

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../../src/process/stop-child.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CORRIDOR = path.join(ROOT, 'src/cli/main.ts');
@@ -41,7 +42,6 @@ export function startNode(name: string, script: string, args: string[], env: Nod
   });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`could not start ${name}`);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const handle: Child = {
     name,
     pid: child.pid,
@@ -50,11 +50,7 @@ export function startNode(name: string, script: string, args: string[], env: Nod
     logLines: () => countLines(logFile),
     async stop() {
       running.delete(handle);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
+      await stopChild(child, { graceMs: 15_000 });
     },
   };
   running.add(handle);

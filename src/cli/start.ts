@@ -13,6 +13,7 @@ import { startCluster, type RunningCluster } from '../cluster/cluster.ts';
 import { describeTarget, postgresTarget, PostgresUnavailable } from '../cluster/postgres.ts';
 import { PORT_BLOCK } from '../cluster/server-config.ts';
 import { loadOrCreateLocalKeyRing } from '../codec/local-key.ts';
+import { stopChild } from '../process/stop-child.ts';
 import { parseKeyRing } from '../codec/keys.ts';
 import { CODEC_PREFIX } from '../codec/server.ts';
 import { findTemporalCli } from '../temporal/cli.ts';
@@ -212,13 +213,7 @@ function apiUrl(config: Config): string {
 }
 
 async function stopPiece(piece: Piece): Promise<void> {
-  const child = piece.child;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
+  if (piece.child) await stopChild(piece.child, { graceMs: 15_000 });
 }
 
 async function waitForHealth(config: Config, startedAt: number): Promise<void> {

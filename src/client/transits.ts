@@ -10,12 +10,10 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 // @temporalio/proto is CommonJS: its namespaces come through the default export.
 import proto from '@temporalio/proto';
 
 const { temporal } = proto;
-type ExecutionInfo = import('@temporalio/proto').temporal.api.workflow.v1.IWorkflowExecutionInfo;
 import type { Config } from '../config/env.ts';
 import { bilingual } from '../domain/words.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -24,6 +22,7 @@ import * as m from '../../workflows/messages.ts';
 import type { TransitInput, TransitState, TransitStatus } from '../../workflows/model.ts';
 import * as sa from '../../workflows/search-attributes.ts';
 import type { transit } from '../../workflows/transit.ts';
+import { countExecutions, listPage, quote, transitFields, type ExecutionInfo } from '../temporal/visibility.ts';
 
 /** A refusal from the workflow or Temporal, with what the API needs to answer: its code and its words. */
 export class TransitRefusal extends Error {
@@ -224,14 +223,9 @@ export class TransitClient {
   }
 
   async list(filters: ListFilters, pageSize: number, pageToken?: string): Promise<{ items: TransitSummary[]; nextPageToken?: string }> {
-    const response = await this.client.workflowService.listWorkflowExecutions({
-      namespace: this.namespace,
-      pageSize,
-      query: visibilityQuery(filters),
-      ...(pageToken ? { nextPageToken: Buffer.from(pageToken, 'base64url') } : {}),
-    });
-    const items = (response.executions ?? []).map(toSummary);
-    const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+    const page = await listPage(this.client, this.namespace, visibilityQuery(filters), pageSize, pageToken ? Buffer.from(pageToken, 'base64url') : undefined);
+    const items = page.executions.map(toSummary);
+    const next = page.nextPageToken ? Buffer.from(page.nextPageToken).toString('base64url') : undefined;
     return { items, ...(next ? { nextPageToken: next } : {}) };
   }
 
@@ -256,8 +250,7 @@ export class TransitClient {
   }
 
   async count(filters: ListFilters): Promise<number> {
-    const response = await this.client.workflowService.countWorkflowExecutions({ namespace: this.namespace, query: visibilityQuery(filters) });
-    return Number(response.count ?? 0);
+    return countExecutions(this.client, this.namespace, visibilityQuery(filters));
   }
 }
 
@@ -298,30 +291,9 @@ export function visibilityQuery(filters: ListFilters): string {
   return clauses.join(' AND ');
 }
 
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
 function toSummary(execution: ExecutionInfo): TransitSummary {
-  const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
-  const time = (t: ExecutionInfo['startTime']) =>
-    t?.seconds ? new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : undefined;
-  const deadline = attributes.get(sa.NextDeadline);
-  return {
-    mrn: execution.execution?.workflowId ?? '',
-    status: attributes.get(sa.TransitStatus),
-    departureOffice: attributes.get(sa.DepartureOffice),
-    destinationOffice: attributes.get(sa.DestinationOffice),
-    currentOffice: attributes.get(sa.CurrentOffice),
-    declarant: attributes.get(sa.DeclarantId),
-    vehicle: attributes.get(sa.VehicleRegistration),
-    overdue: attributes.get(sa.Overdue) ?? false,
-    borderAlert: attributes.get(sa.BorderAlert) ?? false,
-    escalationLevel: attributes.get(sa.EscalationLevel) ?? 0,
-    nextDeadline: deadline ? new Date(deadline).toISOString() : undefined,
-    lodgedAt: time(execution.startTime),
-    closedAt: time(execution.closeTime),
-  };
+  const { runId: _runId, routeOffices: _routeOffices, ...summary } = transitFields(execution);
+  return summary;
 }
 
 /** The answer if it comes within the wait; otherwise undefined (the act goes on, the caller gets 202). */

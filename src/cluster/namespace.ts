@@ -1,7 +1,8 @@
 // The namespace and Corridor's search attributes on a real Temporal server, where nothing
 // creates them (the dev server does it from its flags).
 import type { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time.js';
+// @temporalio/proto is CommonJS: its namespaces come through the default export.
+import proto from '@temporalio/proto';
 import { ensureSearchAttributes } from '../temporal/search-attributes.ts';
 
 const NOT_FOUND = 5;
@@ -19,7 +20,7 @@ export async function ensureNamespace(connection: Connection, namespace: string,
       await connection.workflowService.registerNamespace({
         namespace,
         description: 'Corridor: transits between the customs systems of Togo and Burkina Faso',
-        workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`),
+        workflowExecutionRetentionPeriod: days(retentionDays),
       });
       created = true;
     } catch (registerError) {
@@ -49,6 +50,12 @@ async function retry<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
+}
+
+/** A protobuf Duration of so many days (fractions included). */
+export function days(count: number): proto.google.protobuf.Duration {
+  const ms = Math.round(count * 86_400_000);
+  return proto.google.protobuf.Duration.fromObject({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 });
 }
 
 function codeOf(error: unknown): number | undefined {

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { Connection } from '@temporalio/client';
+import { stopChild } from '../process/stop-child.ts';
 
 export interface RunningServer {
   address: string;
@@ -16,7 +17,6 @@ export async function startClusterServer(options: { binary: string; configFile: 
   // deployment puts mTLS and an authorizer in front (see the README).
   const child = spawn(options.binary, ['--config-file', options.configFile, '--allow-no-auth', 'start'], { stdio: ['ignore', out, out] });
   const address = `127.0.0.1:${options.port}`;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 180_000;
   while (!(await serving(address))) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -31,13 +31,7 @@ export async function startClusterServer(options: { binary: string; configFile: 
   return {
     address,
     process: child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, { graceMs: 20_000 }),
   };
 }
 

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../process/stop-child.ts';
 import { fillTemplate } from './server-config.ts';
 
 const TEMPLATE = fileURLToPath(new URL('../../config/temporal-ui.yaml.tmpl', import.meta.url));
@@ -43,7 +44,6 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
   writeFileSync(path.join(options.dir, `${ENVIRONMENT}.yaml`), yaml);
   const out = openSync(path.join(options.dir, 'ui-server.log'), 'a');
   const child = spawn(options.binary, ['--root', options.dir, '--config', '.', '--env', ENVIRONMENT, 'start'], { stdio: ['ignore', out, out] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the Temporal Web UI server exited at start-up; see ${path.join(options.dir, 'ui-server.log')}`);
@@ -55,12 +55,6 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
   return {
     url,
     process: child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, { graceMs: 10_000 }),
   };
 }

@@ -7,14 +7,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import type { ReferenceData } from '../domain/types.ts';
 import { findLeg } from '../domain/route-plan.ts';
-import * as sa from '../../workflows/search-attributes.ts';
 import { summarise } from '../../workflows/state.ts';
 import type { RunningTransits } from './running.ts';
 import { signatureOf, type StateCache } from './states.ts';
-import { executionTime, forEachExecution, quote, type ExecutionInfo } from './visibility.ts';
+import { executionTime, forEachExecution, quote, transitFields, type ExecutionInfo } from '../temporal/visibility.ts';
 
 export type Facts = ReturnType<typeof summarise>;
 
@@ -225,14 +223,13 @@ export class Projection {
   }
 
   private store(execution: ExecutionInfo, facts: Facts | undefined, how: { closed: boolean; closedAt: string | undefined }): void {
-    const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
-    const mrn = execution.execution?.workflowId ?? '';
-    this.write(mrn, execution.execution?.runId ?? '', null, facts, {
+    const listed = transitFields(execution);
+    this.write(listed.mrn, listed.runId, null, facts, {
       closed: how.closed,
       closedAt: how.closedAt,
-      status: facts?.status ?? attributes.get(sa.TransitStatus) ?? 'UNKNOWN',
-      routeId: facts?.routeId ?? routeIdOf(this.deps.reference, attributes.get(sa.DepartureOffice), attributes.get(sa.DestinationOffice)),
-      lodgedAt: facts?.lodgedAt ?? executionTime(execution.startTime),
+      status: facts?.status ?? listed.status ?? 'UNKNOWN',
+      routeId: facts?.routeId ?? routeIdOf(this.deps.reference, listed.departureOffice, listed.destinationOffice),
+      lodgedAt: facts?.lodgedAt ?? listed.lodgedAt,
     });
   }
 

@@ -2,10 +2,8 @@
 // refreshed at most every few seconds however many pages poll, so the overview, the desks and
 // the metrics cost the dev server's visibility (100 requests/s) a handful of calls a minute.
 import type { Client } from '@temporalio/client';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
-import * as sa from '../../workflows/search-attributes.ts';
 import type { TransitStatus } from '../../workflows/model.ts';
-import { executionTime, forEachExecution, quote, type ExecutionInfo } from './visibility.ts';
+import { forEachExecution, quote, transitFields, type ExecutionInfo } from '../temporal/visibility.ts';
 
 export interface RunningTransit {
   mrn: string;
@@ -73,25 +71,23 @@ export class RunningTransits {
 }
 
 function toRunning(execution: ExecutionInfo): RunningTransit | undefined {
-  const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
-  const mrn = execution.execution?.workflowId;
-  const status = attributes.get(sa.TransitStatus) as TransitStatus | undefined;
+  const fields = transitFields(execution);
+  const { mrn, nextDeadline, lodgedAt } = fields;
+  const status = fields.status as TransitStatus | undefined;
   if (!mrn || !status) return undefined;
-  const deadline = attributes.get(sa.NextDeadline);
-  const lodgedAt = executionTime(execution.startTime);
   return {
     mrn,
-    runId: execution.execution?.runId ?? '',
+    runId: fields.runId,
     status,
-    departureOffice: attributes.get(sa.DepartureOffice) ?? '',
-    destinationOffice: attributes.get(sa.DestinationOffice) ?? '',
-    currentOffice: attributes.get(sa.CurrentOffice) ?? '',
-    declarant: attributes.get(sa.DeclarantId) ?? '',
-    vehicle: attributes.get(sa.VehicleRegistration) ?? '',
-    routeOffices: attributes.get(sa.RouteOffices) ?? [],
-    overdue: attributes.get(sa.Overdue) ?? false,
-    escalationLevel: attributes.get(sa.EscalationLevel) ?? 0,
-    ...(deadline ? { nextDeadline: new Date(deadline).toISOString() } : {}),
+    departureOffice: fields.departureOffice ?? '',
+    destinationOffice: fields.destinationOffice ?? '',
+    currentOffice: fields.currentOffice ?? '',
+    declarant: fields.declarant ?? '',
+    vehicle: fields.vehicle ?? '',
+    routeOffices: fields.routeOffices,
+    overdue: fields.overdue,
+    escalationLevel: fields.escalationLevel,
+    ...(nextDeadline ? { nextDeadline } : {}),
     ...(lodgedAt ? { lodgedAt } : {}),
   };
 }

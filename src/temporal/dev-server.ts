@@ -4,6 +4,7 @@ import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { corridorSearchAttributes } from '../../workflows/search-attributes.ts';
+import { stopChild } from '../process/stop-child.ts';
 import { ensureSearchAttributes } from './search-attributes.ts';
 
 export interface DevServerOptions {
@@ -72,13 +73,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     address,
     uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined,
     process: child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, { graceMs: 10_000 }),
   };
 }
 

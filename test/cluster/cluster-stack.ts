@@ -21,6 +21,7 @@ import { generateKeyEntry } from '../../src/codec/keys.ts';
 import { loadConfig, type Config, type CountryCode } from '../../src/config/env.ts';
 import { loadReferenceData } from '../../src/domain/reference-data.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { stopChild } from '../../src/process/stop-child.ts';
 import { startSandbox, type Sandbox } from '../../src/national/sandbox/server.ts';
 import { connectClient, temporalSettings } from '../../src/temporal/connection.ts';
 import { freePort } from '../harness/ports.ts';
@@ -216,7 +217,7 @@ async function around(cluster: TestCluster, dir: string): Promise<ClusterStack> 
     token: (actor) => signToken(config.tokenSecret, actor),
     async stop() {
       await app.close();
-      await Promise.all(Object.values(workers).map(stopProcess));
+      await Promise.all(Object.values(workers).map((child) => stopChild(child, { graceMs: 15_000 })));
       await client.connection.close();
       for (const sandbox of Object.values(sandboxes)) await sandbox.close();
       await cluster.stop();
@@ -244,11 +245,3 @@ async function waitForHealth(api: string, dir: string, timeoutMs = 180_000): Pro
   throw new Error(`the cluster stack is not healthy after ${timeoutMs / 1000} s: ${last} (worker logs in ${dir})`);
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}

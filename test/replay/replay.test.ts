@@ -6,7 +6,6 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { quietRuntime, workflowBundlePath } from '../harness/stack.ts';
 
@@ -15,11 +14,19 @@ const files = readdirSync(HISTORIES)
   .filter((name) => name.endsWith('.json'))
   .sort();
 
+/** A recorded history as the file holds it: Temporal's JSON form of a history, which the replayer takes as is. */
+interface HistoryJson {
+  events: {
+    workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string }; input?: { payloads?: { data?: string }[] } };
+    workflowExecutionCompletedEventAttributes?: unknown;
+  }[];
+}
+
 function load(file: string) {
-  const history = historyFromJSON(JSON.parse(readFileSync(`${HISTORIES}${file}`, 'utf8')));
+  const history = JSON.parse(readFileSync(`${HISTORIES}${file}`, 'utf8')) as HistoryJson;
   const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-  // The workflow id is the MRN; the started event carries it in the input, not as a field.
-  const input = JSON.parse(Buffer.from(started?.input?.payloads?.[0]?.data ?? []).toString('utf8')) as { mrn: string };
+  // The workflow id is the MRN; the started event carries it in the input (base64 in JSON), not as a field.
+  const input = JSON.parse(Buffer.from(started?.input?.payloads?.[0]?.data ?? '', 'base64').toString('utf8')) as { mrn: string };
   return { history, workflowId: input.mrn, workflowType: started?.workflowType?.name, last: history.events?.at(-1) };
 }
 
