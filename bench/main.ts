@@ -17,7 +17,7 @@ import { temporalSettings } from '../src/temporal/connection.ts';
 import { stopAllChildren } from './lib/children.ts';
 import { describeMachine } from './lib/machine.ts';
 import { attachStack, startStack, type CorridorStack } from './lib/stack.ts';
-import { runningTarget, targetFor, type RunningTarget } from './lib/targets.ts';
+import { runningTarget, targetFor } from './lib/targets.ts';
 import { formatShape, parseShape, parseVariant, type FloorShape, type FloorVariant } from './floor/shape.ts';
 import { startFloorRig, type FloorWait } from './phases/floor.ts';
 import { corridorRig, runThroughput, type Rig } from './phases/throughput.ts';
@@ -175,7 +175,10 @@ async function main(): Promise<void> {
       targets.push(result);
 
       const rigs: Rig[] = [];
-      if (opts.phases.includes('floor')) rigs.push((floorRig = await startFloorRig({ target, client, runDir, shape: opts.floorShape, wait: opts.floorWait })));
+      if (opts.phases.includes('floor')) {
+        floorRig = await startFloorRig({ target, client, runDir, shape: opts.floorShape, wait: opts.floorWait });
+        rigs.push(floorRig);
+      }
       if (opts.phases.includes('floor')) {
         for (const variant of opts.compare) {
           const rig = await startFloorRig({ target, client, runDir, shape: variant.shape, wait: variant.wait, name: variant.name });
@@ -211,7 +214,8 @@ async function main(): Promise<void> {
         if (corridorRun) result.corridor = summariseCorridor(corridorRun, linesBefore, logLines());
         if (result.floor && result.corridor) {
           result.ratio = result.corridor.lifecyclesPerSecond / result.floor.lifecyclesPerSecond;
-          result.shapeDifferences = shapeDifferences(result.corridor.history, result.floor.history);
+          const differences = shapeDifferences(result.corridor.history, result.floor.history);
+          if (differences) result.shapeDifferences = differences;
         }
         if (variantRigs.length) {
           result.variants = opts.compare.map((variant) => {

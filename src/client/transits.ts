@@ -11,10 +11,6 @@ import {
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
-// @temporalio/proto is CommonJS: its namespaces come through the default export.
-import proto from '@temporalio/proto';
-
-const { temporal } = proto;
 type ExecutionInfo = import('@temporalio/proto').temporal.api.workflow.v1.IWorkflowExecutionInfo;
 import type { Config } from '../config/env.ts';
 import type { Actor } from '../auth/actor.ts';
