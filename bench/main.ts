@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../src/config/env.ts';
 import { signToken } from '../src/auth/tokens.ts';
-import { parseFlags, intFlag, stringFlag, UsageError, type Flags } from '../src/cli/args.ts';
+import { parseFlags, intFlag, stringFlag, UsageError, type Flags, type FlagSpec } from '../src/cli/args.ts';
 import { ApiClient, type TokenFor } from '../src/simulation/lifecycle.ts';
 import { exampleDeclaration } from '../src/simulation/simulate.ts';
 import { temporalSettings } from '../src/temporal/connection.ts';
@@ -116,8 +116,19 @@ const USAGE = `npm run bench -- [flags]
   --cpu-prof DIR         write a V8 CPU profile of each Corridor process into DIR (for finding Corridor's own cost)
 `;
 
+const FLAGS: FlagSpec = {
+  help: 'boolean',
+  keep: 'boolean',
+  ...Object.fromEntries(
+    [
+      'count', 'concurrency', 'warmup', 'rounds', 'rate', 'latency-seconds', 'parked', 'park-concurrency', 'overdue-share', 'overdue-after', 'route',
+      'floor-shape', 'floor-timers', 'floor-wait', 'compare', 'profile', 'api', 'phases', 'out', 'cpu-prof',
+    ].map((name) => [name, 'string' as const]),
+  ),
+};
+
 async function main(): Promise<void> {
-  const { flags } = parseFlags(process.argv.slice(2));
+  const { flags } = parseFlags(process.argv.slice(2), FLAGS);
   if (flags.help) {
     process.stdout.write(USAGE);
     return;
