@@ -15,7 +15,7 @@ export async function runWorker(flags: Flags): Promise<void> {
   const roles = parseQueues(flags.queues === undefined ? undefined : stringFlag(flags, 'queues'), loadConfig(process.env, { countries: [] }));
   const served = roles.flatMap((role): CountryCode[] => (role.kind === 'national' ? [role.country] : []));
   const config = loadConfig(process.env, { countries: served });
-  const logger = createLogger('worker', config.logLevel);
+  const logger = createLogger('worker', config.logLevel, config.logFormat);
   const sdkLevel: LogLevel = config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN';
   Runtime.install({
     logger: new DefaultLogger(sdkLevel, (entry) => logger[entry.level === 'WARN' ? 'warn' : entry.level === 'ERROR' ? 'error' : 'debug'](entry.meta ?? {}, entry.message)),
