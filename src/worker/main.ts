@@ -9,6 +9,13 @@ import { buildWorkflowBundle } from './bundle.ts';
 import { parseQueues, queueName } from './queues.ts';
 import { createWorkers } from './workers.ts';
 
+/**
+ * SDK warnings about how Corridor is meant to run, which nobody can act on: the national-TG and
+ * national-BF workers run activities only, by design, and the SDK warns about each at start.
+ * Still logged, at debug.
+ */
+const EXPECTED_SDK_WARNINGS = new Set(['No workflows registered, not polling for workflow tasks']);
+
 export async function runWorker(flags: Flags): Promise<void> {
   // Two passes: the queues say which countries this process serves, and it reads the national
   // settings (URL, credential) of those countries only; a national-TG worker never sees BF's.
@@ -18,7 +25,10 @@ export async function runWorker(flags: Flags): Promise<void> {
   const logger = createLogger('worker', config.logLevel, config.logFormat);
   const sdkLevel: LogLevel = config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN';
   Runtime.install({
-    logger: new DefaultLogger(sdkLevel, (entry) => logger[entry.level === 'WARN' ? 'warn' : entry.level === 'ERROR' ? 'error' : 'debug'](entry.meta ?? {}, entry.message)),
+    logger: new DefaultLogger(sdkLevel, (entry) => {
+      const level = EXPECTED_SDK_WARNINGS.has(entry.message) ? 'debug' : entry.level === 'WARN' ? 'warn' : entry.level === 'ERROR' ? 'error' : 'debug';
+      logger[level](entry.meta ?? {}, entry.message);
+    }),
     telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${config.workerMetricsPort}` } } },
   });
 
