@@ -10,14 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../src/config/env.ts';
 import { signToken } from '../src/auth/tokens.ts';
-import { parseFlags, intFlag, stringFlag, UsageError, type Flags } from '../src/cli/args.ts';
+import { parseFlags, intFlag, stringFlag, UsageError, type Flags, type FlagSpec } from '../src/cli/args.ts';
 import { ApiClient, type TokenFor } from '../src/simulation/lifecycle.ts';
 import { exampleDeclaration } from '../src/simulation/simulate.ts';
 import { temporalSettings } from '../src/temporal/connection.ts';
 import { stopAllChildren } from './lib/children.ts';
 import { describeMachine } from './lib/machine.ts';
 import { attachStack, startStack, type CorridorStack } from './lib/stack.ts';
-import { runningTarget, targetFor, type RunningTarget } from './lib/targets.ts';
+import { runningTarget, targetFor } from './lib/targets.ts';
 import { formatShape, parseShape, parseVariant, type FloorShape, type FloorVariant } from './floor/shape.ts';
 import { startFloorRig, type FloorWait } from './phases/floor.ts';
 import { corridorRig, runThroughput, type Rig } from './phases/throughput.ts';
@@ -116,8 +116,19 @@ const USAGE = `npm run bench -- [flags]
   --cpu-prof DIR         write a V8 CPU profile of each Corridor process into DIR (for finding Corridor's own cost)
 `;
 
+const FLAGS: FlagSpec = {
+  help: 'boolean',
+  keep: 'boolean',
+  ...Object.fromEntries(
+    [
+      'count', 'concurrency', 'warmup', 'rounds', 'rate', 'latency-seconds', 'parked', 'park-concurrency', 'overdue-share', 'overdue-after', 'route',
+      'floor-shape', 'floor-timers', 'floor-wait', 'compare', 'profile', 'api', 'phases', 'out', 'cpu-prof',
+    ].map((name) => [name, 'string' as const]),
+  ),
+};
+
 async function main(): Promise<void> {
-  const { flags } = parseFlags(process.argv.slice(2));
+  const { flags } = parseFlags(process.argv.slice(2), FLAGS);
   if (flags.help) {
     process.stdout.write(USAGE);
     return;
@@ -175,7 +186,10 @@ async function main(): Promise<void> {
       targets.push(result);
 
       const rigs: Rig[] = [];
-      if (opts.phases.includes('floor')) rigs.push((floorRig = await startFloorRig({ target, client, runDir, shape: opts.floorShape, wait: opts.floorWait })));
+      if (opts.phases.includes('floor')) {
+        floorRig = await startFloorRig({ target, client, runDir, shape: opts.floorShape, wait: opts.floorWait });
+        rigs.push(floorRig);
+      }
       if (opts.phases.includes('floor')) {
         for (const variant of opts.compare) {
           const rig = await startFloorRig({ target, client, runDir, shape: variant.shape, wait: variant.wait, name: variant.name });
@@ -211,7 +225,8 @@ async function main(): Promise<void> {
         if (corridorRun) result.corridor = summariseCorridor(corridorRun, linesBefore, logLines());
         if (result.floor && result.corridor) {
           result.ratio = result.corridor.lifecyclesPerSecond / result.floor.lifecyclesPerSecond;
-          result.shapeDifferences = shapeDifferences(result.corridor.history, result.floor.history);
+          const differences = shapeDifferences(result.corridor.history, result.floor.history);
+          if (differences) result.shapeDifferences = differences;
         }
         if (variantRigs.length) {
           result.variants = opts.compare.map((variant) => {

@@ -11,7 +11,7 @@ import { ApiClient, driveLifecycle, withLrn } from '../src/simulation/lifecycle.
 import { exampleDeclaration, simulatedLrn } from '../src/simulation/simulate.ts';
 import { lodge, openBrowser, signInAs } from '../test/console/helpers.ts';
 
-const { flags } = parseFlags(process.argv.slice(2));
+const { flags } = parseFlags(process.argv.slice(2), { api: 'string', out: 'string' });
 const config = loadConfig();
 const baseUrl = stringFlag(flags, 'api', `http://127.0.0.1:${config.api.port}`);
 const out = path.resolve(stringFlag(flags, 'out', path.join(config.dataDir, 'screenshots')));

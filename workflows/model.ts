@@ -134,7 +134,7 @@ export interface Escalation {
   acknowledgedLevel?: number;
   acknowledgedBy?: Actor;
   lastNotifiedAt?: string;
-  enquiryOpenedAt?: string;
+  enquiryOpenedAt?: string | undefined;
   recoveryAt?: string;
 }
 
@@ -169,10 +169,10 @@ export interface TransitState {
   /** Index in the route plan's legs of the leg the truck is on; -1 before release. */
   legIndex: number;
   /** Time limit of the road leg the truck is on. */
-  legDeadline?: string;
+  legDeadline?: string | undefined;
   /** The next moment something is due (leg time limit, border dwell target, control results). */
-  nextDeadline?: string;
-  controlResultsDueBy?: string;
+  nextDeadline?: string | undefined;
+  controlResultsDueBy?: string | undefined;
   /** The reservation on the guarantee; RELEASED here is the mainlevée de la caution, not the movement's release. */
   guarantee: { grn: string; amountReservedXof?: number; state: 'PENDING' | 'RESERVED' | 'RELEASED' | 'CLAIMED' | 'NONE' };
   /** The record reference each national system gave the movement. */

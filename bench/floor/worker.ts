@@ -32,6 +32,8 @@ const workers = await Promise.all([
 process.stdout.write('floor worker polling\n');
 // The parent going away stops the floor too (it is killed with SIGTERM otherwise).
 const parent = process.ppid;
-setInterval(() => process.ppid !== parent && workers.forEach((w) => w.shutdown()), 1000).unref();
+setInterval(() => {
+  if (process.ppid !== parent) for (const w of workers) w.shutdown();
+}, 1000).unref();
 await Promise.all(workers.map((worker) => worker.run()));
 await connection.close();

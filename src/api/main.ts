@@ -8,7 +8,7 @@ import { buildApi } from './app.ts';
 
 export async function runApi(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger('api', config.logLevel);
+  const logger = createLogger('api', config.logLevel, config.logFormat);
   const settings = temporalSettings(config);
   const client = await connectClient(settings);
   logger.info({ schedule: await ensureOverdueReportSchedule(client, config) }, 'daily overdue report schedule');

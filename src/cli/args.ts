@@ -1,25 +1,49 @@
-// Minimal flag parsing for the `corridor` subcommands: --name value, --name=value, --flag.
+// Flags of the `corridor` subcommands, the bench and the scripts: --name value, --name=value, --flag.
+// node:util's parseArgs does the parsing; each command declares its flags, so a misspelt one
+// is refused instead of silently ignored.
+import { parseArgs } from 'node:util';
+
 export type Flags = Record<string, string | true>;
 
-export function parseFlags(argv: string[]): { positional: string[]; flags: Flags } {
-  const positional: string[] = [];
-  const flags: Flags = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (inline !== undefined) flags[name] = inline;
-    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags[name] = argv[++i]!;
-    else flags[name] = true;
-  }
-  return { positional, flags };
-}
+/** A command's flags: `string` takes a value, `boolean` is a switch. */
+export type FlagSpec = Record<string, 'string' | 'boolean'>;
 
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+export function parseFlags(argv: string[], spec: FlagSpec): { positional: string[]; flags: Flags } {
+  const options = Object.fromEntries(Object.entries(spec).map(([name, type]) => [name, { type }]));
+  const parse = () => {
+    try {
+      return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw usageErrorFrom(error, spec);
+    }
+  };
+  const { values, positionals } = parse();
+  const flags: Flags = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value === 'string') flags[name] = value;
+    else if (value === true) flags[name] = true;
+  }
+  return { positional: positionals, flags };
+}
+
+/** parseArgs's errors name the option in their own words; say it the way the rest of the CLI does. */
+function usageErrorFrom(error: unknown, spec: FlagSpec): Error {
+  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string' || !error.code.startsWith('ERR_PARSE_ARGS_')) return error as Error;
+  const option = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1];
+  const known = Object.keys(spec).map((name) => `--${name}`);
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new UsageError(`unknown flag ${option ?? ''}; ${known.length ? `expected ${known.join(', ')}` : 'this command takes none'}`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      // `--role` at the end or followed by another flag; `--keep=yes` for a switch.
+      return spec[option?.replace(/^--/, '') ?? ''] === 'boolean' ? new UsageError(`${option} takes no value`) : new UsageError(`${option ?? 'a flag'} needs a value`);
+    default:
+      return new UsageError(error.message);
+  }
 }
 
 export function stringFlag(flags: Flags, name: string, fallback?: string): string {

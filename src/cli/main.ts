@@ -1,17 +1,25 @@
 // `corridor <command>`: one entry point for every process of the corridor.
 import { ConfigError } from '../config/env.ts';
 import { TemporalCliUnavailable } from '../temporal/cli.ts';
-import { parseFlags, UsageError, type Flags } from './args.ts';
+import { parseFlags, UsageError, type Flags, type FlagSpec } from './args.ts';
 
 type Command = (flags: Flags, positional: string[]) => Promise<void>;
 
-const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  start: { summary: 'run the whole corridor: Temporal, both sandboxes, worker, API', load: async () => (await import('./start.ts')).start },
-  worker: { summary: 'run a worker (--queues transits,national-TG,national-BF)', load: async () => (await import('../worker/main.ts')).runWorker },
-  api: { summary: 'run the HTTP API', load: async () => (await import('../api/main.ts')).runApi },
-  sandbox: { summary: "run one country's national system sandbox (--country TG|BF)", load: async () => (await import('../national/sandbox-main.ts')).runSandbox },
-  simulate: { summary: 'drive transits through the API (--route lome-ouaga --count N --concurrency C)', load: async () => (await import('../simulation/simulate.ts')).simulate },
-  token: { summary: 'print a development bearer token (--role declarant|officer|supervisor|regional)', load: async () => (await import('../auth/token-cli.ts')).printToken },
+const commands: Record<string, { summary: string; flags: FlagSpec; load: () => Promise<Command> }> = {
+  start: { summary: 'run the whole corridor: Temporal, both sandboxes, worker, API', flags: { profile: 'string' }, load: async () => (await import('./start.ts')).start },
+  worker: { summary: 'run a worker (--queues transits,national-TG,national-BF)', flags: { queues: 'string' }, load: async () => (await import('../worker/main.ts')).runWorker },
+  api: { summary: 'run the HTTP API', flags: {}, load: async () => (await import('../api/main.ts')).runApi },
+  sandbox: { summary: "run one country's national system sandbox (--country TG|BF)", flags: { country: 'string' }, load: async () => (await import('../national/sandbox-main.ts')).runSandbox },
+  simulate: {
+    summary: 'drive transits through the API (--route lome-ouaga --count N --concurrency C)',
+    flags: { route: 'string', count: 'string', concurrency: 'string', api: 'string' },
+    load: async () => (await import('../simulation/simulate.ts')).simulate,
+  },
+  token: {
+    summary: 'print a development bearer token (--role declarant|officer|supervisor|regional)',
+    flags: { role: 'string', user: 'string', office: 'string', country: 'string', tin: 'string', ttl: 'string' },
+    load: async () => (await import('../auth/token-cli.ts')).printToken,
+  },
 };
 
 function usage(): string {
@@ -26,7 +34,7 @@ async function main(): Promise<void> {
     process.stderr.write(usage());
     process.exit(name ? 64 : 0);
   }
-  const { flags, positional } = parseFlags(rest);
+  const { flags, positional } = parseFlags(rest, command.flags);
   await (await command.load())(flags, positional);
 }
 

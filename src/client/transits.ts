@@ -10,10 +10,6 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
-// @temporalio/proto is CommonJS: its namespaces come through the default export.
-import proto from '@temporalio/proto';
-
-const { temporal } = proto;
 import type { Config } from '../config/env.ts';
 import { bilingual } from '../domain/words.ts';
 import type { Actor } from '../auth/actor.ts';

@@ -56,6 +56,11 @@ export const variables = {
     default: 'info',
     doc: 'pino log level',
   },
+  CORRIDOR_LOG_FORMAT: {
+    schema: z.enum(['auto', 'pretty', 'json'], { error: 'expected auto, pretty or json' }),
+    default: 'auto',
+    doc: 'log lines as JSON, or `pretty` (one readable, coloured line each); `auto`: pretty when stdout is a terminal, so `npm start` is readable and files and pipes get JSON',
+  },
   CORRIDOR_TOKEN_SECRET: {
     schema: z.string().min(16, 'expected at least 16 characters'),
     default: 'corridor-development-secret-not-for-production',
@@ -201,6 +206,7 @@ export interface Config {
   api: { host: string; port: number };
   dataDir: string;
   logLevel: string;
+  logFormat: 'auto' | 'pretty' | 'json';
   tokenSecret: string;
   /** Only the countries this process serves are read (see loadConfig); another country's entry throws. */
   national: Record<CountryCode, NationalSettings> & { timeoutMs: number };
@@ -246,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     api: { host: read(env, 'CORRIDOR_API_HOST'), port: read(env, 'CORRIDOR_API_PORT') },
     dataDir: path.resolve(read(env, 'CORRIDOR_DATA_DIR')),
     logLevel: read(env, 'CORRIDOR_LOG_LEVEL'),
+    logFormat: read(env, 'CORRIDOR_LOG_FORMAT'),
     tokenSecret: read(env, 'CORRIDOR_TOKEN_SECRET'),
     national: nationalSettings(env, options.countries ?? countries, ms('CORRIDOR_NATIONAL_TIMEOUT_SECONDS')),
     taskQueues: taskQueueNames(prefix),

@@ -106,7 +106,8 @@ export interface Party {
 export interface Transport {
   registration: string;
   nationality: IsoCountryCode;
-  trailer?: { registration: string };
+  /** The schema's `.optional()` also admits an explicit undefined. */
+  trailer?: { registration: string } | undefined;
 }
 
 export interface GoodsItem {
@@ -133,7 +134,8 @@ export interface Declaration {
   lrn: string;
   declarant: Party;
   principal: Party;
-  carrier?: Party;
+  /** Absent when the principal carries the goods; the schema's `.optional()` also admits an explicit undefined. */
+  carrier?: Party | undefined;
   transport: Transport;
   route: string[];
   containers: string[];

@@ -291,7 +291,7 @@ export class Projection {
       const insertLeg = this.db.prepare(
         'INSERT INTO legs (mrn, seq, from_office, to_office, started_at, arrived_at, seconds, allowed_seconds, late) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
-      legs.forEach((leg, seq) => insertLeg.run(mrn, seq, leg.from, leg.to, leg.startedAt, leg.arrivedAt, leg.seconds, leg.allowedSeconds ?? null, leg.late ? 1 : 0));
+      for (const [seq, leg] of legs.entries()) insertLeg.run(mrn, seq, leg.from, leg.to, leg.startedAt, leg.arrivedAt, leg.seconds, leg.allowedSeconds ?? null, leg.late ? 1 : 0);
     })();
   }
 

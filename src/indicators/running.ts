@@ -48,9 +48,10 @@ export class RunningTransits {
   async get(): Promise<Snapshot> {
     const age = this.last ? Date.now() - this.last.at : Infinity;
     if (age < this.maxAgeMs) return this.last!;
-    const loading = (this.pending ??= this.load().finally(() => {
+    this.pending ??= this.load().finally(() => {
       this.pending = undefined;
-    }));
+    });
+    const loading = this.pending;
     if (age < this.staleAfterMs) {
       loading.catch(() => undefined);
       return this.last!;

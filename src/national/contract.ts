@@ -713,8 +713,8 @@ export const operations = {
 export type Operations = typeof operations;
 
 /** The fields a body or query schema adds; an empty body adds none. */
-type InputOf<S> = S extends z.ZodObject<infer Shape> ? (keyof Shape extends never ? {} : z.input<S>) : {};
-type OutputOf<S> = S extends z.ZodObject<infer Shape> ? (keyof Shape extends never ? {} : z.output<S>) : {};
+type InputOf<S> = S extends z.ZodObject<infer Shape> ? (keyof Shape extends never ? object : z.input<S>) : object;
+type OutputOf<S> = S extends z.ZodObject<infer Shape> ? (keyof Shape extends never ? object : z.output<S>) : object;
 
 /** What a caller passes for one operation: path parameters, query and body fields in one object. */
 export type OperationRequest<K extends OperationName> = InputOf<Operations[K]['params']> &

@@ -10,7 +10,7 @@ export async function runSandbox(flags: Flags): Promise<void> {
   const country = stringFlag(flags, 'country') as CountryCode;
   if (!countries.includes(country)) throw new UsageError(`--country expects ${countries.join(' or ')}, got ${country}`);
   const config = loadConfig();
-  const logger = createLogger(`sandbox-${country}`, config.logLevel);
+  const logger = createLogger(`sandbox-${country}`, config.logLevel, config.logFormat);
   const sandbox = await startSandbox({ ...sandboxOptionsFromConfig(config, country), logger });
   logger.info({ url: sandbox.url, store: sandbox.dbPath }, `national system sandbox ${country} listening`);
   onShutdown(() => sandbox.close(), (m) => logger.info(m));

@@ -9,16 +9,26 @@ import { buildWorkflowBundle } from './bundle.ts';
 import { parseQueues, queueName } from './queues.ts';
 import { createWorkers } from './workers.ts';
 
+/**
+ * SDK warnings about how Corridor is meant to run, which nobody can act on: the national-TG and
+ * national-BF workers run activities only, by design, and the SDK warns about each at start.
+ * Still logged, at debug.
+ */
+const EXPECTED_SDK_WARNINGS = new Set(['No workflows registered, not polling for workflow tasks']);
+
 export async function runWorker(flags: Flags): Promise<void> {
   // Two passes: the queues say which countries this process serves, and it reads the national
   // settings (URL, credential) of those countries only; a national-TG worker never sees BF's.
   const roles = parseQueues(flags.queues === undefined ? undefined : stringFlag(flags, 'queues'), loadConfig(process.env, { countries: [] }));
   const served = roles.flatMap((role): CountryCode[] => (role.kind === 'national' ? [role.country] : []));
   const config = loadConfig(process.env, { countries: served });
-  const logger = createLogger('worker', config.logLevel);
+  const logger = createLogger('worker', config.logLevel, config.logFormat);
   const sdkLevel: LogLevel = config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN';
   Runtime.install({
-    logger: new DefaultLogger(sdkLevel, (entry) => logger[entry.level === 'WARN' ? 'warn' : entry.level === 'ERROR' ? 'error' : 'debug'](entry.meta ?? {}, entry.message)),
+    logger: new DefaultLogger(sdkLevel, (entry) => {
+      const level = EXPECTED_SDK_WARNINGS.has(entry.message) ? 'debug' : entry.level === 'WARN' ? 'warn' : entry.level === 'ERROR' ? 'error' : 'debug';
+      logger[level](entry.meta ?? {}, entry.message);
+    }),
     telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${config.workerMetricsPort}` } } },
   });
 
@@ -38,7 +48,9 @@ export async function runWorker(flags: Flags): Promise<void> {
   logger.info({ queues: roles.map((role) => queueName(role, config)), namespace: settings.namespace }, 'worker polling');
   // Each Worker stops gracefully on SIGINT/SIGTERM (the SDK's Runtime installs the handlers),
   // and when the supervisor is gone.
-  if (process.env.CORRIDOR_SUPERVISED) stopWhenOrphaned(() => workers.forEach((worker) => worker.shutdown()));
+  if (process.env.CORRIDOR_SUPERVISED) stopWhenOrphaned(() => {
+    for (const worker of workers) worker.shutdown();
+  });
   await Promise.all(workers.map((worker) => worker.run()));
   await connection.close();
   logger.info('worker stopped');

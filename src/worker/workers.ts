@@ -2,7 +2,7 @@
 // activities; each `national-XX` runs one country's national system activities with that
 // country's settings only, so a country's worker can run next to its own system.
 import { Client } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createCorridorActivities } from '../../activities/corridor.ts';
 import { createNationalActivities } from '../../activities/national.ts';
 import type { Config } from '../config/env.ts';

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from '../harness/stack.ts';
 import type { Page } from 'playwright-core';
-import { eventually, lodge, openBrowser, SEEN_WITHIN_MS, signInAs, uniqueRegistration, type Browser } from './helpers.ts';
+import { eventually, lodge, openBrowser, SEEN_WITHIN_MS, uniqueRegistration, type Browser } from './helpers.ts';
 
 /** The page renders after the click, not during it: wait (within the live pages' bound) for the document's language. */
 async function documentLanguage(page: Page, lang: string): Promise<void> {

@@ -16,7 +16,6 @@ import { ladderEnv } from './ladder-env.ts';
 
 const env = ladderEnv;
 const regional: Actor = { user: 'regional', role: 'regional' };
-const supervisor = (country: string): Actor => ({ user: `superviseur-${country.toLowerCase()}`, role: 'supervisor', country });
 const WAIT = 120_000;
 
 describe('overdue transits', { concurrency: true }, () => {

@@ -85,7 +85,6 @@ describe('MRN allocation', () => {
   });
 
   test('100,000 distinct TIN + LRN pairs give 100,000 distinct valid MRNs', () => {
-    const started = Date.now();
     const mrns = new Set<string>();
     const serials = new Set<string>();
     for (let i = 0; i < 100_000; i++) {

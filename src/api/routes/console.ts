@@ -25,8 +25,8 @@ export const consoleRoutes = (dir: string = CONSOLE_DIR): FastifyPluginAsync => 
     index: ['index.html'],
     schemaHide: true,
     // Asset names carry their content hash: cache them for good; the page itself, never.
-    setHeaders: (response, file) => {
-      response.setHeader('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+    setHeaders: (reply, file) => {
+      reply.header('cache-control', file.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
     },
   });
 };

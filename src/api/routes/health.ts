@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 
 const { temporal } = proto;
-import type { Config, CountryCode } from '../../config/env.ts';
+import type { Config } from '../../config/env.ts';
 import { countries } from '../../config/env.ts';
 
 type PartState = { ok: boolean; detail: string };
@@ -31,7 +31,7 @@ export const healthRoutes = (deps: HealthDeps): FastifyPluginAsync => async (app
 export async function checkAll(deps: HealthDeps): Promise<Record<string, PartState>> {
   const { config } = deps;
   const checks: [string, Promise<PartState>][] = [['temporal', checkTemporal(deps)]];
-  for (const country of countries) checks.push([`national-system-${country}`, checkNationalSystem(country, config.national[country].url)]);
+  for (const country of countries) checks.push([`national-system-${country}`, checkNationalSystem(config.national[country].url)]);
   checks.push([`worker:${config.taskQueues.transits}`, checkPollers(deps, config.taskQueues.transits, 'workflow')]);
   for (const country of countries) {
     checks.push([`worker:${config.taskQueues.national[country]}`, checkPollers(deps, config.taskQueues.national[country], 'activity')]);
@@ -49,7 +49,7 @@ async function checkTemporal({ client }: HealthDeps): Promise<PartState> {
   }
 }
 
-async function checkNationalSystem(country: CountryCode, url: string): Promise<PartState> {
+async function checkNationalSystem(url: string): Promise<PartState> {
   try {
     const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
     return response.ok ? { ok: true, detail: url } : { ok: false, detail: `${url} answered ${response.status}` };

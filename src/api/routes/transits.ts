@@ -6,7 +6,7 @@ import { declarationSchema, validateDeclaration } from '../../domain/declaration
 import { declarationContentHash } from '../../domain/declaration-hash.ts';
 import { allocateMrn } from '../../domain/mrn.ts';
 import type { ReferenceData } from '../../domain/types.ts';
-import { TransitClient, TransitNotFound } from '../../client/transits.ts';
+import { type TransitClient, TransitNotFound } from '../../client/transits.ts';
 import type { PageTokens } from '../page-tokens.ts';
 import { expectedActions } from '../../../workflows/procedure.ts';
 import { transitStatuses, type TransitState } from '../../../workflows/model.ts';

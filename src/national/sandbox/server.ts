@@ -89,7 +89,7 @@ export function sandboxOptionsFromConfig(config: Config, country: NationalCountr
       outage: config.sandbox.outage ?? null,
       delayAfterCommitMs: 0,
     },
-    logger: createLogger(`sandbox-${country}`, config.logLevel),
+    logger: createLogger(`sandbox-${country}`, config.logLevel, config.logFormat),
   };
 }
 
