@@ -358,9 +358,10 @@ export function translate(lang: Lang, key: Key): string {
   return dictionaries[lang][key];
 }
 
-type Words = Record<string, { fr: string; en: string }>;
+/** Each code of a list (statuses, acts, events…) in French and English. */
+type CodeWords = Record<string, { fr: string; en: string }>;
 
-export const statusWords: Words = {
+export const statusWords: CodeWords = {
   DECLARED: { fr: 'Déclaré', en: 'Declared' },
   ACCEPTED: { fr: 'Accepté, attend la mainlevée', en: 'Accepted, awaiting release' },
   REJECTED: { fr: 'Rejeté', en: 'Rejected' },
@@ -373,7 +374,7 @@ export const statusWords: Words = {
   RECOVERY: { fr: 'Recouvrement', en: 'Recovery' },
 };
 
-export const actionWords: Words = {
+export const actionWords: CodeWords = {
   release: { fr: 'Donner la mainlevée', en: 'Release for transit' },
   'border-arrival': { fr: "Enregistrer l'arrivée au poste", en: 'Record arrival at the post' },
   exit: { fr: 'Confirmer la sortie', en: 'Confirm exit' },
@@ -389,7 +390,7 @@ export const actionWords: Words = {
   amend: { fr: 'Rectifier la déclaration', en: 'Amend the declaration' },
 };
 
-export const eventWords: Words = {
+export const eventWords: CodeWords = {
   LODGED: { fr: 'Déclaration déposée', en: 'Declaration lodged' },
   REGISTERED: { fr: 'Enregistrée par le système national', en: 'Registered by the national system' },
   GUARANTEE_RESERVED: { fr: 'Caution réservée', en: 'Guarantee reserved' },
@@ -425,14 +426,14 @@ export const eventWords: Words = {
   NOTIFICATION_SENT: { fr: 'Notification envoyée', en: 'Notification sent' },
 };
 
-export const deliveryWords: Words = {
+export const deliveryWords: CodeWords = {
   PENDING: { fr: 'En cours de remise', en: 'Being delivered' },
   DELIVERED: { fr: 'Remise', en: 'Delivered' },
   NOT_CONFIGURED: { fr: 'Aucun destinataire configuré (gardée ici)', en: 'No receiver configured (kept here)' },
   FAILED: { fr: 'Échec de remise', en: 'Delivery failed' },
 };
 
-export const guaranteeWords: Words = {
+export const guaranteeWords: CodeWords = {
   PENDING: { fr: 'en cours de réservation', en: 'being reserved' },
   RESERVED: { fr: 'réservée', en: 'reserved' },
   RELEASED: { fr: 'libérée', en: 'released' },
@@ -441,7 +442,7 @@ export const guaranteeWords: Words = {
 };
 
 /** Notification kinds: the timeline's words, and the one kind the timeline words otherwise. */
-export const notificationWords: Words = {
+export const notificationWords: CodeWords = {
   ...eventWords,
   ESCALATED_TO_SUPERVISOR: { fr: 'Escalade au superviseur du pays', en: 'Escalated to the country supervisor' },
 };
@@ -456,13 +457,29 @@ export const roleKey: Record<string, Key> = {
 export const levelKey: Record<number, Key> = { 0: 'level0', 1: 'level1', 2: 'level2', 3: 'level3' };
 
 /** A code in the reader's language; an unknown code shows as it is. */
-export function word(words: Words, code: string, lang: Lang): string {
+export function word(words: CodeWords, code: string, lang: Lang): string {
   return words[code]?.[lang] ?? code;
 }
 
-/** The API answers refusals "French / English": the reader's half. */
-export function localMessage(message: string, lang: Lang): string {
-  const at = message.indexOf(' / ');
-  if (at < 0) return message;
-  return lang === 'fr' ? message.slice(0, at) : message.slice(at + 3);
+/**
+ * Words people read, as the API sends them. The one shape is `{code, fr, en}` (src/domain/words.ts):
+ * refusals and act answers carry `fr` and `en` beside `message`; a notification carries
+ * `message: {code, fr, en}`. What was recorded before it has only `message` (an error, an answer)
+ * or a notification's `subject`: that shows whole, as it was written.
+ */
+export interface Said {
+  fr?: string | undefined;
+  en?: string | undefined;
+  message?: string | undefined;
+}
+
+/** The reader's language when the words carry it; otherwise the message as it was written. */
+export function say(words: Said | undefined, lang: Lang): string {
+  if (!words) return '';
+  return words[lang] || words.message || words.fr || words.en || '';
+}
+
+/** What an act left the movement as: its status in words; when the API answered before the status was known (202), its own words. */
+export function answered(answer: Said & { status: string }, lang: Lang): string {
+  return statusWords[answer.status]?.[lang] ?? (say(answer, lang) || answer.status);
 }

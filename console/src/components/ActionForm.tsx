@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, post } from '../api.ts';
 import { useConsole } from '../context.ts';
-import { actionWords, word, type Key } from '../i18n.ts';
+import { actionWords, word, type Key, type Said } from '../i18n.ts';
 
 type Value = string | boolean;
 type Option = [string, { fr: string; en: string }];
@@ -130,7 +130,8 @@ function bodyOf(action: string, v: Record<string, Value>): Record<string, unknow
   }
 }
 
-export interface ActionAnswer {
+/** An act's answer: the movement's status after it, and words (`message`, `fr`, `en`) when the API has some to say. */
+export interface ActionAnswer extends Said {
   mrn: string;
   status: string;
   currentOffice: string;
@@ -153,7 +154,7 @@ export function ActionForm(props: { mrn: string; action: string; onDone: (answer
       const answer = await post<ActionAnswer>(`/transits/${props.mrn}/${props.action}`, bodyOf(props.action, values), { 'idempotency-key': key });
       props.onDone(answer);
     } catch (error) {
-      setRefusal(error instanceof ApiError ? error : new ApiError(0, 'NETWORK', String(error), undefined, []));
+      setRefusal(error instanceof ApiError ? error : new ApiError(0, 'NETWORK', { message: String(error) }, []));
       setKey(crypto.randomUUID());
     } finally {
       setSending(false);

@@ -2,7 +2,7 @@
 // trucks expected, present and overdue at each; the trucks at the border post with their dwell
 // timers; the open escalations by level. Polls every 3 seconds; the server answers from a list
 // it refreshes once for every reader.
-import { get } from '../api.ts';
+import { get, problemText } from '../api.ts';
 import { DwellTimer, OfficeName } from '../components/Bits.tsx';
 import { useConsole } from '../context.ts';
 import { duration, time } from '../format.ts';
@@ -16,7 +16,7 @@ const REFRESH_MS = 3_000;
 export function Overview() {
   const { t, lang, colon } = useConsole();
   const { data, error } = usePoll(async () => ({ overview: await get<Data>('/overview'), receivedAt: Date.now() }), REFRESH_MS, []);
-  if (!data) return <p class="muted">{error ? `${t('errorLoading')}${colon}${error.message}` : t('loading')}</p>;
+  if (!data) return <p class="muted">{error ? `${t('errorLoading')}${colon}${problemText(error, lang)}` : t('loading')}</p>;
   const { overview } = data;
   const skewMs = Date.parse(overview.now) - data.receivedAt;
   const columns = groupColumns(overview.offices);

@@ -2,13 +2,13 @@
 // dwell time, escalation level, the full timeline, notifications, and the acts the signed-in
 // user may record now. Refreshed every few seconds, so a level that changes shows without reload.
 import { useState } from 'preact/hooks';
-import { ApiError, get } from '../api.ts';
+import { get, problemText } from '../api.ts';
 import { Actions } from '../components/Actions.tsx';
 import { Level, OfficeName, Status } from '../components/Bits.tsx';
 import { useConsole } from '../context.ts';
 import { amount, clock, dateTime, duration } from '../format.ts';
 import { usePoll, useNow } from '../hooks.ts';
-import { actionWords, deliveryWords, eventWords, guaranteeWords, notificationWords, roleKey, statusWords, word } from '../i18n.ts';
+import { actionWords, answered, deliveryWords, eventWords, guaranteeWords, notificationWords, roleKey, say, word } from '../i18n.ts';
 import type { TransitState } from '../types.ts';
 
 const REFRESH_MS = 3_000;
@@ -21,7 +21,7 @@ export function Transit(props: { mrn: string }) {
     if (error) {
       return (
         <p class="refusal" role="alert">
-          {props.mrn}{colon}{error instanceof ApiError ? error.text(lang) : error.message}
+          {props.mrn}{colon}{problemText(error, lang)}
         </p>
       );
     }
@@ -77,7 +77,7 @@ export function Transit(props: { mrn: string }) {
             actions={state.allowedActions}
             empty={t('noActions')}
             onDone={(action, answer) => {
-              setFlash(`${t('done')}${colon}${word(actionWords, action, lang)} → ${word(statusWords, answer.status, lang)}`);
+              setFlash(`${t('done')}${colon}${word(actionWords, action, lang)} → ${answered(answer, lang)}`);
               reload();
             }}
           />
@@ -204,7 +204,7 @@ export function Transit(props: { mrn: string }) {
                 <td class="small">{dateTime(n.at, lang)}</td>
                 <td>{word(notificationWords, n.kind, lang)}</td>
                 <td class="small">{n.to.join(', ')}</td>
-                <td class="small">{n.subject}</td>
+                <td class="small" data-testid="notification-message">{say(n.message ?? { message: n.subject }, lang)}</td>
                 <td>{word(deliveryWords, n.delivery, lang)}</td>
               </tr>
             ))}
