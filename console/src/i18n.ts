@@ -1,5 +1,7 @@
 // The console's words. Officers work in French: French is the default, English on request.
 // Every key exists in both languages (the type says so), so a missing word fails the build.
+import { countryNames, isCorridorCountry } from '../../src/domain/countries.ts';
+
 export type Lang = 'fr' | 'en';
 
 const fr = {
@@ -446,6 +448,37 @@ export const notificationWords: CodeWords = {
   ...eventWords,
   ESCALATED_TO_SUPERVISOR: { fr: 'Escalade au superviseur du pays', en: 'Escalated to the country supervisor' },
 };
+
+/** Control results (the release's `controlResult`, the destination's `result`). */
+export const resultWords: CodeWords = {
+  SATISFACTORY: { fr: 'Satisfaisant', en: 'Satisfactory' },
+  DISCREPANCIES: { fr: 'Anomalies constatées', en: 'Discrepancies found' },
+};
+
+/** Kinds of incident on the road (procès-verbal d'incident). */
+export const incidentWords: CodeWords = {
+  BREAKDOWN: { fr: 'Panne', en: 'Breakdown' },
+  ACCIDENT: { fr: 'Accident', en: 'Accident' },
+  TRANSHIPMENT: { fr: 'Transbordement', en: 'Transhipment' },
+  OTHER: { fr: 'Autre', en: 'Other' },
+};
+
+/** Outcomes of the principal's answer to an enquiry. */
+export const outcomeWords: CodeWords = {
+  NOT_RESOLVED: { fr: 'Non résolue', en: 'Not resolved' },
+  PROOF_OF_ARRIVAL: { fr: "Preuve d'arrivée", en: 'Proof of arrival' },
+  GOODS_FOUND: { fr: 'Marchandises retrouvées', en: 'Goods found' },
+};
+
+/**
+ * A country's name (src/domain/countries.ts): « Togo », or with `of`, « du Togo » for a French
+ * sentence. A country outside the corridor (a vehicle's nationality) shows its code.
+ */
+export function countryName(code: string, lang: Lang, of = false): string {
+  if (!isCorridorCountry(code)) return lang === 'fr' && of ? `de ${code}` : code;
+  const names = countryNames[code];
+  return lang === 'fr' && of ? names.of : names[lang];
+}
 
 export const roleKey: Record<string, Key> = {
   officer: 'roleOfficer',
