@@ -4,7 +4,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeDetails, recipient, type Detail } from '../../console/src/details.ts';
-import { say, type Lang } from '../../console/src/i18n.ts';
+import { eventWords, say, statusWords, type Lang } from '../../console/src/i18n.ts';
+import { transitStatuses } from '../../workflows/model.ts';
 
 const line = (details: Detail[], colon = ' : ') => details.map((d) => (d.label ? `${d.label}${colon}${d.text}` : d.text)).join(' · ');
 // Intl writes French thousands with a narrow no-break space: compared here as plain spaces.
@@ -93,5 +94,27 @@ describe('say: one shape for words', () => {
     assert.equal(recipient('supervisor:BF', 'fr'), 'superviseurs du Burkina Faso');
     assert.equal(recipient('supervisor:BF', 'en'), 'supervisors of Burkina Faso');
     assert.equal(recipient('guarantor:G1', 'fr'), 'garant de la caution G1');
+  });
+});
+
+describe('every code a person reads has its words', () => {
+  // The codes workflows/transit.ts records in the timeline.
+  const timelineCodes = (
+    'LODGED REGISTERED GUARANTEE_RESERVED ACCEPTED RELEASED AAR_SENT AAR_REFUSED BORDER_ARRIVAL EXIT_CONFIRMED ENTRY_ACCEPTED ARRIVED ' +
+    'CONTROL_RESULTS DISCREPANCY_RESOLVED DISCHARGED_AT_DESTINATION WRITTEN_OFF GUARANTEE_RELEASED INCIDENT DEADLINE_EXTENDED OVERDUE ' +
+    'ESCALATED ENQUIRY_OPENED ENQUIRY_ANSWER RECOVERY REMINDER BORDER_ALERT BORDER_ALERT_CLEARED CONTROL_RESULTS_MISSING ' +
+    'ESCALATION_ACKNOWLEDGED ESCALATION_CLOSED LATE_ARRIVAL NOTIFICATION_SENT AMENDED CANCELLED REJECTED DISCHARGE_REFUSED'
+  ).split(' ');
+
+  it('words each timeline entry and each public status in both languages', () => {
+    for (const code of timelineCodes) assert.ok(eventWords[code]?.fr && eventWords[code]?.en, `timeline ${code}`);
+    for (const status of transitStatuses) assert.ok(statusWords[status]?.fr && statusWords[status]?.en, `status ${status}`);
+  });
+
+  it('uses the corridor’s customs words', () => {
+    assert.equal(eventWords.WRITTEN_OFF!.fr, 'Clôture au bureau de départ');
+    assert.equal(eventWords.GUARANTEE_RELEASED!.fr, 'Mainlevée de la caution');
+    assert.match(eventWords.RECOVERY!.fr, /mise en jeu de la caution/);
+    assert.equal(statusWords.RELEASED!.fr, 'En route');
   });
 });

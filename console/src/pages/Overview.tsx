@@ -7,7 +7,7 @@ import { DwellTimer, OfficeName } from '../components/Bits.tsx';
 import { useConsole } from '../context.ts';
 import { duration, time } from '../format.ts';
 import { usePoll } from '../hooks.ts';
-import { levelKey } from '../i18n.ts';
+import { countryName, levelKey } from '../i18n.ts';
 import { href } from '../route.ts';
 import type { OfficeCounts, Overview as Data } from '../types.ts';
 
@@ -37,7 +37,7 @@ export function Overview() {
               <a class={`station${office.borderPost ? ' station-post' : ''} country-${office.country.toLowerCase()}`} href={href('transits', { currentOffice: office.code })} key={office.code} data-office={office.code}>
                 <span class="station-name">{office.name}</span>
                 <span class="code">
-                  {office.code} · {office.country}
+                  {office.code} · {countryName(office.country, lang)}
                 </span>
                 <span class="counts">
                   <span class="count" data-count="expected">

@@ -9,7 +9,7 @@ import { describeDetails, recipient } from '../details.ts';
 import { useConsole } from '../context.ts';
 import { amount, clock, dateTime, duration } from '../format.ts';
 import { usePoll, useNow } from '../hooks.ts';
-import { actionWords, answered, deliveryWords, eventWords, guaranteeWords, notificationWords, roleKey, say, word } from '../i18n.ts';
+import { actionWords, answered, deliveryWords, eventWords, guaranteeWords, notificationWords, roleKey, say, systemName, word } from '../i18n.ts';
 import type { TransitState } from '../types.ts';
 
 const REFRESH_MS = 3_000;
@@ -93,9 +93,9 @@ export function Transit(props: { mrn: string }) {
             {t('seals')}{colon}{state.seals.join(', ') || '—'}
           </p>
           <p class="small">
-            {t('nationalReferences')} :{' '}
+            {t('nationalReferences')}{colon}
             {Object.entries(state.nationalReferences)
-              .map(([country, ref]) => `${country} ${ref}`)
+              .map(([country, ref]) => `${systemName(country, lang)} ${ref}`)
               .join(' · ') || '—'}
           </p>
           <p class="small">
