@@ -3,7 +3,7 @@
 // and one CSS file, named by content hash, and the page that loads them. Takes well
 // under a second, so `npm start`, `npm run api` and the test harness build it when needed.
 // Usage: node --import tsx console/build.ts [--if-stale]
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -45,6 +45,8 @@ export async function buildConsole(options: { ifStale?: boolean; outDir?: string
       metafile: true,
       logLevel: 'silent',
       legalComments: 'linked',
+      // Paths in the metafile (outputs, inputs.json) are then relative to the root, wherever the build runs from.
+      absWorkingDir: ROOT,
     });
     const outputs = Object.keys(result.metafile.outputs).map((file) => path.relative(staging, path.resolve(ROOT, file)));
     const relative = (file: string) => path.relative(staging, path.resolve(ROOT, file));
@@ -55,6 +57,9 @@ export async function buildConsole(options: { ifStale?: boolean; outDir?: string
     const style = outputs.find((file) => file.endsWith('.css'));
     if (!script) throw new Error('esbuild produced no JavaScript for the console');
     writeFileSync(path.join(staging, 'index.html'), page(script, style, preload));
+    // Every source the bundle took in, console/src and the shared modules of src/ it imports
+    // (the countries' names), so a change to any of them makes the build stale.
+    writeFileSync(path.join(staging, 'inputs.json'), JSON.stringify(Object.keys(result.metafile.inputs).filter((file) => !file.includes('node_modules'))));
     const old = `${outDir}.old-${process.pid}-${Date.now()}`;
     if (existsSync(outDir)) renameSync(outDir, old);
     renameSync(staging, outDir);
@@ -89,8 +94,22 @@ function isStale(outDir: string): boolean {
   const index = path.join(outDir, 'index.html');
   if (!existsSync(index)) return true;
   const builtAt = statSync(index).mtimeMs;
-  const newest = Math.max(newestIn(path.join(SOURCES, 'src')), statSync(fileURLToPath(import.meta.url)).mtimeMs, statSync(path.join(ROOT, 'package-lock.json')).mtimeMs);
+  const newest = Math.max(newestIn(path.join(SOURCES, 'src')), newestOf(bundledInputs(outDir)), statSync(fileURLToPath(import.meta.url)).mtimeMs, statSync(path.join(ROOT, 'package-lock.json')).mtimeMs);
   return newest > builtAt;
+}
+
+/** The sources the last build bundled (relative to the root), from its inputs.json; none if it has none. */
+function bundledInputs(outDir: string): string[] {
+  try {
+    return (JSON.parse(readFileSync(path.join(outDir, 'inputs.json'), 'utf8')) as string[]).map((file) => path.resolve(ROOT, file));
+  } catch {
+    return [];
+  }
+}
+
+/** The newest modification time among files; a file gone since makes the build stale. */
+function newestOf(files: string[]): number {
+  return Math.max(0, ...files.map((file) => (existsSync(file) ? statSync(file).mtimeMs : Infinity)));
 }
 
 function newestIn(dir: string): number {

@@ -1,27 +1,33 @@
 // The console's only way to the data: the public HTTP API, with the signed-in user's token.
-import { localMessage, type Lang } from './i18n.ts';
+import { say, type Lang, type Said } from './i18n.ts';
 
 export interface FieldError {
   path: string;
   message: string;
 }
 
-/** A refusal as the API words it: `message` in French then English, or French with `en` beside it. */
+/**
+ * A refusal as the API words it: `{error: CODE, message, fr, en, ...details}`, read in the page's
+ * language. A body without `fr` shows its `message` whole (see `say`).
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    readonly raw: string,
-    readonly en: string | undefined,
+    readonly words: Said,
     readonly errors: FieldError[],
   ) {
-    super(raw);
+    super(words.message ?? words.fr ?? code);
   }
 
   text(lang: Lang): string {
-    if (lang === 'en' && this.en) return this.en;
-    return localMessage(this.raw, lang);
+    return say(this.words, lang) || this.code;
   }
+}
+
+/** What went wrong, for a page to show: the API's words in the reader's language, or the error's message. */
+export function problemText(error: Error, lang: Lang): string {
+  return error instanceof ApiError ? error.text(lang) : error.message;
 }
 
 let token: string | undefined;
@@ -48,8 +54,9 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
     parsed = { message: text };
   }
   if (!response.ok) {
-    const problem = (parsed ?? {}) as { error?: string; message?: string; en?: string; errors?: FieldError[] };
-    throw new ApiError(response.status, problem.error ?? String(response.status), problem.message ?? response.statusText, problem.en, problem.errors ?? []);
+    const problem = (parsed ?? {}) as Said & { error?: string; errors?: FieldError[] };
+    const words: Said = { fr: problem.fr, en: problem.en, message: problem.message ?? response.statusText };
+    throw new ApiError(response.status, problem.error ?? String(response.status), words, problem.errors ?? []);
   }
   return parsed as T;
 }
@@ -60,7 +67,7 @@ export const post = <T>(path: string, body: unknown, headers?: Record<string, st
 /** A file the API serves to a signed-in user only: fetched with the token, then saved. */
 export async function download(path: string, filename: string): Promise<void> {
   const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  if (!response.ok) throw new ApiError(response.status, String(response.status), response.statusText, undefined, []);
+  if (!response.ok) throw new ApiError(response.status, String(response.status), { message: response.statusText }, []);
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
   link.href = url;

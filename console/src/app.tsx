@@ -3,7 +3,7 @@ import type { ComponentType, JSX } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, get, setToken } from './api.ts';
 import { ConsoleContext, type Console } from './context.ts';
-import { colonOf, roleKey, translate, type Lang } from './i18n.ts';
+import { colonOf, countryName, roleKey, translate, type Lang } from './i18n.ts';
 import { Desk } from './pages/Desk.tsx';
 import { Overview } from './pages/Overview.tsx';
 import { SignIn } from './pages/SignIn.tsx';
@@ -73,7 +73,7 @@ export function App() {
 
   const { t } = context;
   const who = me!;
-  const where = who.office ? `${who.officeName ?? who.office} (${who.office})` : who.country ?? (who.tin ? `NIF ${who.tin}` : '');
+  const where = who.office ? `${who.officeName ?? who.office} (${who.office})` : who.country ? countryName(who.country, lang) : who.tin ? `NIF ${who.tin}` : '';
   const page = pageFor(location, who, lang);
 
   return (

@@ -36,9 +36,11 @@ export function clock(seconds: number): string {
   return [h, m, s % 60].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
+/** Francs CFA (XOF), as officers write them: « 1 234 567 F CFA », "1,234,567 CFA francs". */
 export function amount(xof: number | undefined, lang: Lang): string {
   if (xof === undefined) return '—';
-  return `${new Intl.NumberFormat(locale(lang)).format(xof)} XOF`;
+  const figure = new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 0 }).format(xof);
+  return lang === 'fr' ? `${figure} F CFA` : `${figure} CFA francs`;
 }
 
 export function percent(ratio: number, lang: Lang): string {

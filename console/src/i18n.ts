@@ -1,5 +1,7 @@
 // The console's words. Officers work in French: French is the default, English on request.
 // Every key exists in both languages (the type says so), so a missing word fails the build.
+import { countryNames, isCorridorCountry } from '../../src/domain/countries.ts';
+
 export type Lang = 'fr' | 'en';
 
 const fr = {
@@ -14,7 +16,7 @@ const fr = {
   devUsers: 'Utilisateurs de développement',
   signInFailed: 'Connexion refusée',
   navOverview: "Vue d'ensemble",
-  navDesk: 'Mon bureau',
+  navDesk: 'Mon poste',
   navTransits: 'Transits',
   navIndicators: 'Indicateurs',
   roleOfficer: 'Agent des douanes',
@@ -47,7 +49,7 @@ const fr = {
   escalation: 'Escalade',
   acknowledgedBy: 'Pris en compte par',
   overdueSince: 'En retard depuis',
-  deskTitle: 'Mon bureau',
+  deskTitle: 'Mon poste',
   deskPresent: 'Camions présents',
   deskExpected: 'Camions attendus',
   deskEmptyPresent: 'Aucun camion présent.',
@@ -105,9 +107,9 @@ const fr = {
   notifications: 'Notifications',
   noNotifications: 'Aucune notification.',
   recipients: 'Destinataires',
-  delivery: 'Remise',
+  delivery: 'Transmission',
   guarantee: 'Caution',
-  amountReserved: 'Montant réservé',
+  amountReserved: 'Montant imputé sur la caution',
   seals: 'Scellés',
   nationalReferences: 'Références nationales',
   goods: 'Marchandises',
@@ -282,7 +284,7 @@ const en: Record<Key, string> = {
   recipients: 'Recipients',
   delivery: 'Delivery',
   guarantee: 'Guarantee',
-  amountReserved: 'Amount reserved',
+  amountReserved: 'Amount charged to the guarantee',
   seals: 'Seals',
   nationalReferences: 'National references',
   goods: 'Goods',
@@ -358,11 +360,17 @@ export function translate(lang: Lang, key: Key): string {
   return dictionaries[lang][key];
 }
 
-type Words = Record<string, { fr: string; en: string }>;
+/** Each code of a list (statuses, acts, events…) in French and English. */
+type CodeWords = Record<string, { fr: string; en: string }>;
 
-export const statusWords: Words = {
+/**
+ * The movement's public statuses (workflows/model.ts `transitStatuses`). RELEASED is « En route »
+ * throughout: it means on the road under transit, before the border post and after entry into the
+ * next country alike (docs/glossary.md); the act that starts it is « Autoriser le départ en transit ».
+ */
+export const statusWords: CodeWords = {
   DECLARED: { fr: 'Déclaré', en: 'Declared' },
-  ACCEPTED: { fr: 'Accepté, attend la mainlevée', en: 'Accepted, awaiting release' },
+  ACCEPTED: { fr: 'Accepté, attend l’autorisation de départ', en: 'Accepted, awaiting release for transit' },
   REJECTED: { fr: 'Rejeté', en: 'Rejected' },
   RELEASED: { fr: 'En route', en: 'On the road' },
   AT_BORDER: { fr: 'Au poste frontière', en: 'At the border post' },
@@ -373,8 +381,8 @@ export const statusWords: Words = {
   RECOVERY: { fr: 'Recouvrement', en: 'Recovery' },
 };
 
-export const actionWords: Words = {
-  release: { fr: 'Donner la mainlevée', en: 'Release for transit' },
+export const actionWords: CodeWords = {
+  release: { fr: 'Autoriser le départ en transit', en: 'Release for transit' },
   'border-arrival': { fr: "Enregistrer l'arrivée au poste", en: 'Record arrival at the post' },
   exit: { fr: 'Confirmer la sortie', en: 'Confirm exit' },
   entry: { fr: "Accepter l'entrée", en: 'Accept entry' },
@@ -389,15 +397,15 @@ export const actionWords: Words = {
   amend: { fr: 'Rectifier la déclaration', en: 'Amend the declaration' },
 };
 
-export const eventWords: Words = {
+export const eventWords: CodeWords = {
   LODGED: { fr: 'Déclaration déposée', en: 'Declaration lodged' },
   REGISTERED: { fr: 'Enregistrée par le système national', en: 'Registered by the national system' },
-  GUARANTEE_RESERVED: { fr: 'Caution réservée', en: 'Guarantee reserved' },
+  GUARANTEE_RESERVED: { fr: 'Montant imputé sur la caution', en: 'Amount charged to the guarantee' },
   ACCEPTED: { fr: 'Déclaration acceptée', en: 'Declaration accepted' },
   REJECTED: { fr: 'Déclaration rejetée', en: 'Declaration rejected' },
   AMENDED: { fr: 'Déclaration rectifiée', en: 'Declaration amended' },
   CANCELLED: { fr: 'Déclaration annulée', en: 'Declaration cancelled' },
-  RELEASED: { fr: 'Mainlevée transit', en: 'Released for transit' },
+  RELEASED: { fr: 'Départ en transit autorisé', en: 'Released for transit' },
   AAR_SENT: { fr: "Avis anticipé d'arrivée transmis", en: 'Anticipated arrival record sent' },
   BORDER_ARRIVAL: { fr: 'Arrivée au poste frontière', en: 'Arrival at the border post' },
   EXIT_CONFIRMED: { fr: 'Sortie confirmée', en: 'Exit confirmed' },
@@ -408,13 +416,13 @@ export const eventWords: Words = {
   DISCREPANCY_RESOLVED: { fr: 'Anomalie levée', en: 'Discrepancy resolved' },
   INCIDENT: { fr: 'Incident en route', en: 'Incident en route' },
   DISCHARGED_AT_DESTINATION: { fr: 'Apurement à destination', en: 'Discharged at destination' },
-  WRITTEN_OFF: { fr: 'Apurement au départ', en: 'Written off at departure' },
-  GUARANTEE_RELEASED: { fr: 'Caution libérée', en: 'Guarantee released' },
+  WRITTEN_OFF: { fr: 'Clôture au bureau de départ', en: 'Written off at the office of departure' },
+  GUARANTEE_RELEASED: { fr: 'Mainlevée de la caution', en: 'Guarantee released' },
   OVERDUE: { fr: 'Délai dépassé (niveau 1)', en: 'Time limit passed (level 1)' },
   ESCALATED: { fr: 'Escalade au superviseur (niveau 2)', en: 'Escalated to the supervisor (level 2)' },
   ENQUIRY_OPENED: { fr: 'Enquête ouverte (niveau 3)', en: 'Enquiry opened (level 3)' },
   ENQUIRY_ANSWER: { fr: "Réponse à l'enquête", en: 'Enquiry answer' },
-  RECOVERY: { fr: 'Recouvrement : caution appelée', en: 'Recovery: guarantee claimed' },
+  RECOVERY: { fr: 'Recouvrement : mise en jeu de la caution', en: 'Recovery: guarantee claimed' },
   REMINDER: { fr: 'Rappel', en: 'Reminder' },
   ESCALATION_ACKNOWLEDGED: { fr: 'Alerte prise en compte', en: 'Alert acknowledged' },
   ESCALATION_CLOSED: { fr: 'Escalade close', en: 'Escalation closed' },
@@ -422,29 +430,67 @@ export const eventWords: Words = {
   BORDER_ALERT: { fr: "Alerte : au poste au-delà de l'objectif", en: 'Alert: at the post past the target' },
   BORDER_ALERT_CLEARED: { fr: 'Alerte du poste levée', en: 'Border alert cleared' },
   CONTROL_RESULTS_MISSING: { fr: 'Résultats du contrôle manquants', en: 'Control results missing' },
-  NOTIFICATION_SENT: { fr: 'Notification envoyée', en: 'Notification sent' },
+  NOTIFICATION_SENT: { fr: 'Notification émise', en: 'Notification issued' },
+  AAR_REFUSED: { fr: "Avis anticipé d'arrivée refusé par le pays suivant", en: 'Anticipated arrival record refused by the next country' },
+  DISCHARGE_REFUSED: { fr: 'Apurement refusé par le système national', en: 'Discharge refused by the national system' },
 };
 
-export const deliveryWords: Words = {
-  PENDING: { fr: 'En cours de remise', en: 'Being delivered' },
-  DELIVERED: { fr: 'Remise', en: 'Delivered' },
+export const deliveryWords: CodeWords = {
+  PENDING: { fr: 'En cours de transmission', en: 'Being delivered' },
+  DELIVERED: { fr: 'Transmise', en: 'Delivered' },
   NOT_CONFIGURED: { fr: 'Aucun destinataire configuré (gardée ici)', en: 'No receiver configured (kept here)' },
-  FAILED: { fr: 'Échec de remise', en: 'Delivery failed' },
+  FAILED: { fr: 'Échec de la transmission', en: 'Delivery failed' },
 };
 
-export const guaranteeWords: Words = {
-  PENDING: { fr: 'en cours de réservation', en: 'being reserved' },
-  RESERVED: { fr: 'réservée', en: 'reserved' },
-  RELEASED: { fr: 'libérée', en: 'released' },
-  CLAIMED: { fr: 'appelée (recouvrement)', en: 'claimed (recovery)' },
+export const guaranteeWords: CodeWords = {
+  PENDING: { fr: 'imputation en cours', en: 'being charged' },
+  RESERVED: { fr: 'montant imputé', en: 'amount charged' },
+  RELEASED: { fr: 'mainlevée de la caution', en: 'guarantee released' },
+  CLAIMED: { fr: 'mise en jeu de la caution (recouvrement)', en: 'guarantee claimed (recovery)' },
   NONE: { fr: 'aucune', en: 'none' },
 };
 
 /** Notification kinds: the timeline's words, and the one kind the timeline words otherwise. */
-export const notificationWords: Words = {
+export const notificationWords: CodeWords = {
   ...eventWords,
   ESCALATED_TO_SUPERVISOR: { fr: 'Escalade au superviseur du pays', en: 'Escalated to the country supervisor' },
 };
+
+/** Control results (the release's `controlResult`, the destination's `result`). */
+export const resultWords: CodeWords = {
+  SATISFACTORY: { fr: 'Satisfaisant', en: 'Satisfactory' },
+  DISCREPANCIES: { fr: 'Anomalies constatées', en: 'Discrepancies found' },
+};
+
+/** Kinds of incident on the road (procès-verbal d'incident). */
+export const incidentWords: CodeWords = {
+  BREAKDOWN: { fr: 'Panne', en: 'Breakdown' },
+  ACCIDENT: { fr: 'Accident', en: 'Accident' },
+  TRANSHIPMENT: { fr: 'Transbordement', en: 'Transhipment' },
+  OTHER: { fr: 'Autre', en: 'Other' },
+};
+
+/** Outcomes of the principal's answer to an enquiry. */
+export const outcomeWords: CodeWords = {
+  NOT_RESOLVED: { fr: 'Non résolue', en: 'Not resolved' },
+  PROOF_OF_ARRIVAL: { fr: "Preuve d'arrivée", en: 'Proof of arrival' },
+  GOODS_FOUND: { fr: 'Marchandises retrouvées', en: 'Goods found' },
+};
+
+/** A country's national system: « SYDONIA Togo », "ASYCUDA Burkina"; the code for any other. */
+export function systemName(code: string, lang: Lang): string {
+  return isCorridorCountry(code) ? countryNames[code].system[lang] : code;
+}
+
+/**
+ * A country's name (src/domain/countries.ts): « Togo », or with `of`, « du Togo » for a French
+ * sentence. A country outside the corridor (a vehicle's nationality) shows its code.
+ */
+export function countryName(code: string, lang: Lang, of = false): string {
+  if (!isCorridorCountry(code)) return lang === 'fr' && of ? `de ${code}` : code;
+  const names = countryNames[code];
+  return lang === 'fr' && of ? names.of : names[lang];
+}
 
 export const roleKey: Record<string, Key> = {
   officer: 'roleOfficer',
@@ -456,13 +502,29 @@ export const roleKey: Record<string, Key> = {
 export const levelKey: Record<number, Key> = { 0: 'level0', 1: 'level1', 2: 'level2', 3: 'level3' };
 
 /** A code in the reader's language; an unknown code shows as it is. */
-export function word(words: Words, code: string, lang: Lang): string {
+export function word(words: CodeWords, code: string, lang: Lang): string {
   return words[code]?.[lang] ?? code;
 }
 
-/** The API answers refusals "French / English": the reader's half. */
-export function localMessage(message: string, lang: Lang): string {
-  const at = message.indexOf(' / ');
-  if (at < 0) return message;
-  return lang === 'fr' ? message.slice(0, at) : message.slice(at + 3);
+/**
+ * Words people read, as the API sends them. The one shape is `{code, fr, en}` (src/domain/words.ts):
+ * refusals and act answers carry `fr` and `en` beside `message`; a notification carries
+ * `message: {code, fr, en}`. What was recorded before it has only `message` (an error, an answer)
+ * or a notification's `subject`: that shows whole, as it was written.
+ */
+export interface Said {
+  fr?: string | undefined;
+  en?: string | undefined;
+  message?: string | undefined;
+}
+
+/** The reader's language when the words carry it; otherwise the message as it was written. */
+export function say(words: Said | undefined, lang: Lang): string {
+  if (!words) return '';
+  return words[lang] || words.message || words.fr || words.en || '';
+}
+
+/** What an act left the movement as: its status in words; when the API answered before the status was known (202), its own words. */
+export function answered(answer: Said & { status: string }, lang: Lang): string {
+  return statusWords[answer.status]?.[lang] ?? (say(answer, lang) || answer.status);
 }

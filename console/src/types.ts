@@ -2,7 +2,8 @@
 // (esbuild drops them from the bundle), so a change on the server that the console would
 // misread fails the console's type check instead of a page.
 import type { Actor } from '../../src/auth/actor.ts';
-import type { TransitState as WorkflowState } from '../../workflows/model.ts';
+import type { Words } from '../../src/domain/words.ts';
+import type { NotificationRecord as WorkflowNotification, TransitState as WorkflowState } from '../../workflows/model.ts';
 
 export type { BorderTruck, OfficeCounts, Overview } from '../../src/indicators/overview.ts';
 export type { Indicators } from '../../src/indicators/figures.ts';
@@ -13,5 +14,12 @@ export type { Desk, DeskRow } from '../../src/api/routes/overview.ts';
 /** GET /me. */
 export type Me = Actor & { officeName?: string };
 
+/**
+ * A notification as a movement's state holds it: `message` ({code, fr, en}) since the one shape
+ * for words; a movement notified before it has only the `subject` string. Optional here either way,
+ * since old movements' records never gain it.
+ */
+export type NotificationRecord = Omit<WorkflowNotification, 'message'> & { message?: Words | undefined };
+
 /** GET /transits/:mrn: the workflow's state and what the signed-in user may do now. */
-export type TransitState = WorkflowState & { allowedActions: string[] };
+export type TransitState = Omit<WorkflowState, 'notifications'> & { notifications: NotificationRecord[]; allowedActions: string[] };

@@ -46,6 +46,8 @@ describe('declarant: only their own movements', () => {
     await page.locator('input[name="search"]').fill(other.mrn);
     await page.locator('form.search button').click();
     const refusal = await eventually(page.locator('.refusal'), (text) => text.length > 0, 'the refusal of another declarant\'s movement');
+    // The console reads the error body's `fr` (it no longer splits "fr / en" messages): this holds
+    // once the API sends `fr` and `en` on every error; a body with only `message` shows it whole.
     assert.match(refusal, /appartient à un autre déclarant/);
     assert.doesNotMatch(refusal, /belongs to another declarant/, 'the French half only, in French');
   });

@@ -36,7 +36,7 @@ describe('language: French by default, English on request, and back', () => {
 
     const row = page.locator(`[data-desk="present"] tr[data-mrn="${mrn}"]`);
     await eventually(row, (text) => text.includes('Au poste frontière') && text.includes('Confirmer la sortie'), 'the truck on the desk, in French');
-    assert.match((await page.locator('header.top nav').textContent()) ?? '', /Vue d'ensemble.*Mon bureau.*Transits.*Indicateurs/);
+    assert.match((await page.locator('header.top nav').textContent()) ?? '', /Vue d'ensemble.*Mon poste.*Transits.*Indicateurs/);
     assert.match((await page.locator('section.desk h3').first().textContent()) ?? '', /Camions présents/);
     assert.match((await page.getByTestId('who').textContent()) ?? '', /Agent des douanes/);
 
@@ -53,11 +53,16 @@ describe('language: French by default, English on request, and back', () => {
     await page.reload();
     await eventually(page.getByTestId('timeline'), (text) => text.includes('Arrival at the border post') && text.includes('Released for transit'), 'the timeline in English');
     assert.match((await page.locator('section.transit').textContent()) ?? '', /Border crossings.*Timeline/s);
+    // The details too: the release's seals and its time limit, worded in English.
+    const releasedIn = async () => (await page.locator('[data-testid="timeline"] tr[data-event="RELEASED"]').textContent()) ?? '';
+    assert.match(await releasedIn(), /Seals: .*Time limit: .*Control: Satisfactory/);
 
     await page.getByTestId('language').click();
     await documentLanguage(page, 'fr');
-    await eventually(page.getByTestId('timeline'), (text) => text.includes('Arrivée au poste frontière') && text.includes('Mainlevée transit'), 'the timeline in French again');
+    await eventually(page.getByTestId('timeline'), (text) => text.includes('Arrivée au poste frontière') && text.includes('Départ en transit autorisé'), 'the timeline in French again');
     assert.match((await page.locator('section.transit').textContent()) ?? '', /Passages de frontière.*Historique/s);
+    assert.match(await releasedIn(), /Scellés : .*Délai de route : .*Contrôle : Satisfaisant/);
+    assert.doesNotMatch((await page.getByTestId('timeline').textContent()) ?? '', /sealsIntact|timeLimit|controlResult|SATISFACTORY|\btrue\b/, 'no raw key or value on a French page');
     assert.equal(await page.getByTestId('language').textContent(), 'English');
   });
 });

@@ -45,7 +45,7 @@ describe('officer: a truck cleared through the border post from the console', ()
     assert.match(refusal, /seal/);
     await release.locator('input[name="seals"]').fill('SL-CKS-1 SL-CKS-2');
     await release.locator('button[type="submit"]').click();
-    await eventually(lome.locator('.flash'), (text) => text.includes('Donner la mainlevée') && text.includes('En route'), 'the release recorded');
+    await eventually(lome.locator('.flash'), (text) => text.includes('Autoriser le départ en transit') && text.includes('En route'), 'the release recorded');
 
     // Cinkassé, Togo side: expected, then present at the post with its timer, then exit confirmed.
     const cinkasse = await browser.page();
@@ -80,7 +80,7 @@ describe('officer: a truck cleared through the border post from the console', ()
     assert.doesNotMatch(dwell, /—/);
     const timeline = (await cinkanse.getByTestId('timeline').textContent()) ?? '';
     for (const [what, who] of [
-      ['Mainlevée transit', 'agent-tglfw001'],
+      ['Départ en transit autorisé', 'agent-tglfw001'],
       ['Arrivée au poste frontière', 'agent-tgcks001'],
       ['Sortie confirmée', 'agent-tgcks001'],
       ['Entrée acceptée', 'agent-bfckn001'],
@@ -89,6 +89,13 @@ describe('officer: a truck cleared through the border post from the console', ()
       assert.match((await event.first().textContent()) ?? '', new RegExp(who), `${what} by ${who}`);
     }
     assert.match(timeline, /Avis anticipé d'arrivée transmis/);
+    // Each entry's details in French: the seals affixed, the seals found intact, the time at the post.
+    const details = async (what: string) => (await cinkanse.locator(`[data-testid="timeline"] tr[data-event="${what}"] .details`).first().textContent()) ?? '';
+    assert.match(await details('RELEASED'), /Scellés : SL-CKS-1, SL-CKS-2/);
+    assert.match(await details('ENTRY_ACCEPTED'), /Scellés intacts : oui · Temps au poste : \d+ (s|min)/);
+    assert.match(await details('REGISTERED'), /Pays : Togo/);
+    assert.match(await details('GUARANTEE_RESERVED'), /Montant imputé sur la caution : [\d\s\u202f]+ F CFA/);
+    assert.doesNotMatch(timeline, /sealsIntact|dwellSeconds|amountXof|\btrue\b/, 'no raw key or value on a French page');
     assert.match((await cinkanse.locator('.progress li.current').textContent()) ?? '', /Ouagadougou/);
   });
 });

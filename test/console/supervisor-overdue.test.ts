@@ -27,7 +27,7 @@ describe('supervisor: an overdue transit found, acknowledged and extended from t
 
     const page = await browser.page();
     await signInAs(page, stack, 'TG');
-    assert.match((await page.getByTestId('who').textContent()) ?? '', /superviseur-tg · Superviseur · TG/);
+    assert.match((await page.getByTestId('who').textContent()) ?? '', /superviseur-tg · Superviseur · Togo/);
 
     // The overview counts the open escalation; its link lists the overdue movements.
     await eventually(page.locator('.escalations-panel'), (text) => /Niveau [12]/.test(text), 'an open escalation on the overview');
@@ -63,7 +63,12 @@ describe('supervisor: an overdue transit found, acknowledged and extended from t
     for (const what of ['Délai dépassé (niveau 1)', 'Escalade au superviseur (niveau 2)', 'Alerte prise en compte', 'Délai prorogé', 'Escalade close']) {
       assert.match((await timeline.textContent()) ?? '', new RegExp(what.replace(/[()]/g, '\\$&')), what);
     }
-    assert.match((await page.locator('[data-testid="timeline"] tr', { hasText: 'Délai prorogé' }).textContent()) ?? '', /superviseur-tg/);
+    assert.match((await page.locator('[data-testid="timeline"] tr[data-event="DEADLINE_EXTENDED"]').textContent()) ?? '', /superviseur-tg/);
+    // The details in French: the extension with its reason and new time limit, why the escalation closed.
+    assert.match((await page.locator('[data-testid="timeline"] tr[data-event="DEADLINE_EXTENDED"] .details').textContent()) ?? '', /Prorogation : 24 h · Motif : Panne mécanique constatée, réparation en cours · Nouveau délai : \d\d\/\d\d\/\d{4}/);
+    assert.match((await page.locator('[data-testid="timeline"] tr[data-event="ESCALATION_CLOSED"] .details').last().textContent()) ?? '', /Close par : délai prorogé/);
+    // The notifications name the country's supervisors by the country's name, not its code.
+    assert.match((await page.getByTestId('notifications').textContent()) ?? '', /superviseurs du Togo/);
     await eventually(page.locator('.status').first(), (text) => text === 'En route', 'still on the road');
   });
 });

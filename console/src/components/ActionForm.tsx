@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, post } from '../api.ts';
 import { useConsole } from '../context.ts';
-import { actionWords, word, type Key } from '../i18n.ts';
+import { actionWords, incidentWords, outcomeWords, resultWords, word, type Key, type Said } from '../i18n.ts';
 
 type Value = string | boolean;
 type Option = [string, { fr: string; en: string }];
@@ -37,10 +37,7 @@ const specs: Record<string, FieldSpec[]> = {
       kind: 'select',
       label: 'result',
       initial: 'SATISFACTORY',
-      options: [
-        ['SATISFACTORY', { fr: 'Satisfaisant', en: 'Satisfactory' }],
-        ['DISCREPANCIES', { fr: 'Anomalies constatées', en: 'Discrepancies found' }],
-      ],
+      options: Object.entries(resultWords),
     },
     sealsIntact,
     { name: 'discrepancies', kind: 'area', label: 'discrepanciesList' },
@@ -52,12 +49,7 @@ const specs: Record<string, FieldSpec[]> = {
       kind: 'select',
       label: 'kind',
       initial: 'BREAKDOWN',
-      options: [
-        ['BREAKDOWN', { fr: 'Panne', en: 'Breakdown' }],
-        ['ACCIDENT', { fr: 'Accident', en: 'Accident' }],
-        ['TRANSHIPMENT', { fr: 'Transbordement', en: 'Transhipment' }],
-        ['OTHER', { fr: 'Autre', en: 'Other' }],
-      ],
+      options: Object.entries(incidentWords),
     },
     { name: 'description', kind: 'area', label: 'description' },
     { name: 'extendHours', kind: 'number', label: 'extendHours' },
@@ -77,11 +69,7 @@ const specs: Record<string, FieldSpec[]> = {
       kind: 'select',
       label: 'outcome',
       initial: 'NOT_RESOLVED',
-      options: [
-        ['NOT_RESOLVED', { fr: 'Non résolue', en: 'Not resolved' }],
-        ['PROOF_OF_ARRIVAL', { fr: "Preuve d'arrivée", en: 'Proof of arrival' }],
-        ['GOODS_FOUND', { fr: 'Marchandises retrouvées', en: 'Goods found' }],
-      ],
+      options: Object.entries(outcomeWords),
     },
   ],
   cancel: [{ name: 'reason', kind: 'area', label: 'reason' }],
@@ -130,7 +118,8 @@ function bodyOf(action: string, v: Record<string, Value>): Record<string, unknow
   }
 }
 
-export interface ActionAnswer {
+/** An act's answer: the movement's status after it, and words (`message`, `fr`, `en`) when the API has some to say. */
+export interface ActionAnswer extends Said {
   mrn: string;
   status: string;
   currentOffice: string;
@@ -153,7 +142,7 @@ export function ActionForm(props: { mrn: string; action: string; onDone: (answer
       const answer = await post<ActionAnswer>(`/transits/${props.mrn}/${props.action}`, bodyOf(props.action, values), { 'idempotency-key': key });
       props.onDone(answer);
     } catch (error) {
-      setRefusal(error instanceof ApiError ? error : new ApiError(0, 'NETWORK', String(error), undefined, []));
+      setRefusal(error instanceof ApiError ? error : new ApiError(0, 'NETWORK', { message: String(error) }, []));
       setKey(crypto.randomUUID());
     } finally {
       setSending(false);

@@ -2,13 +2,14 @@
 // the officer may record now one click away. At the border post a truck is cleared in a few
 // clicks: arrival, exit (one side), entry (the other side).
 import { useState } from 'preact/hooks';
-import { get } from '../api.ts';
+import { get, problemText } from '../api.ts';
+import type { ActionAnswer } from '../components/ActionForm.tsx';
 import { Actions } from '../components/Actions.tsx';
 import { DwellTimer, Level, OfficeName, Status } from '../components/Bits.tsx';
 import { useConsole } from '../context.ts';
 import { dateTime } from '../format.ts';
 import { usePoll } from '../hooks.ts';
-import { actionWords, statusWords, word } from '../i18n.ts';
+import { actionWords, answered, word } from '../i18n.ts';
 import { href } from '../route.ts';
 import type { Desk as Data, DeskRow } from '../types.ts';
 
@@ -21,12 +22,12 @@ export function Desk() {
   // buttons are the old step's, so they are held back rather than offered twice.
   const [acted, setActed] = useState<Record<string, string>>({});
   const { data, error, reload } = usePoll(async () => ({ desk: await get<Data>('/desk'), receivedAt: Date.now() }), REFRESH_MS, []);
-  if (!data) return <p class="muted">{error ? `${t('errorLoading')}${colon}${error.message}` : t('loading')}</p>;
+  if (!data) return <p class="muted">{error ? `${t('errorLoading')}${colon}${problemText(error, lang)}` : t('loading')}</p>;
   const { desk } = data;
   const skewMs = Date.parse(desk.now) - data.receivedAt;
 
-  const done = (row: DeskRow) => (action: string, answer: { status: string; currentOffice: string }) => {
-    setFlash(`${t('done')}${colon}${word(actionWords, action, lang)} — ${row.vehicle} (${row.mrn}) → ${word(statusWords, answer.status, lang)}`);
+  const done = (row: DeskRow) => (action: string, answer: ActionAnswer) => {
+    setFlash(`${t('done')}${colon}${word(actionWords, action, lang)} — ${row.vehicle} (${row.mrn}) → ${answered(answer, lang)}`);
     setActed((current) => ({ ...current, [row.mrn]: `${answer.status}|${answer.currentOffice}` }));
     reload();
   };

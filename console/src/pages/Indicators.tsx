@@ -2,7 +2,7 @@
 // target), leg times against their limits, overdue and escalations per office, movements
 // closed per day; each as a chart, a table, and a CSV download.
 import { useState } from 'preact/hooks';
-import { download, get } from '../api.ts';
+import { download, get, problemText } from '../api.ts';
 import { ChartView } from '../components/Chart.tsx';
 import { useConsole } from '../context.ts';
 import { duration, percent } from '../format.ts';
@@ -21,7 +21,7 @@ export function Indicators() {
   const csv = (name: string) => () => void download(`/indicators/${name}.csv?days=${days}`, `corridor-${name}.csv`);
   const name = (code: string) => officeNames[code] ?? code;
 
-  if (!data) return <p class="muted">{error ? `${t('errorLoading')}${colon}${error.message}` : t('loading')}</p>;
+  if (!data) return <p class="muted">{error ? `${t('errorLoading')}${colon}${problemText(error, lang)}` : t('loading')}</p>;
   const posts = [...new Set(data.borderDwell.map((d) => d.post))];
   const unit = data.borderDwellTargetSeconds >= 600 ? 'min' : 's';
   const inUnit = (s: number | null) => (s === null ? null : unit === 'min' ? minutes(s) : s);

@@ -2,12 +2,12 @@
 // trucks expected, present and overdue at each; the trucks at the border post with their dwell
 // timers; the open escalations by level. Polls every 3 seconds; the server answers from a list
 // it refreshes once for every reader.
-import { get } from '../api.ts';
+import { get, problemText } from '../api.ts';
 import { DwellTimer, OfficeName } from '../components/Bits.tsx';
 import { useConsole } from '../context.ts';
 import { duration, time } from '../format.ts';
 import { usePoll } from '../hooks.ts';
-import { levelKey } from '../i18n.ts';
+import { countryName, levelKey } from '../i18n.ts';
 import { href } from '../route.ts';
 import type { OfficeCounts, Overview as Data } from '../types.ts';
 
@@ -16,7 +16,7 @@ const REFRESH_MS = 3_000;
 export function Overview() {
   const { t, lang, colon } = useConsole();
   const { data, error } = usePoll(async () => ({ overview: await get<Data>('/overview'), receivedAt: Date.now() }), REFRESH_MS, []);
-  if (!data) return <p class="muted">{error ? `${t('errorLoading')}${colon}${error.message}` : t('loading')}</p>;
+  if (!data) return <p class="muted">{error ? `${t('errorLoading')}${colon}${problemText(error, lang)}` : t('loading')}</p>;
   const { overview } = data;
   const skewMs = Date.parse(overview.now) - data.receivedAt;
   const columns = groupColumns(overview.offices);
@@ -37,7 +37,7 @@ export function Overview() {
               <a class={`station${office.borderPost ? ' station-post' : ''} country-${office.country.toLowerCase()}`} href={href('transits', { currentOffice: office.code })} key={office.code} data-office={office.code}>
                 <span class="station-name">{office.name}</span>
                 <span class="code">
-                  {office.code} · {office.country}
+                  {office.code} · {countryName(office.country, lang)}
                 </span>
                 <span class="counts">
                   <span class="count" data-count="expected">

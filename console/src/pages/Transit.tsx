@@ -2,26 +2,27 @@
 // dwell time, escalation level, the full timeline, notifications, and the acts the signed-in
 // user may record now. Refreshed every few seconds, so a level that changes shows without reload.
 import { useState } from 'preact/hooks';
-import { ApiError, get } from '../api.ts';
+import { get, problemText } from '../api.ts';
 import { Actions } from '../components/Actions.tsx';
 import { Level, OfficeName, Status } from '../components/Bits.tsx';
+import { describeDetails, recipient } from '../details.ts';
 import { useConsole } from '../context.ts';
 import { amount, clock, dateTime, duration } from '../format.ts';
 import { usePoll, useNow } from '../hooks.ts';
-import { actionWords, deliveryWords, eventWords, guaranteeWords, notificationWords, roleKey, statusWords, word } from '../i18n.ts';
+import { actionWords, answered, deliveryWords, eventWords, guaranteeWords, notificationWords, roleKey, say, systemName, word } from '../i18n.ts';
 import type { TransitState } from '../types.ts';
 
 const REFRESH_MS = 3_000;
 
 export function Transit(props: { mrn: string }) {
-  const { t, lang, colon } = useConsole();
+  const { t, lang, colon, officeNames } = useConsole();
   const [flash, setFlash] = useState<string | undefined>(undefined);
   const { data: state, error, reload } = usePoll(() => get<TransitState>(`/transits/${props.mrn}`), REFRESH_MS, [props.mrn]);
   if (!state) {
     if (error) {
       return (
         <p class="refusal" role="alert">
-          {props.mrn}{colon}{error instanceof ApiError ? error.text(lang) : error.message}
+          {props.mrn}{colon}{problemText(error, lang)}
         </p>
       );
     }
@@ -77,7 +78,7 @@ export function Transit(props: { mrn: string }) {
             actions={state.allowedActions}
             empty={t('noActions')}
             onDone={(action, answer) => {
-              setFlash(`${t('done')}${colon}${word(actionWords, action, lang)} → ${word(statusWords, answer.status, lang)}`);
+              setFlash(`${t('done')}${colon}${word(actionWords, action, lang)} → ${answered(answer, lang)}`);
               reload();
             }}
           />
@@ -92,9 +93,9 @@ export function Transit(props: { mrn: string }) {
             {t('seals')}{colon}{state.seals.join(', ') || '—'}
           </p>
           <p class="small">
-            {t('nationalReferences')} :{' '}
+            {t('nationalReferences')}{colon}
             {Object.entries(state.nationalReferences)
-              .map(([country, ref]) => `${country} ${ref}`)
+              .map(([country, ref]) => `${systemName(country, lang)} ${ref}`)
               .join(' · ') || '—'}
           </p>
           <p class="small">
@@ -178,7 +179,9 @@ export function Transit(props: { mrn: string }) {
                 {event.by.role === 'system' ? 'Corridor' : `${event.by.user} · ${t(roleKey[event.by.role] ?? 'roleOfficer')}${event.by.office ? ` · ${event.by.office}` : ''}`}
               </td>
               <td>{event.office ? <OfficeName code={event.office} /> : '—'}</td>
-              <td class="small details">{details(event.details)}</td>
+              <td class="small details">
+                <Details what={event.what} details={event.details} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -203,8 +206,8 @@ export function Transit(props: { mrn: string }) {
               <tr key={n.id}>
                 <td class="small">{dateTime(n.at, lang)}</td>
                 <td>{word(notificationWords, n.kind, lang)}</td>
-                <td class="small">{n.to.join(', ')}</td>
-                <td class="small">{n.subject}</td>
+                <td class="small">{n.to.map((to) => recipient(to, lang, officeNames)).join(', ')}</td>
+                <td class="small" data-testid="notification-message">{say(n.message ?? { message: n.subject }, lang)}</td>
                 <td>{word(deliveryWords, n.delivery, lang)}</td>
               </tr>
             ))}
@@ -215,11 +218,20 @@ export function Transit(props: { mrn: string }) {
   );
 }
 
-function details(values: Record<string, unknown> | undefined): string {
-  if (!values) return '';
-  return Object.entries(values)
-    .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(', ') : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`)
-    .join(' · ');
+/** A timeline entry's details in the reader's language, one « label : value » each. */
+function Details(props: { what: string; details: Record<string, unknown> | undefined }) {
+  const { lang, colon, officeNames } = useConsole();
+  return (
+    <>
+      {describeDetails(props.what, props.details, lang, officeNames).map((detail, i) => (
+        <span key={detail.key} data-detail={detail.key}>
+          {i > 0 ? ' · ' : ''}
+          {detail.label ? `${detail.label}${colon}` : ''}
+          {detail.text}
+        </span>
+      ))}
+    </>
+  );
 }
 
 /** A truck still at the post: its time there so far, ticking. */

@@ -1,7 +1,7 @@
 // The list of movements with the API's filters (status, office, declarant, vehicle, overdue),
 // paging with the API's page token, and a search by MRN or vehicle registration.
 import { useState } from 'preact/hooks';
-import { get } from '../api.ts';
+import { get, problemText } from '../api.ts';
 import { Level, OfficeName, Status } from '../components/Bits.tsx';
 import { useConsole } from '../context.ts';
 import { dateTime } from '../format.ts';
@@ -116,7 +116,7 @@ export function Transits(props: { location: Location }) {
       )}
 
       {!data ? (
-        <p class="muted">{error ? `${t('errorLoading')}${colon}${error.message}` : t('loading')}</p>
+        <p class="muted">{error ? `${t('errorLoading')}${colon}${problemText(error, lang)}` : t('loading')}</p>
       ) : data.items.length === 0 ? (
         <p class="muted" data-testid="no-transits">
           {t('noTransits')}
