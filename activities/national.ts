@@ -23,12 +23,7 @@ import {
   type OperationRequest,
   type OperationResponse,
 } from '../src/national/contract.ts';
-import {
-  NationalProtocolError,
-  NationalRefusal,
-  NationalUnavailable,
-  type NationalSystemClient,
-} from '../src/national/client.ts';
+import { NationalProtocolError, NationalRefusal, NationalUnavailable, type NationalSystemClient } from '../src/national/client.ts';
 import { createLogger, forMovement, type Logger } from '../src/logging/logger.ts';
 import { nationalFailureTypes, type NationalFailureType } from '../workflows/failures.ts';
 

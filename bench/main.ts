@@ -55,8 +55,11 @@ export interface BenchOptions {
 }
 
 function options(flags: Flags): BenchOptions {
-  const phases = stringFlag(flags, 'phases', phaseNames.join(',')).split(',').map((p) => p.trim());
-  for (const phase of phases) if (!phaseNames.includes(phase as Phase)) throw new UsageError(`--phases: unknown phase ${phase} (expected ${phaseNames.join(', ')})`);
+  const phases = stringFlag(flags, 'phases', phaseNames.join(','))
+    .split(',')
+    .map((p) => p.trim());
+  for (const phase of phases)
+    if (!phaseNames.includes(phase as Phase)) throw new UsageError(`--phases: unknown phase ${phase} (expected ${phaseNames.join(', ')})`);
   const parkedRaw = stringFlag(flags, 'parked', '10000').replace(/k$/i, '000');
   const share = Number(stringFlag(flags, 'overdue-share', '0.1'));
   if (!(share >= 0 && share <= 1)) throw new UsageError('--overdue-share expects a number between 0 and 1');
@@ -75,11 +78,16 @@ function options(flags: Flags): BenchOptions {
     overdueShare: share,
     overdueAfterSeconds: intFlag(flags, 'overdue-after', 15),
     route: stringFlag(flags, 'route', 'lome-ouaga'),
-    profiles: stringFlag(flags, 'profile', 'embedded').split(',').map((p) => p.trim()),
+    profiles: stringFlag(flags, 'profile', 'embedded')
+      .split(',')
+      .map((p) => p.trim()),
     api: flags.api === undefined ? undefined : stringFlag(flags, 'api'),
     phases: phases as Phase[],
     out: stringFlag(flags, 'out', RESULTS),
-    floorShape: parseShape(flags['floor-shape'] === undefined ? undefined : stringFlag(flags, 'floor-shape'), flags['floor-timers'] === undefined ? undefined : stringFlag(flags, 'floor-timers')),
+    floorShape: parseShape(
+      flags['floor-shape'] === undefined ? undefined : stringFlag(flags, 'floor-shape'),
+      flags['floor-timers'] === undefined ? undefined : stringFlag(flags, 'floor-timers'),
+    ),
     floorWait: floorWait(stringFlag(flags, 'floor-wait', 'completed')),
     compare: [],
     keep: flags.keep === true,
@@ -121,8 +129,26 @@ const FLAGS: FlagSpec = {
   keep: 'boolean',
   ...Object.fromEntries(
     [
-      'count', 'concurrency', 'warmup', 'rounds', 'rate', 'latency-seconds', 'parked', 'park-concurrency', 'overdue-share', 'overdue-after', 'route',
-      'floor-shape', 'floor-timers', 'floor-wait', 'compare', 'profile', 'api', 'phases', 'out', 'cpu-prof',
+      'count',
+      'concurrency',
+      'warmup',
+      'rounds',
+      'rate',
+      'latency-seconds',
+      'parked',
+      'park-concurrency',
+      'overdue-share',
+      'overdue-after',
+      'route',
+      'floor-shape',
+      'floor-timers',
+      'floor-wait',
+      'compare',
+      'profile',
+      'api',
+      'phases',
+      'out',
+      'cpu-prof',
     ].map((name) => [name, 'string' as const]),
   ),
 };
@@ -151,7 +177,10 @@ async function main(): Promise<void> {
 
   const targets: TargetResult[] = [];
   mkdirSync(opts.out, { recursive: true });
-  const stamp = startedAt.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z');
   const jsonFile = path.join(opts.out, `bench-${stamp}.json`);
   const chartFile = path.join(opts.out, `bench-${stamp}.svg`);
   const git = gitState();
@@ -164,7 +193,12 @@ async function main(): Promise<void> {
       seconds: Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
       machine: { ...machine, loadAverageAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100) },
       git,
-      options: { ...opts, floorShape: formatShape(opts.floorShape), compare: opts.compare.map((v) => v.name), out: path.relative(process.cwd(), opts.out) || '.' },
+      options: {
+        ...opts,
+        floorShape: formatShape(opts.floorShape),
+        compare: opts.compare.map((v) => v.name),
+        out: path.relative(process.cwd(), opts.out) || '.',
+      },
       targets,
     };
     writeFileSync(jsonFile, `${JSON.stringify(result, null, 2)}\n`);
@@ -200,7 +234,9 @@ async function main(): Promise<void> {
       const corridorPhases = opts.phases.filter((p) => p !== 'floor');
       if (corridorPhases.length > 0) {
         process.stderr.write(`bench: starting Corridor (sandboxes, worker, API) on ${target.label}\n`);
-        stack = opts.api ? attachStack(opts.api) : await startStack(target, runDir, {}, opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.cpuProf)}`] : []);
+        stack = opts.api
+          ? attachStack(opts.api)
+          : await startStack(target, runDir, {}, opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.cpuProf)}`] : []);
       }
       const tokenFor: TokenFor = (actor) => signToken(stack?.tokenSecret ?? config.tokenSecret, actor);
       const api = stack ? new ApiClient(stack.apiUrl, tokenFor) : undefined;
@@ -231,7 +267,13 @@ async function main(): Promise<void> {
         if (variantRigs.length) {
           result.variants = opts.compare.map((variant) => {
             const summary = summariseFloor(runs.get(variant.name)!);
-            return { name: variant.name, shape: formatShape(variant.shape), wait: variant.wait, ...summary, ratioToFloor: result.floor ? summary.lifecyclesPerSecond / result.floor.lifecyclesPerSecond : undefined };
+            return {
+              name: variant.name,
+              shape: formatShape(variant.shape),
+              wait: variant.wait,
+              ...summary,
+              ratioToFloor: result.floor ? summary.lifecyclesPerSecond / result.floor.lifecyclesPerSecond : undefined,
+            };
           });
         }
         save();

@@ -94,7 +94,12 @@ function isStale(outDir: string): boolean {
   const index = path.join(outDir, 'index.html');
   if (!existsSync(index)) return true;
   const builtAt = statSync(index).mtimeMs;
-  const newest = Math.max(newestIn(path.join(SOURCES, 'src')), newestOf(bundledInputs(outDir)), statSync(fileURLToPath(import.meta.url)).mtimeMs, statSync(path.join(ROOT, 'package-lock.json')).mtimeMs);
+  const newest = Math.max(
+    newestIn(path.join(SOURCES, 'src')),
+    newestOf(bundledInputs(outDir)),
+    statSync(fileURLToPath(import.meta.url)).mtimeMs,
+    statSync(path.join(ROOT, 'package-lock.json')).mtimeMs,
+  );
   return newest > builtAt;
 }
 

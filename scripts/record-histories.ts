@@ -98,7 +98,9 @@ const scenarios: Scenario[] = [
       const d = declarationFor('lome-ouaga', uniqueTin());
       const mrn = await corridor.accepted(d);
       await corridor.drive(mrn, d.plan, 0, 5);
-      await expect200(corridor.act(mrn, 'control-results', officerAt('BFOUA001'), { result: 'DISCREPANCIES', sealsIntact: true, discrepancies: ['12 sacs manquants'] }));
+      await expect200(
+        corridor.act(mrn, 'control-results', officerAt('BFOUA001'), { result: 'DISCREPANCIES', sealsIntact: true, discrepancies: ['12 sacs manquants'] }),
+      );
       await expect200(corridor.act(mrn, 'resolve-discrepancy', officerAt('BFOUA001'), { resolution: 'sacs retrouvés, recomptés' }));
       return mrn;
     },

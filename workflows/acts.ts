@@ -105,7 +105,10 @@ const sealsIntactMissing = (where: { fr: string; en: string }) =>
  * with its schemas). Undefined when the body is acceptable; otherwise the problem in words.
  */
 export const checkActBody: { [A in keyof ActBodies]: (body: ActBodies[A]) => Words | undefined } = {
-  release: (b) => (!Array.isArray(b.seals) || b.seals.length === 0 ? invalid('seals', 'au moins un scellé est apposé au départ', 'at least one seal is affixed at release') : undefined),
+  release: (b) =>
+    !Array.isArray(b.seals) || b.seals.length === 0
+      ? invalid('seals', 'au moins un scellé est apposé au départ', 'at least one seal is affixed at release')
+      : undefined,
   'border-arrival': () => undefined,
   exit: () => undefined,
   entry: (b) => (typeof b.sealsIntact !== 'boolean' ? sealsIntactMissing({ fr: "à l'entrée", en: 'at entry' }) : undefined),
@@ -116,16 +119,21 @@ export const checkActBody: { [A in keyof ActBodies]: (body: ActBodies[A]) => Wor
       : b.result === 'DISCREPANCIES' && (!Array.isArray(b.discrepancies) || b.discrepancies.length === 0)
         ? invalid('discrepancies', 'décrivez au moins une anomalie', 'describe at least one discrepancy')
         : undefined,
-  'resolve-discrepancy': (b) => (blank(b.resolution) ? invalid('resolution', "dites comment l'anomalie a été levée", 'say how the discrepancy was resolved') : undefined),
+  'resolve-discrepancy': (b) =>
+    blank(b.resolution) ? invalid('resolution', "dites comment l'anomalie a été levée", 'say how the discrepancy was resolved') : undefined,
   incident: (b) =>
     blank(b.description)
       ? invalid('description', "décrivez l'incident", 'describe the incident')
       : b.kind === 'TRANSHIPMENT' && (!b.newVehicle || !b.newSeals?.length)
-        ? invalid('newVehicle', 'un transbordement indique le nouveau véhicule et les nouveaux scellés', 'a transhipment names the new vehicle (newVehicle) and the new seals (newSeals)')
+        ? invalid(
+            'newVehicle',
+            'un transbordement indique le nouveau véhicule et les nouveaux scellés',
+            'a transhipment names the new vehicle (newVehicle) and the new seals (newSeals)',
+          )
         : b.extendHours !== undefined && !(b.extendHours > 0 && b.extendHours <= actLimits.incidentExtensionHoursMax)
           ? invalid('extendHours', `entre 0 et ${actLimits.incidentExtensionHoursMax} heures`, `between 0 and ${actLimits.incidentExtensionHoursMax} hours`)
           : undefined,
-  cancel: (b) => (blank(b.reason) ? invalid('reason', "dites pourquoi la déclaration est annulée", 'say why the declaration is cancelled') : undefined),
+  cancel: (b) => (blank(b.reason) ? invalid('reason', 'dites pourquoi la déclaration est annulée', 'say why the declaration is cancelled') : undefined),
   acknowledge: () => undefined,
   extend: (b) =>
     !(typeof b.hours === 'number' && b.hours > 0 && b.hours <= actLimits.extensionHoursMax)

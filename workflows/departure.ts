@@ -81,7 +81,11 @@ export function registerDepartureActs(mv: Movement): void {
           : i.declaration.declarant?.tin !== state.declaration.declarantTin
             ? words('INVALID_INPUT', 'declarant.tin : une rectification garde le déclarant', 'declarant.tin: an amendment keeps the declarant')
             : i.route.routeId !== route.routeId
-              ? words('INVALID_INPUT', `route : une rectification ne change pas l'itinéraire (${route.routeId})`, `route: an amendment cannot change the route (${route.routeId})`)
+              ? words(
+                  'INVALID_INPUT',
+                  `route : une rectification ne change pas l'itinéraire (${route.routeId})`,
+                  `route: an amendment cannot change the route (${route.routeId})`,
+                )
               : undefined,
     async ({ actor, declaration: amended, declarationHash: hash }) => {
       const ack = await nationalCall(() => mv.departure.amend({ mrn, declaration: amended }));

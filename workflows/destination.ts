@@ -26,32 +26,37 @@ export function registerDestinationActs(mv: Movement): void {
     closeEscalationOnArrival(mv, actor, office, late);
   });
 
-  mv.act(m.controlResultsUpdate, 'control-results', checkActBody['control-results'], async ({ actor, result: outcome, sealsIntact, discrepancies: declared }) => {
-    const office = actor.office!;
-    const held = outcome === 'DISCREPANCIES' || !sealsIntact;
-    const discrepancies = held && declared.length === 0 ? ['scellés non intacts / seals not intact'] : declared;
-    await nationalCall(() =>
-      mv.national(mv.countryOf(office)).recordControlResults({
-        mrn,
-        office,
-        controlResult: held ? 'DISCREPANCIES' : 'SATISFACTORY',
-        sealsIntact,
-        discrepancies,
-        at: mv.now(),
-      }),
-    );
-    state.controlResults = { at: mv.now(), office, result: held ? 'DISCREPANCIES' : 'SATISFACTORY', sealsIntact, discrepancies, by: actor };
-    state.controlResultsDueBy = undefined;
-    state.nextDeadline = undefined;
-    if (state.escalation.kind === 'CONTROL_RESULTS_MISSING') closeEscalation(mv, actor, office, 'CONTROL_RESULTS_RECORDED');
-    mv.record('CONTROL_RESULTS', actor, office, { result: state.controlResults.result, sealsIntact, discrepancies });
-    if (held) {
-      mv.setStatus('HELD');
-      return;
-    }
-    // A route toward Mali or Niger ends with the exit confirmed after the control results.
-    if (route.endsWith === 'DES') await dischargeAndWriteOff(mv, office);
-  });
+  mv.act(
+    m.controlResultsUpdate,
+    'control-results',
+    checkActBody['control-results'],
+    async ({ actor, result: outcome, sealsIntact, discrepancies: declared }) => {
+      const office = actor.office!;
+      const held = outcome === 'DISCREPANCIES' || !sealsIntact;
+      const discrepancies = held && declared.length === 0 ? ['scellés non intacts / seals not intact'] : declared;
+      await nationalCall(() =>
+        mv.national(mv.countryOf(office)).recordControlResults({
+          mrn,
+          office,
+          controlResult: held ? 'DISCREPANCIES' : 'SATISFACTORY',
+          sealsIntact,
+          discrepancies,
+          at: mv.now(),
+        }),
+      );
+      state.controlResults = { at: mv.now(), office, result: held ? 'DISCREPANCIES' : 'SATISFACTORY', sealsIntact, discrepancies, by: actor };
+      state.controlResultsDueBy = undefined;
+      state.nextDeadline = undefined;
+      if (state.escalation.kind === 'CONTROL_RESULTS_MISSING') closeEscalation(mv, actor, office, 'CONTROL_RESULTS_RECORDED');
+      mv.record('CONTROL_RESULTS', actor, office, { result: state.controlResults.result, sealsIntact, discrepancies });
+      if (held) {
+        mv.setStatus('HELD');
+        return;
+      }
+      // A route toward Mali or Niger ends with the exit confirmed after the control results.
+      if (route.endsWith === 'DES') await dischargeAndWriteOff(mv, office);
+    },
+  );
 
   mv.act(m.resolveDiscrepancyUpdate, 'resolve-discrepancy', checkActBody['resolve-discrepancy'], async ({ actor, resolution }) => {
     const office = actor.office!;
@@ -95,10 +100,7 @@ export async function dischargeAndWriteOff(mv: Movement, office: string, alterna
     return;
   }
   mv.record('DISCHARGED_AT_DESTINATION', SYSTEM, office, alternativeProof ? { alternativeProof } : undefined);
-  await Promise.all([
-    mv.departure.writeOff({ mrn }),
-    mv.departure.releaseGuarantee({ mrn, grn: state.guarantee.grn, reason: 'discharged' }),
-  ]);
+  await Promise.all([mv.departure.writeOff({ mrn }), mv.departure.releaseGuarantee({ mrn, grn: state.guarantee.grn, reason: 'discharged' })]);
   state.guarantee.state = 'RELEASED';
   state.dischargedAt = mv.now();
   state.currentOffice = finalOffice;

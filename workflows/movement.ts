@@ -196,7 +196,7 @@ export class Movement {
       {
         validator: (input) => {
           if (!input?.actor) {
-            throw refusalFailure({ code: 'INVALID_INPUT', fr: "la requête ne nomme pas qui agit", en: 'the request carries no actor' });
+            throw refusalFailure({ code: 'INVALID_INPUT', fr: 'la requête ne nomme pas qui agit', en: 'the request carries no actor' });
           }
           // Who may act comes first: someone else's movement is refused without telling them about its content.
           this.check(action, input.actor);

@@ -115,13 +115,7 @@ const words: Record<ActionName, { fr: string; en: string }> = {
 };
 
 /** Undefined when the actor may record the act now; otherwise the reason why not. */
-export function checkAction(
-  state: TransitState,
-  legs: readonly Leg[],
-  endsWith: 'DES' | 'EXT',
-  action: ActionName,
-  actor: Actor,
-): Refusal | undefined {
+export function checkAction(state: TransitState, legs: readonly Leg[], endsWith: 'DES' | 'EXT', action: ActionName, actor: Actor): Refusal | undefined {
   const what = words[action];
   const candidates = expectedActions(state, legs, endsWith).filter((e) => e.action === action);
   if (candidates.length === 0) {
@@ -175,7 +169,10 @@ function nextHint(state: TransitState, legs: readonly Leg[], endsWith: 'DES' | '
 }
 
 function frRole(role: string): string {
-  return ({ officer: 'agent des douanes', declarant: 'déclarant', supervisor: 'superviseur', regional: 'superviseur régional' } as Record<string, string>)[role] ?? role;
+  return (
+    ({ officer: 'agent des douanes', declarant: 'déclarant', supervisor: 'superviseur', regional: 'superviseur régional' } as Record<string, string>)[role] ??
+    role
+  );
 }
 
 function capitalise(text: string): string {

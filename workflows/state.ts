@@ -73,7 +73,12 @@ export function summarise(state: TransitState) {
       ...(c.dwellSeconds !== undefined ? { dwellSeconds: c.dwellSeconds } : {}),
       ...(c.alertAt ? { alertAt: c.alertAt } : {}),
     })),
-    maxEscalationLevel: Math.max(0, ...state.timeline.map((e) => (typeof e.details?.level === 'number' && e.what !== 'ESCALATION_CLOSED' && e.what !== 'ESCALATION_ACKNOWLEDGED' ? e.details.level : 0))),
+    maxEscalationLevel: Math.max(
+      0,
+      ...state.timeline.map((e) =>
+        typeof e.details?.level === 'number' && e.what !== 'ESCALATION_CLOSED' && e.what !== 'ESCALATION_ACKNOWLEDGED' ? e.details.level : 0,
+      ),
+    ),
     guarantee: state.guarantee.state,
   };
 }

@@ -83,7 +83,11 @@ async function fire(mv: Movement, alarm: Alarm): Promise<void> {
     }
     case 'REMINDER':
       mv.record('REMINDER', SYSTEM, next, { level: esc.level });
-      mv.notify('REMINDER', reminderRecipients(mv), words('REMINDER', `Rappel : transit ${mrn}, niveau ${esc.level}`, `Reminder: transit ${mrn}, level ${esc.level}`));
+      mv.notify(
+        'REMINDER',
+        reminderRecipients(mv),
+        words('REMINDER', `Rappel : transit ${mrn}, niveau ${esc.level}`, `Reminder: transit ${mrn}, level ${esc.level}`),
+      );
       break;
     case 'BORDER_ALERT': {
       const crossing = state.crossings[state.crossings.length - 1]!;

@@ -62,7 +62,8 @@ export interface FloorVariant {
  */
 export function parseVariant(spec: string, base: FloorVariant): FloorVariant {
   const fields = Object.fromEntries(spec.split(';').map((kv) => kv.split('=', 2) as [string, string]));
-  for (const key of Object.keys(fields)) if (!['shape', 'timers', 'wait'].includes(key)) throw new UsageError(`--compare ${spec}: unknown ${key} (expected shape, timers, wait)`);
+  for (const key of Object.keys(fields))
+    if (!['shape', 'timers', 'wait'].includes(key)) throw new UsageError(`--compare ${spec}: unknown ${key} (expected shape, timers, wait)`);
   const wait = fields.wait ?? base.wait;
   if (wait !== 'completed' && wait !== 'accepted') throw new UsageError(`--compare ${spec}: wait is completed or accepted`);
   const shape = parseShape(fields.shape ?? base.shape.steps.map((s) => s.join('+')).join(','), fields.timers ?? (base.shape.timersAfter.join(',') || 'none'));

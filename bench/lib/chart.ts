@@ -44,7 +44,10 @@ function barPanel(top: number, title: string, unit: string, groups: { label: str
   const out: string[] = [text(left, top + 22, title, 'font-size="16" font-weight="bold"')];
   for (let i = 0; i <= 4; i++) {
     const v = (max * i) / 4;
-    out.push(`<line x1="${left}" x2="${right}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`, text(left - 6, y(v) + 4, fmt(v), 'font-size="11" text-anchor="end"'));
+    out.push(
+      `<line x1="${left}" x2="${right}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`,
+      text(left - 6, y(v) + 4, fmt(v), 'font-size="11" text-anchor="end"'),
+    );
   }
   out.push(text(12, (plotTop + plotBottom) / 2, unit, `font-size="11" transform="rotate(-90 12 ${(plotTop + plotBottom) / 2})" text-anchor="middle"`));
   const slots = groups.reduce((a, g) => a + g.bars.length + 1, 0);
@@ -56,7 +59,9 @@ function barPanel(top: number, title: string, unit: string, groups: { label: str
       let base = 0;
       for (const part of bar.parts) {
         if (!Number.isFinite(part.value) || part.value <= 0) continue;
-        out.push(rect(x, y(base + part.value), slot * 0.8, y(base) - y(base + part.value), part.color, `${bar.label} ${part.name}: ${fmt(part.value)} ${unit}`));
+        out.push(
+          rect(x, y(base + part.value), slot * 0.8, y(base) - y(base + part.value), part.color, `${bar.label} ${part.name}: ${fmt(part.value)} ${unit}`),
+        );
         base += part.value;
       }
       out.push(text(x + slot * 0.4, y(base) - 4, fmt(base), 'font-size="10" text-anchor="middle"'));
@@ -104,7 +109,10 @@ export function renderChart(result: BenchResult): string {
       top,
       'Lifecycles per second: Corridor through its API, and the floor (same shape, no logic)',
       'lifecycles/s',
-      ts.map((t) => ({ label: `${t.id}${t.ratio !== undefined ? ` (ratio ${t.ratio.toFixed(2)})` : ''}`, bars: [bar('Corridor', t.corridor?.lifecyclesPerSecond, COLORS.corridor!), bar('floor', t.floor?.lifecyclesPerSecond, COLORS.floor!)] })),
+      ts.map((t) => ({
+        label: `${t.id}${t.ratio !== undefined ? ` (ratio ${t.ratio.toFixed(2)})` : ''}`,
+        bars: [bar('Corridor', t.corridor?.lifecyclesPerSecond, COLORS.corridor!), bar('floor', t.floor?.lifecyclesPerSecond, COLORS.floor!)],
+      })),
       { value: 10, label: 'goal 10/s' },
     ),
   );
@@ -117,7 +125,14 @@ export function renderChart(result: BenchResult): string {
         label: t.id,
         bars: [
           { label: 'Corridor', parts: processes.map((p) => ({ name: p, value: t.corridor?.cpuSecondsPerLifecycle[p] ?? Number.NaN, color: COLORS[p]! })) },
-          { label: 'floor', parts: processes.map((p) => ({ name: p, value: t.floor?.cpuSecondsPerLifecycle[p === 'worker' ? 'floor-worker' : p] ?? Number.NaN, color: COLORS[p]! })) },
+          {
+            label: 'floor',
+            parts: processes.map((p) => ({
+              name: p,
+              value: t.floor?.cpuSecondsPerLifecycle[p === 'worker' ? 'floor-worker' : p] ?? Number.NaN,
+              color: COLORS[p]!,
+            })),
+          },
         ],
       })),
     ) + legend(top + PANEL_H - 16, processes),
@@ -132,20 +147,41 @@ export function renderChart(result: BenchResult): string {
           bars: [bar('p50', a.p50, COLORS.p50!), bar('p95', a.p95, COLORS.p95!), bar('p99', a.p99, COLORS.p99!)],
         })),
     );
-    add(barPanel(top, `Officer act round trip under ${String(result.options.rate)} lifecycles/s of background load`, 'ms', groups, { value: 250, label: 'goal p99 250 ms' }));
+    add(
+      barPanel(top, `Officer act round trip under ${String(result.options.rate)} lifecycles/s of background load`, 'ms', groups, {
+        value: 250,
+        label: 'goal p99 250 ms',
+      }),
+    );
   }
   if (ts.some((t) => t.capacity)) {
     const groups = ts.flatMap((t) =>
       t.capacity
         ? [
-            { label: `${t.id} worker (${fmt(t.capacity.kibPerParked.worker ?? Number.NaN)} KiB each)`, bars: [bar('before', t.capacity.rssBeforeMiB.worker, COLORS.before!), bar('after', t.capacity.rssAfterMiB.worker, COLORS.after!)] },
-            { label: `${t.id} server (${fmt(t.capacity.kibPerParked.server ?? Number.NaN)} KiB each)`, bars: [bar('before', t.capacity.rssBeforeMiB.server, COLORS.before!), bar('after', t.capacity.rssAfterMiB.server, COLORS.after!)] },
+            {
+              label: `${t.id} worker (${fmt(t.capacity.kibPerParked.worker ?? Number.NaN)} KiB each)`,
+              bars: [bar('before', t.capacity.rssBeforeMiB.worker, COLORS.before!), bar('after', t.capacity.rssAfterMiB.worker, COLORS.after!)],
+            },
+            {
+              label: `${t.id} server (${fmt(t.capacity.kibPerParked.server ?? Number.NaN)} KiB each)`,
+              bars: [bar('before', t.capacity.rssBeforeMiB.server, COLORS.before!), bar('after', t.capacity.rssAfterMiB.server, COLORS.after!)],
+            },
           ]
         : [],
     );
-    add(barPanel(top, `Resident memory with ${String(result.options.parked)} transits parked mid-route`, 'MiB', groups, { value: 1024, label: '1 GiB (worker goal at 100,000)' }));
+    add(
+      barPanel(top, `Resident memory with ${String(result.options.parked)} transits parked mid-route`, 'MiB', groups, {
+        value: 1024,
+        label: '1 GiB (worker goal at 100,000)',
+      }),
+    );
   }
   const m = result.machine;
-  const header = text(20, 30, `Corridor benchmark ${result.startedAt}: ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, node ${m.versions.node}, SDK ${m.versions.temporalSdk}${result.git ? `, git ${result.git.commit}${result.git.dirty ? '+' : ''}` : ''}`, 'font-size="13" fill="#444"');
+  const header = text(
+    20,
+    30,
+    `Corridor benchmark ${result.startedAt}: ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, node ${m.versions.node}, SDK ${m.versions.temporalSdk}${result.git ? `, git ${result.git.commit}${result.git.dirty ? '+' : ''}` : ''}`,
+    'font-size="13" fill="#444"',
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${top + 20}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n${header}\n${panels.join('\n')}\n</svg>\n`;
 }

@@ -170,7 +170,9 @@ export function summariseCorridor(run: RigRun, linesBefore: Record<string, numbe
     p50LifecycleSeconds: round(percentile(totals, 50)),
     p95LifecycleSeconds: round(percentile(totals, 95)),
     meanActMs: Object.fromEntries([...acts].map(([action, ms]) => [action, round(ms.reduce((a, b) => a + b, 0) / ms.length, 1)])),
-    logLinesPerLifecycle: Object.fromEntries(Object.entries(linesAfter).map(([name, lines]) => [name, round((lines - (linesBefore[name] ?? 0)) / Math.max(1, n), 1)])),
+    logLinesPerLifecycle: Object.fromEntries(
+      Object.entries(linesAfter).map(([name, lines]) => [name, round((lines - (linesBefore[name] ?? 0)) / Math.max(1, n), 1)]),
+    ),
   };
 }
 
@@ -215,7 +217,13 @@ export function summariseCapacity(run: CapacityRun): CapacityResult {
   };
 }
 
-const SHAPE_EVENTS = ['ACTIVITY_TASK_SCHEDULED', 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED', 'TIMER_STARTED', 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES', 'WORKFLOW_TASK_COMPLETED'];
+const SHAPE_EVENTS = [
+  'ACTIVITY_TASK_SCHEDULED',
+  'WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
+  'TIMER_STARTED',
+  'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES',
+  'WORKFLOW_TASK_COMPLETED',
+];
 
 /** The floor is only a floor if it has Corridor's shape: the events that make a shape, counted in both. */
 export function shapeDifferences(corridor: HistoryCount | undefined, floor: HistoryCount | undefined): string[] | undefined {

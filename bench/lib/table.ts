@@ -24,14 +24,36 @@ function rows(result: BenchResult): Row[] {
   out.push(['lifecycles per second', ...each((t) => pair(f(t.corridor?.lifecyclesPerSecond), f(t.floor?.lifecyclesPerSecond)))]);
   out.push(['ratio Corridor / floor (goal ≥ 0.9)', ...each((t) => f(t.ratio))]);
   out.push(['lifecycles done + failed (no answer in 15 s = failed)', ...each((t) => pair(`${count(t.corridor)}`, `${count(t.floor)}`))]);
-  out.push(['lifecycle time mean / p95 (s)', ...each((t) => (t.corridor ? pair(f(t.corridor.meanLifecycleSeconds), f(t.corridor.p95LifecycleSeconds)) : undefined))]);
-  out.push(['floor has Corridor\'s shape', ...each((t) => (t.shapeDifferences === undefined ? undefined : t.shapeDifferences.length === 0 ? 'yes' : 'NO, see below'))]);
+  out.push([
+    'lifecycle time mean / p95 (s)',
+    ...each((t) => (t.corridor ? pair(f(t.corridor.meanLifecycleSeconds), f(t.corridor.p95LifecycleSeconds)) : undefined)),
+  ]);
+  out.push([
+    "floor has Corridor's shape",
+    ...each((t) => (t.shapeDifferences === undefined ? undefined : t.shapeDifferences.length === 0 ? 'yes' : 'NO, see below')),
+  ]);
   out.push(['history events per lifecycle', ...each((t) => pair(f(t.corridor?.history?.events, 0), f(t.floor?.history?.events, 0)))]);
   out.push(['workflow tasks per lifecycle', ...each((t) => pair(f(t.corridor?.sdk.workflowTasks, 1), f(t.floor?.sdk.workflowTasks, 1)))]);
   out.push(['activity tasks per lifecycle', ...each((t) => pair(f(t.corridor?.sdk.activityTasks, 1), f(t.floor?.sdk.activityTasks, 1)))]);
   out.push(['worker → server calls per lifecycle', ...each((t) => pair(f(sum(t.corridor?.sdk.requests), 1), f(sum(t.floor?.sdk.requests), 1)))]);
-  out.push(['workflow task: run / queued (ms)', ...each((t) => pair(`${f(t.corridor?.sdk.workflowTaskMs, 1)}+${f(t.corridor?.sdk.workflowTaskScheduleToStartMs, 1)}`, `${f(t.floor?.sdk.workflowTaskMs, 1)}+${f(t.floor?.sdk.workflowTaskScheduleToStartMs, 1)}`))]);
-  out.push(['activity: run / queued (ms)', ...each((t) => pair(`${f(t.corridor?.sdk.activityMs, 1)}+${f(t.corridor?.sdk.activityScheduleToStartMs, 1)}`, `${f(t.floor?.sdk.activityMs, 1)}+${f(t.floor?.sdk.activityScheduleToStartMs, 1)}`))]);
+  out.push([
+    'workflow task: run / queued (ms)',
+    ...each((t) =>
+      pair(
+        `${f(t.corridor?.sdk.workflowTaskMs, 1)}+${f(t.corridor?.sdk.workflowTaskScheduleToStartMs, 1)}`,
+        `${f(t.floor?.sdk.workflowTaskMs, 1)}+${f(t.floor?.sdk.workflowTaskScheduleToStartMs, 1)}`,
+      ),
+    ),
+  ]);
+  out.push([
+    'activity: run / queued (ms)',
+    ...each((t) =>
+      pair(
+        `${f(t.corridor?.sdk.activityMs, 1)}+${f(t.corridor?.sdk.activityScheduleToStartMs, 1)}`,
+        `${f(t.floor?.sdk.activityMs, 1)}+${f(t.floor?.sdk.activityScheduleToStartMs, 1)}`,
+      ),
+    ),
+  ]);
   for (const name of [...new Set(ts.flatMap((t) => t.variants?.map((v) => v.name) ?? []))]) {
     out.push([
       `${name}: lifecycles/s (× floor), server CPU s, events`,
@@ -47,7 +69,10 @@ function rows(result: BenchResult): Row[] {
   out.push(['cores busy over the run', ...each((t) => pair(f(t.corridor?.machineBusy), f(t.floor?.machineBusy)))]);
   out.push(["neighbours' CPU meanwhile (cores)", ...each((t) => pair(f(t.corridor?.neighbourCores), f(t.floor?.neighbourCores)))]);
   out.push(['log lines per lifecycle (all processes)', ...each((t) => f(sum(t.corridor?.logLinesPerLifecycle), 1))]);
-  out.push(['mean act round trip, lodge / officer (ms)', ...each((t) => (t.corridor ? pair(f(t.corridor.meanActMs.lodge, 0), f(meanOfficer(t.corridor.meanActMs), 0)) : undefined))]);
+  out.push([
+    'mean act round trip, lodge / officer (ms)',
+    ...each((t) => (t.corridor ? pair(f(t.corridor.meanActMs.lodge, 0), f(meanOfficer(t.corridor.meanActMs), 0)) : undefined)),
+  ]);
 
   if (ts.some((t) => t.latency)) {
     out.push({ section: `Officer act latency under ${o.rate} lifecycles/s for ${o.latencySeconds} s: p50 / p95 / p99 (ms), goal p99 ≤ 250` });
@@ -66,12 +91,26 @@ function rows(result: BenchResult): Row[] {
 
   if (ts.some((t) => t.capacity)) {
     out.push({ section: `Capacity: ${o.parked} transits parked mid-route (released)` });
-    out.push(['parked per second (time)', ...each((t) => (t.capacity ? `${f(t.capacity.parkedPerSecond, 1)} (${f(t.capacity.parkSeconds, 0)} s)` : undefined))]);
+    out.push([
+      'parked per second (time)',
+      ...each((t) => (t.capacity ? `${f(t.capacity.parkedPerSecond, 1)} (${f(t.capacity.parkSeconds, 0)} s)` : undefined)),
+    ]);
     out.push(['worker RSS before → after (MiB)', ...each((t) => rss(t, 'worker'))]);
     out.push(['server RSS before → after (MiB)', ...each((t) => rss(t, 'server'))]);
-    out.push(['memory per parked transit, worker / server (KiB)', ...each((t) => (t.capacity ? pair(f(t.capacity.kibPerParked.worker, 1), f(t.capacity.kibPerParked.server, 1)) : undefined))]);
-    out.push(['overdue among them: seen / made', ...each((t) => (t.capacity ? pair(String(t.capacity.overdueSeen), String(t.capacity.overdueWanted)) : undefined))]);
-    out.push(['list every overdue one via the API (ms)', ...each((t) => (t.capacity ? `${f(t.capacity.listOverdue.ms, 0)} (${t.capacity.listOverdue.items} in ${t.capacity.listOverdue.pages} pages)` : undefined))]);
+    out.push([
+      'memory per parked transit, worker / server (KiB)',
+      ...each((t) => (t.capacity ? pair(f(t.capacity.kibPerParked.worker, 1), f(t.capacity.kibPerParked.server, 1)) : undefined)),
+    ]);
+    out.push([
+      'overdue among them: seen / made',
+      ...each((t) => (t.capacity ? pair(String(t.capacity.overdueSeen), String(t.capacity.overdueWanted)) : undefined)),
+    ]);
+    out.push([
+      'list every overdue one via the API (ms)',
+      ...each((t) =>
+        t.capacity ? `${f(t.capacity.listOverdue.ms, 0)} (${t.capacity.listOverdue.items} in ${t.capacity.listOverdue.pages} pages)` : undefined,
+      ),
+    ]);
     out.push(['count them (visibility, ms)', ...each((t) => f(t.capacity?.countOverdueMs, 0))]);
   }
   return out;
@@ -92,7 +131,9 @@ function sum(values: Record<string, number | undefined> | undefined): number | u
 }
 
 function meanOfficer(acts: Record<string, number>): number {
-  const officer = Object.entries(acts).filter(([name]) => name !== 'lodge').map(([, ms]) => ms);
+  const officer = Object.entries(acts)
+    .filter(([name]) => name !== 'lodge')
+    .map(([, ms]) => ms);
   return officer.reduce((a, b) => a + b, 0) / Math.max(1, officer.length);
 }
 
@@ -115,7 +156,8 @@ export function renderTable(result: BenchResult): string {
     else out.push('', r.section);
   }
   for (const t of result.targets) {
-    if (t.shapeDifferences?.length) out.push('', `${t.id}: the floor's shape differs from Corridor's (${String(result.options.floorShape)}): ${t.shapeDifferences.join('; ')}`);
+    if (t.shapeDifferences?.length)
+      out.push('', `${t.id}: the floor's shape differs from Corridor's (${String(result.options.floorShape)}): ${t.shapeDifferences.join('; ')}`);
   }
   return out.join('\n');
 }

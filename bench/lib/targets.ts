@@ -121,7 +121,10 @@ export async function runningTarget(): Promise<RunningTarget> {
       address,
       namespace: settings.namespace,
       serverPid: localPid(address),
-      server: { ...(info.serverVersion ? { version: info.serverVersion } : {}), persistence: settings.embedded ? 'dev server (as npm start runs it)' : 'unknown' },
+      server: {
+        ...(info.serverVersion ? { version: info.serverVersion } : {}),
+        persistence: settings.embedded ? 'dev server (as npm start runs it)' : 'unknown',
+      },
       env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: settings.namespace },
       stop: async () => undefined,
     };

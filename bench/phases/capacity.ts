@@ -106,7 +106,19 @@ export async function runCapacity(args: {
   await overdueCount(args.client, args.namespace);
   const countMs = performance.now() - countStarted;
   const list = await listOverdue(mainApi);
-  return { parked: args.parked - failures.length, overdueWanted, overdueSeen, failures, park, rssBefore, rssAfter, list, countMs, overdueAfterSeconds, valuesScaledBy: scaledBy };
+  return {
+    parked: args.parked - failures.length,
+    overdueWanted,
+    overdueSeen,
+    failures,
+    park,
+    rssBefore,
+    rssAfter,
+    list,
+    countMs,
+    overdueAfterSeconds,
+    valuesScaledBy: scaledBy,
+  };
 }
 
 /**

@@ -22,7 +22,14 @@ const WORKER = new URL('../floor/worker.ts', import.meta.url).pathname;
  */
 export type FloorWait = 'completed' | 'accepted';
 
-export async function startFloorRig(args: { target: RunningTarget; client: Client; runDir: string; shape: FloorShape; wait: FloorWait; name?: string }): Promise<Rig> {
+export async function startFloorRig(args: {
+  target: RunningTarget;
+  client: Client;
+  runDir: string;
+  shape: FloorShape;
+  wait: FloorWait;
+  name?: string;
+}): Promise<Rig> {
   const { target, client, shape } = args;
   const suffix = randomBytes(3).toString('hex');
   const taskQueue = `bench-floor-${suffix}`;
@@ -54,7 +61,11 @@ export async function startFloorRig(args: { target: RunningTarget; client: Clien
       const handle = await start.workflowHandle();
       for (let step = 1; step < shape.steps.length; step++) await handle.executeUpdate(stepUpdate, { args: [step] });
     } else {
-      const accepted = await client.workflow.startUpdateWithStart(stepUpdate, { args: [0], waitForStage: WorkflowUpdateStage.ACCEPTED, startWorkflowOperation: start });
+      const accepted = await client.workflow.startUpdateWithStart(stepUpdate, {
+        args: [0],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+        startWorkflowOperation: start,
+      });
       await accepted.result();
       const handle = await start.workflowHandle();
       for (let step = 1; step < shape.steps.length; step++) {

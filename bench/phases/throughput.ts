@@ -56,7 +56,15 @@ export function corridorRig(args: { api: ApiClient; client: Client | undefined; 
   };
 }
 
-export async function runThroughput(args: { rigs: Rig[]; count: number; concurrency: number; warmup: number; rounds: number; label: string; onMeasuring?: () => void }): Promise<Map<Rig['name'], RigRun>> {
+export async function runThroughput(args: {
+  rigs: Rig[];
+  count: number;
+  concurrency: number;
+  warmup: number;
+  rounds: number;
+  label: string;
+  onMeasuring?: () => void;
+}): Promise<Map<Rig['name'], RigRun>> {
   const { rigs, count, concurrency } = args;
   for (const rig of rigs) if (args.warmup > 0) await rig.batch(args.warmup, concurrency);
   args.onMeasuring?.();
@@ -68,7 +76,10 @@ export async function runThroughput(args: { rigs: Rig[]; count: number; concurre
     for (const rig of rigs) {
       const window = await measure(rig.probe, () => rig.batch(size, concurrency, () => progress.tick()));
       const sofar = runs.get(rig.name);
-      runs.set(rig.name, sofar ? merge(sofar, window) : { batch: window.result, seconds: window.seconds, cpu: window.cpu, metrics: window.metrics, history: undefined });
+      runs.set(
+        rig.name,
+        sofar ? merge(sofar, window) : { batch: window.result, seconds: window.seconds, cpu: window.cpu, metrics: window.metrics, history: undefined },
+      );
     }
   }
   for (const rig of rigs) runs.get(rig.name)!.history = await rig.history().catch(() => undefined);

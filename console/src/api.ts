@@ -47,7 +47,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

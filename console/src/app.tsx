@@ -83,10 +83,24 @@ export function App() {
           {t('appName')} <small>{t('appTagline')}</small>
         </a>
         <nav>
-          {who.role !== 'declarant' && <a href={href('overview')} class={page.name === 'overview' ? 'active' : ''}>{t('navOverview')}</a>}
-          {who.role === 'officer' && <a href={href('desk')} class={page.name === 'desk' ? 'active' : ''}>{t('navDesk')}</a>}
-          <a href={href('transits')} class={page.name === 'transits' || page.name === 'transit' ? 'active' : ''}>{t('navTransits')}</a>
-          {who.role !== 'declarant' && <a href={href('indicators')} class={page.name === 'indicators' ? 'active' : ''}>{t('navIndicators')}</a>}
+          {who.role !== 'declarant' && (
+            <a href={href('overview')} class={page.name === 'overview' ? 'active' : ''}>
+              {t('navOverview')}
+            </a>
+          )}
+          {who.role === 'officer' && (
+            <a href={href('desk')} class={page.name === 'desk' ? 'active' : ''}>
+              {t('navDesk')}
+            </a>
+          )}
+          <a href={href('transits')} class={page.name === 'transits' || page.name === 'transit' ? 'active' : ''}>
+            {t('navTransits')}
+          </a>
+          {who.role !== 'declarant' && (
+            <a href={href('indicators')} class={page.name === 'indicators' ? 'active' : ''}>
+              {t('navIndicators')}
+            </a>
+          )}
         </nav>
         <div class="who" data-testid="who">
           <span class="user">{who.user}</span> · <span class="role">{t(roleKey[who.role] ?? 'roleOfficer')}</span>

@@ -165,7 +165,16 @@ export function describeDetails(what: string, details: Record<string, unknown> |
       continue;
     }
     if (key === 'late') {
-      out.push({ key, text: raw ? (lang === 'fr' ? 'Arrivé après le délai de route' : 'Arrived after the time limit') : lang === 'fr' ? 'Dans le délai de route' : 'Within the time limit' });
+      out.push({
+        key,
+        text: raw
+          ? lang === 'fr'
+            ? 'Arrivé après le délai de route'
+            : 'Arrived after the time limit'
+          : lang === 'fr'
+            ? 'Dans le délai de route'
+            : 'Within the time limit',
+      });
       continue;
     }
     const text = value(what, key, raw, lang, officeNames);

@@ -71,7 +71,7 @@ export function useNow(): number {
     ticking.add(setNow);
     clock ??= setInterval(() => {
       const at = Date.now();
-      ticking.forEach((update) => update(at));
+      for (const update of ticking) update(at);
     }, 1000);
     return () => {
       ticking.delete(setNow);

@@ -37,5 +37,8 @@ export function assertCanRead(actor: Actor, state: TransitState): void {
   }
   const country = countryOf(actor);
   if (state.route.some((office) => office.country === country)) return;
-  throw forbidden({ fr: `le mouvement ${state.mrn} ne concerne pas les services ${countryName(country, 'fr')}`, en: `movement ${state.mrn} does not concern ${countryName(country, 'en')}` });
+  throw forbidden({
+    fr: `le mouvement ${state.mrn} ne concerne pas les services ${countryName(country, 'fr')}`,
+    en: `movement ${state.mrn} does not concern ${countryName(country, 'en')}`,
+  });
 }

@@ -31,7 +31,8 @@ export function installAuthentication(app: FastifyInstance, secret: string): voi
 
 /** The signed-in actor, or 401. */
 export function actorOf(request: FastifyRequest): Actor {
-  if (!request.actor) throw unauthorized({
+  if (!request.actor)
+    throw unauthorized({
       fr: 'connectez-vous : envoyez « Authorization: Bearer <jeton> » (npm run token en imprime un en développement)',
       en: 'sign in: send "Authorization: Bearer <token>" (npm run token prints one in development)',
     });
@@ -40,6 +41,7 @@ export function actorOf(request: FastifyRequest): Actor {
 
 export function requireRole(request: FastifyRequest, ...roles: Actor['role'][]): Actor {
   const actor = actorOf(request);
-  if (!roles.includes(actor.role)) throw forbidden({ fr: `réservé au rôle ${roles.join(' ou ')}, pas ${actor.role}`, en: `this is for ${roles.join(' or ')}s, not for a ${actor.role}` });
+  if (!roles.includes(actor.role))
+    throw forbidden({ fr: `réservé au rôle ${roles.join(' ou ')}, pas ${actor.role}`, en: `this is for ${roles.join(' or ')}s, not for a ${actor.role}` });
   return actor;
 }

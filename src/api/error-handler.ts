@@ -20,7 +20,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status === 413) {
-      const fr = 'le corps de la requête dépasse ce que l\'API accepte';
+      const fr = "le corps de la requête dépasse ce que l'API accepte";
       const en = 'the request body is larger than the API accepts';
       return reply.code(413).send({ error: 'PAYLOAD_TOO_LARGE', message: `${fr} / ${en}`, fr, en });
     }

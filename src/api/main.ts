@@ -15,8 +15,11 @@ export async function runApi(): Promise<void> {
   const app = await buildApi({ config, client, namespace: settings.namespace, logger, reference: loadReferenceData() });
   await app.listen({ host: config.api.host, port: config.api.port });
   logger.info({ url: `http://${config.api.host}:${config.api.port}` }, 'API listening');
-  onShutdown(async () => {
-    await app.close();
-    await client.connection.close();
-  }, (m) => logger.info(m));
+  onShutdown(
+    async () => {
+      await app.close();
+      await client.connection.close();
+    },
+    (m) => logger.info(m),
+  );
 }

@@ -24,15 +24,18 @@ export class PageTokens {
     const expected = raw ? this.mac(raw, scope) : undefined;
     const given = mac ? Buffer.from(mac, 'base64url') : undefined;
     if (extra !== undefined || !expected || !given || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw badRequest('pageToken is not valid', [
-        { path: 'pageToken', message: 'use the nextPageToken of the previous page, with the same filters' },
-      ]);
+      throw badRequest('pageToken is not valid', [{ path: 'pageToken', message: 'use the nextPageToken of the previous page, with the same filters' }]);
     }
     return raw;
   }
 
   /** One page of a list: the client's token opened on the way in, the next one signed on the way out, both bound to the filters. */
-  async list(transits: TransitClient, filters: ListFilters, pageSize: number, token: string | undefined): Promise<{ items: TransitSummary[]; nextPageToken?: string }> {
+  async list(
+    transits: TransitClient,
+    filters: ListFilters,
+    pageSize: number,
+    token: string | undefined,
+  ): Promise<{ items: TransitSummary[]; nextPageToken?: string }> {
     const scope = visibilityQuery(filters);
     const page = await transits.list(filters, pageSize, this.open(token, scope));
     const next = this.sign(page.nextPageToken, scope);

@@ -12,7 +12,10 @@ const claims = z
     sub: z.string().min(1),
     role: z.enum(roles),
     office: z.string().regex(OFFICE_CODE).optional(),
-    country: z.string().regex(/^[A-Z]{2}$/).optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
     tin: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {

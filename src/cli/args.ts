@@ -40,7 +40,9 @@ function usageErrorFrom(error: unknown, spec: FlagSpec): Error {
       return new UsageError(`unknown flag ${option ?? ''}; ${known.length ? `expected ${known.join(', ')}` : 'this command takes none'}`);
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       // `--role` at the end or followed by another flag; `--keep=yes` for a switch.
-      return spec[option?.replace(/^--/, '') ?? ''] === 'boolean' ? new UsageError(`${option} takes no value`) : new UsageError(`${option ?? 'a flag'} needs a value`);
+      return spec[option?.replace(/^--/, '') ?? ''] === 'boolean'
+        ? new UsageError(`${option} takes no value`)
+        : new UsageError(`${option ?? 'a flag'} needs a value`);
     default:
       return new UsageError(error.message);
   }

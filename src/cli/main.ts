@@ -6,10 +6,22 @@ import { parseFlags, UsageError, type Flags, type FlagSpec } from './args.ts';
 type Command = (flags: Flags, positional: string[]) => Promise<void>;
 
 const commands: Record<string, { summary: string; flags: FlagSpec; load: () => Promise<Command> }> = {
-  start: { summary: 'run the whole corridor: Temporal, both sandboxes, worker, API', flags: { profile: 'string' }, load: async () => (await import('./start.ts')).start },
-  worker: { summary: 'run a worker (--queues transits,national-TG,national-BF)', flags: { queues: 'string' }, load: async () => (await import('../worker/main.ts')).runWorker },
+  start: {
+    summary: 'run the whole corridor: Temporal, both sandboxes, worker, API',
+    flags: { profile: 'string' },
+    load: async () => (await import('./start.ts')).start,
+  },
+  worker: {
+    summary: 'run a worker (--queues transits,national-TG,national-BF)',
+    flags: { queues: 'string' },
+    load: async () => (await import('../worker/main.ts')).runWorker,
+  },
   api: { summary: 'run the HTTP API', flags: {}, load: async () => (await import('../api/main.ts')).runApi },
-  sandbox: { summary: "run one country's national system sandbox (--country TG|BF)", flags: { country: 'string' }, load: async () => (await import('../national/sandbox-main.ts')).runSandbox },
+  sandbox: {
+    summary: "run one country's national system sandbox (--country TG|BF)",
+    flags: { country: 'string' },
+    load: async () => (await import('../national/sandbox-main.ts')).runSandbox,
+  },
   simulate: {
     summary: 'drive transits through the API (--route lome-ouaga --count N --concurrency C)',
     flags: { route: 'string', count: 'string', concurrency: 'string', api: 'string' },

@@ -50,7 +50,9 @@ export async function start(flags: Flags): Promise<void> {
   const config = loadConfig();
   const settings = temporalSettings(config);
   if (profile === 'cluster' && !settings.embedded) {
-    throw new UsageError('--profile cluster runs its own Temporal server on PostgreSQL: unset TEMPORAL_ADDRESS, or use the embedded profile, which uses the server TEMPORAL_ADDRESS names');
+    throw new UsageError(
+      '--profile cluster runs its own Temporal server on PostgreSQL: unset TEMPORAL_ADDRESS, or use the embedded profile, which uses the server TEMPORAL_ADDRESS names',
+    );
   }
   await refuseBusyPorts(config, settings, profile);
 
@@ -178,7 +180,9 @@ function codecKeys(config: Config): string {
   }
   const file = path.join(config.dataDir, 'cluster', 'codec-keys');
   const { ring, created } = loadOrCreateLocalKeyRing(file);
-  say(`corridor: payloads encrypted with key ${parseKeyRing(ring).active.id}, ${created ? 'created in' : 'from'} ${file} (set CORRIDOR_CODEC_KEYS to use your own)`);
+  say(
+    `corridor: payloads encrypted with key ${parseKeyRing(ring).active.id}, ${created ? 'created in' : 'from'} ${file} (set CORRIDOR_CODEC_KEYS to use your own)`,
+  );
   return ring;
 }
 
@@ -187,8 +191,7 @@ function codecKeys(config: Config): string {
  * each national worker gets only its own country's variables, the workflow worker none.
  */
 function workerPerQueue(config: Config): Piece[] {
-  const nationalVariables = (country: CountryCode) =>
-    Object.keys(process.env).filter((name) => name.startsWith(`CORRIDOR_NATIONAL_${country}_`));
+  const nationalVariables = (country: CountryCode) => Object.keys(process.env).filter((name) => name.startsWith(`CORRIDOR_NATIONAL_${country}_`));
   const without = (names: string[]) => Object.fromEntries(names.map((name) => [name, undefined]));
   const metricsPort = (offset: number) => String(config.workerMetricsPort + offset);
   return [
@@ -232,13 +235,22 @@ async function waitForHealth(config: Config, startedAt: number): Promise<void> {
   say(`corridor: not all parts are healthy after ${READY_TIMEOUT_MS / 1000} s (${last}); see ${url}`);
 }
 
-function printBanner(config: Config, settings: TemporalSettings, devServer: DevServer | undefined, cluster: RunningCluster | undefined, startedAt: number): void {
+function printBanner(
+  config: Config,
+  settings: TemporalSettings,
+  devServer: DevServer | undefined,
+  cluster: RunningCluster | undefined,
+  startedAt: number,
+): void {
   const api = `http://127.0.0.1:${config.api.port}`;
   const rows: [string, string][] = [
     ['API', api],
     ['OpenAPI docs', `${api}/docs`],
     ['Health', `${api}/health`],
-    ['Temporal', `${cluster?.prepared.address ?? settings.connectionOptions.address} (namespace ${settings.namespace}${cluster ? `, PostgreSQL, ${config.cluster.historyShards} history shards` : ''})`],
+    [
+      'Temporal',
+      `${cluster?.prepared.address ?? settings.connectionOptions.address} (namespace ${settings.namespace}${cluster ? `, PostgreSQL, ${config.cluster.historyShards} history shards` : ''})`,
+    ],
   ];
   if (devServer?.uiUrl) rows.push(['Temporal Web UI', devServer.uiUrl]);
   if (cluster) {
@@ -265,7 +277,8 @@ async function refuseBusyPorts(config: Config, settings: TemporalSettings, profi
   if (profile === 'cluster') {
     for (let offset = 0; offset < PORT_BLOCK; offset++) ports.push([config.cluster.port + offset, 'CORRIDOR_CLUSTER_PORT (and the 8 after it)']);
     ports.push([config.cluster.uiPort, 'CORRIDOR_CLUSTER_UI_PORT']);
-    for (let offset = 1; offset <= countries.length; offset++) ports.push([config.workerMetricsPort + offset, 'CORRIDOR_WORKER_METRICS_PORT (and the 2 after it)']);
+    for (let offset = 1; offset <= countries.length; offset++)
+      ports.push([config.workerMetricsPort + offset, 'CORRIDOR_WORKER_METRICS_PORT (and the 2 after it)']);
   } else if (settings.embedded) {
     ports.push([config.temporal.devPort, 'CORRIDOR_TEMPORAL_PORT'], [config.temporal.uiPort, 'CORRIDOR_TEMPORAL_UI_PORT']);
   }

@@ -8,7 +8,6 @@ import { ensureSearchAttributes } from '../temporal/search-attributes.ts';
 const NOT_FOUND = 5;
 const ALREADY_EXISTS = 6;
 
-
 /** Returns whether it created the namespace, and the search attributes it added. */
 export async function ensureNamespace(connection: Connection, namespace: string, retentionDays: number): Promise<{ created: boolean; added: string[] }> {
   let created = false;

@@ -112,7 +112,9 @@ export async function ensureDatabases(target: PostgresTarget): Promise<string[]>
         await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
       } catch (error) {
         if ((error as { code?: string }).code === '42501') {
-          throw new PostgresUnavailable(`user "${target.user}" may not create databases: create ${target.database} and ${target.visibilityDatabase} for it, or use another user (CORRIDOR_PG_URL)`);
+          throw new PostgresUnavailable(
+            `user "${target.user}" may not create databases: create ${target.database} and ${target.visibilityDatabase} for it, or use another user (CORRIDOR_PG_URL)`,
+          );
         }
         if ((error as { code?: string }).code !== '42P04') throw error; // created meanwhile by another start
       }

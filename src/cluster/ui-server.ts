@@ -47,7 +47,10 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the Temporal Web UI server exited at start-up; see ${path.join(options.dir, 'ui-server.log')}`);
-    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`the Temporal Web UI server did not answer on ${url} within 30 s`);
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -113,7 +113,11 @@ async function routes(app: FastifyInstance, options: CodecEndpointOptions): Prom
       throw error;
     }
     if (!ALLOWED_ROLES.includes(actor.role)) {
-      return page(reply, 403, loginPage(`Réservé au rôle ${ALLOWED_ROLES.join(', ')} / for the ${ALLOWED_ROLES.join(', ')} role only (this token: ${actor.role})`));
+      return page(
+        reply,
+        403,
+        loginPage(`Réservé au rôle ${ALLOWED_ROLES.join(', ')} / for the ${ALLOWED_ROLES.join(', ')} role only (this token: ${actor.role})`),
+      );
     }
     const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
     reply.header('set-cookie', cookie(body.data.token, maxAge, request.protocol === 'https'));

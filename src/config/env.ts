@@ -14,18 +14,17 @@ const port = z.coerce
 const url = z.url({ error: 'expected a URL such as http://127.0.0.1:8091' });
 
 // A duration in seconds, so that tests can run a 72-hour time limit in a few seconds.
-const seconds = z.coerce
-  .number({ error: 'expected a number of seconds' })
-  .positive('expected a positive number of seconds');
+const seconds = z.coerce.number({ error: 'expected a number of seconds' }).positive('expected a positive number of seconds');
 
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' }).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const postgresUrl = z
   .url({ error: 'expected a URL such as postgres://user:password@127.0.0.1:5432/corridor_temporal' })
   .refine((v) => /^postgres(ql)?:$/.test(new URL(v).protocol), 'expected a postgres:// URL')
-  .refine((v) => /^\/[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(new URL(v).pathname), 'expected a database name (letters, digits, underscore; at most 41) after the host');
+  .refine(
+    (v) => /^\/[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(new URL(v).pathname),
+    'expected a database name (letters, digits, underscore; at most 41) after the host',
+  );
 
 // Never echoed back in an error: a key ring is a secret.
 const keyRing = z.string().transform((value, ctx): KeyRing | undefined => {
@@ -40,8 +39,16 @@ const keyRing = z.string().transform((value, ctx): KeyRing | undefined => {
 
 const origins = z
   .string()
-  .refine((v) => v.split(',').every((o) => o.trim() === '' || /^https?:\/\/[^/\s]+$/.test(o.trim())), 'expected origins such as https://temporal-ui.example.org, comma-separated, no path')
-  .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean));
+  .refine(
+    (v) => v.split(',').every((o) => o.trim() === '' || /^https?:\/\/[^/\s]+$/.test(o.trim())),
+    'expected origins such as https://temporal-ui.example.org, comma-separated, no path',
+  )
+  .transform((v) =>
+    v
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  );
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -50,7 +57,7 @@ const DAY = 24 * HOUR;
 export const variables = {
   CORRIDOR_API_HOST: { schema: z.string().min(1), default: '127.0.0.1', doc: 'address the HTTP API listens on' },
   CORRIDOR_API_PORT: { schema: port, default: '8080', doc: 'port of the HTTP API (and the console)' },
-  CORRIDOR_DATA_DIR: { schema: z.string().min(1), default: '.data', doc: 'folder for the Temporal dev server database and the sandboxes\' stores' },
+  CORRIDOR_DATA_DIR: { schema: z.string().min(1), default: '.data', doc: "folder for the Temporal dev server database and the sandboxes' stores" },
   CORRIDOR_LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }),
     default: 'info',
@@ -88,11 +95,11 @@ export const variables = {
     doc: 'prefix of the task queues (transits, national-TG, national-BF), to share one namespace between deployments',
   },
   CORRIDOR_TEMPORAL_PORT: { schema: port, default: '7233', doc: 'gRPC port of the embedded Temporal dev server (when TEMPORAL_ADDRESS is not set)' },
-  CORRIDOR_TEMPORAL_UI_PORT: { schema: port, default: '8233', doc: 'port of the embedded dev server\'s Web UI' },
+  CORRIDOR_TEMPORAL_UI_PORT: { schema: port, default: '8233', doc: "port of the embedded dev server's Web UI" },
   CORRIDOR_TEMPORAL_SQLITE_SYNC_NORMAL: {
     schema: flag,
     default: 'false',
-    doc: 'add synchronous=normal to the dev server\'s SQLite (faster; a power cut may lose the last commits)',
+    doc: "add synchronous=normal to the dev server's SQLite (faster; a power cut may lose the last commits)",
   },
   CORRIDOR_PG_URL: {
     schema: postgresUrl,
@@ -107,7 +114,11 @@ export const variables = {
   },
   CORRIDOR_CLUSTER_UI_PORT: { schema: port, default: '8233', doc: "cluster profile: port of Temporal's Web UI server" },
   CORRIDOR_CLUSTER_HISTORY_SHARDS: {
-    schema: z.coerce.number({ error: 'expected a number of shards' }).int('expected a whole number').min(1, 'expected at least 1').max(16384, 'expected at most 16384'),
+    schema: z.coerce
+      .number({ error: 'expected a number of shards' })
+      .int('expected a whole number')
+      .min(1, 'expected at least 1')
+      .max(16384, 'expected at most 16384'),
     default: '8',
     doc: 'cluster profile: history shards; fixed when the database is created, so size it for the largest cluster it will grow into',
   },
@@ -128,17 +139,33 @@ export const variables = {
     doc: 'browser origins (the Temporal Web UI) allowed to call the codec endpoint /codec; empty: the Web UI that `npm start` runs on this machine',
   },
   CORRIDOR_WORKER_METRICS_PORT: { schema: port, default: '9464', doc: 'port where the worker exposes Temporal SDK metrics in Prometheus format' },
-  CORRIDOR_NOTIFY_URL: { schema: url.optional(), default: undefined, doc: 'webhook that receives every notification (escalations, alerts, daily report); unset: notifications are kept in the workflow only' },
+  CORRIDOR_NOTIFY_URL: {
+    schema: url.optional(),
+    default: undefined,
+    doc: 'webhook that receives every notification (escalations, alerts, daily report); unset: notifications are kept in the workflow only',
+  },
   CORRIDOR_BORDER_DWELL_TARGET_SECONDS: { schema: seconds, default: String(2 * HOUR), doc: 'border dwell target at a PCJ before a border alert' },
   CORRIDOR_ESCALATION_LEVEL2_AFTER_SECONDS: { schema: seconds, default: String(DAY), doc: 'after the deadline, delay to level 2 (country supervisor)' },
-  CORRIDOR_ENQUIRY_AFTER_SECONDS: { schema: seconds, default: String(7 * DAY), doc: 'after the deadline, delay to open the enquiry (NCTS: within 7 days after the time limit)' },
-  CORRIDOR_RECOVERY_AFTER_SECONDS: { schema: seconds, default: String(28 * DAY), doc: 'after the enquiry opens, delay for the principal to answer before recovery (NCTS: 28 days)' },
+  CORRIDOR_ENQUIRY_AFTER_SECONDS: {
+    schema: seconds,
+    default: String(7 * DAY),
+    doc: 'after the deadline, delay to open the enquiry (NCTS: within 7 days after the time limit)',
+  },
+  CORRIDOR_RECOVERY_AFTER_SECONDS: {
+    schema: seconds,
+    default: String(28 * DAY),
+    doc: 'after the enquiry opens, delay for the principal to answer before recovery (NCTS: 28 days)',
+  },
   CORRIDOR_ESCALATION_REMINDER_SECONDS: {
     schema: seconds,
     default: String(6 * HOUR),
-    doc: 'repeat of an escalation level\'s notification until a supervisor acknowledges it',
+    doc: "repeat of an escalation level's notification until a supervisor acknowledges it",
   },
-  CORRIDOR_CONTROL_RESULTS_AFTER_SECONDS: { schema: seconds, default: String(DAY), doc: 'after arrival, delay without control results before the destination supervisor is alerted' },
+  CORRIDOR_CONTROL_RESULTS_AFTER_SECONDS: {
+    schema: seconds,
+    default: String(DAY),
+    doc: 'after arrival, delay without control results before the destination supervisor is alerted',
+  },
   CORRIDOR_SANDBOX_LATENCY_MS: {
     schema: z.coerce.number({ error: 'expected milliseconds' }).int('expected whole milliseconds').min(0, 'expected 0 or more'),
     default: '0',

@@ -15,5 +15,7 @@ const DOMAIN = 'corridor/declaration/v1\n';
  * route offices, containers and goods items does.
  */
 export function declarationContentHash(declaration: Declaration): string {
-  return createHash('sha256').update(DOMAIN + canonicalJson(declaration), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(DOMAIN + canonicalJson(declaration), 'utf8')
+    .digest('hex');
 }

@@ -111,8 +111,7 @@ const partyShape = {
   address: z.strictObject(addressShape, { error: expecting('an address {street, city, country}') }),
 };
 
-const party = (what: string, optional = false) =>
-  z.strictObject(partyShape, { error: expecting(`the ${what} {tin, name, address}`, optional) });
+const party = (what: string, optional = false) => z.strictObject(partyShape, { error: expecting(`the ${what} {tin, name, address}`, optional) });
 
 const registration = z
   .string({ error: expecting('a registration plate') })
@@ -188,12 +187,14 @@ function goodsItemShape(reference: ReferenceData | undefined) {
       })
       .meta({ description: 'Harmonized System subheading, 6 digits', examples: ['100630'] }),
     description: text('description of the goods', 512),
-    packageKind: code('a package kind', PACKAGE_KIND_CODE, 'a UN/ECE Recommendation 21 code such as BG (bag), CT (carton), PK (package)').superRefine((v, ctx) => {
-      if (reference && PACKAGE_KIND_CODE.test(v) && !lookup(reference.packageKinds, v)) {
-        const known = Object.keys(reference.packageKinds).join(', ');
-        ctx.addIssue({ code: 'custom', message: `${v} is not a known package kind; use one of ${known}` });
-      }
-    }),
+    packageKind: code('a package kind', PACKAGE_KIND_CODE, 'a UN/ECE Recommendation 21 code such as BG (bag), CT (carton), PK (package)').superRefine(
+      (v, ctx) => {
+        if (reference && PACKAGE_KIND_CODE.test(v) && !lookup(reference.packageKinds, v)) {
+          const known = Object.keys(reference.packageKinds).join(', ');
+          ctx.addIssue({ code: 'custom', message: `${v} is not a known package kind; use one of ${known}` });
+        }
+      },
+    ),
     packageCount: wholeNumber('the number of packages', 'expected a whole number of packages')
       .min(1, 'the number of packages must be at least 1')
       .max(DECLARATION_LIMITS.packageCount, `at most ${DECLARATION_LIMITS.packageCount} packages per goods item`),
@@ -213,23 +214,21 @@ function goodsItemShape(reference: ReferenceData | undefined) {
  * validateDeclaration, which formats every error with its field path.
  */
 export function makeDeclarationSchema(reference?: ReferenceData) {
-  const goodsItem = z
-    .strictObject(goodsItemShape(reference), { error: expecting('a goods item object') })
-    .superRefine(
-      (item, ctx) => {
-        const { grossMassKg, netMassKg } = item as { grossMassKg: unknown; netMassKg: unknown };
-        // Only between two valid masses: a gross mass of 0 is already reported on its own.
-        if (typeof grossMassKg === 'number' && typeof netMassKg === 'number' && grossMassKg > 0 && netMassKg > grossMassKg) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['netMassKg'],
-            message: `the net mass (${netMassKg} kg) is above the gross mass (${grossMassKg} kg); the gross mass includes the packaging`,
-          });
-        }
-      },
-      // Runs even when another field of the item is wrong, so both problems are reported together.
-      { when: (payload) => payload.value !== null && typeof payload.value === 'object' },
-    );
+  const goodsItem = z.strictObject(goodsItemShape(reference), { error: expecting('a goods item object') }).superRefine(
+    (item, ctx) => {
+      const { grossMassKg, netMassKg } = item as { grossMassKg: unknown; netMassKg: unknown };
+      // Only between two valid masses: a gross mass of 0 is already reported on its own.
+      if (typeof grossMassKg === 'number' && typeof netMassKg === 'number' && grossMassKg > 0 && netMassKg > grossMassKg) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['netMassKg'],
+          message: `the net mass (${netMassKg} kg) is above the gross mass (${grossMassKg} kg); the gross mass includes the packaging`,
+        });
+      }
+    },
+    // Runs even when another field of the item is wrong, so both problems are reported together.
+    { when: (payload) => payload.value !== null && typeof payload.value === 'object' },
+  );
 
   const route = z
     .array(officeCode, { error: expecting('the route as a list of office reference numbers') })
@@ -246,7 +245,10 @@ export function makeDeclarationSchema(reference?: ReferenceData) {
         ctx.addIssue({ code: 'custom', path: index === undefined ? [] : [Number(index)], message: error.message });
       }
     })
-    .meta({ description: 'office reference numbers in travel order: departure first, destination or exit last', examples: [['TGLFW001', 'TGCKS001', 'BFCKN001', 'BFOUA001']] });
+    .meta({
+      description: 'office reference numbers in travel order: departure first, destination or exit last',
+      examples: [['TGLFW001', 'TGCKS001', 'BFCKN001', 'BFOUA001']],
+    });
 
   const containers = z
     .array(containerNumber, { error: expecting('a list of container numbers') })
@@ -404,9 +406,7 @@ function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
 
 // ---- validation ---------------------------------------------------------------------------------
 
-export type DeclarationValidation =
-  | { ok: true; declaration: Declaration; plan: PlannedRoute }
-  | { ok: false; errors: FieldError[] };
+export type DeclarationValidation = { ok: true; declaration: Declaration; plan: PlannedRoute } | { ok: false; errors: FieldError[] };
 
 const schemas = new WeakMap<ReferenceData, ReturnType<typeof makeDeclarationSchema>>();
 

@@ -42,9 +42,7 @@ const officesFile = z.strictObject({
         code: officeCode,
         name: text,
         country: z.enum(corridorCountries, { error: `expected ${corridorCountries.join(' or ')} (the corridor countries)` }),
-        roles: z
-          .array(z.enum(['DEP', 'DES', 'TRA', 'EXT'], { error: 'expected a role among DEP, DES, TRA, EXT' }))
-          .min(1, 'an office needs at least one role'),
+        roles: z.array(z.enum(['DEP', 'DES', 'TRA', 'EXT'], { error: 'expected a role among DEP, DES, TRA, EXT' })).min(1, 'an office needs at least one role'),
         borderPost: z.string().regex(BORDER_POST_ID, 'expected a border post id such as PCJ-CINKASSE').optional(),
       }),
     )
@@ -98,9 +96,7 @@ const packageKindsFile = z.strictObject({
 const hsChaptersFile = z.strictObject({
   version: z.string(),
   source: z.string().optional(),
-  chapters: z
-    .array(z.strictObject({ chapter: z.string().regex(/^[0-9]{2}$/, 'expected a 2-digit chapter'), title: text }))
-    .min(1, 'no chapters'),
+  chapters: z.array(z.strictObject({ chapter: z.string().regex(/^[0-9]{2}$/, 'expected a 2-digit chapter'), title: text })).min(1, 'no chapters'),
 });
 
 type Problems = string[];

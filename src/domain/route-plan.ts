@@ -65,8 +65,7 @@ export function planRoute(codes: readonly string[], reference: ReferenceData): R
     if (!from || !to || findLeg(reference, from.code, to.code)) continue;
     const next = reference.legs.filter((leg) => leg.from === from.code).map((leg) => leg.to);
     const expected = next.length > 0 ? `; after ${from.code} comes ${next.join(' or ')}` : `; no route continues after ${from.code}`;
-    const border =
-      from.country !== to.country ? `: the country changes from ${from.country} to ${to.country} without passing a border post` : '';
+    const border = from.country !== to.country ? `: the country changes from ${from.country} to ${to.country} without passing a border post` : '';
     errors.push({
       path: `route[${i}]`,
       message: `${describe(to)} does not follow ${describe(from)} on any known route${border}${expected}`,
@@ -75,9 +74,7 @@ export function planRoute(codes: readonly string[], reference: ReferenceData): R
 
   if (errors.length > 0) return { ok: false, errors };
 
-  const known = reference.routes.find(
-    (route) => route.offices.length === codes.length && route.offices.every((code, i) => code === codes[i]),
-  );
+  const known = reference.routes.find((route) => route.offices.length === codes.length && route.offices.every((code, i) => code === codes[i]));
   if (!known) {
     const sameStart = reference.routes.filter((route) => route.offices[0] === codes[0]);
     const options = sameStart.map((route) => `${route.id} (${arrow(route.offices)})`).join('; ');

@@ -96,7 +96,11 @@ export function computeIndicators(args: {
     borderDwell: dwellByPostAndDay(args.crossings, args.targetSeconds),
     legs: legFigures(args.legs),
     offices: officeFigures(args.reference, args.legs, args.running),
-    completed: completedByDay(args.movements.filter((m) => m.closed === 1 && m.closed_at && m.closed_at >= from), from, args.days),
+    completed: completedByDay(
+      args.movements.filter((m) => m.closed === 1 && m.closed_at && m.closed_at >= from),
+      from,
+      args.days,
+    ),
   };
 }
 

@@ -160,7 +160,9 @@ export class Projection {
   }
 
   legsSince(fromIso: string): LegRow[] {
-    return this.db.prepare('SELECT from_office, to_office, arrived_at, seconds, allowed_seconds, late FROM legs WHERE arrived_at >= ?').all(fromIso) as LegRow[];
+    return this.db
+      .prepare('SELECT from_office, to_office, arrived_at, seconds, allowed_seconds, late FROM legs WHERE arrived_at >= ?')
+      .all(fromIso) as LegRow[];
   }
 
   private async sync(): Promise<void> {
@@ -233,7 +235,13 @@ export class Projection {
     });
   }
 
-  private storeRunning(mrn: string, runId: string, signature: string, facts: Facts | undefined, fallback: { status: string; routeId: string | undefined; lodgedAt: string | undefined }): void {
+  private storeRunning(
+    mrn: string,
+    runId: string,
+    signature: string,
+    facts: Facts | undefined,
+    fallback: { status: string; routeId: string | undefined; lodgedAt: string | undefined },
+  ): void {
     // A movement already read closed stays closed, whatever an older in-flight list says.
     const closed = this.db.prepare('SELECT 1 FROM movements WHERE mrn = ? AND closed = 1').get(mrn);
     if (closed) return;
@@ -291,7 +299,8 @@ export class Projection {
       const insertLeg = this.db.prepare(
         'INSERT INTO legs (mrn, seq, from_office, to_office, started_at, arrived_at, seconds, allowed_seconds, late) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
-      for (const [seq, leg] of legs.entries()) insertLeg.run(mrn, seq, leg.from, leg.to, leg.startedAt, leg.arrivedAt, leg.seconds, leg.allowedSeconds ?? null, leg.late ? 1 : 0);
+      for (const [seq, leg] of legs.entries())
+        insertLeg.run(mrn, seq, leg.from, leg.to, leg.startedAt, leg.arrivedAt, leg.seconds, leg.allowedSeconds ?? null, leg.late ? 1 : 0);
     })();
   }
 
@@ -326,7 +335,15 @@ export function legsOf(facts: Facts, reference: ReferenceData): CompletedLeg[] {
     if (!startedAt || !to.arrivedAt) continue;
     const seconds = Math.round((Date.parse(to.arrivedAt) - Date.parse(startedAt)) / 1000);
     const allowed = to.plannedBy ? Math.round((Date.parse(to.plannedBy) - Date.parse(startedAt)) / 1000) : undefined;
-    legs.push({ from: from.code, to: to.code, startedAt, arrivedAt: to.arrivedAt, seconds, ...(allowed !== undefined ? { allowedSeconds: allowed } : {}), late: Boolean(to.late) });
+    legs.push({
+      from: from.code,
+      to: to.code,
+      startedAt,
+      arrivedAt: to.arrivedAt,
+      seconds,
+      ...(allowed !== undefined ? { allowedSeconds: allowed } : {}),
+      late: Boolean(to.late),
+    });
   }
   return legs;
 }

@@ -122,7 +122,13 @@ export function createHttpNationalClient(options: HttpNationalClientOptions): Na
     let text: string;
     try {
       ({ status, text } = transport
-        ? await transport.send(url, { method, headers: allHeaders, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), timeoutMs, ...(signal ? { signal } : {}) })
+        ? await transport.send(url, {
+            method,
+            headers: allHeaders,
+            ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+            timeoutMs,
+            ...(signal ? { signal } : {}),
+          })
         : await viaFetch(fetchImpl!, url, method, allHeaders, body, timeoutMs, signal));
     } catch (error) {
       // The caller's own cancellation is not the system's fault: let it through as it is.

@@ -38,25 +38,16 @@ export { corridorCountries as nationalCountries };
 export const Country = z.enum(corridorCountries);
 export type NationalCountry = z.output<typeof Country>;
 
-export const Mrn = z
-  .string()
-  .regex(MRN_PATTERN, 'expected an MRN: 18 characters (2-digit year, country of departure, 13 characters, check digit)');
-export const Grn = z
-  .string()
-  .regex(GRN, 'expected a guarantee reference number such as 26TG0000000000001');
-export const OfficeCode = z
-  .string()
-  .regex(OFFICE_CODE, 'expected an office reference number such as TGCKS001');
+export const Mrn = z.string().regex(MRN_PATTERN, 'expected an MRN: 18 characters (2-digit year, country of departure, 13 characters, check digit)');
+export const Grn = z.string().regex(GRN, 'expected a guarantee reference number such as 26TG0000000000001');
+export const OfficeCode = z.string().regex(OFFICE_CODE, 'expected an office reference number such as TGCKS001');
 export const Timestamp = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date and time, e.g. 2026-11-27T10:00:00Z' });
 export const CalendarDate = z.iso.date({ error: 'expected an ISO 8601 date, e.g. 2027-12-31' });
 /** Amounts are whole francs: the CFA franc (XOF) has no minor unit (ISO 4217 exponent 0). */
 export const AmountXof = z.number().int('expected whole francs (XOF has no minor unit)').nonnegative('expected 0 or more');
 export const Tin = z.string().trim().min(1, 'expected a taxpayer identification number');
 export const Reason = z.string().trim().min(1, 'expected a reason a person can read').max(2000);
-export const NationalReference = doc(
-  z.string(),
-  "The national system's own reference of its record of the movement, e.g. TG-2026-000042.",
-);
+export const NationalReference = doc(z.string(), "The national system's own reference of its record of the movement, e.g. TG-2026-000042.");
 
 const mrnField = doc(Mrn, 'Movement reference number (MRN), the key of the movement in every system.');
 const grnField = doc(Grn, 'Guarantee reference number (GRN).');
@@ -168,7 +159,7 @@ export const AmendmentAck = component(
       'The reservation that replaced the previous one when the movement was guaranteed (the amount at risk of the amended declaration); null when nothing was reserved yet.',
     ),
   }),
-  "The record after an amendment, with the reservation that now covers it.",
+  'The record after an amendment, with the reservation that now covers it.',
 );
 export type AmendmentAck = z.output<typeof AmendmentAck>;
 
@@ -219,7 +210,7 @@ export const Reservation = component(
     grn: grnField,
     mrn: mrnField,
     amountXof: doc(AmountXof, 'Amount at risk reserved on the guarantee, in XOF.'),
-    declaredValueXof: doc(AmountXof, 'Sum of the goods items\' declared values, in XOF.'),
+    declaredValueXof: doc(AmountXof, "Sum of the goods items' declared values, in XOF."),
     ratePercent: doc(z.number(), 'Flat rate of duties and taxes applied to the declared value (illustrative rule, set per country).'),
     status: ReservationStatus,
     reservedAt: Timestamp,
@@ -255,7 +246,10 @@ export const Guarantee = component(
       released: z.number().int().nonnegative(),
       claimed: z.number().int().nonnegative(),
     }),
-    reservations: doc(z.array(Reservation), 'Open reservations (status RESERVED), newest first, at most 1,000; or the reservations of one movement when asked with ?mrn=.'),
+    reservations: doc(
+      z.array(Reservation),
+      'Open reservations (status RESERVED), newest first, at most 1,000; or the reservations of one movement when asked with ?mrn=.',
+    ),
   }),
   'A guarantee with its balance and open reservations.',
 );
@@ -271,7 +265,7 @@ export const GuaranteeOperation = component(
     guarantee: GuaranteeBalance,
     movement: MovementAck,
   }),
-  'Result of a reservation, release or claim: the amount, the reservation, the guarantee\'s balance after it, and the movement\'s state.',
+  "Result of a reservation, release or claim: the amount, the reservation, the guarantee's balance after it, and the movement's state.",
 );
 export type GuaranteeOperation = z.output<typeof GuaranteeOperation>;
 
@@ -286,9 +280,7 @@ export const Movement = component(
     version: doc(z.number().int().positive(), '1 at registration (or AAR), +1 per amendment.'),
     seals: z.array(z.string()),
     timeLimit: Timestamp.nullable(),
-    guarantee: z
-      .object({ grn: Grn, amountAtRiskXof: AmountXof, status: ReservationStatus })
-      .nullable(),
+    guarantee: z.object({ grn: Grn, amountAtRiskXof: AmountXof, status: ReservationStatus }).nullable(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     events: z.array(MovementEvent),
@@ -297,11 +289,7 @@ export const Movement = component(
 );
 export type Movement = z.output<typeof Movement>;
 
-export const Health = component(
-  'Health',
-  z.object({ status: z.literal('ok'), country: Country, contractVersion: z.string() }),
-  'The system is up.',
-);
+export const Health = component('Health', z.object({ status: z.literal('ok'), country: Country, contractVersion: z.string() }), 'The system is up.');
 
 // ---------------------------------------------------------------------------------------
 // Refusals and errors
@@ -316,11 +304,14 @@ export const refusalCodes = {
   RESERVATION_UNKNOWN: { status: 404, meaning: 'This movement never reserved on this guarantee.' },
   MOVEMENT_EXISTS: { status: 409, meaning: 'The MRN is already known here with different content.' },
   MOVEMENT_STATE: { status: 409, meaning: 'The record is not in a state that allows this step (e.g. discharge before arrival).' },
-  MRN_COUNTRY_MISMATCH: { status: 409, meaning: 'The MRN\'s country of departure does not fit this call (a declaration registers in its departure country; an AAR goes to another country).' },
+  MRN_COUNTRY_MISMATCH: {
+    status: 409,
+    meaning: "The MRN's country of departure does not fit this call (a declaration registers in its departure country; an AAR goes to another country).",
+  },
   OFFICE_NOT_NATIONAL: { status: 409, meaning: 'The office is not an office of this country.' },
   GUARANTEE_ACCESS_CODE_INVALID: { status: 409, meaning: 'The access code does not match the guarantee.' },
   GUARANTEE_EXPIRED: { status: 409, meaning: 'The guarantee is past its expiry date.' },
-  GUARANTEE_INSUFFICIENT: { status: 409, meaning: 'The amount at risk exceeds the guarantee\'s available balance; nothing was reserved.' },
+  GUARANTEE_INSUFFICIENT: { status: 409, meaning: "The amount at risk exceeds the guarantee's available balance; nothing was reserved." },
   GUARANTEE_PRINCIPAL_MISMATCH: { status: 409, meaning: 'The guarantee belongs to another principal.' },
   RESERVATION_CLOSED: { status: 409, meaning: 'The reservation was already released or claimed.' },
 } as const;
@@ -404,13 +395,9 @@ export interface OperationDefinition<
   refusals: readonly RefusalCode[];
 }
 
-function operation<
-  P extends z.ZodObject,
-  B extends z.ZodObject | undefined,
-  Q extends z.ZodObject | undefined,
-  R extends z.ZodType,
-  const M extends boolean,
->(definition: OperationDefinition<P, B, Q, R, M>): OperationDefinition<P, B, Q, R, M> {
+function operation<P extends z.ZodObject, B extends z.ZodObject | undefined, Q extends z.ZodObject | undefined, R extends z.ZodType, const M extends boolean>(
+  definition: OperationDefinition<P, B, Q, R, M>,
+): OperationDefinition<P, B, Q, R, M> {
   return definition;
 }
 
@@ -525,7 +512,7 @@ export const operations = {
     status: 201,
     mutating: true,
     tag: 'movements',
-    summary: 'Receive the anticipated arrival record (AAR) and create this country\'s record of the movement',
+    summary: "Receive the anticipated arrival record (AAR) and create this country's record of the movement",
     description:
       'Nobody keys the declaration again: this system creates its own record (state AAR_RECEIVED) from the AAR. Receiving the same MRN again with the same content answers 200 with the existing record.',
     refusals: ['MOVEMENT_EXISTS', 'MRN_COUNTRY_MISMATCH'],
@@ -541,7 +528,7 @@ export const operations = {
     mutating: true,
     tag: 'movements',
     summary: 'Record the arrival of the truck at the border post (PCJ)',
-    description: 'Departure record: RELEASED → AT_BORDER. Next country\'s record: AAR_RECEIVED → AT_BORDER.',
+    description: "Departure record: RELEASED → AT_BORDER. Next country's record: AAR_RECEIVED → AT_BORDER.",
     refusals: officeStepRefusals,
   }),
   confirmExit: operation({
@@ -556,7 +543,7 @@ export const operations = {
     tag: 'movements',
     summary: 'Confirm the exit of the goods from the country at an exit office',
     description:
-      'Departure record: RELEASED or AT_BORDER → EXITED. Next country\'s record on a route ending at an exit office (to Mali or Niger): CONTROLLED → EXITED, then discharge.',
+      "Departure record: RELEASED or AT_BORDER → EXITED. Next country's record on a route ending at an exit office (to Mali or Niger): CONTROLLED → EXITED, then discharge.",
     refusals: officeStepRefusals,
   }),
   acceptEntry: operation({
@@ -570,7 +557,7 @@ export const operations = {
     mutating: true,
     tag: 'movements',
     summary: 'Accept the entry of the goods into the country at the border post',
-    description: 'Next country\'s record: AAR_RECEIVED or AT_BORDER → ENTERED.',
+    description: "Next country's record: AAR_RECEIVED or AT_BORDER → ENTERED.",
     refusals: officeStepRefusals,
   }),
   recordArrival: operation({
@@ -615,7 +602,7 @@ export const operations = {
       office: officeField.optional(),
       alternativeProof: doc(
         Reason.optional(),
-        'Alternative proof of arrival accepted during an enquiry (e.g. the destination\'s stamped copy). With it, the movement is discharged from any open state of a record received by AAR, without arrival and control results.',
+        "Alternative proof of arrival accepted during an enquiry (e.g. the destination's stamped copy). With it, the movement is discharged from any open state of a record received by AAR, without arrival and control results.",
       ),
     }),
     query: undefined,
@@ -625,7 +612,7 @@ export const operations = {
     tag: 'movements',
     summary: 'Discharge the movement (apurement)',
     description:
-      'Next country\'s record: CONTROLLED (or EXITED at an exit office) → DISCHARGED. Discharge before arrival and satisfactory control results is refused, unless an alternative proof of arrival is given.',
+      "Next country's record: CONTROLLED (or EXITED at an exit office) → DISCHARGED. Discharge before arrival and satisfactory control results is refused, unless an alternative proof of arrival is given.",
     refusals: officeStepRefusals,
   }),
   writeOff: operation({
@@ -638,9 +625,9 @@ export const operations = {
     status: 200,
     mutating: true,
     tag: 'movements',
-    summary: "Write off the departure record once the destination has discharged the movement",
+    summary: 'Write off the departure record once the destination has discharged the movement',
     description:
-      'Departure record: RELEASED, AT_BORDER or EXITED → WRITTEN_OFF (the departure system writes off on the destination\'s confirmation, whether or not an exit was recorded). The guarantee is released by its own call.',
+      "Departure record: RELEASED, AT_BORDER or EXITED → WRITTEN_OFF (the departure system writes off on the destination's confirmation, whether or not an exit was recorded). The guarantee is released by its own call.",
     refusals: stateRefusals,
   }),
   cancel: operation({
@@ -717,9 +704,7 @@ type InputOf<S> = S extends z.ZodObject<infer Shape> ? (keyof Shape extends neve
 type OutputOf<S> = S extends z.ZodObject<infer Shape> ? (keyof Shape extends never ? object : z.output<S>) : object;
 
 /** What a caller passes for one operation: path parameters, query and body fields in one object. */
-export type OperationRequest<K extends OperationName> = InputOf<Operations[K]['params']> &
-  InputOf<Operations[K]['body']> &
-  InputOf<Operations[K]['query']>;
+export type OperationRequest<K extends OperationName> = InputOf<Operations[K]['params']> & InputOf<Operations[K]['body']> & InputOf<Operations[K]['query']>;
 
 /** The parsed request as the national system handles it (defaults applied). */
 export type ParsedOperationRequest<K extends OperationName> = OutputOf<Operations[K]['params']> &
@@ -753,7 +738,7 @@ export const contractDescription = [
   '',
   '**Answers.** 200/201: done. 404 and 409: business refusal `{code, reason}`; nothing was changed. 400: malformed request, every field at fault listed. 422: Idempotency-Key reused for another call. 503: unavailable, nothing was done; retry with the same key.',
   '',
-  '**Amount at risk** (illustrative rule, set per country in the national system\'s configuration): duties and taxes at a flat rate of the declared value of the goods (sum of `goodsItems[].valueXof`), rounded up to the franc. Guarantee amounts are whole CFA francs: availableXof = referenceAmountXof − reservedXof − claimedXof.',
+  "**Amount at risk** (illustrative rule, set per country in the national system's configuration): duties and taxes at a flat rate of the declared value of the goods (sum of `goodsItems[].valueXof`), rounded up to the franc. Guarantee amounts are whole CFA francs: availableXof = referenceAmountXof − reservedXof − claimedXof.",
   '',
   '**Refusal codes.**',
   ...Object.entries(refusalCodes).map(([code, { status, meaning }]) => `- \`${code}\` (${status}): ${meaning}`),

@@ -13,5 +13,8 @@ export async function runSandbox(flags: Flags): Promise<void> {
   const logger = createLogger(`sandbox-${country}`, config.logLevel, config.logFormat);
   const sandbox = await startSandbox({ ...sandboxOptionsFromConfig(config, country), logger });
   logger.info({ url: sandbox.url, store: sandbox.dbPath }, `national system sandbox ${country} listening`);
-  onShutdown(() => sandbox.close(), (m) => logger.info(m));
+  onShutdown(
+    () => sandbox.close(),
+    (m) => logger.info(m),
+  );
 }

@@ -103,7 +103,12 @@ export class LifecycleFailed extends Error {
 }
 
 /** Lodges the declaration, then records every officer's act; stops at the first refusal. */
-export async function driveLifecycle(api: ApiClient, declaration: Declaration, plan: PlannedRoute, options: { stopAfter?: string } = {}): Promise<LifecycleOutcome> {
+export async function driveLifecycle(
+  api: ApiClient,
+  declaration: Declaration,
+  plan: PlannedRoute,
+  options: { stopAfter?: string } = {},
+): Promise<LifecycleOutcome> {
   const started = performance.now();
   const declarant = declarantOf(declaration.declarant.tin);
   const lodged = await api.call<{ mrn: string; status: string }>('POST', '/transits', declarant, declaration, { 'idempotency-key': randomUUID() });

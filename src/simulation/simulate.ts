@@ -89,7 +89,9 @@ export async function simulate(flags: Flags): Promise<void> {
   const health = await fetch(`${baseUrl}/health`).catch(() => undefined);
   if (!health) throw new UsageError(`no Corridor API at ${baseUrl}: start it with \`npm start\` (or pass --api)`);
 
-  process.stdout.write(`simulating ${count} transit(s) on ${routeId} (${plan.offices.map((o) => o.code).join(' → ')}), ${concurrency} at a time, through ${baseUrl}\n`);
+  process.stdout.write(
+    `simulating ${count} transit(s) on ${routeId} (${plan.offices.map((o) => o.code).join(' → ')}), ${concurrency} at a time, through ${baseUrl}\n`,
+  );
   const progress = new Progress('transits', count);
   const result = await runLifecycles({ api, declaration, plan, count, concurrency, onDone: () => progress.tick() });
 

@@ -52,7 +52,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     args.push('--db-filename', options.dbFile);
   }
   // Flags register the attributes on a new database only; ensureSearchAttributes covers an existing one.
-  for (const key of corridorSearchAttributes) args.push('--search-attribute', `${key.name}=${key.type === 'KEYWORD_LIST' ? 'KeywordList' : titleCase(key.type)}`);
+  for (const key of corridorSearchAttributes)
+    args.push('--search-attribute', `${key.name}=${key.type === 'KEYWORD_LIST' ? 'KeywordList' : titleCase(key.type)}`);
 
   const logFile = options.logFile ?? (options.dbFile ? `${options.dbFile}.log` : undefined);
   const out = logFile ? openSync(logFile, 'a') : 'ignore';
@@ -60,10 +61,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const address = `127.0.0.1:${options.port}`;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const ready = await Promise.race([
-    waitUntilServing(address, 60_000).then(() => true),
-    exited.then(() => false),
-  ]);
+  const ready = await Promise.race([waitUntilServing(address, 60_000).then(() => true), exited.then(() => false)]);
   if (!ready) {
     throw new Error(`the Temporal dev server exited at start-up${logFile ? ` (its log: ${logFile})` : ''}; is port ${options.port} free?`);
   }

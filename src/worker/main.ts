@@ -48,9 +48,10 @@ export async function runWorker(flags: Flags): Promise<void> {
   logger.info({ queues: roles.map((role) => queueName(role, config)), namespace: settings.namespace }, 'worker polling');
   // Each Worker stops gracefully on SIGINT/SIGTERM (the SDK's Runtime installs the handlers),
   // and when the supervisor is gone.
-  if (process.env.CORRIDOR_SUPERVISED) stopWhenOrphaned(() => {
-    for (const worker of workers) worker.shutdown();
-  });
+  if (process.env.CORRIDOR_SUPERVISED)
+    stopWhenOrphaned(() => {
+      for (const worker of workers) worker.shutdown();
+    });
   await Promise.all(workers.map((worker) => worker.run()));
   await connection.close();
   logger.info('worker stopped');

@@ -2,7 +2,17 @@
 // the same shape) runs with exactly these, so its ratio to Corridor measures Corridor's code.
 import type { WorkerOptions } from '@temporalio/worker';
 
-type Tuning = Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions' | 'workflowTaskPollerBehavior' | 'activityTaskPollerBehavior' | 'reuseV8Context'>>;
+type Tuning = Partial<
+  Pick<
+    WorkerOptions,
+    | 'maxCachedWorkflows'
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'workflowTaskPollerBehavior'
+    | 'activityTaskPollerBehavior'
+    | 'reuseV8Context'
+  >
+>;
 
 /** The `transits` queue: workflows and Corridor's own activities. */
 export const workflowWorkerTuning: Tuning = {

@@ -14,12 +14,31 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 test('npm run bench runs every phase end to end and writes its results', { timeout: 300_000 }, async () => {
   const out = tempDir('bench');
   const args = [
-    '--import', 'tsx', 'bench/main.ts',
-    '--profile', 'cluster',
-    '--count', '2', '--concurrency', '2', '--warmup', '0', '--rounds', '1',
-    '--rate', '2', '--latency-seconds', '1',
-    '--parked', '4', '--overdue-share', '0.5', '--overdue-after', '2',
-    '--out', out,
+    '--import',
+    'tsx',
+    'bench/main.ts',
+    '--profile',
+    'cluster',
+    '--count',
+    '2',
+    '--concurrency',
+    '2',
+    '--warmup',
+    '0',
+    '--rounds',
+    '1',
+    '--rate',
+    '2',
+    '--latency-seconds',
+    '1',
+    '--parked',
+    '4',
+    '--overdue-share',
+    '0.5',
+    '--overdue-after',
+    '2',
+    '--out',
+    out,
   ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -38,7 +57,10 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
   assert.match(stdout, /memory per parked transit/);
   const json = readdirSync(out).find((f) => f.endsWith('.json'));
   assert.ok(json, 'a JSON result file');
-  assert.ok(readdirSync(out).some((f) => f.endsWith('.svg')), 'a chart');
+  assert.ok(
+    readdirSync(out).some((f) => f.endsWith('.svg')),
+    'a chart',
+  );
   const result = JSON.parse(readFileSync(path.join(out, json), 'utf8'));
   assert.ok(result.machine.cores >= 1);
   const [target] = result.targets;

@@ -163,7 +163,12 @@ async function around(cluster: TestCluster, dir: string): Promise<ClusterStack> 
   const logger = createLogger('test', process.env.CORRIDOR_LOG_LEVEL ?? 'silent');
   const sandboxes = {} as Record<CountryCode, Sandbox>;
   for (const country of ['TG', 'BF'] as const) {
-    sandboxes[country] = await startSandbox({ country, port: 0, dbPath: path.join(dir, `sandbox-${country}.sqlite`), logger: logger.child({ sandbox: country }) });
+    sandboxes[country] = await startSandbox({
+      country,
+      port: 0,
+      dbPath: path.join(dir, `sandbox-${country}.sqlite`),
+      logger: logger.child({ sandbox: country }),
+    });
   }
   const keyRing = generateKeyEntry('test-key');
   const uiPort = await freePort();
@@ -244,4 +249,3 @@ async function waitForHealth(api: string, dir: string, timeoutMs = 180_000): Pro
   }
   throw new Error(`the cluster stack is not healthy after ${timeoutMs / 1000} s: ${last} (worker logs in ${dir})`);
 }
-

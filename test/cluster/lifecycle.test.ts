@@ -55,7 +55,10 @@ describe('cluster profile: PostgreSQL-backed Temporal, one process per worker, p
 
     const state = await corridor.state(mrn);
     assert.equal(state.status, 'DISCHARGED');
-    assert.deepEqual(state.timeline.map((e) => e.what), TIMELINE);
+    assert.deepEqual(
+      state.timeline.map((e) => e.what),
+      TIMELINE,
+    );
     assert.equal(acts(state).AAR_SENT, 1);
     assert.deepEqual(tally(await corridor.calls('TG', mrn)), CALLS.TG);
     assert.deepEqual(tally(await corridor.calls('BF', mrn)), CALLS.BF);
@@ -108,7 +111,11 @@ describe('cluster profile: PostgreSQL-backed Temporal, one process per worker, p
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const payload = started?.input?.payloads?.[0];
     assert.equal(Buffer.from(payload?.metadata?.encoding ?? []).toString(), ENCRYPTED_ENCODING);
-    assert.ok(!Buffer.from(payload?.data ?? []).toString('latin1').includes(json.declarant.name));
+    assert.ok(
+      !Buffer.from(payload?.data ?? [])
+        .toString('latin1')
+        .includes(json.declarant.name),
+    );
   });
 
   it('the wrong key cannot read it; the right key can', async () => {
@@ -146,7 +153,11 @@ describe('cluster profile: PostgreSQL-backed Temporal, one process per worker, p
     const decoded = defaultPayloadConverter.fromPayload(fromJson((await answer.json()) as never)[0]!) as { declaration: { declarant: { name: string } } };
     assert.equal(decoded.declaration.declarant.name, lodged.json.declarant.name);
 
-    for (const token of [undefined, await stack.token({ user: 'superviseur-tg', role: 'supervisor', country: 'TG' }), await stack.token({ user: 'agent', role: 'officer', office: 'TGCKS001' })]) {
+    for (const token of [
+      undefined,
+      await stack.token({ user: 'superviseur-tg', role: 'supervisor', country: 'TG' }),
+      await stack.token({ user: 'agent', role: 'officer', office: 'TGCKS001' }),
+    ]) {
       const refused = await decode(token);
       assert.ok(refused.status === 401 || refused.status === 403, `status ${refused.status}`);
       assert.ok(!(await refused.text()).includes(lodged.json.declarant.name));

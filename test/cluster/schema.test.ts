@@ -42,10 +42,13 @@ describe('cluster profile: schema in PostgreSQL', () => {
     const target = postgresTarget(throwawayPgUrl('schema'));
     targets.push(target);
     const first = await ensureSchema(sqlTool, target);
-    assert.deepEqual(first.map((o) => [o.database, o.before]), [
-      [target.database, undefined],
-      [target.visibilityDatabase, undefined],
-    ]);
+    assert.deepEqual(
+      first.map((o) => [o.database, o.before]),
+      [
+        [target.database, undefined],
+        [target.visibilityDatabase, undefined],
+      ],
+    );
     const rows = { history: await historyRows(target, target.database), visibility: await historyRows(target, target.visibilityDatabase) };
     const second = await ensureSchema(sqlTool, target);
     assert.deepEqual(
@@ -81,7 +84,11 @@ describe('cluster profile: a PostgreSQL that cannot be used stops start-up with 
       CORRIDOR_CLUSTER_UI_PORT: String(await freePort()),
       CORRIDOR_WORKER_METRICS_PORT: String(await freePortBlock(3)),
     });
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'start', '--profile', 'cluster'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'start', '--profile', 'cluster'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

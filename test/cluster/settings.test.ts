@@ -28,7 +28,10 @@ describe('per-country settings', () => {
   });
 
   it('a process serving both (the API, npm start) still refuses a bad value, naming it', () => {
-    assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && error.variable === 'CORRIDOR_NATIONAL_BF_URL');
+    assert.throws(
+      () => loadConfig(env),
+      (error: unknown) => error instanceof ConfigError && error.variable === 'CORRIDOR_NATIONAL_BF_URL',
+    );
   });
 });
 
@@ -47,7 +50,12 @@ describe('cluster settings', () => {
 
   it('renders the server configuration from the template: every placeholder filled, the password quoted safely', () => {
     const target = postgresTarget('postgres://temporal:p%22a%5Css@db.example:5433/corridor_temporal?sslmode=verify-full&sslrootcert=/etc/ssl/pg-ca.pem');
-    const yaml = renderServerConfig(readFileSync(TEMPLATE, 'utf8'), { target, historyShards: 16, ports: clusterPorts(7233), dynamicConfigFile: '/data/dynamicconfig.yaml' });
+    const yaml = renderServerConfig(readFileSync(TEMPLATE, 'utf8'), {
+      target,
+      historyShards: 16,
+      ports: clusterPorts(7233),
+      dynamicConfigFile: '/data/dynamicconfig.yaml',
+    });
     assert.ok(!/\{\{[A-Z_]+\}\}/.test(yaml), 'no placeholder left');
     assert.match(yaml, /numHistoryShards: 16/);
     assert.match(yaml, /databaseName: "corridor_temporal_visibility"/);

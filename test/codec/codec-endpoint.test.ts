@@ -30,7 +30,12 @@ describe('codec endpoint', () => {
   after(() => app.close());
 
   const decode = (headers: Record<string, string>, payload: unknown = encrypted) =>
-    app.inject({ method: 'POST', url: '/codec/decode', headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...headers }, payload: payload as object });
+    app.inject({
+      method: 'POST',
+      url: '/codec/decode',
+      headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...headers },
+      payload: payload as object,
+    });
 
   it('decodes for an operator with a regional bearer token (the CLI: --codec-auth)', async () => {
     const answer = await decode({ authorization: `Bearer ${await regional()}` });
@@ -58,7 +63,10 @@ describe('codec endpoint', () => {
   it('refuses anyone else: no token, a bad token, another role', async () => {
     assert.equal((await decode({})).statusCode, 401);
     assert.equal((await decode({ authorization: 'Bearer not-a-token' })).statusCode, 401);
-    assert.equal((await decode({ authorization: `Bearer ${await signToken('another-secret-0123456789abcdef', { user: 'x', role: 'regional' })}` })).statusCode, 401);
+    assert.equal(
+      (await decode({ authorization: `Bearer ${await signToken('another-secret-0123456789abcdef', { user: 'x', role: 'regional' })}` })).statusCode,
+      401,
+    );
     const forbidden = await decode({ authorization: `Bearer ${await supervisor()}` });
     assert.equal(forbidden.statusCode, 403);
     for (const answer of [await decode({}), forbidden]) {

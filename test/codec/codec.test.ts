@@ -102,7 +102,10 @@ describe('key ring configuration', () => {
       [`k1:not*base64`, /not base64/],
       [`${generateKeyEntry('k1')},${generateKeyEntry('k1')}`, /appears twice/],
     ] as const) {
-      assert.throws(() => parseKeyRing(value), (error: unknown) => error instanceof InvalidKeyRing && reason.test(error.message));
+      assert.throws(
+        () => parseKeyRing(value),
+        (error: unknown) => error instanceof InvalidKeyRing && reason.test(error.message),
+      );
     }
     assert.throws(
       () => loadConfig({ CORRIDOR_CODEC_KEYS: `k1:${secret}` }),

@@ -18,7 +18,7 @@ describe('declarant: only their own movements', () => {
     await stack?.stop();
   });
 
-  it('lists their movements and refuses another declarant\'s', async () => {
+  it("lists their movements and refuses another declarant's", async () => {
     const mine = uniqueTin();
     const theirs = uniqueTin();
     const own = [await lodge(stack, 'lome-ouaga', { tin: mine }), await lodge(stack, 'lome-bobo', { tin: mine, stopAfter: 'release' })];
@@ -31,7 +31,7 @@ describe('declarant: only their own movements', () => {
     assert.equal(nav, 'Transits', 'a declarant has the list of movements only');
 
     const list = page.locator('table.transit-list tbody');
-    await eventually(list, (text) => own.every(({ mrn }) => text.includes(mrn)), 'both of the declarant\'s movements in the list');
+    await eventually(list, (text) => own.every(({ mrn }) => text.includes(mrn)), "both of the declarant's movements in the list");
     const shown = await list.locator('tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-mrn')));
     assert.deepEqual(shown.sort(), own.map(({ mrn }) => mrn).sort(), 'exactly their movements');
     assert.match((await list.locator(`tr[data-mrn="${own[1]!.mrn}"]`).textContent()) ?? '', /En route/);
@@ -39,13 +39,13 @@ describe('declarant: only their own movements', () => {
     // Their own movement opens; another declarant's, searched by its MRN, is refused.
     await page.locator('input[name="search"]').fill(own[0]!.mrn);
     await page.locator('form.search button').click();
-    await eventually(page.locator('section.transit h2'), (text) => text.includes(own[0]!.mrn), 'their movement\'s page');
+    await eventually(page.locator('section.transit h2'), (text) => text.includes(own[0]!.mrn), "their movement's page");
     assert.equal(await page.locator('button[data-action="cancel"]').count(), 1, 'before release, the declarant may cancel');
 
     await page.locator('header.top nav a').click();
     await page.locator('input[name="search"]').fill(other.mrn);
     await page.locator('form.search button').click();
-    const refusal = await eventually(page.locator('.refusal'), (text) => text.length > 0, 'the refusal of another declarant\'s movement');
+    const refusal = await eventually(page.locator('.refusal'), (text) => text.length > 0, "the refusal of another declarant's movement");
     // The console reads the error body's `fr` (it no longer splits "fr / en" messages): this holds
     // once the API sends `fr` and `en` on every error; a body with only `message` shows it whole.
     assert.match(refusal, /appartient à un autre déclarant/);

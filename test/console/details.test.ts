@@ -37,7 +37,12 @@ describe('timeline details, worded', () => {
 
   it('words an incident and a notification, leaving the notification id out', () => {
     assert.equal(
-      read('INCIDENT', { kind: 'TRANSHIPMENT', description: 'essieu cassé', newVehicle: { registration: 'BF 1234 AB', nationality: 'BF' }, newSeals: ['SL-9'] }),
+      read('INCIDENT', {
+        kind: 'TRANSHIPMENT',
+        description: 'essieu cassé',
+        newVehicle: { registration: 'BF 1234 AB', nationality: 'BF' },
+        newSeals: ['SL-9'],
+      }),
       'Nature : Transbordement · Description : essieu cassé · Nouveau véhicule : BF 1234 AB (Burkina Faso) · Nouveaux scellés : SL-9',
     );
     assert.equal(
@@ -86,7 +91,10 @@ describe('say: one shape for words', () => {
 
   it('shows a record from before the change whole, never split on a slash', () => {
     assert.equal(say({ message: 'Transit 1 en retard à A / B / overdue' }, 'en'), 'Transit 1 en retard à A / B / overdue');
-    assert.equal(say({ message: 'le mouvement appartient à un autre déclarant', en: 'belongs to another declarant' }, 'fr'), 'le mouvement appartient à un autre déclarant');
+    assert.equal(
+      say({ message: 'le mouvement appartient à un autre déclarant', en: 'belongs to another declarant' }, 'fr'),
+      'le mouvement appartient à un autre déclarant',
+    );
     assert.equal(say(undefined, 'fr'), '');
   });
 

@@ -80,8 +80,24 @@ describe('indicators arithmetic', () => {
       guarantee: 'RELEASED',
     } as unknown as Facts;
     assert.deepEqual(legsOf(facts, reference), [
-      { from: 'TGLFW001', to: 'TGCKS001', startedAt: '2026-11-24T08:00:00.000Z', arrivedAt: '2026-11-26T08:00:00.000Z', seconds: 48 * 3600, allowedSeconds: 72 * 3600, late: false },
-      { from: 'BFCKN001', to: 'BFOUA001', startedAt: '2026-11-26T09:30:00.000Z', arrivedAt: '2026-11-28T12:00:00.000Z', seconds: 50.5 * 3600, allowedSeconds: 48 * 3600, late: true },
+      {
+        from: 'TGLFW001',
+        to: 'TGCKS001',
+        startedAt: '2026-11-24T08:00:00.000Z',
+        arrivedAt: '2026-11-26T08:00:00.000Z',
+        seconds: 48 * 3600,
+        allowedSeconds: 72 * 3600,
+        late: false,
+      },
+      {
+        from: 'BFCKN001',
+        to: 'BFOUA001',
+        startedAt: '2026-11-26T09:30:00.000Z',
+        arrivedAt: '2026-11-28T12:00:00.000Z',
+        seconds: 50.5 * 3600,
+        allowedSeconds: 48 * 3600,
+        late: true,
+      },
     ]);
   });
 

@@ -24,7 +24,15 @@ export async function openBrowser(): Promise<Browser> {
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1400, height: 900 },
   });
   context.setDefaultTimeout(SEEN_WITHIN_MS);
@@ -62,7 +70,11 @@ export async function eventually(locator: Locator, check: (text: string) => bool
   const deadline = Date.now() + SEEN_WITHIN_MS;
   let last = '';
   while (Date.now() < deadline) {
-    last = (await locator.first().textContent({ timeout: 2_000 }).catch(() => null)) ?? '';
+    last =
+      (await locator
+        .first()
+        .textContent({ timeout: 2_000 })
+        .catch(() => null)) ?? '';
     if (check(last)) return last;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -77,7 +89,11 @@ export const uniqueRegistration = () => `TG ${randomInt(1000, 9999)} ${String.fr
  * it as far as `stopAfter`, or releases it with a time limit of its own (`releaseHours`: a
  * movement that must soon be overdue).
  */
-export async function lodge(stack: Pick<Stack, 'api' | 'token'>, routeId: string, changes: { tin?: string; registration?: string; stopAfter?: string; releaseHours?: number } = {}) {
+export async function lodge(
+  stack: Pick<Stack, 'api' | 'token'>,
+  routeId: string,
+  changes: { tin?: string; registration?: string; stopAfter?: string; releaseHours?: number } = {},
+) {
   const api = new ApiClient(stack.api, stack.token);
   const { declaration, plan } = exampleDeclaration(routeId);
   const copy: Declaration = withLrn(declaration, simulatedLrn(randomInt(1_000_000)));

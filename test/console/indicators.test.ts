@@ -136,7 +136,10 @@ describe('indicators and metrics', () => {
     const [header, row, end] = (await response.text()).split('\r\n');
     assert.equal(header, 'post,day,crossings,medianSeconds,p90Seconds,targetSeconds,overTarget,alerts');
     const today = new Date().toISOString().slice(0, 10);
-    assert.equal(row, `PCJ-CINKASSE,${today},5,${percentile(dwell, 50)},${percentile(dwell, 90)},${TARGET_SECONDS},${dwell.filter((s) => s > TARGET_SECONDS).length},1`);
+    assert.equal(
+      row,
+      `PCJ-CINKASSE,${today},5,${percentile(dwell, 50)},${percentile(dwell, 90)},${TARGET_SECONDS},${dwell.filter((s) => s > TARGET_SECONDS).length},1`,
+    );
     assert.equal(end, '');
 
     const completed = await (await fetch(`${stack.api}/indicators/completed.csv?days=7`, { headers: { authorization: `Bearer ${token}` } })).text();
@@ -170,7 +173,7 @@ describe('indicators and metrics', () => {
     await page.goto(`${stack.api}/#/indicators`);
     const today = new Date().toISOString().slice(0, 10);
     const row = page.locator(`[data-indicator="border-dwell"] tr[data-day="${today}"]`);
-    const text = await eventually(row, (t) => t.startsWith(today), 'today\'s border dwell row');
+    const text = await eventually(row, (t) => t.startsWith(today), "today's border dwell row");
     assert.match(text, new RegExp(`^${today}5`));
     assert.equal(await page.locator('[data-indicator="border-dwell"] canvas').count(), 1, 'a chart of the dwell time');
     assert.match((await page.getByTestId('completed-total').textContent()) ?? '', /Apurés : 4/);

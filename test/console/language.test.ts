@@ -42,7 +42,11 @@ describe('language: French by default, English on request, and back', () => {
 
     await page.getByTestId('language').click();
     await documentLanguage(page, 'en');
-    await eventually(row, (text) => text.includes('At the border post') && text.includes('Confirm exit') && text.includes('awaiting exit'), 'the truck on the desk, in English');
+    await eventually(
+      row,
+      (text) => text.includes('At the border post') && text.includes('Confirm exit') && text.includes('awaiting exit'),
+      'the truck on the desk, in English',
+    );
     assert.match((await page.locator('header.top nav').textContent()) ?? '', /Overview.*My desk.*Transits.*Indicators/);
     assert.match((await page.locator('section.desk h3').first().textContent()) ?? '', /Trucks present/);
     assert.match((await page.getByTestId('who').textContent()) ?? '', /Customs officer/);
@@ -51,7 +55,11 @@ describe('language: French by default, English on request, and back', () => {
     // The choice is kept: a reload stays in English, and the movement's page is in English too.
     await page.goto(`${stack.api}/#/transits/${mrn}`);
     await page.reload();
-    await eventually(page.getByTestId('timeline'), (text) => text.includes('Arrival at the border post') && text.includes('Released for transit'), 'the timeline in English');
+    await eventually(
+      page.getByTestId('timeline'),
+      (text) => text.includes('Arrival at the border post') && text.includes('Released for transit'),
+      'the timeline in English',
+    );
     assert.match((await page.locator('section.transit').textContent()) ?? '', /Border crossings.*Timeline/s);
     // The details too: the release's seals and its time limit, worded in English.
     const releasedIn = async () => (await page.locator('[data-testid="timeline"] tr[data-event="RELEASED"]').textContent()) ?? '';
@@ -59,10 +67,18 @@ describe('language: French by default, English on request, and back', () => {
 
     await page.getByTestId('language').click();
     await documentLanguage(page, 'fr');
-    await eventually(page.getByTestId('timeline'), (text) => text.includes('Arrivée au poste frontière') && text.includes('Départ en transit autorisé'), 'the timeline in French again');
+    await eventually(
+      page.getByTestId('timeline'),
+      (text) => text.includes('Arrivée au poste frontière') && text.includes('Départ en transit autorisé'),
+      'the timeline in French again',
+    );
     assert.match((await page.locator('section.transit').textContent()) ?? '', /Passages de frontière.*Historique/s);
     assert.match(await releasedIn(), /Scellés : .*Délai de route : .*Contrôle : Satisfaisant/);
-    assert.doesNotMatch((await page.getByTestId('timeline').textContent()) ?? '', /sealsIntact|timeLimit|controlResult|SATISFACTORY|\btrue\b/, 'no raw key or value on a French page');
+    assert.doesNotMatch(
+      (await page.getByTestId('timeline').textContent()) ?? '',
+      /sealsIntact|timeLimit|controlResult|SATISFACTORY|\btrue\b/,
+      'no raw key or value on a French page',
+    );
     assert.equal(await page.getByTestId('language').textContent(), 'English');
   });
 });

@@ -36,7 +36,7 @@ describe('officer: a truck cleared through the border post from the console', ()
     // Lomé Port: the truck waits for release on the desk; an empty seal list is refused in place.
     const lome = await browser.page();
     await signInAs(lome, stack, 'TGLFW001');
-    assert.match(await lome.getByTestId('who').textContent() ?? '', /agent-tglfw001 · Agent des douanes · Lomé Port \(TGLFW001\)/);
+    assert.match((await lome.getByTestId('who').textContent()) ?? '', /agent-tglfw001 · Agent des douanes · Lomé Port \(TGLFW001\)/);
     const row = lome.locator(`tr[data-mrn="${mrn}"]`);
     assert.match((await row.textContent()) ?? '', new RegExp(registration));
     const release = await act(lome, mrn, 'release');
@@ -52,7 +52,11 @@ describe('officer: a truck cleared through the border post from the console', ()
     await signInAs(cinkasse, stack, 'TGCKS001');
     await eventually(cinkasse.locator(`[data-desk="expected"] tr[data-mrn="${mrn}"]`), (text) => text.includes(registration), 'the truck expected at Cinkassé');
     await act(cinkasse, mrn, 'border-arrival');
-    await eventually(cinkasse.locator(`[data-desk="present"] tr[data-mrn="${mrn}"]`), (text) => text.includes('Au poste frontière') && text.includes('attend la sortie'), 'the truck present at the post');
+    await eventually(
+      cinkasse.locator(`[data-desk="present"] tr[data-mrn="${mrn}"]`),
+      (text) => text.includes('Au poste frontière') && text.includes('attend la sortie'),
+      'the truck present at the post',
+    );
     assert.equal(await cinkasse.locator(`[data-desk="present"] tr[data-mrn="${mrn}"] [data-dwell]`).count(), 1, 'a dwell timer runs on the desk');
 
     // The overview, meanwhile: the truck at the border post, waiting for exit, with its dwell timer.
@@ -64,7 +68,11 @@ describe('officer: a truck cleared through the border post from the console', ()
     await eventually(supervisor.locator('[data-office="TGCKS001"] [data-count="present"]'), (text) => /\b1\b/.test(text), 'one truck present at Cinkassé');
 
     await act(cinkasse, mrn, 'exit');
-    await eventually(cinkasse.locator(`[data-desk="present"] tr[data-mrn="${mrn}"]`), (text) => text.includes("attend l'entrée") && text.includes('Rien à enregistrer ici'), 'exit confirmed, entry awaited from the other side');
+    await eventually(
+      cinkasse.locator(`[data-desk="present"] tr[data-mrn="${mrn}"]`),
+      (text) => text.includes("attend l'entrée") && text.includes('Rien à enregistrer ici'),
+      'exit confirmed, entry awaited from the other side',
+    );
 
     // Cinkansé, Burkina side: entry accepted with the seals intact.
     const cinkanse = await browser.page();

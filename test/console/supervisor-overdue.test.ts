@@ -65,8 +65,14 @@ describe('supervisor: an overdue transit found, acknowledged and extended from t
     }
     assert.match((await page.locator('[data-testid="timeline"] tr[data-event="DEADLINE_EXTENDED"]').textContent()) ?? '', /superviseur-tg/);
     // The details in French: the extension with its reason and new time limit, why the escalation closed.
-    assert.match((await page.locator('[data-testid="timeline"] tr[data-event="DEADLINE_EXTENDED"] .details').textContent()) ?? '', /Prorogation : 24 h · Motif : Panne mécanique constatée, réparation en cours · Nouveau délai : \d\d\/\d\d\/\d{4}/);
-    assert.match((await page.locator('[data-testid="timeline"] tr[data-event="ESCALATION_CLOSED"] .details').last().textContent()) ?? '', /Close par : délai prorogé/);
+    assert.match(
+      (await page.locator('[data-testid="timeline"] tr[data-event="DEADLINE_EXTENDED"] .details').textContent()) ?? '',
+      /Prorogation : 24 h · Motif : Panne mécanique constatée, réparation en cours · Nouveau délai : \d\d\/\d\d\/\d{4}/,
+    );
+    assert.match(
+      (await page.locator('[data-testid="timeline"] tr[data-event="ESCALATION_CLOSED"] .details').last().textContent()) ?? '',
+      /Close par : délai prorogé/,
+    );
     // The notifications name the country's supervisors by the country's name, not its code.
     assert.match((await page.getByTestId('notifications').textContent()) ?? '', /superviseurs du Togo/);
     await eventually(page.locator('.status').first(), (text) => text === 'En route', 'still on the road');

@@ -47,7 +47,10 @@ describe('amend and cancel before release', () => {
       const guarantee = await corridor.guarantee('TG', GRN, mrn);
       assert.deepEqual(
         guarantee.reservations.map((r) => [r.status, r.amountXof]).sort(),
-        [['RELEASED', oldAmount], ['RESERVED', newAmount]].sort(),
+        [
+          ['RELEASED', oldAmount],
+          ['RESERVED', newAmount],
+        ].sort(),
       );
       assert.equal(await corridor.available('TG', GRN), availableBefore - newAmount);
       const record = await corridor.record('TG', mrn);
@@ -69,14 +72,11 @@ describe('amend and cancel before release', () => {
       assert.equal(again.body.mrn, mrn);
     });
 
-    it(
-      "after an amendment the movement's state shows the amount now reserved",
-      async () => {
-        const record = await corridor.record('TG', mrn);
-        const state = await corridor.state(mrn);
-        assert.equal(state.guarantee.amountReservedXof, record.body.guarantee?.amountAtRiskXof);
-      },
-    );
+    it("after an amendment the movement's state shows the amount now reserved", async () => {
+      const record = await corridor.record('TG', mrn);
+      const state = await corridor.state(mrn);
+      assert.equal(state.guarantee.amountReservedXof, record.body.guarantee?.amountAtRiskXof);
+    });
 
     it('an amendment the guarantee cannot cover is refused with the reason and changes nothing', async () => {
       const before = await corridor.guarantee('TG', GRN, mrn);
@@ -147,7 +147,10 @@ describe('amend and cancel before release', () => {
       assert.equal(answer.body.status, 'CANCELLED');
       assert.equal(await corridor.available('TG', GRN), availableBefore);
       const guarantee = await corridor.guarantee('TG', GRN, mrn);
-      assert.deepEqual(guarantee.reservations.map((r) => r.status), ['RELEASED']);
+      assert.deepEqual(
+        guarantee.reservations.map((r) => r.status),
+        ['RELEASED'],
+      );
       const record = await corridor.record('TG', mrn);
       assert.equal(record.body.state, 'CANCELLED');
       const state = await corridor.state(mrn);
@@ -159,16 +162,13 @@ describe('amend and cancel before release', () => {
       await stack.client.workflow.getHandle(mrn).result();
     });
 
-    it(
-      'cancelling again is refused as closed (409) and changes nothing',
-      async () => {
-        const again = await corridor.act(mrn, 'cancel', declarantOf(tin), { reason: 'encore' });
-        assert.equal(again.status, 409, JSON.stringify(again.body));
-        assert.match(again.body.message, /CANCELLED/);
-        assert.equal(tally(await corridor.calls('TG', mrn)).cancel, 1);
-        assert.equal(await corridor.available('TG', GRN), availableBefore);
-      },
-    );
+    it('cancelling again is refused as closed (409) and changes nothing', async () => {
+      const again = await corridor.act(mrn, 'cancel', declarantOf(tin), { reason: 'encore' });
+      assert.equal(again.status, 409, JSON.stringify(again.body));
+      assert.match(again.body.message, /CANCELLED/);
+      assert.equal(tally(await corridor.calls('TG', mrn)).cancel, 1);
+      assert.equal(await corridor.available('TG', GRN), availableBefore);
+    });
 
     it('a cancelled movement is still read, and resubmitting it lands on it without a new reservation', async () => {
       const state = await corridor.state(mrn);

@@ -92,7 +92,7 @@ describe('discrepancies and incidents', () => {
     const mrn = await corridor.accepted(d);
     await corridor.drive(mrn, d.plan, 0, 1); // released, on the road to Cinkassé
     const oldVehicle = d.declaration.transport.registration;
-    const newVehicle = `TG ${randomBytes(2).readUInt16BE() % 9000 + 1000} QA`;
+    const newVehicle = `TG ${(randomBytes(2).readUInt16BE() % 9000) + 1000} QA`;
     await eventually(
       () => corridor.list(regional, { declarant: tin, vehicle: oldVehicle }),
       (a) => a.body.items.some((i) => i.mrn === mrn),
@@ -164,24 +164,21 @@ describe('discrepancies and incidents', () => {
     );
   });
 
-  it(
-    'an incident with extendHours at the border post either moves a deadline or is refused; never an extension that extends nothing',
-    async () => {
-      const d = declarationFor('lome-ouaga', tin);
-      const mrn = await corridor.accepted(d);
-      await corridor.drive(mrn, d.plan, 0, 2); // at the border post
-      const before = await corridor.state(mrn);
-      assert.equal(before.status, 'AT_BORDER');
-      const answer = await corridor.act(mrn, 'incident', officerAt('TGCKS001'), { kind: 'BREAKDOWN', description: 'panne au parking du PCJ', extendHours: 5 });
-      const after = await corridor.state(mrn);
-      const extended = after.timeline.filter((e) => e.what === 'DEADLINE_EXTENDED');
-      if (answer.status === 200) {
-        assert.equal(extended.length, 1);
-        assert.notEqual(extended[0]!.details?.deadline, before.nextDeadline, 'DEADLINE_EXTENDED recorded with the deadline unchanged');
-      } else {
-        assert.equal(answer.status, 409, JSON.stringify(answer.body));
-        assert.equal(extended.length, 0);
-      }
-    },
-  );
+  it('an incident with extendHours at the border post either moves a deadline or is refused; never an extension that extends nothing', async () => {
+    const d = declarationFor('lome-ouaga', tin);
+    const mrn = await corridor.accepted(d);
+    await corridor.drive(mrn, d.plan, 0, 2); // at the border post
+    const before = await corridor.state(mrn);
+    assert.equal(before.status, 'AT_BORDER');
+    const answer = await corridor.act(mrn, 'incident', officerAt('TGCKS001'), { kind: 'BREAKDOWN', description: 'panne au parking du PCJ', extendHours: 5 });
+    const after = await corridor.state(mrn);
+    const extended = after.timeline.filter((e) => e.what === 'DEADLINE_EXTENDED');
+    if (answer.status === 200) {
+      assert.equal(extended.length, 1);
+      assert.notEqual(extended[0]!.details?.deadline, before.nextDeadline, 'DEADLINE_EXTENDED recorded with the deadline unchanged');
+    } else {
+      assert.equal(answer.status, 409, JSON.stringify(answer.body));
+      assert.equal(extended.length, 0);
+    }
+  });
 });

@@ -19,7 +19,9 @@ export type RouteId = 'lome-ouaga' | 'lome-bobo' | 'lome-faramana' | 'lome-kantc
 
 /** A TIN no other test uses: 10 digits, like a Togolese NIF. */
 export function uniqueTin(): string {
-  return `9${String(parseInt(randomBytes(5).toString('hex'), 16)).padStart(9, '0').slice(-9)}`;
+  return `9${String(parseInt(randomBytes(5).toString('hex'), 16))
+    .padStart(9, '0')
+    .slice(-9)}`;
 }
 
 /** An LRN no other test uses (at most 22 characters). */
@@ -128,10 +130,13 @@ export class Corridor {
   }
 
   async record(country: CountryCode, mrn: string) {
-    return this.sandboxGet<{ state: string; seals: string[]; version: number; guarantee: { grn: string; amountAtRiskXof: number; status: string } | null; events: Array<{ operation: string }> }>(
-      country,
-      `/v1/movements/${mrn}`,
-    );
+    return this.sandboxGet<{
+      state: string;
+      seals: string[];
+      version: number;
+      guarantee: { grn: string; amountAtRiskXof: number; status: string } | null;
+      events: Array<{ operation: string }>;
+    }>(country, `/v1/movements/${mrn}`);
   }
 
   async calls(country: CountryCode, mrn: string) {

@@ -40,12 +40,22 @@ describe('idempotency through the API', () => {
     assert.equal(third.body.mrn, first.body.mrn);
 
     const mrn = first.body.mrn;
-    assert.deepEqual(await eventually(() => movementsOf(tin), (l) => l.length > 0, 'the movement is listed'), [mrn]);
+    assert.deepEqual(
+      await eventually(
+        () => movementsOf(tin),
+        (l) => l.length > 0,
+        'the movement is listed',
+      ),
+      [mrn],
+    );
     const count = await stack.client.workflow.count(`WorkflowId = '${mrn}'`);
     assert.equal(count.count, 1);
     assert.deepEqual(tally(await corridor.calls('TG', mrn)), { registerDeclaration: 1, reserveGuarantee: 1 });
     const guarantee = await corridor.guarantee('TG', d.declaration.guarantee.grn, mrn);
-    assert.deepEqual(guarantee.reservations.map((r) => r.status), ['RESERVED']);
+    assert.deepEqual(
+      guarantee.reservations.map((r) => r.status),
+      ['RESERVED'],
+    );
     const state = await corridor.state(mrn);
     assert.deepEqual(acts(state), { LODGED: 1, REGISTERED: 1, GUARANTEE_RESERVED: 1, ACCEPTED: 1 });
   });
@@ -58,7 +68,14 @@ describe('idempotency through the API', () => {
     assert.equal(answers[0]!.body.mrn, answers[1]!.body.mrn);
     const mrn = answers[0]!.body.mrn;
     assert.deepEqual(tally(await corridor.calls('TG', mrn)), { registerDeclaration: 1, reserveGuarantee: 1 });
-    assert.deepEqual(await eventually(() => movementsOf(tin), (l) => l.length > 0, 'the movement is listed'), [mrn]);
+    assert.deepEqual(
+      await eventually(
+        () => movementsOf(tin),
+        (l) => l.length > 0,
+        'the movement is listed',
+      ),
+      [mrn],
+    );
   });
 
   it('the same LRN with other content: 409 naming the existing MRN, nothing else changes', async () => {
@@ -74,23 +91,23 @@ describe('idempotency through the API', () => {
     assert.match(answer.body.message, new RegExp(mrn));
     assert.match(answer.body.message, new RegExp(d.json.lrn));
     assert.deepEqual(tally(await corridor.calls('TG', mrn)), { registerDeclaration: 1, reserveGuarantee: 1 });
-    assert.equal((await corridor.state(mrn)).declaration.valueXof, d.declaration.goodsItems.reduce((s, i) => s + i.valueXof, 0));
+    assert.equal(
+      (await corridor.state(mrn)).declaration.valueXof,
+      d.declaration.goodsItems.reduce((s, i) => s + i.valueXof, 0),
+    );
   });
 
-  it(
-    'the same LRN with other content under a reused Idempotency-Key is still a conflict, not the first answer',
-    async () => {
-      const tin = uniqueTin();
-      const d = declarationFor('lome-ouaga', tin);
-      const key = randomUUID();
-      const first = await corridor.lodge(d, { 'idempotency-key': key });
-      assert.equal(first.status, 201);
-      const other = structuredClone(d.json);
-      other.goodsItems[0].valueXof += 1;
-      const answer = await corridor.api.call<Record<string, any>>('POST', '/transits', declarantOf(tin), other, { 'idempotency-key': key });
-      assert.equal(answer.status, 409, `another declaration under a reused key answered ${answer.status} ${JSON.stringify(answer.body)}`);
-    },
-  );
+  it('the same LRN with other content under a reused Idempotency-Key is still a conflict, not the first answer', async () => {
+    const tin = uniqueTin();
+    const d = declarationFor('lome-ouaga', tin);
+    const key = randomUUID();
+    const first = await corridor.lodge(d, { 'idempotency-key': key });
+    assert.equal(first.status, 201);
+    const other = structuredClone(d.json);
+    other.goodsItems[0].valueXof += 1;
+    const answer = await corridor.api.call<Record<string, any>>('POST', '/transits', declarantOf(tin), other, { 'idempotency-key': key });
+    assert.equal(answer.status, 409, `another declaration under a reused key answered ${answer.status} ${JSON.stringify(answer.body)}`);
+  });
 
   describe('acts', () => {
     let mrn: string;
@@ -126,66 +143,61 @@ describe('idempotency through the API', () => {
       assert.equal(tally(await corridor.calls('TG', mrn)).recordRelease, 1);
     });
 
-    it(
-      'a reused Idempotency-Key with another body is refused, not answered with the first act',
-      async () => {
-        const key = randomUUID();
-        const first = await corridor.act(mrn, 'incident', officerAt('TGCKS001'), { kind: 'BREAKDOWN', description: 'pneu crevé' }, key);
-        assert.equal(first.status, 200);
-        const other = await corridor.act(mrn, 'incident', officerAt('TGCKS001'), { kind: 'ACCIDENT', description: 'accrochage au poste' }, key);
-        assert.ok(other.status === 409 || other.status === 422, `another incident under a reused key answered ${other.status} ${JSON.stringify(other.body)}`);
-      },
-    );
+    it('a reused Idempotency-Key with another body is refused, not answered with the first act', async () => {
+      const key = randomUUID();
+      const first = await corridor.act(mrn, 'incident', officerAt('TGCKS001'), { kind: 'BREAKDOWN', description: 'pneu crevé' }, key);
+      assert.equal(first.status, 200);
+      const other = await corridor.act(mrn, 'incident', officerAt('TGCKS001'), { kind: 'ACCIDENT', description: 'accrochage au poste' }, key);
+      assert.ok(other.status === 409 || other.status === 422, `another incident under a reused key answered ${other.status} ${JSON.stringify(other.body)}`);
+    });
   });
 
   describe('acts sent at the same moment', () => {
-    it(
-      'the same act sent at once under two keys: one 200, one 409, one act, one call',
-      async () => {
-        const d = declarationFor('lome-ouaga', uniqueTin());
-        const mrn = await corridor.accepted(d);
-        await corridor.drive(mrn, d.plan, 0, 1);
-        const arrival = () => corridor.act(mrn, 'border-arrival', officerAt('TGCKS001'), { sealsIntact: true }, randomUUID());
-        const answers = await Promise.all([arrival(), arrival(), arrival()]);
-        assert.deepEqual(answers.map((a) => a.status).sort(), [200, 409, 409], JSON.stringify(answers.map((a) => a.body)));
-        for (const refused of answers.filter((a) => a.status === 409)) assert.equal(refused.body.error, 'OUT_OF_ORDER', JSON.stringify(refused.body));
-        const state = await corridor.state(mrn);
-        assert.equal(state.status, 'AT_BORDER');
-        assert.equal(acts(state).BORDER_ARRIVAL, 1);
-        assert.equal(state.crossings.length, 1);
-        assert.equal(tally(await corridor.calls('TG', mrn)).recordBorderArrival, 1);
-      },
-    );
+    it('the same act sent at once under two keys: one 200, one 409, one act, one call', async () => {
+      const d = declarationFor('lome-ouaga', uniqueTin());
+      const mrn = await corridor.accepted(d);
+      await corridor.drive(mrn, d.plan, 0, 1);
+      const arrival = () => corridor.act(mrn, 'border-arrival', officerAt('TGCKS001'), { sealsIntact: true }, randomUUID());
+      const answers = await Promise.all([arrival(), arrival(), arrival()]);
+      assert.deepEqual(answers.map((a) => a.status).sort(), [200, 409, 409], JSON.stringify(answers.map((a) => a.body)));
+      for (const refused of answers.filter((a) => a.status === 409)) assert.equal(refused.body.error, 'OUT_OF_ORDER', JSON.stringify(refused.body));
+      const state = await corridor.state(mrn);
+      assert.equal(state.status, 'AT_BORDER');
+      assert.equal(acts(state).BORDER_ARRIVAL, 1);
+      assert.equal(state.crossings.length, 1);
+      assert.equal(tally(await corridor.calls('TG', mrn)).recordBorderArrival, 1);
+    });
 
-    it(
-      'officers of both countries record the arrival at the post while the release is finishing: one arrival, one crossing',
-      async () => {
-        const d = declarationFor('lome-ouaga', uniqueTin());
-        const mrn = await corridor.accepted(d);
-        // Burkina's system answers slowly: the release holds the movement's lock while its AAR is on the way.
-        await corridor.setFaults('BF', { latencyMs: 3_000 });
-        let answers: Array<{ status: number; body: Record<string, any> }>;
-        try {
-          const release = corridor.act(mrn, 'release', officerAt('TGLFW001'), { seals: ['SL-RACE-1'] });
-          await eventually(() => corridor.state(mrn), (s) => s.status === 'RELEASED', 'released, AAR on its way');
-          const both = Promise.all([
-            corridor.act(mrn, 'border-arrival', officerAt('TGCKS001'), { sealsIntact: true }),
-            corridor.act(mrn, 'border-arrival', officerAt('BFCKN001'), { sealsIntact: true }),
-          ]);
-          assert.equal((await release).status, 200);
-          answers = await both;
-        } finally {
-          await corridor.setFaults('BF', {});
-        }
-        assert.deepEqual(answers.map((a) => a.status).sort(), [200, 409], JSON.stringify(answers.map((a) => a.body)));
-        const state = await corridor.state(mrn);
-        assert.equal(state.crossings.length, 1, JSON.stringify(state.crossings));
-        assert.equal(acts(state).BORDER_ARRIVAL, 1);
-        assert.equal(state.legIndex, 1);
-        const recorded = (tally(await corridor.calls('TG', mrn)).recordBorderArrival ?? 0) + (tally(await corridor.calls('BF', mrn)).recordBorderArrival ?? 0);
-        assert.equal(recorded, 1);
-      },
-    );
+    it('officers of both countries record the arrival at the post while the release is finishing: one arrival, one crossing', async () => {
+      const d = declarationFor('lome-ouaga', uniqueTin());
+      const mrn = await corridor.accepted(d);
+      // Burkina's system answers slowly: the release holds the movement's lock while its AAR is on the way.
+      await corridor.setFaults('BF', { latencyMs: 3_000 });
+      let answers: Array<{ status: number; body: Record<string, any> }>;
+      try {
+        const release = corridor.act(mrn, 'release', officerAt('TGLFW001'), { seals: ['SL-RACE-1'] });
+        await eventually(
+          () => corridor.state(mrn),
+          (s) => s.status === 'RELEASED',
+          'released, AAR on its way',
+        );
+        const both = Promise.all([
+          corridor.act(mrn, 'border-arrival', officerAt('TGCKS001'), { sealsIntact: true }),
+          corridor.act(mrn, 'border-arrival', officerAt('BFCKN001'), { sealsIntact: true }),
+        ]);
+        assert.equal((await release).status, 200);
+        answers = await both;
+      } finally {
+        await corridor.setFaults('BF', {});
+      }
+      assert.deepEqual(answers.map((a) => a.status).sort(), [200, 409], JSON.stringify(answers.map((a) => a.body)));
+      const state = await corridor.state(mrn);
+      assert.equal(state.crossings.length, 1, JSON.stringify(state.crossings));
+      assert.equal(acts(state).BORDER_ARRIVAL, 1);
+      assert.equal(state.legIndex, 1);
+      const recorded = (tally(await corridor.calls('TG', mrn)).recordBorderArrival ?? 0) + (tally(await corridor.calls('BF', mrn)).recordBorderArrival ?? 0);
+      assert.equal(recorded, 1);
+    });
   });
 
   it('the last act retried with its key after the movement closed gets the same answer', async () => {
@@ -203,7 +215,13 @@ describe('idempotency through the API', () => {
     assert.deepEqual(retried.body, first.body);
     const state = await corridor.state(mrn);
     for (const [what, n] of Object.entries(acts(state))) assert.equal(n, 1, `${what} ${n} times in the timeline`);
-    assert.deepEqual(Object.values(tally(await corridor.calls('BF', mrn))).filter((n) => n !== 1), []);
-    assert.deepEqual(Object.values(tally(await corridor.calls('TG', mrn))).filter((n) => n !== 1), []);
+    assert.deepEqual(
+      Object.values(tally(await corridor.calls('BF', mrn))).filter((n) => n !== 1),
+      [],
+    );
+    assert.deepEqual(
+      Object.values(tally(await corridor.calls('TG', mrn))).filter((n) => n !== 1),
+      [],
+    );
   });
 });

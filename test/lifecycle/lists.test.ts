@@ -18,7 +18,11 @@ describe('lists of movements', () => {
   let theirs: string;
 
   const mrnsOf = (answer: { body: { items: Array<Record<string, any>> } }) => answer.body.items.map((i) => i.mrn as string).sort();
-  const expected = (keep: (m: { route: RouteId; status: string }) => boolean) => [...mine].filter(([, m]) => keep(m)).map(([mrn]) => mrn).sort();
+  const expected = (keep: (m: { route: RouteId; status: string }) => boolean) =>
+    [...mine]
+      .filter(([, m]) => keep(m))
+      .map(([mrn]) => mrn)
+      .sort();
 
   before(async () => {
     stack = await startStack();
@@ -45,7 +49,11 @@ describe('lists of movements', () => {
       (a) => a.body.items.length === mine.size && a.body.items.every((i) => i.status === mine.get(i.mrn)?.status),
       'every movement of the declarant is listed with its status',
     );
-    await eventually(() => corridor.list(regional, { declarant: otherTin }), (a) => a.body.items.length === 1, "the other declarant's movement is listed");
+    await eventually(
+      () => corridor.list(regional, { declarant: otherTin }),
+      (a) => a.body.items.length === 1,
+      "the other declarant's movement is listed",
+    );
   });
   after(() => stack.stop());
 
@@ -53,15 +61,24 @@ describe('lists of movements', () => {
     const departureAccepted = await corridor.list(declarantOf(tin), { status: 'ACCEPTED', office: 'TGLFW001' });
     assert.equal(departureAccepted.status, 200, JSON.stringify(departureAccepted.body));
     // Lomé Port is on every route here: the two lome-ouaga still waiting and the ouaga-lome one.
-    assert.deepEqual(mrnsOf(departureAccepted), expected((m) => m.status === 'ACCEPTED'));
+    assert.deepEqual(
+      mrnsOf(departureAccepted),
+      expected((m) => m.status === 'ACCEPTED'),
+    );
     for (const item of departureAccepted.body.items) {
       assert.equal(item.status, 'ACCEPTED');
       assert.equal(item.declarant, tin);
     }
     const bobo = await corridor.list(declarantOf(tin), { office: 'BFBOB001' });
-    assert.deepEqual(mrnsOf(bobo), expected((m) => m.route === 'lome-bobo'));
+    assert.deepEqual(
+      mrnsOf(bobo),
+      expected((m) => m.route === 'lome-bobo'),
+    );
     const released = await corridor.list(declarantOf(tin), { status: 'RELEASED', office: 'BFOUA001' });
-    assert.deepEqual(mrnsOf(released), expected((m) => m.status === 'RELEASED' && m.route === 'lome-ouaga'));
+    assert.deepEqual(
+      mrnsOf(released),
+      expected((m) => m.status === 'RELEASED' && m.route === 'lome-ouaga'),
+    );
     const releasedItem = released.body.items[0]!;
     assert.equal(releasedItem.departureOffice, 'TGLFW001');
     assert.equal(releasedItem.destinationOffice, 'BFOUA001');
@@ -106,7 +123,10 @@ describe('lists of movements', () => {
     const supervisor = await corridor.list({ user: 'sup', role: 'supervisor', country: 'BF' }, { declarant: tin, pageSize: 50 });
     assert.deepEqual(mrnsOf(supervisor), [...mine.keys()].sort());
     const officer = await corridor.list(officerAt('BFBOB001'), { declarant: tin, office: 'BFBOB001' });
-    assert.deepEqual(mrnsOf(officer), expected((m) => m.route === 'lome-bobo'));
+    assert.deepEqual(
+      mrnsOf(officer),
+      expected((m) => m.route === 'lome-bobo'),
+    );
   });
 
   it('bad filter values are refused with 400 naming the filter', async () => {
@@ -126,7 +146,10 @@ describe('lists of movements', () => {
     for (const [query, path] of bad) {
       const answer = await corridor.list(regional, query);
       assert.equal(answer.status, 400, `${JSON.stringify(query)}: ${answer.status} ${JSON.stringify(answer.body)}`);
-      assert.ok((answer.body.errors as Array<{ path: string }>).some((e) => e.path === path), `${JSON.stringify(query)}: ${JSON.stringify(answer.body)}`);
+      assert.ok(
+        (answer.body.errors as Array<{ path: string }>).some((e) => e.path === path),
+        `${JSON.stringify(query)}: ${JSON.stringify(answer.body)}`,
+      );
     }
     // Quotes in a filter are values, not query syntax.
     const injection = await corridor.list(regional, { declarant: `${tin}' OR DeclarantId != '` });

@@ -51,7 +51,11 @@ describe('refusals through the API', () => {
     assert.equal(answer.body.error, 'INVALID_REQUEST');
     const errors = answer.body.errors as Array<{ path: string; message: string }>;
     const byPath = new Map(errors.map((e) => [e.path, e.message]));
-    assert.deepEqual([...byPath.keys()].sort(), ['containers[0]', 'goodsItems[0].hsCode', 'goodsItems[1].netMassKg', 'lrn', 'principal.address.country'], JSON.stringify(errors));
+    assert.deepEqual(
+      [...byPath.keys()].sort(),
+      ['containers[0]', 'goodsItems[0].hsCode', 'goodsItems[1].netMassKg', 'lrn', 'principal.address.country'],
+      JSON.stringify(errors),
+    );
     assert.equal(errors.length, 5);
     assert.match(byPath.get('lrn')!, /LRN/);
     assert.match(byPath.get('principal.address.country')!, /XX|ISO 3166/);
@@ -87,7 +91,10 @@ describe('refusals through the API', () => {
           const after = await corridor.guarantee('TG', guarantee.grn, mrn);
           assert.equal(after.availableXof, before.availableXof);
           assert.equal(after.reservedXof, before.reservedXof);
-          assert.deepEqual(after.reservations.filter((r) => r.status === 'RESERVED'), []);
+          assert.deepEqual(
+            after.reservations.filter((r) => r.status === 'RESERVED'),
+            [],
+          );
         }
         // The departure system's record is closed with the reason, not left open.
         const record = await corridor.record('TG', mrn);
@@ -99,7 +106,10 @@ describe('refusals through the API', () => {
         assert.equal(state.status, 'REJECTED');
         assert.match(state.reason ?? '', reason);
         assert.equal(state.guarantee.state, 'NONE');
-        assert.deepEqual(state.timeline.map((e) => e.what), ['LODGED', 'REGISTERED', 'REJECTED']);
+        assert.deepEqual(
+          state.timeline.map((e) => e.what),
+          ['LODGED', 'REGISTERED', 'REJECTED'],
+        );
         assert.deepEqual(state.allowedActions, []);
 
         // The same declaration again is the same rejected movement, not a second attempt.
@@ -205,7 +215,11 @@ describe('refusals through the API', () => {
         const answer = await corridor.act(mrn, action, actor, body);
         assert.equal(answer.status, 400, `${action} with ${what}: ${answer.status} ${JSON.stringify(answer.body)}`);
         assert.equal(answer.body.error, 'INVALID_REQUEST');
-        if (path) assert.ok((answer.body.errors as Array<{ path: string }>).some((e) => e.path === path), `${action} with ${what}: ${JSON.stringify(answer.body.errors)}`);
+        if (path)
+          assert.ok(
+            (answer.body.errors as Array<{ path: string }>).some((e) => e.path === path),
+            `${action} with ${what}: ${JSON.stringify(answer.body.errors)}`,
+          );
       }
       // The amendment is a whole declaration: every error of it, like a new one.
       const amend = await corridor.api.call<Record<string, any>>('POST', `/transits/${mrn}/amend`, declarantOf(tin), { lrn: 5, route: 'TGLFW001' });
@@ -216,15 +230,12 @@ describe('refusals through the API', () => {
       assert.equal(key.status, 400);
     });
 
-    it(
-      "another declarant's amendment is refused as not theirs, without learning the movement's LRN",
-      async () => {
-        const theirs = declarationFor('lome-ouaga', other);
-        const amend = await corridor.api.call<Record<string, any>>('POST', `/transits/${mrn}/amend`, declarantOf(other), theirs.json);
-        assert.equal(amend.status, 403, JSON.stringify(amend.body));
-        assert.doesNotMatch(JSON.stringify(amend.body), new RegExp(lodged.json.lrn));
-      },
-    );
+    it("another declarant's amendment is refused as not theirs, without learning the movement's LRN", async () => {
+      const theirs = declarationFor('lome-ouaga', other);
+      const amend = await corridor.api.call<Record<string, any>>('POST', `/transits/${mrn}/amend`, declarantOf(other), theirs.json);
+      assert.equal(amend.status, 403, JSON.stringify(amend.body));
+      assert.doesNotMatch(JSON.stringify(amend.body), new RegExp(lodged.json.lrn));
+    });
 
     it('malformed JSON is a 400 and a body over 1 MiB a 413, on lodging and on acts', async () => {
       const declarant = await stack.declarant(tin);
@@ -239,7 +250,10 @@ describe('refusals through the API', () => {
       const big = await raw('POST', '/transits', { token: declarant, body: huge });
       assert.equal(big.status, 413, JSON.stringify(big.body));
       assert.equal(big.body.error, 'PAYLOAD_TOO_LARGE');
-      const bigAct = await raw('POST', `/transits/${mrn}/release`, { token: officer, body: JSON.stringify({ seals: ['S-1'], remarks: 'x'.repeat(1_100_000) }) });
+      const bigAct = await raw('POST', `/transits/${mrn}/release`, {
+        token: officer,
+        body: JSON.stringify({ seals: ['S-1'], remarks: 'x'.repeat(1_100_000) }),
+      });
       assert.equal(bigAct.status, 413);
     });
 
@@ -278,7 +292,15 @@ describe('refusals through the API', () => {
       .setIssuer('corridor')
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode(stack.config.tokenSecret));
-    const authorizations: Array<string | undefined> = [undefined, 'Bearer', 'Bearer not.a.jwt', `Basic ${forged}`, `Bearer ${forged}`, `Bearer ${expired}`, `Bearer ${noOffice}`];
+    const authorizations: Array<string | undefined> = [
+      undefined,
+      'Bearer',
+      'Bearer not.a.jwt',
+      `Basic ${forged}`,
+      `Bearer ${forged}`,
+      `Bearer ${expired}`,
+      `Bearer ${noOffice}`,
+    ];
     for (const authorization of authorizations) {
       const requests = [
         raw('GET', `/transits/${mrn}`, authorization ? { authorization } : {}),
@@ -293,29 +315,37 @@ describe('refusals through the API', () => {
     }
   });
 
-  it(
-    "a next country's system refusing the AAR is never a 500 nor silent: the movement says so",
-    async () => {
-      const d = declarationFor('lome-ouaga', tin);
-      const mrn = await corridor.accepted(d);
-      // Burkina already holds a record of this MRN with other content: it will refuse the AAR.
-      const conflicting = await fetch(`${stack.sandboxes.BF.url}/v1/movements/${mrn}/aar`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': `conflict-${mrn}` },
-        body: JSON.stringify({ mrn, departureCountry: 'TG', lrn: 'AUTRE', declarantTin: d.tin, declaration: d.declaration, seals: ['X-1'], timeLimit: new Date().toISOString() }),
-      });
-      assert.equal(conflicting.status, 201);
-      const release = await corridor.act(mrn, 'release', officerAt('TGLFW001'), { seals: ['S-1'] });
-      assert.notEqual(release.status, 500, JSON.stringify(release.body));
-      const state = await corridor.state(mrn);
-      if (state.status === 'RELEASED') {
-        assert.ok(state.timeline.some((e) => /AAR/.test(e.what) && e.what !== 'AAR_SENT'), `released without AAR and without a word: ${state.timeline.map((e) => e.what)}`);
-      } else {
-        assert.equal(release.status, 409);
-        assert.match(release.body.message, /MOVEMENT_EXISTS|already/);
-      }
-    },
-  );
+  it("a next country's system refusing the AAR is never a 500 nor silent: the movement says so", async () => {
+    const d = declarationFor('lome-ouaga', tin);
+    const mrn = await corridor.accepted(d);
+    // Burkina already holds a record of this MRN with other content: it will refuse the AAR.
+    const conflicting = await fetch(`${stack.sandboxes.BF.url}/v1/movements/${mrn}/aar`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `conflict-${mrn}` },
+      body: JSON.stringify({
+        mrn,
+        departureCountry: 'TG',
+        lrn: 'AUTRE',
+        declarantTin: d.tin,
+        declaration: d.declaration,
+        seals: ['X-1'],
+        timeLimit: new Date().toISOString(),
+      }),
+    });
+    assert.equal(conflicting.status, 201);
+    const release = await corridor.act(mrn, 'release', officerAt('TGLFW001'), { seals: ['S-1'] });
+    assert.notEqual(release.status, 500, JSON.stringify(release.body));
+    const state = await corridor.state(mrn);
+    if (state.status === 'RELEASED') {
+      assert.ok(
+        state.timeline.some((e) => /AAR/.test(e.what) && e.what !== 'AAR_SENT'),
+        `released without AAR and without a word: ${state.timeline.map((e) => e.what)}`,
+      );
+    } else {
+      assert.equal(release.status, 409);
+      assert.match(release.body.message, /MOVEMENT_EXISTS|already/);
+    }
+  });
 
   it('a closed movement refuses acts with 409, not 404 or 500', async () => {
     const answer = await corridor.lodge(declarationFor('lome-ouaga', tin, (json) => (json.guarantee = { grn: '26TG0000000000003', accessCode: '3456' })));

@@ -19,7 +19,10 @@ describe('restarts mid-lifecycle', () => {
   async function assertOnceEach(mrn: string) {
     const state = await corridor.state(mrn);
     assert.equal(state.status, 'DISCHARGED');
-    assert.deepEqual(state.timeline.map((e) => e.what), CLEAN_LOME_OUAGA.timeline);
+    assert.deepEqual(
+      state.timeline.map((e) => e.what),
+      CLEAN_LOME_OUAGA.timeline,
+    );
     assert.deepEqual(tally(await corridor.calls('TG', mrn)), CLEAN_LOME_OUAGA.calls.TG);
     assert.deepEqual(tally(await corridor.calls('BF', mrn)), CLEAN_LOME_OUAGA.calls.BF);
     assert.equal((await corridor.record('TG', mrn)).body.state, 'WRITTEN_OFF');

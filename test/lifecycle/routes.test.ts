@@ -51,7 +51,7 @@ describe('every route of the corridor, end to end through the API', () => {
   for (const [routeId, departure, destination] of routes) {
     it(`${routeId}: lodged, released, crossed at Cinkassé/Cinkansé, arrived, discharged`, async () => {
       const { declaration, plan } = example(routeId);
-      const lrn = `T${randomBytes(6).toString("hex")}`;
+      const lrn = `T${randomBytes(6).toString('hex')}`;
       const before = await balance(stack, departure, declaration.guarantee.grn);
 
       const outcome = await driveLifecycle(api, withLrn(declaration, lrn), plan);
@@ -72,7 +72,10 @@ describe('every route of the corridor, end to end through the API', () => {
       const acts = state.timeline.filter((e) => e.by.role === 'officer');
       const expected = ['RELEASED', 'BORDER_ARRIVAL', 'EXIT_CONFIRMED', 'ENTRY_ACCEPTED', 'ARRIVED', 'CONTROL_RESULTS'];
       if (plan.endsWith === 'EXT') expected.push('EXIT_CONFIRMED');
-      assert.deepEqual(acts.map((e) => e.what), expected);
+      assert.deepEqual(
+        acts.map((e) => e.what),
+        expected,
+      );
       for (const event of acts) {
         assert.equal(event.by.role, 'officer');
         assert.equal((event.by as { office?: string }).office, event.office);

@@ -7,12 +7,7 @@ import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/activity';
 import { pino } from 'pino';
-import {
-  createNationalActivities,
-  idempotencyKeyOf,
-  nationalFailureTypes,
-  type NationalActivityContext,
-} from '../../activities/national.ts';
+import { createNationalActivities, idempotencyKeyOf, nationalFailureTypes, type NationalActivityContext } from '../../activities/national.ts';
 import { createHttpNationalClient } from '../../src/national/client.ts';
 import { operationNames } from '../../src/national/contract.ts';
 import { balance, bigGuarantee, calls, declaration, http, movement, newMrn, sandbox, silent, smallGuarantee } from './helpers.ts';
@@ -153,7 +148,13 @@ describe('national activities', () => {
     const reserved = await activities.reserveGuarantee({ mrn, grn: G, accessCode: '1234' });
 
     const accepted = await calls(sb, `?mrn=${mrn}`);
-    assert.deepEqual(accepted.map((c) => [c.idempotencyKey, c.replays]), [[`${mrn}:1`, 1], [`${mrn}:2`, 1]]);
+    assert.deepEqual(
+      accepted.map((c) => [c.idempotencyKey, c.replays]),
+      [
+        [`${mrn}:1`, 1],
+        [`${mrn}:2`, 1],
+      ],
+    );
     assert.deepEqual(registered, accepted[0]!.answer);
     assert.deepEqual(reserved, accepted[1]!.answer);
     assert.equal((await http(sb, 'GET', '/admin/movements')).json.movements.length, 1, 'one record');

@@ -63,7 +63,9 @@ describe('an activity whose answer is lost is retried by Temporal: one record, o
   it('reserveGuarantee through callActivity: retried, the first answer comes back, the guarantee is reserved once', async () => {
     const mrn = newMrn('TG');
     const decl = declaration([10_000_000]);
-    const register = await callActivity(`register-${mrn}`, 'registerDeclaration', [{ mrn, lrn: String(decl.lrn), declarantTin: '1000555555', declaration: decl }]);
+    const register = await callActivity(`register-${mrn}`, 'registerDeclaration', [
+      { mrn, lrn: String(decl.lrn), declarantTin: '1000555555', declaration: decl },
+    ]);
     await register.result();
     const before = await corridor.guarantee('TG', bigGuarantee.TG.grn);
 
@@ -84,7 +86,10 @@ describe('an activity whose answer is lost is retried by Temporal: one record, o
     assert.equal(calls[0]!.idempotencyKey, `reserve-${mrn}:1`);
     assert.ok(calls[0]!.replays >= 1);
     const after = await corridor.guarantee('TG', bigGuarantee.TG.grn, mrn);
-    assert.deepEqual(after.reservations.map((r) => [r.status, r.amountXof]), [['RESERVED', 4_500_000]]);
+    assert.deepEqual(
+      after.reservations.map((r) => [r.status, r.amountXof]),
+      [['RESERVED', 4_500_000]],
+    );
     assert.equal(after.availableXof, before.availableXof - 4_500_000);
     assert.equal((await corridor.record('TG', mrn)).body.state, 'GUARANTEED');
   });
@@ -105,7 +110,10 @@ describe('an activity whose answer is lost is retried by Temporal: one record, o
     const answer = await lodging;
     assert.ok(answer.status === 201 || answer.status === 202, JSON.stringify(answer.body));
     assert.equal(answer.body.mrn, mrn);
-    const state = await waitFor(async () => (await corridor.state(mrn)).status, (s) => s === 'ACCEPTED');
+    const state = await waitFor(
+      async () => (await corridor.state(mrn)).status,
+      (s) => s === 'ACCEPTED',
+    );
     assert.equal(state, 'ACCEPTED');
 
     const handle = stack.client.workflow.getHandle(mrn);
@@ -113,7 +121,10 @@ describe('an activity whose answer is lost is retried by Temporal: one record, o
     assert.deepEqual(tally(await corridor.calls('TG', mrn)), { registerDeclaration: 1, reserveGuarantee: 1 });
     const record = await corridor.record('TG', mrn);
     assert.equal(record.body.state, 'GUARANTEED');
-    assert.deepEqual(record.body.events.map((e) => e.operation), ['registerDeclaration', 'reserveGuarantee']);
+    assert.deepEqual(
+      record.body.events.map((e) => e.operation),
+      ['registerDeclaration', 'reserveGuarantee'],
+    );
     const after = await corridor.guarantee('TG', grn, mrn);
     assert.equal(after.reservations.length, 1);
     assert.equal(after.availableXof, before - after.reservations[0]!.amountXof);

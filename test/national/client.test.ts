@@ -57,16 +57,22 @@ describe('refusals', () => {
     const mrn = newMrn();
     const decl = declaration([5_000_000], smallGuarantee);
     await client.registerDeclaration({ mrn, lrn: 'L', declarantTin: 'T', declaration: decl }, { idempotencyKey: key() });
-    await assert.rejects(client.reserveGuarantee({ mrn, grn: smallGuarantee.grn, accessCode: smallGuarantee.accessCode }, { idempotencyKey: key() }), (error: unknown) => {
-      assert.ok(error instanceof NationalRefusal);
-      assert.equal(error.code, 'GUARANTEE_INSUFFICIENT');
-      assert.match(error.reason, /exceeds/);
-      assert.equal(error.status, 409);
-      assert.equal(error.country, 'TG');
-      assert.equal(error.operation, 'reserveGuarantee');
-      return true;
-    });
-    await assert.rejects(client.getMovement({ mrn: newMrn() }), (error: unknown) => error instanceof NationalRefusal && error.code === 'MOVEMENT_UNKNOWN' && error.status === 404);
+    await assert.rejects(
+      client.reserveGuarantee({ mrn, grn: smallGuarantee.grn, accessCode: smallGuarantee.accessCode }, { idempotencyKey: key() }),
+      (error: unknown) => {
+        assert.ok(error instanceof NationalRefusal);
+        assert.equal(error.code, 'GUARANTEE_INSUFFICIENT');
+        assert.match(error.reason, /exceeds/);
+        assert.equal(error.status, 409);
+        assert.equal(error.country, 'TG');
+        assert.equal(error.operation, 'reserveGuarantee');
+        return true;
+      },
+    );
+    await assert.rejects(
+      client.getMovement({ mrn: newMrn() }),
+      (error: unknown) => error instanceof NationalRefusal && error.code === 'MOVEMENT_UNKNOWN' && error.status === 404,
+    );
     await assert.rejects(
       client.discharge({ mrn, office: 'TGLFW001' }, { idempotencyKey: key() }),
       (error: unknown) => error instanceof NationalRefusal && error.code === 'MOVEMENT_STATE',

@@ -13,7 +13,10 @@ const committedPath = fileURLToPath(new URL(`../../${contractDocumentPath}`, imp
 
 type Doc = {
   openapi: string;
-  paths: Record<string, Record<string, { operationId: string; parameters?: Array<{ in: string; name: string; required?: boolean }>; responses: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<string, { operationId: string; parameters?: Array<{ in: string; name: string; required?: boolean }>; responses: Record<string, unknown> }>
+  >;
 };
 
 describe('the national system contract document', () => {
@@ -25,7 +28,10 @@ describe('the national system contract document', () => {
 
   test('documents every operation once, under its name, with its route; mutating ones require an Idempotency-Key', async () => {
     const doc = JSON.parse(await renderContractDocument()) as Doc;
-    const found = new Map<string, { method: string; path: string; parameters: Array<{ in: string; name: string; required?: boolean }>; responses: Record<string, unknown> }>();
+    const found = new Map<
+      string,
+      { method: string; path: string; parameters: Array<{ in: string; name: string; required?: boolean }>; responses: Record<string, unknown> }
+    >();
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
         assert.ok(!found.has(op.operationId), `${op.operationId} appears once`);

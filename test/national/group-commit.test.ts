@@ -23,7 +23,10 @@ test('concurrent calls share one commit; a failing call is undone alone', async 
       })(),
     );
   const results = await Promise.allSettled([call('a'), call('b', true), call('c')]);
-  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
   assert.equal(transactions, 3);
   assert.deepEqual(db.prepare('SELECT v FROM t ORDER BY v').all(), [{ v: 'a' }, { v: 'c' }]);
   assert.equal(db.inTransaction, false, 'committed');

@@ -21,10 +21,7 @@ export function tempDir(t: TestContext, name = 'national'): string {
 }
 
 /** A sandbox on a free port with a fresh store; closed when the test ends. */
-export async function sandbox(
-  t: TestContext,
-  options: Partial<SandboxOptions> & { country?: NationalCountry } = {},
-): Promise<Sandbox> {
+export async function sandbox(t: TestContext, options: Partial<SandboxOptions> & { country?: NationalCountry } = {}): Promise<Sandbox> {
   const country = options.country ?? 'TG';
   const sb = await startSandbox({
     country,
@@ -85,13 +82,7 @@ export interface HttpAnswer {
   ms: number;
 }
 
-export async function http(
-  base: string | { url: string },
-  method: string,
-  pathname: string,
-  body?: unknown,
-  idempotencyKey?: string,
-): Promise<HttpAnswer> {
+export async function http(base: string | { url: string }, method: string, pathname: string, body?: unknown, idempotencyKey?: string): Promise<HttpAnswer> {
   const url = `${typeof base === 'string' ? base : base.url}${pathname}`;
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -112,8 +103,7 @@ let keys = 0;
 /** A fresh Idempotency-Key. */
 export const key = (label = 'k') => `${label}-${process.pid}-${++keys}-${randomBytes(3).toString('hex')}`;
 
-export const post = (sb: { url: string }, pathname: string, body: unknown, idempotencyKey: string = key()) =>
-  http(sb, 'POST', pathname, body, idempotencyKey);
+export const post = (sb: { url: string }, pathname: string, body: unknown, idempotencyKey: string = key()) => http(sb, 'POST', pathname, body, idempotencyKey);
 export const get = (sb: { url: string }, pathname: string) => http(sb, 'GET', pathname);
 
 export async function register(sb: Sandbox, mrn: string, decl = declaration(), declarantTin = '1000555555'): Promise<HttpAnswer> {

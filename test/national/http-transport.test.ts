@@ -19,7 +19,9 @@ test('sends method, headers and body; reads status and text; reuses the connecti
     ports.add(req.socket.remotePort!);
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, auth: req.headers.authorization, body })));
+    req.on('end', () =>
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, auth: req.headers.authorization, body })),
+    );
   });
   const transport = createHttpTransport();
   t.after(async () => {
@@ -48,7 +50,7 @@ test('a slow answer is an ExchangeTimeout; the caller abort passes its own reaso
   await assert.rejects(transport.send(`${s.url}/slow`, { method: 'GET', headers: {}, timeoutMs: 5000, signal: controller.signal }), (e) => e === reason);
 });
 
-test("the client sends its configured headers with every call and maps a timeout to NationalUnavailable", async (t) => {
+test('the client sends its configured headers with every call and maps a timeout to NationalUnavailable', async (t) => {
   const seen: (string | undefined)[] = [];
   const s = await server((req) => seen.push(req.headers.authorization));
   t.after(() => s.close());

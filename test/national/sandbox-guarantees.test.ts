@@ -34,7 +34,7 @@ describe('amount at risk', () => {
     assert.deepEqual(amountAtRisk([0], 45), { declaredValue: 0, amount: 0 });
   });
 
-  test('the sandbox reserves the amount computed with its own country\'s rate (TG 45 %, BF 47 % in the seeds)', async (t) => {
+  test("the sandbox reserves the amount computed with its own country's rate (TG 45 %, BF 47 % in the seeds)", async (t) => {
     const tg = await sandbox(t, { country: 'TG' });
     const { reservation } = await guaranteed(tg, [1_000_001]);
     assert.equal(reservation.amountXof, 450_001);
@@ -184,7 +184,7 @@ describe('a refused reservation reserves nothing', () => {
     assert.equal(fits.reservation.guarantee.availableXof, 0);
   });
 
-  test('unknown guarantee, wrong access code, expired guarantee, another principal\'s guarantee', async (t) => {
+  test("unknown guarantee, wrong access code, expired guarantee, another principal's guarantee", async (t) => {
     const sb = await sandbox(t);
     const cases: Array<[{ grn: string; accessCode: string }, number, string]> = [
       [{ grn: '26TG0000000009999', accessCode: '1234' }, 404, 'GUARANTEE_UNKNOWN'],

@@ -172,7 +172,7 @@ describe('malformed calls', () => {
     assert.equal((await calls(sb)).length, 0, 'a malformed call is not a call the system accepted');
   });
 
-  test('unknown routes answer in the contract\'s error shape', async (t) => {
+  test("unknown routes answer in the contract's error shape", async (t) => {
     const sb = await sandbox(t);
     const answer = await get(sb, '/v1/nothing-here');
     assert.equal(answer.status, 404);

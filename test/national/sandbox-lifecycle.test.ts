@@ -35,10 +35,7 @@ describe("the departure country's record", () => {
     const registered = await register(sb, mrn);
     assert.equal(registered.status, 201);
     assert.match(registered.json.reference, /^TG-\d{4}-\d{6}$/);
-    assert.deepEqual(
-      { ...registered.json, reference: undefined },
-      { mrn, reference: undefined, country: 'TG', role: 'DEPARTURE', state: 'REGISTERED' },
-    );
+    assert.deepEqual({ ...registered.json, reference: undefined }, { mrn, reference: undefined, country: 'TG', role: 'DEPARTURE', state: 'REGISTERED' });
     assert.equal((await post(sb, `/v1/guarantees/${bigGuarantee.TG.grn}/reservations`, { mrn, accessCode: '1234' })).json.movement.state, 'GUARANTEED');
     await step(
       sb,
@@ -176,7 +173,10 @@ describe("the next country's record, created from the AAR", () => {
 
     const m = await movement(sb, mrn);
     assert.equal((m as unknown as { departureReference: string }).departureReference, 'TG-2026-000001');
-    assert.deepEqual(m.events.map((e) => e.state), ['AAR_RECEIVED', 'AT_BORDER', 'ENTERED', 'ARRIVED', 'HELD', 'CONTROLLED', 'DISCHARGED']);
+    assert.deepEqual(
+      m.events.map((e) => e.state),
+      ['AAR_RECEIVED', 'AT_BORDER', 'ENTERED', 'ARRIVED', 'HELD', 'CONTROLLED', 'DISCHARGED'],
+    );
     assert.deepEqual(m.events[4]!.data.discrepancies, ['scellé TG-S-0002 rompu']);
     assert.deepEqual(m.events[5]!.data.discrepancies, [], 'discrepancies default to none');
   });
@@ -198,7 +198,7 @@ describe("the next country's record, created from the AAR", () => {
     const sb = await sandbox(t, { country: 'BF' });
     const mrn = newMrn('TG');
     await aar(sb, mrn);
-    await step(sb, mrn, 'discharge', { alternativeProof: "copie visée par le bureau de Ouagadougou / stamped copy from Ouagadougou" }, 'DISCHARGED');
+    await step(sb, mrn, 'discharge', { alternativeProof: 'copie visée par le bureau de Ouagadougou / stamped copy from Ouagadougou' }, 'DISCHARGED');
     const again = await post(sb, `/v1/movements/${mrn}/discharge`, { alternativeProof: 'again' });
     assert.equal(again.json.code, 'MOVEMENT_STATE', 'a discharged movement stays discharged');
   });

@@ -5,22 +5,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { startSandbox } from '../../src/national/sandbox/server.ts';
 import { loadSeed, defaultSeedPath } from '../../src/national/sandbox/seed.ts';
-import {
-  balance,
-  bigGuarantee,
-  calls,
-  get,
-  guaranteed,
-  key,
-  movement,
-  newMrn,
-  post,
-  register,
-  sandbox,
-  silent,
-  smallGuarantee,
-  tempDir,
-} from './helpers.ts';
+import { balance, bigGuarantee, calls, get, guaranteed, key, movement, newMrn, post, register, sandbox, silent, smallGuarantee, tempDir } from './helpers.ts';
 
 const G = bigGuarantee.TG.grn;
 
@@ -103,8 +88,14 @@ describe('the seed files', () => {
       assert.ok(big, `${grn} is seeded`);
       assert.equal(big.accessCode, accessCode);
       assert.ok(big.referenceAmountXof >= 500_000_000_000);
-      assert.ok(seed.guarantees.some((g) => g.referenceAmountXof <= 1_000_000), 'a small guarantee for tests');
-      assert.ok(seed.guarantees.some((g) => g.expiresOn < '2026-01-01'), 'an expired guarantee');
+      assert.ok(
+        seed.guarantees.some((g) => g.referenceAmountXof <= 1_000_000),
+        'a small guarantee for tests',
+      );
+      assert.ok(
+        seed.guarantees.some((g) => g.expiresOn < '2026-01-01'),
+        'an expired guarantee',
+      );
       assert.ok(seed.amountAtRisk.ratePercent > 0);
       assert.match(seed.guarantors[0]!.name, /Chambre de commerce/);
     }
@@ -118,9 +109,7 @@ describe('the seed files', () => {
           system: 'x',
           amountAtRisk: { ratePercent: 45.123, rule: 'x' },
           guarantors: [{ id: 'A', name: 'A', city: 'Lomé' }],
-          guarantees: [
-            { grn: '26BF0000000000001', guarantor: 'B', accessCode: '1234', referenceAmountXof: 1, expiresOn: '2030-01-01' },
-          ],
+          guarantees: [{ grn: '26BF0000000000001', guarantor: 'B', accessCode: '1234', referenceAmountXof: 1, expiresOn: '2030-01-01' }],
         }),
       (error: Error) =>
         /amountAtRisk\.ratePercent/.test(error.message) &&

@@ -37,10 +37,14 @@ describe('overdue transits', { concurrency: true }, () => {
   const lrn = () => `OV${randomBytes(6).toString('hex')}`;
   const state = async (mrn: string) => (await api.call<TransitState>('GET', `/transits/${mrn}`, regional)).body;
   const whenState = (mrn: string, test: (s: TransitState) => boolean, what: string) =>
-    eventually(async () => {
-      const s = await state(mrn);
-      return test(s) ? s : undefined;
-    }, WAIT, what);
+    eventually(
+      async () => {
+        const s = await state(mrn);
+        return test(s) ? s : undefined;
+      },
+      WAIT,
+      what,
+    );
   const released = async () => (await driveLifecycle(api, withLrn(declaration, lrn()), plan, { stopAfter: 'release' })).mrn;
   const act = (mrn: string, action: string, actor: Actor, body: unknown) => api.call('POST', `/transits/${mrn}/${action}`, actor, body);
   const notificationsFor = (mrn: string) => webhook.received.filter((n) => n.mrn === mrn).map((n) => n.kind);
@@ -54,19 +58,28 @@ describe('overdue transits', { concurrency: true }, () => {
     assert.equal(final.guarantee.state, 'CLAIMED');
 
     // Exactly one claim reached the departure system, and the reservation is consumed by it.
-    const calls = await (await fetch(`${stack.sandboxes.TG.url}/admin/calls?mrn=${mrn}&operation=claimGuarantee`)).json() as { calls: unknown[] };
+    const calls = (await (await fetch(`${stack.sandboxes.TG.url}/admin/calls?mrn=${mrn}&operation=claimGuarantee`)).json()) as { calls: unknown[] };
     assert.equal(calls.calls.length, 1);
-    const guarantee = await (await fetch(`${stack.sandboxes.TG.url}/v1/guarantees/${declaration.guarantee.grn}?mrn=${mrn}`)).json() as {
+    const guarantee = (await (await fetch(`${stack.sandboxes.TG.url}/v1/guarantees/${declaration.guarantee.grn}?mrn=${mrn}`)).json()) as {
       reservations: { mrn: string; status: string }[];
     };
-    assert.deepEqual(guarantee.reservations.filter((r) => r.mrn === mrn).map((r) => r.status), ['CLAIMED']);
+    assert.deepEqual(
+      guarantee.reservations.filter((r) => r.mrn === mrn).map((r) => r.status),
+      ['CLAIMED'],
+    );
 
     // The receiver saw each notification once, in the order of the ladder, none missing, though each first delivery failed.
     await eventually(async () => (notificationsFor(mrn).length >= 4 ? true : undefined), WAIT, 'four notifications');
     assert.deepEqual(notificationsFor(mrn), ['OVERDUE', 'ESCALATED_TO_SUPERVISOR', 'ENQUIRY_OPENED', 'RECOVERY']);
     const recorded = await whenState(mrn, (s) => s.notifications.every((n) => n.delivery === 'DELIVERED'), 'deliveries confirmed');
-    assert.deepEqual(recorded.notifications.map((n) => n.kind), notificationsFor(mrn));
-    assert.deepEqual(webhook.received.filter((n) => n.mrn === mrn).map((n) => n.id), recorded.notifications.map((n) => n.id));
+    assert.deepEqual(
+      recorded.notifications.map((n) => n.kind),
+      notificationsFor(mrn),
+    );
+    assert.deepEqual(
+      webhook.received.filter((n) => n.mrn === mrn).map((n) => n.id),
+      recorded.notifications.map((n) => n.id),
+    );
 
     // Supervisors' lists agree with the state.
     const listed = await api.call<{ items: { mrn: string; status: string; overdue: boolean; escalationLevel: number }[] }>(
@@ -117,13 +130,12 @@ describe('overdue transits', { concurrency: true }, () => {
     const mrn = await released();
     await whenState(mrn, (s) => s.escalation.level >= 1, 'overdue');
     await stack.client.schedule.getHandle(overdueReportScheduleId(stack.config)).trigger();
-    const report = await eventually(
-      async () => webhook.received.find((n) => n.kind === 'DAILY_OVERDUE_REPORT'),
-      WAIT,
-      'the daily report',
-    );
+    const report = await eventually(async () => webhook.received.find((n) => n.kind === 'DAILY_OVERDUE_REPORT'), WAIT, 'the daily report');
     const counts = report.details.counts as { office: string; level: number; count: number }[];
-    assert.ok(counts.some((c) => c.office === 'TGCKS001' && c.level >= 1 && c.count >= 1), JSON.stringify(counts));
+    assert.ok(
+      counts.some((c) => c.office === 'TGCKS001' && c.level >= 1 && c.count >= 1),
+      JSON.stringify(counts),
+    );
     await stack.client.schedule.getHandle(overdueReportScheduleId(stack.config)).delete();
   });
 });

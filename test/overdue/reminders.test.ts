@@ -41,13 +41,22 @@ describe('reminders of an unacknowledged escalation level', () => {
     await eventually(async () => (kinds().filter((k) => k === 'REMINDER').length >= 2 ? true : undefined), 60_000, 'two reminders');
     assert.equal(kinds()[0], 'OVERDUE');
 
-    const ack = await api.call('POST', `/transits/${mrn}/acknowledge`, { user: 'sup-tg', role: 'supervisor', country: 'TG' }, { note: 'vu, transporteur appelé' });
+    const ack = await api.call(
+      'POST',
+      `/transits/${mrn}/acknowledge`,
+      { user: 'sup-tg', role: 'supervisor', country: 'TG' },
+      { note: 'vu, transporteur appelé' },
+    );
     assert.equal(ack.status, 200);
     // Let any delivery already under way land, then watch: no new reminder for 4 reminder periods.
-    await eventually(async () => {
-      const s = (await api.call<TransitState>('GET', `/transits/${mrn}`, regional)).body;
-      return s.notifications.every((n) => n.delivery !== 'PENDING') ? true : undefined;
-    }, 30_000, 'deliveries settled');
+    await eventually(
+      async () => {
+        const s = (await api.call<TransitState>('GET', `/transits/${mrn}`, regional)).body;
+        return s.notifications.every((n) => n.delivery !== 'PENDING') ? true : undefined;
+      },
+      30_000,
+      'deliveries settled',
+    );
     const count = kinds().length;
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     assert.equal(kinds().length, count, `no reminder after the acknowledgement (saw ${kinds().join(', ')})`);

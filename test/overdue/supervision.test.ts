@@ -39,10 +39,14 @@ describe('acting on an overdue transit', { concurrency: true }, () => {
   const lrn = () => `SV${randomBytes(6).toString('hex')}`;
   const state = async (mrn: string) => (await api.call<TransitState>('GET', `/transits/${mrn}`, regional)).body;
   const whenState = (mrn: string, test: (s: TransitState) => boolean, what: string) =>
-    eventually(async () => {
-      const s = await state(mrn);
-      return test(s) ? s : undefined;
-    }, WAIT, what);
+    eventually(
+      async () => {
+        const s = await state(mrn);
+        return test(s) ? s : undefined;
+      },
+      WAIT,
+      what,
+    );
   const released = async () => (await driveLifecycle(api, withLrn(declaration, lrn()), plan, { stopAfter: 'release' })).mrn;
   const act = (mrn: string, action: string, actor: Actor, body: unknown) => api.call('POST', `/transits/${mrn}/${action}`, actor, body);
 
@@ -71,7 +75,10 @@ describe('acting on an overdue transit', { concurrency: true }, () => {
     await whenState(mrn, (s) => s.escalation.level >= 1, 'overdue');
     const listed = await api.call<{ items: { mrn: string; escalationLevel: number }[] }>('GET', '/escalations?country=TG&pageSize=200', supervisor('TG'));
     assert.equal(listed.status, 200);
-    assert.ok(listed.body.items.some((i) => i.mrn === mrn), 'listed among TG escalations');
+    assert.ok(
+      listed.body.items.some((i) => i.mrn === mrn),
+      'listed among TG escalations',
+    );
     assert.equal((await api.call('GET', '/escalations?country=TG', supervisor('BF'))).status, 403);
 
     assert.equal((await act(mrn, 'acknowledge', supervisor('BF'), { note: 'vu' })).status, 403);

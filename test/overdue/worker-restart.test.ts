@@ -35,14 +35,21 @@ describe('a worker stopped while timers are pending', () => {
     // Every step of the ladder falls due while nobody runs the workflow.
     await new Promise((resolve) => setTimeout(resolve, 14_000));
     await stack.startWorker();
-    const final = await eventually(async () => {
-      const s = (await api.call<TransitState>('GET', `/transits/${mrn}`, regional)).body;
-      return s.status === 'RECOVERY' && s.notifications.every((n) => n.delivery === 'DELIVERED') ? s : undefined;
-    }, WAIT, 'RECOVERY after restart');
+    const final = await eventually(
+      async () => {
+        const s = (await api.call<TransitState>('GET', `/transits/${mrn}`, regional)).body;
+        return s.status === 'RECOVERY' && s.notifications.every((n) => n.delivery === 'DELIVERED') ? s : undefined;
+      },
+      WAIT,
+      'RECOVERY after restart',
+    );
     const steps = final.timeline.map((e) => e.what).filter((w) => ['OVERDUE', 'ESCALATED', 'ENQUIRY_OPENED', 'RECOVERY'].includes(w));
     assert.deepEqual(steps, ['OVERDUE', 'ESCALATED', 'ENQUIRY_OPENED', 'RECOVERY']);
-    assert.deepEqual(webhook.received.filter((n) => n.mrn === mrn).map((n) => n.kind), ['OVERDUE', 'ESCALATED_TO_SUPERVISOR', 'ENQUIRY_OPENED', 'RECOVERY']);
-    const calls = await (await fetch(`${stack.sandboxes.TG.url}/admin/calls?mrn=${mrn}&operation=claimGuarantee`)).json() as { calls: unknown[] };
+    assert.deepEqual(
+      webhook.received.filter((n) => n.mrn === mrn).map((n) => n.kind),
+      ['OVERDUE', 'ESCALATED_TO_SUPERVISOR', 'ENQUIRY_OPENED', 'RECOVERY'],
+    );
+    const calls = (await (await fetch(`${stack.sandboxes.TG.url}/admin/calls?mrn=${mrn}&operation=claimGuarantee`)).json()) as { calls: unknown[] };
     assert.equal(calls.calls.length, 1);
   });
 });

@@ -32,7 +32,11 @@ function refused(input: unknown): FieldError[] {
 /** Refused with exactly one error, at `path`, whose message matches. */
 function refusedAt(input: unknown, path: string, message?: RegExp): void {
   const errors = refused(input);
-  assert.deepEqual(errors.map((e) => e.path), [path], JSON.stringify(errors));
+  assert.deepEqual(
+    errors.map((e) => e.path),
+    [path],
+    JSON.stringify(errors),
+  );
   if (message) assert.match(errors[0]!.message, message);
 }
 
@@ -75,48 +79,121 @@ describe('lrn', () => {
     accepted(variant((d) => (d.lrn = 'A.b-C_1234567890123456')));
   });
   test('refused with a space, a slash or over 22 characters, or missing', () => {
-    refusedAt(variant((d) => (d.lrn = 'GTC 26')), 'lrn', /1 to 22 letters, digits/);
-    refusedAt(variant((d) => (d.lrn = 'GTC/26')), 'lrn');
-    refusedAt(variant((d) => (d.lrn = 'A'.repeat(23))), 'lrn');
-    refusedAt(variant((d) => delete d.lrn), 'lrn', /^required: the LRN/);
+    refusedAt(
+      variant((d) => (d.lrn = 'GTC 26')),
+      'lrn',
+      /1 to 22 letters, digits/,
+    );
+    refusedAt(
+      variant((d) => (d.lrn = 'GTC/26')),
+      'lrn',
+    );
+    refusedAt(
+      variant((d) => (d.lrn = 'A'.repeat(23))),
+      'lrn',
+    );
+    refusedAt(
+      variant((d) => delete d.lrn),
+      'lrn',
+      /^required: the LRN/,
+    );
   });
 });
 
 describe('declarant, principal and carrier', () => {
   test('TINs in the forms of Togo, Burkina and their neighbours are accepted', () => {
-    accepted(variant((d) => ((d.declarant.tin = '1000164587'), (d.principal.tin = '00012345X'), (d.carrier.tin = '12345/R'))));
+    accepted(
+      variant((d) => {
+        d.declarant.tin = '1000164587';
+        d.principal.tin = '00012345X';
+        d.carrier.tin = '12345/R';
+      }),
+    );
   });
   test('a TIN too short, with other characters or a leading slash is refused', () => {
-    refusedAt(variant((d) => (d.declarant.tin = 'X1')), 'declarant.tin', /taxpayer identification number/);
-    refusedAt(variant((d) => (d.principal.tin = '1000|164587')), 'principal.tin');
-    refusedAt(variant((d) => (d.carrier.tin = '/12345R')), 'carrier.tin');
+    refusedAt(
+      variant((d) => (d.declarant.tin = 'X1')),
+      'declarant.tin',
+      /taxpayer identification number/,
+    );
+    refusedAt(
+      variant((d) => (d.principal.tin = '1000|164587')),
+      'principal.tin',
+    );
+    refusedAt(
+      variant((d) => (d.carrier.tin = '/12345R')),
+      'carrier.tin',
+    );
   });
   test('a name is required, at most 70 characters, on one line', () => {
-    refusedAt(variant((d) => (d.declarant.name = '   ')), 'declarant.name', /must not be empty/);
-    refusedAt(variant((d) => (d.declarant.name = 'N'.repeat(71))), 'declarant.name', /at most 70 characters/);
-    refusedAt(variant((d) => (d.declarant.name = 'Golfe\nTransit')), 'declarant.name', /control characters/);
+    refusedAt(
+      variant((d) => (d.declarant.name = '   ')),
+      'declarant.name',
+      /must not be empty/,
+    );
+    refusedAt(
+      variant((d) => (d.declarant.name = 'N'.repeat(71))),
+      'declarant.name',
+      /at most 70 characters/,
+    );
+    refusedAt(
+      variant((d) => (d.declarant.name = 'Golfe\nTransit')),
+      'declarant.name',
+      /control characters/,
+    );
     accepted(variant((d) => (d.declarant.name = 'N'.repeat(70))));
   });
   test('several problems of one field come as one error', () => {
-    refusedAt(variant((d) => (d.declarant.name = `${'N'.repeat(35)}\t${'N'.repeat(35)}`)), 'declarant.name', /at most 70 characters; must not contain control characters/);
+    refusedAt(
+      variant((d) => (d.declarant.name = `${'N'.repeat(35)}\t${'N'.repeat(35)}`)),
+      'declarant.name',
+      /at most 70 characters; must not contain control characters/,
+    );
   });
   test('street and city are required', () => {
-    refusedAt(variant((d) => delete d.principal.address.street), 'principal.address.street', /^required/);
-    refusedAt(variant((d) => (d.principal.address.city = 'C'.repeat(36))), 'principal.address.city', /at most 35/);
+    refusedAt(
+      variant((d) => delete d.principal.address.street),
+      'principal.address.street',
+      /^required/,
+    );
+    refusedAt(
+      variant((d) => (d.principal.address.city = 'C'.repeat(36))),
+      'principal.address.city',
+      /at most 35/,
+    );
   });
   test('the address country is checked against ISO 3166-1', () => {
     accepted(variant((d) => (d.carrier.address.country = 'ML')));
-    refusedAt(variant((d) => (d.carrier.address.country = 'XX')), 'carrier.address.country', /XX is not an ISO 3166-1 alpha-2 country code/);
-    refusedAt(variant((d) => (d.carrier.address.country = 'HV')), 'carrier.address.country');
-    refusedAt(variant((d) => (d.carrier.address.country = 'BFA')), 'carrier.address.country', /such as TG, BF/);
+    refusedAt(
+      variant((d) => (d.carrier.address.country = 'XX')),
+      'carrier.address.country',
+      /XX is not an ISO 3166-1 alpha-2 country code/,
+    );
+    refusedAt(
+      variant((d) => (d.carrier.address.country = 'HV')),
+      'carrier.address.country',
+    );
+    refusedAt(
+      variant((d) => (d.carrier.address.country = 'BFA')),
+      'carrier.address.country',
+      /such as TG, BF/,
+    );
   });
   test('the carrier is optional, but null is refused with a hint', () => {
     const d = accepted(variant((d) => delete d.carrier));
     assert.equal(d.carrier, undefined);
-    refusedAt(variant((d) => (d.carrier = null)), 'carrier', /got null \(leave the field out when there is none\)/);
+    refusedAt(
+      variant((d) => (d.carrier = null)),
+      'carrier',
+      /got null \(leave the field out when there is none\)/,
+    );
   });
   test('declarant and principal are required', () => {
-    refusedAt(variant((d) => delete d.principal), 'principal', /^required: the principal/);
+    refusedAt(
+      variant((d) => delete d.principal),
+      'principal',
+      /^required: the principal/,
+    );
   });
 });
 
@@ -126,12 +203,23 @@ describe('transport', () => {
     accepted(variant((d) => delete d.transport.trailer));
   });
   test('a plate with other characters is refused', () => {
-    refusedAt(variant((d) => (d.transport.registration = 'TG_4417!')), 'transport.registration', /registration plate/);
-    refusedAt(variant((d) => (d.transport.trailer.registration = '')), 'transport.trailer.registration');
+    refusedAt(
+      variant((d) => (d.transport.registration = 'TG_4417!')),
+      'transport.registration',
+      /registration plate/,
+    );
+    refusedAt(
+      variant((d) => (d.transport.trailer.registration = '')),
+      'transport.trailer.registration',
+    );
   });
   test('the nationality is an ISO 3166-1 code', () => {
     accepted(variant((d) => (d.transport.nationality = 'NE')));
-    refusedAt(variant((d) => (d.transport.nationality = 'RN')), 'transport.nationality', /not an ISO 3166-1/);
+    refusedAt(
+      variant((d) => (d.transport.nationality = 'RN')),
+      'transport.nationality',
+      /not an ISO 3166-1/,
+    );
   });
 });
 
@@ -145,13 +233,25 @@ describe('route', () => {
     }
   });
   test('an office reference number in the wrong form', () => {
-    refusedAt(variant((d) => (d.route[3] = 'BFOUA01')), 'route[3]', /office reference number: country code then 6 letters or digits/);
+    refusedAt(
+      variant((d) => (d.route[3] = 'BFOUA01')),
+      'route[3]',
+      /office reference number: country code then 6 letters or digits/,
+    );
   });
   test('an unknown office', () => {
-    refusedAt(variant((d) => (d.route[3] = 'BFOUA009')), 'route[3]', /BFOUA009 is not a known customs office/);
+    refusedAt(
+      variant((d) => (d.route[3] = 'BFOUA009')),
+      'route[3]',
+      /BFOUA009 is not a known customs office/,
+    );
   });
   test('the first office must have role DEP', () => {
-    refusedAt(variant((d) => (d.route = ['TGCKS001', 'BFCKN001', 'BFOUA001'])), 'route[0]', /not an office of departure/);
+    refusedAt(
+      variant((d) => (d.route = ['TGCKS001', 'BFCKN001', 'BFOUA001'])),
+      'route[0]',
+      /not an office of departure/,
+    );
   });
   test('consecutive offices must form a known route; a change of country must pass a border post', () => {
     refusedAt(
@@ -159,15 +259,30 @@ describe('route', () => {
       'route[2]',
       /BFOUA001 .* does not follow TGCKS001 .* country changes from TG to BF without passing a border post; after TGCKS001 comes BFCKN001 or TGLFW001/,
     );
-    refusedAt(variant((d) => (d.route = ['TGLFW001', 'TGCKS001', 'BFCKN001'])), 'route', /is not a known route; known routes from TGLFW001/);
+    refusedAt(
+      variant((d) => (d.route = ['TGLFW001', 'TGCKS001', 'BFCKN001'])),
+      'route',
+      /is not a known route; known routes from TGLFW001/,
+    );
   });
   test('between 2 and 10 offices', () => {
-    refusedAt(variant((d) => (d.route = ['TGLFW001'])), 'route', /at least the office of departure/);
-    refusedAt(variant((d) => (d.route = Array(11).fill('TGLFW001'))), 'route', /at most 10 offices/);
+    refusedAt(
+      variant((d) => (d.route = ['TGLFW001'])),
+      'route',
+      /at least the office of departure/,
+    );
+    refusedAt(
+      variant((d) => (d.route = Array(11).fill('TGLFW001'))),
+      'route',
+      /at most 10 offices/,
+    );
   });
   test('a malformed office is reported once, by its form', () => {
     const errors = refused(variant((d) => (d.route = ['TGLFW001', 'TGCKS01', 'BFCKN001', 'BFOUA001'])));
-    assert.deepEqual(errors.map((e) => e.path), ['route[1]']);
+    assert.deepEqual(
+      errors.map((e) => e.path),
+      ['route[1]'],
+    );
   });
 });
 
@@ -181,19 +296,47 @@ describe('containers or sealed vehicle', () => {
     accepted(variant((d) => (d.sealedVehicle = false)));
   });
   test('both is refused, saying to choose', () => {
-    refusedAt(variant((d) => (d.sealedVehicle = true)), 'sealedVehicle', /either in containers or in a sealed vehicle, not both/);
+    refusedAt(
+      variant((d) => (d.sealedVehicle = true)),
+      'sealedVehicle',
+      /either in containers or in a sealed vehicle, not both/,
+    );
   });
   test('neither is refused, saying what to declare', () => {
-    refusedAt(variant((d) => delete d.containers), 'containers', /list the containers .* or set sealedVehicle to true/);
-    refusedAt(variant((d) => (d.containers = [])), 'containers', /list the containers/);
-    refusedAt(variant((d) => (d.sealedVehicle = false), sealedBase), 'containers', /list the containers/);
+    refusedAt(
+      variant((d) => delete d.containers),
+      'containers',
+      /list the containers .* or set sealedVehicle to true/,
+    );
+    refusedAt(
+      variant((d) => (d.containers = [])),
+      'containers',
+      /list the containers/,
+    );
+    refusedAt(
+      variant((d) => (d.sealedVehicle = false), sealedBase),
+      'containers',
+      /list the containers/,
+    );
   });
   test('container numbers must carry a right ISO 6346 check digit', () => {
-    refusedAt(variant((d) => (d.containers[1] = 'MSCU7124187')), 'containers[1]', /check digit should be 6, not 7/);
-    refusedAt(variant((d) => (d.containers[0] = 'MSCU712403')), 'containers[0]', /4 letters then 7 digits/);
+    refusedAt(
+      variant((d) => (d.containers[1] = 'MSCU7124187')),
+      'containers[1]',
+      /check digit should be 6, not 7/,
+    );
+    refusedAt(
+      variant((d) => (d.containers[0] = 'MSCU712403')),
+      'containers[0]',
+      /4 letters then 7 digits/,
+    );
   });
   test('a container listed twice is refused', () => {
-    refusedAt(variant((d) => (d.containers = ['MSCU7124036', 'mscu 712403 6'])), 'containers[1]', /already listed at containers\[0\]/);
+    refusedAt(
+      variant((d) => (d.containers = ['MSCU7124036', 'mscu 712403 6'])),
+      'containers[1]',
+      /already listed at containers\[0\]/,
+    );
   });
   test('at most 10 containers', () => {
     refusedAt(
@@ -203,13 +346,21 @@ describe('containers or sealed vehicle', () => {
     );
   });
   test('sealedVehicle must be true or false', () => {
-    refusedAt(variant((d) => (d.sealedVehicle = 'yes'), sealedBase), 'sealedVehicle', /expected true or false, got text/);
+    refusedAt(
+      variant((d) => (d.sealedVehicle = 'yes'), sealedBase),
+      'sealedVehicle',
+      /expected true or false, got text/,
+    );
   });
 });
 
 describe('goods items', () => {
   test('at least one, at most 999', () => {
-    refusedAt(variant((d) => (d.goodsItems = [])), 'goodsItems', /at least one goods item/);
+    refusedAt(
+      variant((d) => (d.goodsItems = [])),
+      'goodsItems',
+      /at least one goods item/,
+    );
     refusedAt(
       variant((d) => (d.goodsItems = Array(DECLARATION_LIMITS.goodsItems + 1).fill(d.goodsItems[0]))),
       'goodsItems',
@@ -219,41 +370,117 @@ describe('goods items', () => {
   });
   test('hsCode: 6 digits, as text, of an existing chapter', () => {
     accepted(variant((d) => (d.goodsItems[0].hsCode = '010121')));
-    refusedAt(variant((d) => (d.goodsItems[0].hsCode = '1006')), 'goodsItems[0].hsCode', /6-digit Harmonized System code/);
-    refusedAt(variant((d) => (d.goodsItems[0].hsCode = 100630)), 'goodsItems[0].hsCode', /as text of 6 digits/);
-    refusedAt(variant((d) => (d.goodsItems[1].hsCode = '770000')), 'goodsItems[1].hsCode', /chapter 77 does not exist/);
-    refusedAt(variant((d) => (d.goodsItems[1].hsCode = '990000')), 'goodsItems[1].hsCode', /chapter 99 does not exist/);
+    refusedAt(
+      variant((d) => (d.goodsItems[0].hsCode = '1006')),
+      'goodsItems[0].hsCode',
+      /6-digit Harmonized System code/,
+    );
+    refusedAt(
+      variant((d) => (d.goodsItems[0].hsCode = 100630)),
+      'goodsItems[0].hsCode',
+      /as text of 6 digits/,
+    );
+    refusedAt(
+      variant((d) => (d.goodsItems[1].hsCode = '770000')),
+      'goodsItems[1].hsCode',
+      /chapter 77 does not exist/,
+    );
+    refusedAt(
+      variant((d) => (d.goodsItems[1].hsCode = '990000')),
+      'goodsItems[1].hsCode',
+      /chapter 99 does not exist/,
+    );
   });
   test('description: required, at most 512 characters', () => {
-    refusedAt(variant((d) => (d.goodsItems[0].description = '')), 'goodsItems[0].description', /must not be empty/);
-    refusedAt(variant((d) => (d.goodsItems[0].description = 'x'.repeat(513))), 'goodsItems[0].description', /at most 512/);
+    refusedAt(
+      variant((d) => (d.goodsItems[0].description = '')),
+      'goodsItems[0].description',
+      /must not be empty/,
+    );
+    refusedAt(
+      variant((d) => (d.goodsItems[0].description = 'x'.repeat(513))),
+      'goodsItems[0].description',
+      /at most 512/,
+    );
   });
   test('packageKind: a code of the reference data', () => {
     accepted(variant((d) => (d.goodsItems[0].packageKind = 'PX')));
-    refusedAt(variant((d) => (d.goodsItems[0].packageKind = 'ZZ')), 'goodsItems[0].packageKind', /ZZ is not a known package kind; use one of .*BG/);
-    refusedAt(variant((d) => (d.goodsItems[0].packageKind = 'BAG')), 'goodsItems[0].packageKind', /UN\/ECE Recommendation 21/);
+    refusedAt(
+      variant((d) => (d.goodsItems[0].packageKind = 'ZZ')),
+      'goodsItems[0].packageKind',
+      /ZZ is not a known package kind; use one of .*BG/,
+    );
+    refusedAt(
+      variant((d) => (d.goodsItems[0].packageKind = 'BAG')),
+      'goodsItems[0].packageKind',
+      /UN\/ECE Recommendation 21/,
+    );
   });
   test('packageCount: a whole number from 1', () => {
-    refusedAt(variant((d) => (d.goodsItems[0].packageCount = 0)), 'goodsItems[0].packageCount', /at least 1/);
-    refusedAt(variant((d) => (d.goodsItems[0].packageCount = 2.5)), 'goodsItems[0].packageCount', /whole number of packages/);
-    refusedAt(variant((d) => (d.goodsItems[0].packageCount = '360')), 'goodsItems[0].packageCount', /got text/);
+    refusedAt(
+      variant((d) => (d.goodsItems[0].packageCount = 0)),
+      'goodsItems[0].packageCount',
+      /at least 1/,
+    );
+    refusedAt(
+      variant((d) => (d.goodsItems[0].packageCount = 2.5)),
+      'goodsItems[0].packageCount',
+      /whole number of packages/,
+    );
+    refusedAt(
+      variant((d) => (d.goodsItems[0].packageCount = '360')),
+      'goodsItems[0].packageCount',
+      /got text/,
+    );
   });
   test('masses: above 0, plausible, net not above gross', () => {
     accepted(variant((d) => (d.goodsItems[0].netMassKg = d.goodsItems[0].grossMassKg)));
-    accepted(variant((d) => ((d.goodsItems[0].grossMassKg = 0.5), (d.goodsItems[0].netMassKg = 0.45))));
-    refusedAt(variant((d) => (d.goodsItems[0].grossMassKg = 0)), 'goodsItems[0].grossMassKg', /above 0/);
-    refusedAt(variant((d) => (d.goodsItems[0].netMassKg = -3)), 'goodsItems[0].netMassKg', /above 0/);
+    accepted(
+      variant((d) => {
+        d.goodsItems[0].grossMassKg = 0.5;
+        d.goodsItems[0].netMassKg = 0.45;
+      }),
+    );
     refusedAt(
-      variant((d) => ((d.goodsItems[0].grossMassKg = 1e9), (d.goodsItems[0].netMassKg = 1))),
+      variant((d) => (d.goodsItems[0].grossMassKg = 0)),
+      'goodsItems[0].grossMassKg',
+      /above 0/,
+    );
+    refusedAt(
+      variant((d) => (d.goodsItems[0].netMassKg = -3)),
+      'goodsItems[0].netMassKg',
+      /above 0/,
+    );
+    refusedAt(
+      variant((d) => {
+        d.goodsItems[0].grossMassKg = 1e9;
+        d.goodsItems[0].netMassKg = 1;
+      }),
       'goodsItems[0].grossMassKg',
       /not plausible/,
     );
-    refusedAt(variant((d) => (d.goodsItems[1].netMassKg = 8051)), 'goodsItems[1].netMassKg', /net mass \(8051 kg\) is above the gross mass \(8050 kg\)/);
+    refusedAt(
+      variant((d) => (d.goodsItems[1].netMassKg = 8051)),
+      'goodsItems[1].netMassKg',
+      /net mass \(8051 kg\) is above the gross mass \(8050 kg\)/,
+    );
   });
   test('valueXof: whole francs above 0, plausible', () => {
-    refusedAt(variant((d) => (d.goodsItems[0].valueXof = 0)), 'goodsItems[0].valueXof', /above 0 XOF/);
-    refusedAt(variant((d) => (d.goodsItems[0].valueXof = 100.5)), 'goodsItems[0].valueXof', /whole number of XOF/);
-    refusedAt(variant((d) => (d.goodsItems[0].valueXof = 1e13)), 'goodsItems[0].valueXof', /not plausible/);
+    refusedAt(
+      variant((d) => (d.goodsItems[0].valueXof = 0)),
+      'goodsItems[0].valueXof',
+      /above 0 XOF/,
+    );
+    refusedAt(
+      variant((d) => (d.goodsItems[0].valueXof = 100.5)),
+      'goodsItems[0].valueXof',
+      /whole number of XOF/,
+    );
+    refusedAt(
+      variant((d) => (d.goodsItems[0].valueXof = 1e13)),
+      'goodsItems[0].valueXof',
+      /not plausible/,
+    );
     accepted(variant((d) => (d.goodsItems[0].valueXof = DECLARATION_LIMITS.valueXof)));
   });
 });
@@ -261,10 +488,26 @@ describe('goods items', () => {
 describe('guarantee', () => {
   test('GRN: year, ISO country, 13 letters or digits; access code: 4 characters', () => {
     accepted(variant((d) => (d.guarantee = { grn: '26BF0000000000001', accessCode: 'a1B2' })));
-    refusedAt(variant((d) => (d.guarantee.grn = '26TG000000000001')), 'guarantee.grn', /2-digit year, country code, 13 letters or digits/);
-    refusedAt(variant((d) => (d.guarantee.grn = '26XX0000000000001')), 'guarantee.grn', /XX .* is not an ISO 3166-1 country code/);
-    refusedAt(variant((d) => (d.guarantee.accessCode = '123')), 'guarantee.accessCode', /4-letter-or-digit access code/);
-    refusedAt(variant((d) => delete d.guarantee.accessCode), 'guarantee.accessCode', /^required/);
+    refusedAt(
+      variant((d) => (d.guarantee.grn = '26TG000000000001')),
+      'guarantee.grn',
+      /2-digit year, country code, 13 letters or digits/,
+    );
+    refusedAt(
+      variant((d) => (d.guarantee.grn = '26XX0000000000001')),
+      'guarantee.grn',
+      /XX .* is not an ISO 3166-1 country code/,
+    );
+    refusedAt(
+      variant((d) => (d.guarantee.accessCode = '123')),
+      'guarantee.accessCode',
+      /4-letter-or-digit access code/,
+    );
+    refusedAt(
+      variant((d) => delete d.guarantee.accessCode),
+      'guarantee.accessCode',
+      /^required/,
+    );
   });
   test('the access code is not echoed in the error', () => {
     const [error] = refused(variant((d) => (d.guarantee.accessCode = 'SECRET')));
@@ -277,16 +520,36 @@ describe('currency', () => {
     assert.equal(accepted(variant((d) => (d.currency = 'XOF'))).currency, 'XOF');
   });
   test('another currency is refused, pointing at XOF', () => {
-    refusedAt(variant((d) => (d.currency = 'EUR')), 'currency', /declared in XOF \(ISO 4217/);
+    refusedAt(
+      variant((d) => (d.currency = 'EUR')),
+      'currency',
+      /declared in XOF \(ISO 4217/,
+    );
   });
 });
 
 describe('unknown fields', () => {
   test('are refused, with a suggestion when close to a real field', () => {
-    refusedAt(variant((d) => (d.goodsItems[0].netMass = 3)), 'goodsItems[0].netMass', /unknown field "netMass"; did you mean netMassKg\?/);
-    refusedAt(variant((d) => (d.Route = d.route)), 'Route', /did you mean route\?/);
-    refusedAt(variant((d) => (d.transport.trailer.plate = 'x')), 'transport.trailer.plate', /unknown field "plate"/);
-    refusedAt(variant((d) => (d.consignee = {})), 'consignee', /accepted here: lrn, declarant, principal/);
+    refusedAt(
+      variant((d) => (d.goodsItems[0].netMass = 3)),
+      'goodsItems[0].netMass',
+      /unknown field "netMass"; did you mean netMassKg\?/,
+    );
+    refusedAt(
+      variant((d) => (d.Route = d.route)),
+      'Route',
+      /did you mean route\?/,
+    );
+    refusedAt(
+      variant((d) => (d.transport.trailer.plate = 'x')),
+      'transport.trailer.plate',
+      /unknown field "plate"/,
+    );
+    refusedAt(
+      variant((d) => (d.consignee = {})),
+      'consignee',
+      /accepted here: lrn, declarant, principal/,
+    );
   });
 });
 
@@ -322,7 +585,10 @@ describe('every error at once', () => {
   });
   test('input that is not an object is refused at the root', () => {
     assert.deepEqual(refused(null), [{ path: '', message: 'expected the declaration as a JSON object, got null' }]);
-    assert.deepEqual(refused([]).map((e) => e.path), ['']);
+    assert.deepEqual(
+      refused([]).map((e) => e.path),
+      [''],
+    );
   });
   test('an empty object names every required field', () => {
     assert.deepEqual(
@@ -336,7 +602,7 @@ describe('schema export', () => {
   test('the structural schema converts to JSON Schema for OpenAPI', () => {
     const json = z.toJSONSchema(declarationSchema, { io: 'input' }) as { properties: Record<string, unknown>; required: string[] };
     assert.deepEqual(json.required.sort(), ['declarant', 'goodsItems', 'guarantee', 'lrn', 'principal', 'route', 'transport']);
-    assert.ok(json.properties['containers']);
+    assert.ok(json.properties.containers);
   });
   test('formatPath writes paths as people read them', () => {
     assert.equal(formatPath(['goodsItems', 0, 'netMassKg']), 'goodsItems[0].netMassKg');

@@ -7,7 +7,9 @@ import { loadReferenceData } from '../../src/domain/reference-data.ts';
 
 const reference = loadReferenceData();
 const folder = new URL('../../examples/declarations/', import.meta.url);
-const files = readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(folder)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (file: string): unknown => JSON.parse(readFileSync(new URL(file, folder), 'utf8'));
 
 // The guarantees the national system sandbox seeds with large balances, per country of departure.

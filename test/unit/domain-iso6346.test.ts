@@ -51,7 +51,7 @@ describe('container number validation', () => {
   });
 
   test('the equipment category must be U', () => {
-    const withJ = 'CSQJ305438' + iso6346CheckDigit('CSQJ305438');
+    const withJ = `CSQJ305438${iso6346CheckDigit('CSQJ305438')}`;
     assert.match(containerNumberProblem(withJ)!, /equipment category and must be U/);
   });
 

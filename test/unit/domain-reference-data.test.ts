@@ -36,14 +36,14 @@ describe('reference data v1', () => {
   test('loads the offices of the design with their countries, roles and border posts', () => {
     assert.equal(reference.version, 'v1');
     assert.deepEqual(Object.keys(reference.offices).sort(), ['BFBOB001', 'BFCKN001', 'BFFAR001', 'BFKAN001', 'BFOUA001', 'TGCKS001', 'TGLFW001']);
-    assert.deepEqual(reference.offices['TGCKS001'], {
+    assert.deepEqual(reference.offices.TGCKS001, {
       code: 'TGCKS001',
       name: 'Cinkassé (PCJ, côté Togo)',
       country: 'TG',
       roles: ['EXT', 'TRA'],
       borderPost: 'PCJ-CINKASSE',
     });
-    assert.equal(reference.offices['BFCKN001']!.borderPost, 'PCJ-CINKASSE');
+    assert.equal(reference.offices.BFCKN001!.borderPost, 'PCJ-CINKASSE');
   });
 
   test('has the six routes, each of four offices', () => {

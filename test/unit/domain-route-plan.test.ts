@@ -28,7 +28,10 @@ describe('planRoute on the known routes', () => {
       { from: 'TGCKS001', to: 'BFCKN001', kind: 'crossing', borderPost: 'PCJ-CINKASSE' },
       { from: 'BFCKN001', to: 'BFOUA001', kind: 'road', timeLimitHours: 48 },
     ]);
-    assert.deepEqual(p.offices.map((o) => o.code), ['TGLFW001', 'TGCKS001', 'BFCKN001', 'BFOUA001']);
+    assert.deepEqual(
+      p.offices.map((o) => o.code),
+      ['TGLFW001', 'TGCKS001', 'BFCKN001', 'BFOUA001'],
+    );
     assert.equal(p.departureCountry, 'TG');
     assert.deepEqual(p.countries, ['TG', 'BF']);
     assert.equal(p.departureOffice.code, 'TGLFW001');
@@ -50,7 +53,10 @@ describe('planRoute on the known routes', () => {
     assert.equal(p.routeId, 'ouaga-lome');
     assert.equal(p.departureCountry, 'BF');
     assert.deepEqual(p.countries, ['BF', 'TG']);
-    assert.deepEqual(p.legs.map((l) => l.timeLimitHours ?? l.borderPost), [48, 'PCJ-CINKASSE', 72]);
+    assert.deepEqual(
+      p.legs.map((l) => l.timeLimitHours ?? l.borderPost),
+      [48, 'PCJ-CINKASSE', 72],
+    );
     assert.equal(plan(['BFBOB001', 'BFCKN001', 'TGCKS001', 'TGLFW001']).routeId, 'bobo-lome');
   });
 
@@ -62,7 +68,7 @@ describe('planRoute on the known routes', () => {
     const p = plan(['TGLFW001', 'TGCKS001', 'BFCKN001', 'BFBOB001']);
     assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
     p.offices[0]!.roles.push('TRA');
-    assert.deepEqual(reference.offices['TGLFW001']!.roles, ['DEP', 'DES']);
+    assert.deepEqual(reference.offices.TGLFW001!.roles, ['DEP', 'DES']);
   });
 });
 
@@ -76,10 +82,13 @@ describe('planRoute errors', () => {
   test('the last office must be an office of destination or exit', () => {
     const withTransitOnly: ReferenceData = {
       ...reference,
-      offices: { ...reference.offices, BFCKN001: { ...reference.offices['BFCKN001']!, roles: ['TRA'] } },
+      offices: { ...reference.offices, BFCKN001: { ...reference.offices.BFCKN001!, roles: ['TRA'] } },
     };
     const found = errors(['TGLFW001', 'TGCKS001', 'BFCKN001'], withTransitOnly);
-    assert.deepEqual(found.map((e) => e.path), ['route[2]']);
+    assert.deepEqual(
+      found.map((e) => e.path),
+      ['route[2]'],
+    );
     assert.match(found[0]!.message, /neither an office of destination nor an office of exit/);
   });
 
@@ -90,33 +99,57 @@ describe('planRoute errors', () => {
 
   test('a change of country without a border post is refused, saying where the route goes instead', () => {
     const found = errors(['TGLFW001', 'BFOUA001']);
-    assert.deepEqual(found.map((e) => e.path), ['route[1]']);
-    assert.match(found[0]!.message, /does not follow TGLFW001 .* on any known route: the country changes from TG to BF without passing a border post; after TGLFW001 comes TGCKS001/);
+    assert.deepEqual(
+      found.map((e) => e.path),
+      ['route[1]'],
+    );
+    assert.match(
+      found[0]!.message,
+      /does not follow TGLFW001 .* on any known route: the country changes from TG to BF without passing a border post; after TGLFW001 comes TGCKS001/,
+    );
   });
 
   test('offices out of order: every office that does not follow its predecessor is named', () => {
     // BFCKN001 → TGCKS001 is a real leg (the crossing toward Togo), so route[2] is not at fault.
     const found = errors(['TGLFW001', 'BFCKN001', 'TGCKS001', 'BFOUA001']);
-    assert.deepEqual(found.map((e) => e.path), ['route[1]', 'route[3]']);
+    assert.deepEqual(
+      found.map((e) => e.path),
+      ['route[1]', 'route[3]'],
+    );
   });
 
   test('consecutive legs that do not make up a known route are refused with the known routes', () => {
     const found = errors(['TGLFW001', 'TGCKS001']);
-    assert.deepEqual(found.map((e) => e.path), ['route']);
+    assert.deepEqual(
+      found.map((e) => e.path),
+      ['route'],
+    );
     assert.match(found[0]!.message, /TGLFW001 → TGCKS001 is not a known route; known routes from TGLFW001: lome-ouaga/);
   });
 
   test('fewer than two offices is refused', () => {
-    assert.deepEqual(errors(['TGLFW001']).map((e) => e.path), ['route']);
-    assert.deepEqual(errors([]).map((e) => e.path), ['route']);
+    assert.deepEqual(
+      errors(['TGLFW001']).map((e) => e.path),
+      ['route'],
+    );
+    assert.deepEqual(
+      errors([]).map((e) => e.path),
+      ['route'],
+    );
   });
 
   test('every problem is reported at once', () => {
     const found = errors(['BFFAR001', 'NOPE0001', 'TGLFW001']);
-    assert.deepEqual(found.map((e) => e.path), ['route[1]', 'route[0]']);
+    assert.deepEqual(
+      found.map((e) => e.path),
+      ['route[1]', 'route[0]'],
+    );
   });
 
   test('names of Object.prototype are not offices', () => {
-    assert.deepEqual(errors(['TGLFW001', 'constructor']).map((e) => e.path), ['route[1]']);
+    assert.deepEqual(
+      errors(['TGLFW001', 'constructor']).map((e) => e.path),
+      ['route[1]'],
+    );
   });
 });

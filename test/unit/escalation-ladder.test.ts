@@ -52,8 +52,22 @@ const rows: Row[] = [
   // On the road: the leg's time limit, then the ladder from the moment it passed.
   { name: 'released: the leg deadline', stage: 'released', expected: { kind: 'OVERDUE', at: DEADLINE } },
   { name: 'released after entry: the last leg deadline, not a border alert', stage: 'entered', expected: { kind: 'OVERDUE', at: T0 + 110 * HOUR } },
-  { name: 'released without a leg deadline', stage: 'released', with: (s) => { s.legDeadline = undefined; }, expected: undefined },
-  { name: 'released, deadline already passed: due at once (in the past)', stage: 'released', with: (s) => { s.legDeadline = iso(T0 - HOUR); }, expected: { kind: 'OVERDUE', at: T0 - HOUR } },
+  {
+    name: 'released without a leg deadline',
+    stage: 'released',
+    with: (s) => {
+      s.legDeadline = undefined;
+    },
+    expected: undefined,
+  },
+  {
+    name: 'released, deadline already passed: due at once (in the past)',
+    stage: 'released',
+    with: (s) => {
+      s.legDeadline = iso(T0 - HOUR);
+    },
+    expected: { kind: 'OVERDUE', at: T0 - HOUR },
+  },
   {
     name: 'level 1 just notified: a reminder before level 2',
     stage: 'released',
@@ -135,17 +149,25 @@ const rows: Row[] = [
 
   // At the border post: the dwell target, once, until entry is accepted.
   { name: 'at the post, exit not confirmed: border alert', stage: 'at-border', expected: { kind: 'BORDER_ALERT', at: AT_POST + d.borderDwellTargetMs } },
-  { name: 'at the post, exit confirmed, entry not accepted: border alert', stage: 'exited', expected: { kind: 'BORDER_ALERT', at: AT_POST + d.borderDwellTargetMs } },
+  {
+    name: 'at the post, exit confirmed, entry not accepted: border alert',
+    stage: 'exited',
+    expected: { kind: 'BORDER_ALERT', at: AT_POST + d.borderDwellTargetMs },
+  },
   {
     name: 'at the post, alert already raised: no second alert',
     stage: 'at-border',
-    with: (s) => { s.crossings[0]!.alertAt = iso(AT_POST + d.borderDwellTargetMs); },
+    with: (s) => {
+      s.crossings[0]!.alertAt = iso(AT_POST + d.borderDwellTargetMs);
+    },
     expected: undefined,
   },
   {
     name: 'at the post, entry recorded (status not yet moved on): no alert',
     stage: 'at-border',
-    with: (s) => { s.crossings[0]!.entryAt = iso(AT_POST + HOUR); },
+    with: (s) => {
+      s.crossings[0]!.entryAt = iso(AT_POST + HOUR);
+    },
     expected: undefined,
   },
   {
@@ -169,7 +191,9 @@ const rows: Row[] = [
   {
     name: 'arrived without a due date: counted from the arrival itself',
     stage: 'arrived',
-    with: (s) => { s.controlResultsDueBy = undefined; },
+    with: (s) => {
+      s.controlResultsDueBy = undefined;
+    },
     expected: { kind: 'CONTROL_RESULTS_MISSING', at: ARRIVED },
   },
   { name: 'arrived with control results (Faramana: exit awaited)', stage: 'controlled', expected: undefined },
@@ -177,7 +201,12 @@ const rows: Row[] = [
   {
     name: 'control results missing escalated: a reminder, not a second escalation',
     stage: 'arrived',
-    with: escalate({ level: 2, kind: 'CONTROL_RESULTS_MISSING', overdueSince: iso(ARRIVED + d.controlResultsAfterMs), lastNotifiedAt: iso(ARRIVED + d.controlResultsAfterMs) }),
+    with: escalate({
+      level: 2,
+      kind: 'CONTROL_RESULTS_MISSING',
+      overdueSince: iso(ARRIVED + d.controlResultsAfterMs),
+      lastNotifiedAt: iso(ARRIVED + d.controlResultsAfterMs),
+    }),
     expected: { kind: 'REMINDER', at: ARRIVED + d.controlResultsAfterMs + d.reminderEveryMs },
   },
   {
@@ -215,7 +244,12 @@ const rows: Row[] = [
     delays: { level2AfterMs: 1000, enquiryAfterMs: 3000, reminderEveryMs: 2000 },
     expected: { kind: 'ENQUIRY', at: DEADLINE + 3000 },
   },
-  { name: 'border dwell target of 90 minutes', stage: 'at-border', delays: { borderDwellTargetMs: 90 * 60_000 }, expected: { kind: 'BORDER_ALERT', at: AT_POST + 90 * 60_000 } },
+  {
+    name: 'border dwell target of 90 minutes',
+    stage: 'at-border',
+    delays: { borderDwellTargetMs: 90 * 60_000 },
+    expected: { kind: 'BORDER_ALERT', at: AT_POST + 90 * 60_000 },
+  },
 ];
 
 function build(row: Row): TransitState {

@@ -205,7 +205,10 @@ describe('checkAction: who may record which act, where and when', () => {
     for (const action of actionNames) {
       const outcomes = new Set(rows.filter((row) => row[3] === action).map((row) => row[5]));
       assert.ok(outcomes.has('allowed'), `${action} is never allowed in the table`);
-      assert.ok([...outcomes].some((o) => o !== 'allowed'), `${action} is never refused in the table`);
+      assert.ok(
+        [...outcomes].some((o) => o !== 'allowed'),
+        `${action} is never refused in the table`,
+      );
     }
     const codes = new Set(rows.map((row) => row[5]));
     for (const code of ['OUT_OF_ORDER', 'WRONG_OFFICE', 'WRONG_ROLE', 'NOT_YOURS'] as const) assert.ok(codes.has(code), code);

@@ -78,9 +78,17 @@ const specs: Record<string, FieldSpec[]> = {
 export const formActions = new Set(Object.keys(specs));
 
 const text = (v: Value | undefined) => (typeof v === 'string' ? v.trim() : '');
-const list = (v: Value | undefined) => text(v).split(/[\s,;]+/).filter(Boolean);
-const lines = (v: Value | undefined) => text(v).split('\n').map((l) => l.trim()).filter(Boolean);
-const optional = (name: string, value: unknown) => (value === '' || value === undefined || (Array.isArray(value) && value.length === 0) ? {} : { [name]: value });
+const list = (v: Value | undefined) =>
+  text(v)
+    .split(/[\s,;]+/)
+    .filter(Boolean);
+const lines = (v: Value | undefined) =>
+  text(v)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+const optional = (name: string, value: unknown) =>
+  value === '' || value === undefined || (Array.isArray(value) && value.length === 0) ? {} : { [name]: value };
 const number = (v: Value | undefined) => (text(v) === '' ? undefined : Number(text(v)));
 
 /** The request body the API expects for the act; empty optional fields are left out. */
@@ -128,7 +136,9 @@ export interface ActionAnswer extends Said {
 export function ActionForm(props: { mrn: string; action: string; onDone: (answer: ActionAnswer) => void; onClose: () => void }) {
   const { lang, t, colon } = useConsole();
   const fields = specs[props.action] ?? [];
-  const [values, setValues] = useState<Record<string, Value>>(() => Object.fromEntries(fields.map((f) => [f.name, f.initial ?? (f.kind === 'check' ? false : '')])));
+  const [values, setValues] = useState<Record<string, Value>>(() =>
+    Object.fromEntries(fields.map((f) => [f.name, f.initial ?? (f.kind === 'check' ? false : '')])),
+  );
   // One key per act: a double click or a retried request is the same act, recorded once.
   const [key, setKey] = useState(() => crypto.randomUUID());
   const [sending, setSending] = useState(false);
@@ -155,17 +165,28 @@ export function ActionForm(props: { mrn: string; action: string; onDone: (answer
     <form class="action-form" data-form={props.action} onSubmit={submit}>
       <h4>{word(actionWords, props.action, lang)}</h4>
       {fields.map((field) => (
+        // biome-ignore lint/a11y/noLabelWithoutControl: every branch below renders the field's input, select or textarea inside the label
         <label class={`field field-${field.kind}`} key={field.name}>
           {field.kind === 'check' ? (
             <>
-              <input type="checkbox" name={field.name} checked={Boolean(values[field.name])} onChange={(e) => set(field.name, (e.target as HTMLInputElement).checked)} />
+              <input
+                type="checkbox"
+                name={field.name}
+                checked={Boolean(values[field.name])}
+                onChange={(e) => set(field.name, (e.target as HTMLInputElement).checked)}
+              />
               <span>{t(field.label)}</span>
             </>
           ) : (
             <>
               <span>{t(field.label)}</span>
               {field.kind === 'area' ? (
-                <textarea name={field.name} rows={2} value={String(values[field.name] ?? '')} onInput={(e) => set(field.name, (e.target as HTMLTextAreaElement).value)} />
+                <textarea
+                  name={field.name}
+                  rows={2}
+                  value={String(values[field.name] ?? '')}
+                  onInput={(e) => set(field.name, (e.target as HTMLTextAreaElement).value)}
+                />
               ) : field.kind === 'select' ? (
                 <select name={field.name} value={String(values[field.name] ?? '')} onChange={(e) => set(field.name, (e.target as HTMLSelectElement).value)}>
                   {field.options!.map(([value, label]) => (
@@ -175,9 +196,20 @@ export function ActionForm(props: { mrn: string; action: string; onDone: (answer
                   ))}
                 </select>
               ) : field.kind === 'number' ? (
-                <input name={field.name} type="number" step="any" value={String(values[field.name] ?? '')} onInput={(e) => set(field.name, (e.target as HTMLInputElement).value)} />
+                <input
+                  name={field.name}
+                  type="number"
+                  step="any"
+                  value={String(values[field.name] ?? '')}
+                  onInput={(e) => set(field.name, (e.target as HTMLInputElement).value)}
+                />
               ) : (
-                <input name={field.name} type="text" value={String(values[field.name] ?? '')} onInput={(e) => set(field.name, (e.target as HTMLInputElement).value)} />
+                <input
+                  name={field.name}
+                  type="text"
+                  value={String(values[field.name] ?? '')}
+                  onInput={(e) => set(field.name, (e.target as HTMLInputElement).value)}
+                />
               )}
             </>
           )}
@@ -185,7 +217,10 @@ export function ActionForm(props: { mrn: string; action: string; onDone: (answer
       ))}
       {refusal && (
         <div class="refusal" role="alert">
-          <strong>{t('refused')}{colon}</strong>
+          <strong>
+            {t('refused')}
+            {colon}
+          </strong>
           {refusal.text(lang)}
           {refusal.errors.length > 0 && (
             <ul>

@@ -13,7 +13,13 @@ export function Actions(props: { mrn: string; actions: string[]; onDone: (action
     <div class="actions">
       <div class="action-buttons">
         {actions.map((action) => (
-          <button type="button" key={action} data-action={action} class={open === action ? 'selected' : ''} onClick={() => setOpen(open === action ? undefined : action)}>
+          <button
+            type="button"
+            key={action}
+            data-action={action}
+            class={open === action ? 'selected' : ''}
+            onClick={() => setOpen(open === action ? undefined : action)}
+          >
             {word(actionWords, action, lang)}
           </button>
         ))}

@@ -60,9 +60,7 @@ export function Desk() {
               </td>
               <td>
                 <Status status={row.status} />
-                {row.crossing && (
-                  <div class="small">{row.crossing.exitAt ? t('awaitingEntry') : t('awaitingExit')}</div>
-                )}
+                {row.crossing && <div class="small">{row.crossing.exitAt ? t('awaitingEntry') : t('awaitingExit')}</div>}
                 {row.escalationLevel > 0 && (
                   <div>
                     <Level level={row.escalationLevel} />
@@ -85,7 +83,13 @@ export function Desk() {
                 {stale(row) || row.pending ? (
                   <span class="muted">{t('updating')}</span>
                 ) : (
-                  <Actions key={`${row.mrn}-${row.status}-${row.currentOffice}`} mrn={row.mrn} actions={row.allowedActions} onDone={done(row)} empty={t('nothingToDo')} />
+                  <Actions
+                    key={`${row.mrn}-${row.status}-${row.currentOffice}`}
+                    mrn={row.mrn}
+                    actions={row.allowedActions}
+                    onDone={done(row)}
+                    empty={t('nothingToDo')}
+                  />
                 )}
               </td>
             </tr>

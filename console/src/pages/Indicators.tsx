@@ -241,7 +241,11 @@ export function Indicators() {
           }}
         />
         <p class="small" data-testid="completed-total">
-          {t('total')}{colon}{data.completed.reduce((sum, c) => sum + c.total, 0)} · {t('discharged')}{colon}{data.completed.reduce((sum, c) => sum + c.discharged, 0)}
+          {t('total')}
+          {colon}
+          {data.completed.reduce((sum, c) => sum + c.total, 0)} · {t('discharged')}
+          {colon}
+          {data.completed.reduce((sum, c) => sum + c.discharged, 0)}
         </p>
       </section>
     </section>

@@ -30,11 +30,18 @@ export function Overview() {
         </p>
       </header>
 
+      {/* biome-ignore lint/a11y/useSemanticElements: the strip is a flex row of columns styled as divs; the roles tell screen readers it is a list */}
       <div class="strip" role="list">
         {columns.map((offices, index) => (
+          // biome-ignore lint/a11y/useSemanticElements: a column of the strip above, a list item to screen readers
           <div class="strip-column" key={index} role="listitem">
             {offices.map((office) => (
-              <a class={`station${office.borderPost ? ' station-post' : ''} country-${office.country.toLowerCase()}`} href={href('transits', { currentOffice: office.code })} key={office.code} data-office={office.code}>
+              <a
+                class={`station${office.borderPost ? ' station-post' : ''} country-${office.country.toLowerCase()}`}
+                href={href('transits', { currentOffice: office.code })}
+                key={office.code}
+                data-office={office.code}
+              >
                 <span class="station-name">{office.name}</span>
                 <span class="code">
                   {office.code} · {countryName(office.country, lang)}
@@ -71,7 +78,9 @@ export function Overview() {
               ))}
             </p>
             <p class="muted" data-testid="post-summary">
-              {t('trucksAtPost')}{colon}<b>{post.count}</b> · {t('dwellTarget')} {duration(overview.borderDwellTargetSeconds, lang)}
+              {t('trucksAtPost')}
+              {colon}
+              <b>{post.count}</b> · {t('dwellTarget')} {duration(overview.borderDwellTargetSeconds, lang)}
               {post.count > post.trucks.length && (
                 <>
                   {' '}
@@ -100,10 +109,13 @@ export function Overview() {
                         <a href={href(`transits/${truck.mrn}`)}>{truck.mrn}</a>
                       </td>
                       <td>
-                        {truck.awaiting === 'exit' ? t('awaitingExit') : truck.awaiting === 'entry' ? t('awaitingEntry') : ''} <span class="code">{truck.office}</span>
+                        {truck.awaiting === 'exit' ? t('awaitingExit') : truck.awaiting === 'entry' ? t('awaitingEntry') : ''}{' '}
+                        <span class="code">{truck.office}</span>
                       </td>
                       <td>{time(truck.arrivalAt, lang)}</td>
-                      <td>{truck.arrivalAt ? <DwellTimer since={truck.arrivalAt} targetSeconds={overview.borderDwellTargetSeconds} skewMs={skewMs} /> : '…'}</td>
+                      <td>
+                        {truck.arrivalAt ? <DwellTimer since={truck.arrivalAt} targetSeconds={overview.borderDwellTargetSeconds} skewMs={skewMs} /> : '…'}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -138,6 +150,9 @@ export function Overview() {
 
 function groupColumns(offices: OfficeCounts[]): OfficeCounts[][] {
   const columns: OfficeCounts[][] = [];
-  for (const office of offices) (columns[office.column] ??= []).push(office);
+  for (const office of offices) {
+    columns[office.column] ??= [];
+    columns[office.column]!.push(office);
+  }
   return columns.filter(Boolean);
 }

@@ -75,7 +75,9 @@ export function SignIn(props: { lang: Lang; onToken: (token: string) => Promise<
       </form>
       {problem && (
         <p class="refusal" role="alert">
-          {t('signInFailed')}{colon}{problem}
+          {t('signInFailed')}
+          {colon}
+          {problem}
         </p>
       )}
       {users.length > 0 && (
@@ -84,7 +86,12 @@ export function SignIn(props: { lang: Lang; onToken: (token: string) => Promise<
           <ul>
             {users.map((user) => (
               <li key={describe(user)}>
-                <button type="button" class="link" data-user={user.actor.office ?? user.actor.country ?? user.actor.tin ?? user.actor.role} onClick={() => void asUser(user)}>
+                <button
+                  type="button"
+                  class="link"
+                  data-user={user.actor.office ?? user.actor.country ?? user.actor.tin ?? user.actor.role}
+                  onClick={() => void asUser(user)}
+                >
                   {describe(user)}
                 </button>
               </li>

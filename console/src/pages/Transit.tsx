@@ -22,7 +22,9 @@ export function Transit(props: { mrn: string }) {
     if (error) {
       return (
         <p class="refusal" role="alert">
-          {props.mrn}{colon}{problemText(error, lang)}
+          {props.mrn}
+          {colon}
+          {problemText(error, lang)}
         </p>
       );
     }
@@ -67,7 +69,9 @@ export function Transit(props: { mrn: string }) {
             </p>
           )}
           <p class="small">
-            {t('nextDeadline')}{colon}{dateTime(state.nextDeadline ?? state.legDeadline, lang)}
+            {t('nextDeadline')}
+            {colon}
+            {dateTime(state.nextDeadline ?? state.legDeadline, lang)}
           </p>
         </section>
 
@@ -87,19 +91,25 @@ export function Transit(props: { mrn: string }) {
         <section class="panel" data-panel="guarantee">
           <h3>{t('guarantee')}</h3>
           <p>
-            GRN {state.guarantee.grn} · {word(guaranteeWords, state.guarantee.state, lang)} · {t('amountReserved')} {amount(state.guarantee.amountReservedXof, lang)}
+            GRN {state.guarantee.grn} · {word(guaranteeWords, state.guarantee.state, lang)} · {t('amountReserved')}{' '}
+            {amount(state.guarantee.amountReservedXof, lang)}
           </p>
           <p class="small">
-            {t('seals')}{colon}{state.seals.join(', ') || '—'}
+            {t('seals')}
+            {colon}
+            {state.seals.join(', ') || '—'}
           </p>
           <p class="small">
-            {t('nationalReferences')}{colon}
+            {t('nationalReferences')}
+            {colon}
             {Object.entries(state.nationalReferences)
               .map(([country, ref]) => `${systemName(country, lang)} ${ref}`)
               .join(' · ') || '—'}
           </p>
           <p class="small">
-            {t('goods')}{colon}{d.goodsItemCount} {t('items')} · {new Intl.NumberFormat(lang).format(d.grossMassKg)} kg · {amount(d.valueXof, lang)}
+            {t('goods')}
+            {colon}
+            {d.goodsItemCount} {t('items')} · {new Intl.NumberFormat(lang).format(d.grossMassKg)} kg · {amount(d.valueXof, lang)}
           </p>
         </section>
       </div>
@@ -176,7 +186,9 @@ export function Transit(props: { mrn: string }) {
               <td class="small">{dateTime(event.at, lang)}</td>
               <td>{word(eventWords, event.what, lang)}</td>
               <td class="small">
-                {event.by.role === 'system' ? 'Corridor' : `${event.by.user} · ${t(roleKey[event.by.role] ?? 'roleOfficer')}${event.by.office ? ` · ${event.by.office}` : ''}`}
+                {event.by.role === 'system'
+                  ? 'Corridor'
+                  : `${event.by.user} · ${t(roleKey[event.by.role] ?? 'roleOfficer')}${event.by.office ? ` · ${event.by.office}` : ''}`}
               </td>
               <td>{event.office ? <OfficeName code={event.office} /> : '—'}</td>
               <td class="small details">
@@ -207,7 +219,9 @@ export function Transit(props: { mrn: string }) {
                 <td class="small">{dateTime(n.at, lang)}</td>
                 <td>{word(notificationWords, n.kind, lang)}</td>
                 <td class="small">{n.to.map((to) => recipient(to, lang, officeNames)).join(', ')}</td>
-                <td class="small" data-testid="notification-message">{say(n.message ?? { message: n.subject }, lang)}</td>
+                <td class="small" data-testid="notification-message">
+                  {say(n.message ?? { message: n.subject }, lang)}
+                </td>
                 <td>{word(deliveryWords, n.delivery, lang)}</td>
               </tr>
             ))}

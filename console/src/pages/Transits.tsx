@@ -47,8 +47,16 @@ export function Transits(props: { location: Location }) {
     <section class="transits">
       <header class="page-head">
         <h2>{t('navTransits')}</h2>
+        {/* biome-ignore lint/a11y/useSemanticElements: a form is needed for Enter to submit; the role names it as the search landmark */}
         <form class="search" onSubmit={onSearch} role="search">
-          <input name="search" type="search" placeholder={t('searchPlaceholder')} aria-label={t('searchPlaceholder')} value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
+          <input
+            name="search"
+            type="search"
+            placeholder={t('searchPlaceholder')}
+            aria-label={t('searchPlaceholder')}
+            value={search}
+            onInput={(e) => setSearch((e.target as HTMLInputElement).value)}
+          />
           <button type="submit">{t('search')}</button>
         </form>
       </header>
@@ -85,15 +93,28 @@ export function Transits(props: { location: Location }) {
         {me.role !== 'declarant' && (
           <label class="field">
             <span>{t('declarant')}</span>
-            <input name="declarant" value={draft.declarant ?? ''} onInput={(e) => setDraft({ ...draft, declarant: (e.target as HTMLInputElement).value.trim() || undefined })} />
+            <input
+              name="declarant"
+              value={draft.declarant ?? ''}
+              onInput={(e) => setDraft({ ...draft, declarant: (e.target as HTMLInputElement).value.trim() || undefined })}
+            />
           </label>
         )}
         <label class="field">
           <span>{t('vehicle')}</span>
-          <input name="vehicle" value={draft.vehicle ?? ''} onInput={(e) => setDraft({ ...draft, vehicle: (e.target as HTMLInputElement).value.trim().toUpperCase() || undefined })} />
+          <input
+            name="vehicle"
+            value={draft.vehicle ?? ''}
+            onInput={(e) => setDraft({ ...draft, vehicle: (e.target as HTMLInputElement).value.trim().toUpperCase() || undefined })}
+          />
         </label>
         <label class="field field-check">
-          <input type="checkbox" name="overdue" checked={draft.overdue === 'true'} onChange={(e) => setDraft({ ...draft, overdue: (e.target as HTMLInputElement).checked ? 'true' : undefined })} />
+          <input
+            type="checkbox"
+            name="overdue"
+            checked={draft.overdue === 'true'}
+            onChange={(e) => setDraft({ ...draft, overdue: (e.target as HTMLInputElement).checked ? 'true' : undefined })}
+          />
           <span>{t('overdueOnly')}</span>
         </label>
         <button type="submit" class="primary">
@@ -111,7 +132,9 @@ export function Transits(props: { location: Location }) {
       </form>
       {filters.currentOffice && (
         <p class="muted">
-          {t('currentOffice')}{colon}<OfficeName code={filters.currentOffice} />
+          {t('currentOffice')}
+          {colon}
+          <OfficeName code={filters.currentOffice} />
         </p>
       )}
 

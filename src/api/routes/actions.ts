@@ -141,7 +141,9 @@ const inProgress = { fr: 'acte accepté, en cours', en: 'act accepted, in progre
 
 /** What makes two requests the same act: the action and its body, whoever sends it again. */
 function requestHash(action: string, body: object): string {
-  return createHash('sha256').update(`${action}\n${canonicalJson(body)}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${action}\n${canonicalJson(body)}`)
+    .digest('base64url');
 }
 
 export interface ActionRouteDeps {
@@ -149,64 +151,73 @@ export interface ActionRouteDeps {
   reference: ReferenceData;
 }
 
-export const actionRoutes = ({ transits, reference }: ActionRouteDeps): FastifyPluginAsync => async (plain) => {
-  const app = plain.withTypeProvider<ZodTypeProvider>();
+export const actionRoutes =
+  ({ transits, reference }: ActionRouteDeps): FastifyPluginAsync =>
+  async (plain) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
 
-  const answer = async (mrn: string, update: UpdateDefinition<m.ActionResult, [never]>, input: unknown, key: string) => {
-    const outcome = await transits.act(mrn, update, input as never, key).catch((error: unknown) => {
-      throw refusalToApiError(error);
-    });
-    return outcome;
-  };
+    const answer = async (mrn: string, update: UpdateDefinition<m.ActionResult, [never]>, input: unknown, key: string) => {
+      const outcome = await transits.act(mrn, update, input as never, key).catch((error: unknown) => {
+        throw refusalToApiError(error);
+      });
+      return outcome;
+    };
 
-  for (const [action, body] of Object.entries(bodies) as [Exclude<ActionName, 'amend'>, z.ZodType][]) {
+    for (const [action, body] of Object.entries(bodies) as [Exclude<ActionName, 'amend'>, z.ZodType][]) {
+      app.post(
+        `/transits/:mrn/${action}`,
+        {
+          schema: {
+            tags: ['actions'],
+            summary: summaries[action],
+            description:
+              'Send an Idempotency-Key header: a retried request with the same key is the same act, answered once. 409: out of order (the reason names the next step); 403: wrong office, role or country.',
+            params: MrnParams,
+            body,
+            response: { 200: ActionAnswer, 202: ActionAnswer },
+          },
+        },
+        async (request, reply) => {
+          const actor = actorOf(request);
+          const key = idempotencyKeyOf(request.headers)!;
+          const body = request.body as object;
+          const outcome = await answer(request.params.mrn, updates[action], { ...body, actor, requestHash: requestHash(action, body) }, key);
+          if (!outcome.completed) {
+            return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '', message: bilingual(inProgress), ...inProgress });
+          }
+          return outcome.result!;
+        },
+      );
+    }
+
     app.post(
-      `/transits/:mrn/${action}`,
+      '/transits/:mrn/amend',
       {
         schema: {
           tags: ['actions'],
-          summary: summaries[action],
-          description: 'Send an Idempotency-Key header: a retried request with the same key is the same act, answered once. 409: out of order (the reason names the next step); 403: wrong office, role or country.',
+          summary: summaries.amend,
+          description:
+            'The whole amended declaration, validated like a new one; same LRN, same route. The guarantee is re-reserved for the new amount at risk.',
           params: MrnParams,
-          body,
           response: { 200: ActionAnswer, 202: ActionAnswer },
         },
       },
       async (request, reply) => {
         const actor = actorOf(request);
         const key = idempotencyKeyOf(request.headers)!;
-        const body = request.body as object;
-        const outcome = await answer(request.params.mrn, updates[action], { ...body, actor, requestHash: requestHash(action, body) }, key);
-        if (!outcome.completed) {
+        const checked = validateDeclaration(request.body, reference);
+        if (!checked.ok)
+          throw badRequest(
+            { fr: `la déclaration rectifiée a ${checked.errors.length} erreur(s)`, en: `the amended declaration has ${checked.errors.length} error(s)` },
+            checked.errors,
+          );
+        const { declaration, plan } = checked;
+        const declarationHash = declarationContentHash(declaration);
+        const input: m.AmendInput = { actor, declaration, declarationHash, route: plan, requestHash: requestHash('amend', { declarationHash }) };
+        const outcome = await answer(request.params.mrn, m.amendUpdate as UpdateDefinition<m.ActionResult, [never]>, input, key);
+        if (!outcome.completed)
           return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '', message: bilingual(inProgress), ...inProgress });
-        }
         return outcome.result!;
       },
     );
-  }
-
-  app.post(
-    '/transits/:mrn/amend',
-    {
-      schema: {
-        tags: ['actions'],
-        summary: summaries.amend,
-        description: 'The whole amended declaration, validated like a new one; same LRN, same route. The guarantee is re-reserved for the new amount at risk.',
-        params: MrnParams,
-        response: { 200: ActionAnswer, 202: ActionAnswer },
-      },
-    },
-    async (request, reply) => {
-      const actor = actorOf(request);
-      const key = idempotencyKeyOf(request.headers)!;
-      const checked = validateDeclaration(request.body, reference);
-      if (!checked.ok) throw badRequest({ fr: `la déclaration rectifiée a ${checked.errors.length} erreur(s)`, en: `the amended declaration has ${checked.errors.length} error(s)` }, checked.errors);
-      const { declaration, plan } = checked;
-      const declarationHash = declarationContentHash(declaration);
-      const input: m.AmendInput = { actor, declaration, declarationHash, route: plan, requestHash: requestHash('amend', { declarationHash }) };
-      const outcome = await answer(request.params.mrn, m.amendUpdate as UpdateDefinition<m.ActionResult, [never]>, input, key);
-      if (!outcome.completed) return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '', message: bilingual(inProgress), ...inProgress });
-      return outcome.result!;
-    },
-  );
-};
+  };

@@ -20,13 +20,17 @@ export interface HealthDeps {
   namespace: string;
 }
 
-export const healthRoutes = (deps: HealthDeps): FastifyPluginAsync => async (app) => {
-  app.get('/health', { schema: { tags: ['health'], summary: 'State of every part Corridor needs' } }, async (_request, reply) => {
-    const parts = await checkAll(deps);
-    const failing = Object.entries(parts).filter(([, state]) => !state.ok).map(([name]) => name);
-    return reply.code(failing.length === 0 ? 200 : 503).send({ status: failing.length === 0 ? 'ok' : 'degraded', failing, parts });
-  });
-};
+export const healthRoutes =
+  (deps: HealthDeps): FastifyPluginAsync =>
+  async (app) => {
+    app.get('/health', { schema: { tags: ['health'], summary: 'State of every part Corridor needs' } }, async (_request, reply) => {
+      const parts = await checkAll(deps);
+      const failing = Object.entries(parts)
+        .filter(([, state]) => !state.ok)
+        .map(([name]) => name);
+      return reply.code(failing.length === 0 ? 200 : 503).send({ status: failing.length === 0 ? 'ok' : 'degraded', failing, parts });
+    });
+  };
 
 export async function checkAll(deps: HealthDeps): Promise<Record<string, PartState>> {
   const { config } = deps;
@@ -65,18 +69,14 @@ async function checkPollers({ client, namespace }: HealthDeps, taskQueue: string
         namespace,
         taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
         taskQueueType:
-          kind === 'workflow'
-            ? temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
-            : temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+          kind === 'workflow' ? temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
       }),
     );
     const fresh = (response.pollers ?? []).filter((poller) => {
       const seconds = Number(poller.lastAccessTime?.seconds ?? 0);
       return Date.now() - seconds * 1000 < POLLER_FRESH_MS;
     });
-    return fresh.length > 0
-      ? { ok: true, detail: `${fresh.length} ${kind} poller(s)` }
-      : { ok: false, detail: `no ${kind} worker polling ${taskQueue}` };
+    return fresh.length > 0 ? { ok: true, detail: `${fresh.length} ${kind} poller(s)` } : { ok: false, detail: `no ${kind} worker polling ${taskQueue}` };
   } catch (error) {
     return { ok: false, detail: `could not describe ${taskQueue}: ${message(error)}` };
   }

@@ -41,51 +41,55 @@ const tables: { [K in 'border-dwell' | 'legs' | 'offices' | 'completed']: (i: In
   completed: (i) => toCsv(i.completed, ['day', 'discharged', 'cancelled', 'rejected', 'recovery', 'total']),
 };
 
-export const indicatorRoutes = ({ config, reference, projection, running }: IndicatorDeps): FastifyPluginAsync => async (plain) => {
-  const app = plain.withTypeProvider<ZodTypeProvider>();
+export const indicatorRoutes =
+  ({ config, reference, projection, running }: IndicatorDeps): FastifyPluginAsync =>
+  async (plain) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
 
-  const indicators = async (days: number): Promise<Indicators> => {
-    await projection.refresh();
-    const from = windowStart(days);
-    return computeIndicators({
-      reference,
-      days,
-      targetSeconds: config.delays.borderDwellTargetMs / 1000,
-      crossings: projection.crossingsSince(from),
-      legs: projection.legsSince(from),
-      movements: projection.movements(),
-      running: (await running.get()).items,
-    });
-  };
+    const indicators = async (days: number): Promise<Indicators> => {
+      await projection.refresh();
+      const from = windowStart(days);
+      return computeIndicators({
+        reference,
+        days,
+        targetSeconds: config.delays.borderDwellTargetMs / 1000,
+        crossings: projection.crossingsSince(from),
+        legs: projection.legsSince(from),
+        movements: projection.movements(),
+        running: (await running.get()).items,
+      });
+    };
 
-  app.get(
-    '/indicators',
-    {
-      schema: {
-        tags: ['supervision'],
-        summary: 'Border dwell time per post and day (median, 90th percentile, target), leg times against their limits, overdue rates and open escalations per office, lifecycles completed per day',
-        description: 'For officers and supervisors. `days`: the window, ending today (UTC). The same tables as CSV: /indicators/border-dwell.csv, legs.csv, offices.csv, completed.csv.',
-        querystring: Window,
-      },
-    },
-    async (request) => {
-      requireRole(request, 'officer', 'supervisor', 'regional');
-      return indicators(request.query.days);
-    },
-  );
-
-  for (const [name, csv] of Object.entries(tables)) {
     app.get(
-      `/indicators/${name}.csv`,
-      { schema: { tags: ['supervision'], summary: `Indicators as CSV: ${name}`, querystring: Window } },
-      async (request, reply) => {
+      '/indicators',
+      {
+        schema: {
+          tags: ['supervision'],
+          summary:
+            'Border dwell time per post and day (median, 90th percentile, target), leg times against their limits, overdue rates and open escalations per office, lifecycles completed per day',
+          description:
+            'For officers and supervisors. `days`: the window, ending today (UTC). The same tables as CSV: /indicators/border-dwell.csv, legs.csv, offices.csv, completed.csv.',
+          querystring: Window,
+        },
+      },
+      async (request) => {
         requireRole(request, 'officer', 'supervisor', 'regional');
-        const body = csv(await indicators(request.query.days));
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="corridor-${name}-${new Date().toISOString().slice(0, 10)}.csv"`)
-          .send(body);
+        return indicators(request.query.days);
       },
     );
-  }
-};
+
+    for (const [name, csv] of Object.entries(tables)) {
+      app.get(
+        `/indicators/${name}.csv`,
+        { schema: { tags: ['supervision'], summary: `Indicators as CSV: ${name}`, querystring: Window } },
+        async (request, reply) => {
+          requireRole(request, 'officer', 'supervisor', 'regional');
+          const body = csv(await indicators(request.query.days));
+          return reply
+            .type('text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="corridor-${name}-${new Date().toISOString().slice(0, 10)}.csv"`)
+            .send(body);
+        },
+      );
+    }
+  };

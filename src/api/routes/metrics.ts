@@ -42,7 +42,12 @@ export function metricsRoutes({ config, projection, running, warn }: MetricsDeps
     buckets: DWELL_BUCKETS_SECONDS,
     registers: [registry],
   });
-  const escalations = new Gauge({ name: 'corridor_open_escalations', help: 'Movements in flight with an open escalation, by level', labelNames: ['level'], registers: [registry] });
+  const escalations = new Gauge({
+    name: 'corridor_open_escalations',
+    help: 'Movements in flight with an open escalation, by level',
+    labelNames: ['level'],
+    registers: [registry],
+  });
   const inFlight = new Gauge({ name: 'corridor_transits_in_flight', help: 'Movements in flight, by status', labelNames: ['status'], registers: [registry] });
   let lastCrossingId = 0;
 
@@ -69,22 +74,23 @@ export function metricsRoutes({ config, projection, running, warn }: MetricsDeps
 
   const plugin: FastifyPluginAsync = async (app) => {
     app.addHook('onResponse', async (request, reply) => {
-      latency.observe(
-        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-        reply.elapsedTime / 1000,
-      );
+      latency.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     });
 
-    app.get('/metrics', { schema: { tags: ['health'], summary: 'Prometheus metrics: API, Corridor, and the worker\'s Temporal SDK metrics' } }, async (_request, reply) => {
-      try {
-        await update();
-      } catch (error) {
-        // Temporal unreachable: still answer with the API's own metrics; the scrape shows the gap.
-        warn('could not refresh Corridor figures for /metrics', error);
-      }
-      const worker = await workerMetrics(config.workerMetricsPort);
-      return reply.type(registry.contentType).send(`${await registry.metrics()}${worker ? `\n${worker}` : ''}`);
-    });
+    app.get(
+      '/metrics',
+      { schema: { tags: ['health'], summary: "Prometheus metrics: API, Corridor, and the worker's Temporal SDK metrics" } },
+      async (_request, reply) => {
+        try {
+          await update();
+        } catch (error) {
+          // Temporal unreachable: still answer with the API's own metrics; the scrape shows the gap.
+          warn('could not refresh Corridor figures for /metrics', error);
+        }
+        const worker = await workerMetrics(config.workerMetricsPort);
+        return reply.type(registry.contentType).send(`${await registry.metrics()}${worker ? `\n${worker}` : ''}`);
+      },
+    );
   };
   // The latency hook must see every route of the API, not only this plugin's.
   (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

@@ -34,75 +34,84 @@ export function visibleTo(actor: Actor, reference: ReferenceData): (item: Runnin
     (scopeOffices === undefined || item.routeOffices.some((office) => scopeOffices.includes(office)));
 }
 
-export const overviewRoutes = ({ config, reference, running, states }: OverviewDeps): FastifyPluginAsync => async (plain) => {
-  const app = plain.withTypeProvider<ZodTypeProvider>();
-  const targetSeconds = config.delays.borderDwellTargetMs / 1000;
+export const overviewRoutes =
+  ({ config, reference, running, states }: OverviewDeps): FastifyPluginAsync =>
+  async (plain) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
+    const targetSeconds = config.delays.borderDwellTargetMs / 1000;
 
-  const inFlight = async (actor: Actor) => {
-    const snapshot = await running.get();
-    states.keepOnly(new Set(snapshot.items.map((item) => item.mrn)));
-    return { at: snapshot.at, items: snapshot.items.filter(visibleTo(actor, reference)) };
+    const inFlight = async (actor: Actor) => {
+      const snapshot = await running.get();
+      states.keepOnly(new Set(snapshot.items.map((item) => item.mrn)));
+      return { at: snapshot.at, items: snapshot.items.filter(visibleTo(actor, reference)) };
+    };
+
+    app.get(
+      '/offices',
+      { schema: { tags: ['supervision'], summary: "The corridor's offices in route order: code, name, country, roles, border post" } },
+      async (request) => {
+        actorOf(request);
+        return { offices: corridorOffices(reference) };
+      },
+    );
+
+    app.get(
+      '/overview',
+      {
+        schema: {
+          tags: ['supervision'],
+          summary:
+            'The corridor at a glance: offices in route order with trucks expected, present and overdue; trucks at each border post with their arrival; open escalations by level',
+          description: 'Movements in flight that the signed-in user may see. Refreshed from visibility at most every few seconds, whoever asks.',
+        },
+      },
+      async (request) => {
+        const actor = actorOf(request);
+        const { at, items } = await inFlight(actor);
+        const atPosts = items.filter((item) => atBorderPost(item, reference));
+        return buildOverview({
+          reference,
+          items,
+          states: await states.settledStatesOf(atPosts, FIRST_STATES_WAIT_MS),
+          refreshedAt: at,
+          borderDwellTargetSeconds: targetSeconds,
+        });
+      },
+    );
+
+    app.get(
+      '/desk',
+      {
+        schema: {
+          tags: ['actions'],
+          summary: "An officer's desk: the trucks expected at and present at the officer's office, each with the acts the officer may record now",
+          description: 'At a border post, trucks present on either side of the post are listed: the exit side acts first, then the entry side.',
+        },
+      },
+      async (request) => {
+        const actor = requireRole(request, 'officer');
+        const office = reference.offices[actor.office ?? ''];
+        const { items } = await inFlight(actor);
+        const mine = items.filter(
+          (item) => item.currentOffice === actor.office || (office?.borderPost !== undefined && atBorderPost(item, reference) === office.borderPost),
+        );
+        const known = await states.statesOf(mine, FIRST_STATES_WAIT_MS);
+        const rows = mine.map((item) => {
+          const state = known.get(item.mrn);
+          return state ? deskRow(state, actor) : pendingRow(item);
+        });
+        const desk: Desk = {
+          now: new Date().toISOString(),
+          office: actor.office,
+          name: office?.name,
+          borderDwellTargetSeconds: targetSeconds,
+          present: rows.filter((row) => row.status !== 'RELEASED').sort(bySince),
+          expected: rows.filter((row) => row.status === 'RELEASED').sort(byDeadline),
+        };
+        return desk;
+      },
+    );
   };
-
-  app.get(
-    '/offices',
-    { schema: { tags: ['supervision'], summary: "The corridor's offices in route order: code, name, country, roles, border post" } },
-    async (request) => {
-      actorOf(request);
-      return { offices: corridorOffices(reference) };
-    },
-  );
-
-  app.get(
-    '/overview',
-    {
-      schema: {
-        tags: ['supervision'],
-        summary: 'The corridor at a glance: offices in route order with trucks expected, present and overdue; trucks at each border post with their arrival; open escalations by level',
-        description: 'Movements in flight that the signed-in user may see. Refreshed from visibility at most every few seconds, whoever asks.',
-      },
-    },
-    async (request) => {
-      const actor = actorOf(request);
-      const { at, items } = await inFlight(actor);
-      const atPosts = items.filter((item) => atBorderPost(item, reference));
-      return buildOverview({ reference, items, states: await states.settledStatesOf(atPosts, FIRST_STATES_WAIT_MS), refreshedAt: at, borderDwellTargetSeconds: targetSeconds });
-    },
-  );
-
-  app.get(
-    '/desk',
-    {
-      schema: {
-        tags: ['actions'],
-        summary: "An officer's desk: the trucks expected at and present at the officer's office, each with the acts the officer may record now",
-        description: 'At a border post, trucks present on either side of the post are listed: the exit side acts first, then the entry side.',
-      },
-    },
-    async (request) => {
-      const actor = requireRole(request, 'officer');
-      const office = reference.offices[actor.office ?? ''];
-      const { items } = await inFlight(actor);
-      const mine = items.filter(
-        (item) => item.currentOffice === actor.office || (office?.borderPost !== undefined && atBorderPost(item, reference) === office.borderPost),
-      );
-      const known = await states.statesOf(mine, FIRST_STATES_WAIT_MS);
-      const rows = mine.map((item) => {
-        const state = known.get(item.mrn);
-        return state ? deskRow(state, actor) : pendingRow(item);
-      });
-      const desk: Desk = {
-        now: new Date().toISOString(),
-        office: actor.office,
-        name: office?.name,
-        borderDwellTargetSeconds: targetSeconds,
-        present: rows.filter((row) => row.status !== 'RELEASED').sort(bySince),
-        expected: rows.filter((row) => row.status === 'RELEASED').sort(byDeadline),
-      };
-      return desk;
-    },
-  );
-};
 
 function deskRow(state: TransitState, actor: Actor) {
   const crossing = state.status === 'AT_BORDER' ? state.crossings.at(-1) : undefined;

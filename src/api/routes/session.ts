@@ -33,43 +33,46 @@ const DevTokenBody = z.object({
   tin: z.string().trim().min(1).max(40).optional(),
 });
 
-export const sessionRoutes = ({ config, reference }: SessionDeps): FastifyPluginAsync => async (plain) => {
-  const app = plain.withTypeProvider<ZodTypeProvider>();
+export const sessionRoutes =
+  ({ config, reference }: SessionDeps): FastifyPluginAsync =>
+  async (plain) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
 
-  app.get('/me', { schema: { tags: ['session'], summary: 'The signed-in user: who, role, office or country or TIN' } }, async (request) => {
-    const actor = actorOf(request);
-    const office = actor.office ? reference.offices[actor.office] : undefined;
-    return { ...actor, ...(office ? { officeName: office.name, country: office.country } : {}) };
-  });
+    app.get('/me', { schema: { tags: ['session'], summary: 'The signed-in user: who, role, office or country or TIN' } }, async (request) => {
+      const actor = actorOf(request);
+      const office = actor.office ? reference.offices[actor.office] : undefined;
+      return { ...actor, ...(office ? { officeName: office.name, country: office.country } : {}) };
+    });
 
-  if (!devTokensEnabled(config)) return;
+    if (!devTokensEnabled(config)) return;
 
-  app.get('/dev/users', { schema: { tags: ['session'], summary: 'Development only: seeded users to sign in as' } }, async () => ({
-    users: seededUsers(reference),
-  }));
+    app.get('/dev/users', { schema: { tags: ['session'], summary: 'Development only: seeded users to sign in as' } }, async () => ({
+      users: seededUsers(reference),
+    }));
 
-  app.post(
-    '/dev/tokens',
-    { schema: { tags: ['session'], summary: 'Development only: a bearer token for a user (as `npm run token` prints)', body: DevTokenBody } },
-    async (request) => {
-      const body = request.body;
-      const actor: Actor = { user: body.user ?? defaultUser(body), role: body.role };
-      if (body.role === 'officer') {
-        if (!body.office || !reference.offices[body.office]) throw badRequest('unknown office', [{ path: 'office', message: 'an officer works at an office of the reference data' }]);
-        actor.office = body.office;
-      }
-      if (body.role === 'supervisor') {
-        if (!body.country) throw badRequest('country missing', [{ path: 'country', message: 'a supervisor answers for TG or BF' }]);
-        actor.country = body.country;
-      }
-      if (body.role === 'declarant') {
-        if (!body.tin) throw badRequest('tin missing', [{ path: 'tin', message: 'a declarant signs in with their TIN' }]);
-        actor.tin = body.tin;
-      }
-      return { token: await signToken(config.tokenSecret, actor), actor };
-    },
-  );
-};
+    app.post(
+      '/dev/tokens',
+      { schema: { tags: ['session'], summary: 'Development only: a bearer token for a user (as `npm run token` prints)', body: DevTokenBody } },
+      async (request) => {
+        const body = request.body;
+        const actor: Actor = { user: body.user ?? defaultUser(body), role: body.role };
+        if (body.role === 'officer') {
+          if (!body.office || !reference.offices[body.office])
+            throw badRequest('unknown office', [{ path: 'office', message: 'an officer works at an office of the reference data' }]);
+          actor.office = body.office;
+        }
+        if (body.role === 'supervisor') {
+          if (!body.country) throw badRequest('country missing', [{ path: 'country', message: 'a supervisor answers for TG or BF' }]);
+          actor.country = body.country;
+        }
+        if (body.role === 'declarant') {
+          if (!body.tin) throw badRequest('tin missing', [{ path: 'tin', message: 'a declarant signs in with their TIN' }]);
+          actor.tin = body.tin;
+        }
+        return { token: await signToken(config.tokenSecret, actor), actor };
+      },
+    );
+  };
 
 function defaultUser(body: z.infer<typeof DevTokenBody>): string {
   if (body.role === 'officer') return `agent-${(body.office ?? '').toLowerCase()}`;
@@ -101,7 +104,9 @@ function seededUsers(reference: ReferenceData): SeededUser[] {
 function exampleDeclarants(): { tin: string; name: string }[] {
   const dir = fileURLToPath(new URL('../../../examples/declarations/', import.meta.url));
   const found = new Map<string, string>();
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()) {
     const declarant = (JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as { declarant?: { tin?: string; name?: string } }).declarant;
     if (declarant?.tin && declarant.name && !found.has(declarant.tin)) found.set(declarant.tin, declarant.name);
   }

@@ -45,105 +45,115 @@ const ListQuery = z.object({
   pageToken: z.string().max(4000).optional(),
 });
 
-export const transitRoutes = ({ transits, reference, pageTokens }: TransitRouteDeps): FastifyPluginAsync => async (plain) => {
-  const app = plain.withTypeProvider<ZodTypeProvider>();
+export const transitRoutes =
+  ({ transits, reference, pageTokens }: TransitRouteDeps): FastifyPluginAsync =>
+  async (plain) => {
+    const app = plain.withTypeProvider<ZodTypeProvider>();
 
-  app.post(
-    '/transits',
-    {
-      schema: {
-        tags: ['declarations'],
-        summary: 'Lodge a transit declaration (déclaration de transit)',
-        description:
-          'Validates the declaration (every error at once, with its field path), allocates the MRN from the declarant TIN and LRN, registers it in the departure country\'s system and reserves the guarantee. 201: new movement accepted; 200: the same declaration again, the existing movement; 202: still registering; 409: the same LRN with other content; 422: rejected by the national system (e.g. guarantee insufficient), nothing reserved.',
-        body: declarationSchema,
-        response: { 200: LodgeAnswer, 201: LodgeAnswer, 202: LodgeAnswer, 422: LodgeAnswer.extend({ error: z.string() }) },
+    app.post(
+      '/transits',
+      {
+        schema: {
+          tags: ['declarations'],
+          summary: 'Lodge a transit declaration (déclaration de transit)',
+          description:
+            "Validates the declaration (every error at once, with its field path), allocates the MRN from the declarant TIN and LRN, registers it in the departure country's system and reserves the guarantee. 201: new movement accepted; 200: the same declaration again, the existing movement; 202: still registering; 409: the same LRN with other content; 422: rejected by the national system (e.g. guarantee insufficient), nothing reserved.",
+          body: declarationSchema,
+          response: { 200: LodgeAnswer, 201: LodgeAnswer, 202: LodgeAnswer, 422: LodgeAnswer.extend({ error: z.string() }) },
+        },
+        // The schema documents the body; validateDeclaration checks it, with the reference checks, all at once.
+        validatorCompiler: () => (data) => ({ value: data }),
       },
-      // The schema documents the body; validateDeclaration checks it, with the reference checks, all at once.
-      validatorCompiler: () => (data) => ({ value: data }),
-    },
-    async (request, reply) => {
-      const actor = requireRole(request, 'declarant');
-      const checked = validateDeclaration(request.body, reference);
-      if (!checked.ok) throw badRequest({ fr: `la déclaration a ${checked.errors.length} erreur(s)`, en: `the declaration has ${checked.errors.length} error(s)` }, checked.errors);
-      const { declaration, plan } = checked;
-      if (declaration.declarant.tin !== actor.tin) {
-        throw forbidden({
-          fr: `declarant.tin ${declaration.declarant.tin} n'est pas le déclarant connecté (${actor.tin})`,
-          en: `declarant.tin ${declaration.declarant.tin} is not the signed-in declarant (${actor.tin})`,
-        });
-      }
-      const mrn = await mrnFor(transits, declaration.declarant.tin, declaration.lrn, plan.departureCountry);
-      const outcome = await transits
-        .lodge({ mrn, declaration, declarationHash: declarationContentHash(declaration), route: plan, actor, ...requestIdOf(request.headers) })
-        .catch((error: unknown) => {
-          throw refusalToApiError(error);
-        });
-      const body = {
-        mrn: outcome.mrn,
-        status: outcome.status,
-        ...(outcome.amountReservedXof !== undefined ? { amountReservedXof: outcome.amountReservedXof } : {}),
-        ...(outcome.reason ? { reason: outcome.reason } : {}),
-      };
-      if (outcome.status === 'REJECTED') {
-        const said = { fr: `déclaration rejetée : ${outcome.reason ?? ''}`, en: `declaration rejected: ${outcome.reason ?? ''}` };
-        return reply.code(422).send({ ...body, error: 'DECLARATION_REJECTED', message: bilingual(said), ...said });
-      }
-      const code = outcome.outcome === 'created' ? 201 : outcome.outcome === 'existing' ? 200 : 202;
-      const said =
-        code === 201
-          ? { fr: 'déclaration acceptée, montant imputé sur la caution', en: 'declaration accepted, guarantee reserved' }
-          : code === 200
-            ? { fr: 'cette déclaration a déjà été déposée', en: 'this declaration was already lodged' }
-            : { fr: 'enregistrement en cours auprès du système national', en: 'registration in progress with the national system' };
-      return reply.code(code).header('location', `/transits/${outcome.mrn}`).send({ ...body, message: bilingual(said), ...said });
-    },
-  );
+      async (request, reply) => {
+        const actor = requireRole(request, 'declarant');
+        const checked = validateDeclaration(request.body, reference);
+        if (!checked.ok)
+          throw badRequest(
+            { fr: `la déclaration a ${checked.errors.length} erreur(s)`, en: `the declaration has ${checked.errors.length} error(s)` },
+            checked.errors,
+          );
+        const { declaration, plan } = checked;
+        if (declaration.declarant.tin !== actor.tin) {
+          throw forbidden({
+            fr: `declarant.tin ${declaration.declarant.tin} n'est pas le déclarant connecté (${actor.tin})`,
+            en: `declarant.tin ${declaration.declarant.tin} is not the signed-in declarant (${actor.tin})`,
+          });
+        }
+        const mrn = await mrnFor(transits, declaration.declarant.tin, declaration.lrn, plan.departureCountry);
+        const outcome = await transits
+          .lodge({ mrn, declaration, declarationHash: declarationContentHash(declaration), route: plan, actor, ...requestIdOf(request.headers) })
+          .catch((error: unknown) => {
+            throw refusalToApiError(error);
+          });
+        const body = {
+          mrn: outcome.mrn,
+          status: outcome.status,
+          ...(outcome.amountReservedXof !== undefined ? { amountReservedXof: outcome.amountReservedXof } : {}),
+          ...(outcome.reason ? { reason: outcome.reason } : {}),
+        };
+        if (outcome.status === 'REJECTED') {
+          const said = { fr: `déclaration rejetée : ${outcome.reason ?? ''}`, en: `declaration rejected: ${outcome.reason ?? ''}` };
+          return reply.code(422).send({ ...body, error: 'DECLARATION_REJECTED', message: bilingual(said), ...said });
+        }
+        const code = outcome.outcome === 'created' ? 201 : outcome.outcome === 'existing' ? 200 : 202;
+        const said =
+          code === 201
+            ? { fr: 'déclaration acceptée, montant imputé sur la caution', en: 'declaration accepted, guarantee reserved' }
+            : code === 200
+              ? { fr: 'cette déclaration a déjà été déposée', en: 'this declaration was already lodged' }
+              : { fr: 'enregistrement en cours auprès du système national', en: 'registration in progress with the national system' };
+        return reply
+          .code(code)
+          .header('location', `/transits/${outcome.mrn}`)
+          .send({ ...body, message: bilingual(said), ...said });
+      },
+    );
 
-  app.get(
-    '/transits/:mrn',
-    {
-      schema: {
-        tags: ['supervision'],
-        summary: "One movement's state and timeline (the workflow's `state` query)",
-        description: 'Also lists `allowedActions`: what the signed-in user may do now.',
-        params: MrnParams,
+    app.get(
+      '/transits/:mrn',
+      {
+        schema: {
+          tags: ['supervision'],
+          summary: "One movement's state and timeline (the workflow's `state` query)",
+          description: 'Also lists `allowedActions`: what the signed-in user may do now.',
+          params: MrnParams,
+        },
       },
-    },
-    async (request) => {
-      const actor = actorOf(request);
-      const state = await readState(transits, request.params.mrn);
-      assertCanRead(actor, state);
-      return { ...state, allowedActions: allowedActionsFor(state, actor) };
-    },
-  );
+      async (request) => {
+        const actor = actorOf(request);
+        const state = await readState(transits, request.params.mrn);
+        assertCanRead(actor, state);
+        return { ...state, allowedActions: allowedActionsFor(state, actor) };
+      },
+    );
 
-  app.get(
-    '/transits',
-    {
-      schema: {
-        tags: ['supervision'],
-        summary: 'List movements (Temporal visibility), newest first',
-        description: 'Filters: status, office (anywhere on the route), currentOffice, declarant (TIN), vehicle, overdue. Page with pageToken from the previous answer.',
-        querystring: ListQuery,
+    app.get(
+      '/transits',
+      {
+        schema: {
+          tags: ['supervision'],
+          summary: 'List movements (Temporal visibility), newest first',
+          description:
+            'Filters: status, office (anywhere on the route), currentOffice, declarant (TIN), vehicle, overdue. Page with pageToken from the previous answer.',
+          querystring: ListQuery,
+        },
       },
-    },
-    async (request) => {
-      const actor = actorOf(request);
-      const q = request.query;
-      const filters = {
-        ...(q.status ? { status: q.status } : {}),
-        ...(q.office ? { office: q.office } : {}),
-        ...(q.currentOffice ? { currentOffice: q.currentOffice } : {}),
-        ...(q.declarant ? { declarant: q.declarant } : {}),
-        ...(q.vehicle ? { vehicle: q.vehicle } : {}),
-        ...(q.overdue ? { overdue: q.overdue === 'true' } : {}),
-        ...scopeFor(actor, reference),
-      };
-      return pageTokens.list(transits, filters, q.pageSize, q.pageToken);
-    },
-  );
-};
+      async (request) => {
+        const actor = actorOf(request);
+        const q = request.query;
+        const filters = {
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.office ? { office: q.office } : {}),
+          ...(q.currentOffice ? { currentOffice: q.currentOffice } : {}),
+          ...(q.declarant ? { declarant: q.declarant } : {}),
+          ...(q.vehicle ? { vehicle: q.vehicle } : {}),
+          ...(q.overdue ? { overdue: q.overdue === 'true' } : {}),
+          ...scopeFor(actor, reference),
+        };
+        return pageTokens.list(transits, filters, q.pageSize, q.pageToken);
+      },
+    );
+  };
 
 export async function readState(transits: TransitClient, mrn: string): Promise<TransitState> {
   try {

@@ -58,9 +58,7 @@ export function loadSeed(seed: SandboxSeedInput | string): SandboxSeed {
   const parsed = SandboxSeed.safeParse(raw);
   if (!parsed.success) {
     const where = typeof seed === 'string' ? seed : 'seed';
-    throw new Error(
-      `${where} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
+    throw new Error(`${where} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   }
   return parsed.data;
 }

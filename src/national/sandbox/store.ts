@@ -54,9 +54,7 @@ export interface Answer {
   outcome: string;
 }
 
-export type ExecuteResult =
-  | ({ kind: 'answer' } & Answer)
-  | { kind: 'key-reused'; firstOperation: string; firstReceivedAt: string };
+export type ExecuteResult = ({ kind: 'answer' } & Answer) | { kind: 'key-reused'; firstOperation: string; firstReceivedAt: string };
 
 export interface CallRecord {
   seq: number;
@@ -223,7 +221,7 @@ interface CallRow {
 }
 
 function prepareStatements(db: Database.Database) {
-return {
+  return {
     metaGet: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     metaPut: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)'),
     guarantorInsert: db.prepare('INSERT OR IGNORE INTO guarantors (id, name, city) VALUES (?, ?, ?)'),
@@ -252,9 +250,7 @@ return {
       'SELECT * FROM movements WHERE (@state IS NULL OR state = @state) AND (@role IS NULL OR role = @role) ORDER BY created_at, mrn',
     ),
     eventNextSeq: db.prepare<[string], { seq: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM events WHERE mrn = ?'),
-    eventInsert: db.prepare(
-      'INSERT INTO events (mrn, seq, operation, state, at, recorded_at, office, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
+    eventInsert: db.prepare('INSERT INTO events (mrn, seq, operation, state, at, recorded_at, office, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     eventList: db.prepare<[string], { seq: number; operation: string; state: string; at: string; recorded_at: string; office: string | null; data: string }>(
       'SELECT * FROM events WHERE mrn = ? ORDER BY seq',
     ),
@@ -271,9 +267,7 @@ return {
       "SELECT * FROM reservations WHERE grn = ? AND mrn = ? ORDER BY status = 'RESERVED' DESC, id DESC LIMIT 1",
     ),
     reservationClose: db.prepare('UPDATE reservations SET status = ?, closed_at = ?, reason = ? WHERE id = ?'),
-    reservationsOpen: db.prepare<[string], ReservationRow>(
-      "SELECT * FROM reservations WHERE grn = ? AND status = 'RESERVED' ORDER BY id DESC LIMIT 1000",
-    ),
+    reservationsOpen: db.prepare<[string], ReservationRow>("SELECT * FROM reservations WHERE grn = ? AND status = 'RESERVED' ORDER BY id DESC LIMIT 1000"),
     reservationsOfMovement: db.prepare<[string, string], ReservationRow>('SELECT * FROM reservations WHERE grn = ? AND mrn = ? ORDER BY id DESC'),
     reservationCounts: db.prepare<[string], { status: Reservation['status']; n: number }>(
       'SELECT status, COUNT(*) AS n FROM reservations WHERE grn = ? GROUP BY status',
@@ -441,7 +435,10 @@ export class SandboxStore {
   private readonly handlers: { [K in MutatingOperationName]: (request: ParsedOperationRequest<K>, now: Date) => Effect } = {
     registerDeclaration: (req, now) => {
       if (req.mrn.slice(2, 4) !== this.country) {
-        refuse('MRN_COUNTRY_MISMATCH', `MRN ${req.mrn} departs from ${req.mrn.slice(2, 4)}; a declaration registers in its country of departure, not ${this.country}`);
+        refuse(
+          'MRN_COUNTRY_MISMATCH',
+          `MRN ${req.mrn} departs from ${req.mrn.slice(2, 4)}; a declaration registers in its country of departure, not ${this.country}`,
+        );
       }
       const originHash = sha256(canonicalJson({ lrn: req.lrn, declarantTin: req.declarantTin, declaration: req.declaration }));
       const existing = this.stmt.movementGet.get(req.mrn);
