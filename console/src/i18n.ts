@@ -1,5 +1,6 @@
 // The console's words. Officers work in French: French is the default, English on request.
 // Every key exists in both languages (the type says so), so a missing word fails the build.
+// Long because it is two word lists side by side (French, English), not because it holds logic.
 import { countryNames, isCorridorCountry } from '../../src/domain/countries.ts';
 
 export type Lang = 'fr' | 'en';

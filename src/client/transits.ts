@@ -1,6 +1,8 @@
 // Corridor's side of the Temporal client: lodge a movement (update-with-start), read its state
 // (query), record an act (update, the request's idempotency key as update id), list movements
 // (visibility). The API calls only this; so could any other edge.
+// About 340 lines: lodging, acts, reads and lists are the four calls every edge makes, and
+// their refusals share one translation into TransitRefusal.
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';

@@ -1,6 +1,7 @@
 // Corridor's own settings, read from the environment once at start-up.
 // The Temporal connection is not here: it goes through @temporalio/envconfig
 // (see src/temporal/connection.ts) so Corridor connects the way Temporal's own tools do.
+// About 350 lines because it is the table of every variable (the README's table is made from it).
 import path from 'node:path';
 import { z } from 'zod';
 import { InvalidKeyRing, parseKeyRing, type KeyRing } from '../codec/keys.ts';

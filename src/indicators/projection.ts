@@ -3,6 +3,8 @@
 // facts indicators need: workflows/state.ts `summarise`); movements in flight from their state,
 // again each time visibility shows they moved. Nothing here is the truth: delete the file and
 // the next refresh rebuilds it from the workflows (within the namespace's retention).
+// About 360 lines: the SQL tables and the refresh that fills them are kept together so the
+// projection's schema cannot drift from what writes it.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
