@@ -15,7 +15,7 @@ import * as m from '../../workflows/messages.ts';
 import type { TransitInput, TransitState, TransitStatus } from '../../workflows/model.ts';
 import * as sa from '../../workflows/search-attributes.ts';
 import type { transit } from '../../workflows/transit.ts';
-import { countExecutions, listPage, quote, transitFields, type ExecutionInfo } from '../temporal/visibility.ts';
+import { countExecutions, listPage, quote, transitFields, type ExecutionInfo, type TransitFields } from '../temporal/visibility.ts';
 
 /** A refusal from the workflow or Temporal, with what the API needs to answer: its code and its words. */
 export class TransitRefusal extends Error {
@@ -78,21 +78,8 @@ export interface ListFilters {
   scopeDeclarant?: string;
 }
 
-export interface TransitSummary {
-  mrn: string;
-  status: string | undefined;
-  departureOffice: string | undefined;
-  destinationOffice: string | undefined;
-  currentOffice: string | undefined;
-  declarant: string | undefined;
-  vehicle: string | undefined;
-  overdue: boolean;
-  borderAlert: boolean;
-  escalationLevel: number;
-  nextDeadline: string | undefined;
-  lodgedAt: string | undefined;
-  closedAt: string | undefined;
-}
+/** A movement as a list shows it: its search attributes and its times, without the run and the route. */
+export type TransitSummary = Omit<TransitFields, 'runId' | 'routeOffices'>;
 
 const WORKFLOW_TYPE = 'transit';
 const ANSWER_WAIT_MS = 15_000;
