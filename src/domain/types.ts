@@ -47,6 +47,30 @@ export interface HsChapter {
   title: string;
 }
 
+/** The taxes of the amount at risk, by their customs names (see docs/guarantee.md). */
+export type LevyCode = 'RS' | 'PCS' | 'PC';
+
+/**
+ * One country's tariff for the amount at risk, as loaded from `tariff-<country>.json`. Rates are
+ * integer basis points (1 % = 100), converted from the exact decimal texts of the file, so the
+ * computation never meets a floating-point rate.
+ */
+export interface CountryTariff {
+  country: CountryCode;
+  /** Reference data version the tariff was loaded from: recorded with each amount computed. */
+  version: string;
+  /** `illustrative` until the administration provides its own tariff. */
+  status: 'illustrative' | 'official';
+  /** Customs duty (DD) by HS chapter (2 digits): every chapter of the HS is present. */
+  dutyByChapter: Record<string, number>;
+  /** Customs duty by HS heading (4 digits), where it departs from its chapter. */
+  dutyByHeading: Record<string, number>;
+  /** Redevance statistique, PCS (UEMOA), PC (CEDEAO): on the customs value. */
+  levies: Record<LevyCode, number>;
+  /** TVA, on the customs value plus DD, RS, PCS and PC. */
+  vat: number;
+}
+
 /**
  * Reference data once loaded and checked. Plain JSON (records, not Maps) so it can be logged,
  * snapshotted or passed around; look entries up with `Object.hasOwn` guards (see route-plan.ts).
@@ -58,6 +82,8 @@ export interface ReferenceData {
   routes: RouteDefinition[];
   packageKinds: Record<string, PackageKind>;
   hsChapters: Record<string, HsChapter>;
+  /** One tariff per corridor country: each computes its own amount at risk. */
+  tariffs: Record<CountryCode, CountryTariff>;
 }
 
 export interface PlannedLeg {
