@@ -10,8 +10,8 @@
 // Arithmetic is in BigInt on integer basis points: no floating-point step anywhere.
 import type { CountryCode, CountryTariff, GoodsItem } from './types.ts';
 
-/** What the computation reads of a goods item. customsValueXof may be absent on declarations accepted before it existed. */
-export type ValuedGoodsItem = Pick<GoodsItem, 'hsCode' | 'valueXof'> & { customsValueXof?: number | undefined };
+/** What the computation reads of a goods item: its HS code and its customs value (valueXof of a validated declaration). */
+export type ValuedGoodsItem = Pick<GoodsItem, 'hsCode' | 'valueXof'>;
 
 export interface ItemAmountAtRisk {
   /** Position of the item in the declaration's goodsItems, from 0. */
@@ -50,11 +50,6 @@ export interface AmountAtRisk {
   totalXof: number;
 }
 
-/** The customs value of an item: customsValueXof, or valueXof for a declaration accepted before customsValueXof existed. */
-export function customsValueOf(item: ValuedGoodsItem): number {
-  return item.customsValueXof ?? item.valueXof;
-}
-
 /** The duty rate of an HS code: its heading's exception if the tariff has one, else its chapter's rate. */
 export function dutyRateOf(tariff: CountryTariff, hsCode: string): { rate: number; from: ItemAmountAtRisk['dutyRateFrom'] } {
   const heading = hsCode.slice(0, 4);
@@ -78,7 +73,8 @@ function francs(amount: bigint, what: string): number {
 
 /** The amount at risk of one goods item under one tariff. */
 export function itemAmountAtRisk(tariff: CountryTariff, item: ValuedGoodsItem, index: number): ItemAmountAtRisk {
-  const value = customsValueOf(item);
+  // Validation put the customs value here whichever way it was declared (CIF, valueXof, FOB, EXW).
+  const value = item.valueXof;
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`goodsItems[${index}]: customs value ${value} is not a whole number of francs`);
   const duty = dutyRateOf(tariff, item.hsCode);
   const base = BigInt(value);

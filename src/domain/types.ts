@@ -136,15 +136,46 @@ export interface Transport {
   trailer?: { registration: string } | undefined;
 }
 
-export interface GoodsItem {
+/**
+ * The basis of the price the declarant knows: CIF (cost, insurance, freight to the border: the
+ * customs value itself), FOB (free on board at the port of loading) or EXW (ex works). A FOB or
+ * EXW price becomes the customs value once freight and insurance to the border are added.
+ */
+export type ValueBasis = 'CIF' | 'FOB' | 'EXW';
+
+interface GoodsItemFields {
   hsCode: string;
   description: string;
   packageKind: string;
   packageCount: number;
   grossMassKg: number;
   netMassKg: number;
+  /**
+   * The customs value: the CIF value of the item at the border, in whole francs, the base of the
+   * duties and taxes. Declared as customsValueXof or (before that name existed) valueXof, or
+   * computed from a FOB or EXW price. It keeps the name valueXof here because national systems,
+   * the workflow, the console and existing clients read and edit it under that name.
+   */
   valueXof: number;
 }
+
+/** A CIF value is the customs value as declared. */
+interface CifValue {
+  valueBasis: 'CIF';
+}
+
+/** A FOB or EXW price, with what brings it to the border: valueXof (the customs value) = invoice + freight + insurance. */
+interface NonCifValue {
+  valueBasis: 'FOB' | 'EXW';
+  /** The price on valueBasis, as invoiced. */
+  invoiceValueXof: number;
+  /** Transport (and, for EXW, loading and handling) up to the point of entry into the UEMOA. */
+  freightXof: number;
+  /** Insurance up to the point of entry; 0 when the goods are not insured. */
+  insuranceXof: number;
+}
+
+export type GoodsItem = GoodsItemFields & (CifValue | NonCifValue);
 
 export interface Guarantee {
   grn: string;
