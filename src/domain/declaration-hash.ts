@@ -3,7 +3,7 @@
 // it is for the API and activities, not workflow code.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
-import type { Declaration } from './types.ts';
+import type { Declaration, GoodsItem } from './types.ts';
 
 // Bumped if the canonical form ever changes, so old and new hashes can never be mistaken for equal.
 const DOMAIN = 'corridor/declaration/v1\n';
@@ -16,6 +16,18 @@ const DOMAIN = 'corridor/declaration/v1\n';
  */
 export function declarationContentHash(declaration: Declaration): string {
   return createHash('sha256')
-    .update(DOMAIN + canonicalJson(declaration), 'utf8')
+    .update(DOMAIN + canonicalJson({ ...declaration, goodsItems: declaration.goodsItems.map(withoutCifDefaults) }), 'utf8')
     .digest('hex');
+}
+
+/**
+ * CIF is the default valueBasis: hashed without it, a declaration accepted before valueBasis
+ * existed keeps its hash, so its retry after an upgrade is still the same movement and not a
+ * conflict on its own LRN. FOB and EXW items keep every field: their invoice, freight and
+ * insurance are content.
+ */
+function withoutCifDefaults(item: GoodsItem): object {
+  if (item.valueBasis !== 'CIF') return item;
+  const { valueBasis: _default, ...rest } = item;
+  return rest;
 }

@@ -8,7 +8,9 @@ import { ACCESS_CODE, GRN, HS_CODE, LRN, OFFICE_CODE, PACKAGE_KIND_CODE, REGISTR
 import { isIsoCountryCode } from './iso3166.ts';
 import { containerNumberProblem } from './iso6346.ts';
 import { lookup, planRoute } from './route-plan.ts';
-import type { Declaration, FieldError, PlannedRoute, ReferenceData } from './types.ts';
+import type { Declaration, FieldError, GoodsItem, PlannedRoute, ReferenceData, ValueBasis } from './types.ts';
+
+export const VALUE_BASES = ['CIF', 'FOB', 'EXW'] as const satisfies readonly ValueBasis[];
 
 /** Bounds that refuse absurd input with a field path instead of letting it reach a national system. */
 export const DECLARATION_LIMITS = {
@@ -97,6 +99,14 @@ function positiveNumber(what: string, max: number) {
     .positive(`${what} must be above 0`)
     .max(max, `${what} above ${max} is not plausible for one goods item`)
     .meta({ description: what });
+}
+
+/** A positive whole number of francs, within the per-item limit. */
+function xofAmount(description: string) {
+  return wholeNumber('the value in XOF', 'expected a whole number of XOF (the franc CFA has no subunit)')
+    .positive('the value must be above 0 XOF')
+    .max(DECLARATION_LIMITS.valueXof, `above ${DECLARATION_LIMITS.valueXof} XOF is not plausible for one goods item`)
+    .meta({ description, type: 'integer' });
 }
 
 // ---- shapes ------------------------------------------------------------------------------------
@@ -202,10 +212,120 @@ function goodsItemShape(reference: ReferenceData | undefined) {
       .max(DECLARATION_LIMITS.packageCount, `at most ${DECLARATION_LIMITS.packageCount} packages per goods item`),
     grossMassKg: positiveNumber('the gross mass in kg', DECLARATION_LIMITS.massKg),
     netMassKg: positiveNumber('the net mass in kg', DECLARATION_LIMITS.massKg),
-    valueXof: wholeNumber('the value in XOF', 'expected a whole number of XOF (the franc CFA has no subunit)')
-      .positive('the value must be above 0 XOF')
-      .max(DECLARATION_LIMITS.valueXof, `above ${DECLARATION_LIMITS.valueXof} XOF is not plausible for one goods item`),
+    customsValueXof: xofAmount(
+      'the customs value in XOF: the CIF value of the item at the border (cost, insurance and freight to the point of entry), the base of duties and taxes. With valueBasis FOB or EXW leave it out (or send the sum): it is invoiceValueXof + freightXof + insuranceXof. The declaration Corridor returns carries the customs value in valueXof',
+    ).optional(),
+    valueXof: xofAmount(
+      'the customs value in XOF under its first name, still accepted: a declaration with only valueXof has valueXof as its customs value (CIF). Send valueXof or customsValueXof; if both, they must be equal. The declaration Corridor returns always carries the customs value here, in valueXof',
+    ).optional(),
+    valueBasis: z
+      .enum(VALUE_BASES, { error: `expected the basis of the value: ${VALUE_BASES.join(', ')}` })
+      .optional()
+      .meta({
+        description:
+          'basis of the declared price: CIF (the default: customsValueXof is the value), or FOB / EXW with invoiceValueXof, freightXof and insuranceXof, whose sum is the customs value',
+      }),
+    invoiceValueXof: xofAmount('the invoiced price in XOF on valueBasis FOB or EXW').optional(),
+    freightXof: wholeNumber('the freight in XOF', 'expected a whole number of XOF (the franc CFA has no subunit)')
+      .min(0, 'the freight cannot be negative')
+      .max(DECLARATION_LIMITS.valueXof, `above ${DECLARATION_LIMITS.valueXof} XOF is not plausible for one goods item`)
+      .meta({
+        description: 'with valueBasis FOB or EXW: transport (for EXW also loading and handling) up to the point of entry into the UEMOA, in XOF',
+        type: 'integer',
+      })
+      .optional(),
+    insuranceXof: wholeNumber('the insurance in XOF', 'expected a whole number of XOF (the franc CFA has no subunit)')
+      .min(0, 'the insurance cannot be negative')
+      .max(DECLARATION_LIMITS.valueXof, `above ${DECLARATION_LIMITS.valueXof} XOF is not plausible for one goods item`)
+      .meta({ description: 'with valueBasis FOB or EXW: insurance up to the point of entry, in XOF (0 when not insured)', type: 'integer' })
+      .optional(),
   };
+}
+
+// ---- the value of a goods item ------------------------------------------------------------------
+
+const NON_CIF_FIELDS = ['invoiceValueXof', 'freightXof', 'insuranceXof'] as const;
+
+/**
+ * The rule of the customs value (docs/guarantee.md): CIF (the default) declares it directly, in
+ * customsValueXof or, for clients written before it existed, valueXof; FOB and EXW declare the
+ * invoiced price with freight and insurance to the border, and the customs value is their sum.
+ * Only numbers are compared: a field of the wrong type already has its own error.
+ */
+function checkValue(item: Record<string, unknown>, report: (path: string, message: string) => void): void {
+  const { customsValueXof, valueXof, valueBasis } = item;
+  const given = (field: string) => item[field] !== undefined;
+  if (valueBasis === undefined || valueBasis === 'CIF') {
+    for (const field of NON_CIF_FIELDS) {
+      if (given(field)) report(field, `a CIF value already includes freight and insurance: leave ${field} out, or declare valueBasis FOB or EXW`);
+    }
+    if (!given('customsValueXof') && !given('valueXof')) {
+      report(
+        'customsValueXof',
+        'required: the customs value in XOF (CIF at the border), or valueBasis FOB or EXW with invoiceValueXof, freightXof and insuranceXof',
+      );
+    } else if (typeof customsValueXof === 'number' && typeof valueXof === 'number' && customsValueXof !== valueXof) {
+      report(
+        'valueXof',
+        `valueXof (${valueXof}) differs from customsValueXof (${customsValueXof}); valueXof is the former name of customsValueXof: send one of them`,
+      );
+    }
+    return;
+  }
+  if (valueBasis !== 'FOB' && valueBasis !== 'EXW') return; // its own error says what is accepted
+  for (const field of NON_CIF_FIELDS) {
+    if (!given(field)) report(field, `required with valueBasis ${valueBasis}: the customs value is invoiceValueXof + freightXof + insuranceXof`);
+  }
+  const parts = NON_CIF_FIELDS.map((field) => item[field]);
+  if (!parts.every((v) => typeof v === 'number' && Number.isInteger(v))) return;
+  const sum = (parts as number[]).reduce((a, b) => a + b, 0);
+  if (sum > DECLARATION_LIMITS.valueXof) {
+    report(
+      'customsValueXof',
+      `the customs value ${sum} XOF (invoice + freight + insurance) is above ${DECLARATION_LIMITS.valueXof} XOF, not plausible for one goods item`,
+    );
+  }
+  for (const field of ['customsValueXof', 'valueXof'] as const) {
+    const stated = item[field];
+    if (typeof stated === 'number' && stated !== sum) {
+      report(
+        field,
+        `${field} (${stated}) is not invoiceValueXof + freightXof + insuranceXof (${parts.join(' + ')} = ${sum}); leave it out and Corridor computes it`,
+      );
+    }
+  }
+}
+
+type CheckedGoodsItem = Omit<GoodsItem, 'valueXof' | 'valueBasis' | 'invoiceValueXof' | 'freightXof' | 'insuranceXof'> & {
+  customsValueXof?: number | undefined;
+  valueXof?: number | undefined;
+  valueBasis?: ValueBasis | undefined;
+  invoiceValueXof?: number | undefined;
+  freightXof?: number | undefined;
+  insuranceXof?: number | undefined;
+};
+
+/**
+ * Every accepted item carries its customs value in valueXof and its valueBasis. customsValueXof is
+ * not repeated in the result: a client that edits valueXof in a declaration Corridor returned and
+ * sends it again (an amendment, the bench) would otherwise send two values that disagree. Runs
+ * only on an item checkValue passed.
+ */
+function normaliseValue(item: CheckedGoodsItem): GoodsItem {
+  const { customsValueXof, valueXof, valueBasis, invoiceValueXof, freightXof, insuranceXof, ...goods } = item;
+  if (valueBasis === 'FOB' || valueBasis === 'EXW') {
+    const customsValue = invoiceValueXof! + freightXof! + insuranceXof!;
+    return {
+      ...goods,
+      valueXof: customsValue,
+      valueBasis,
+      invoiceValueXof: invoiceValueXof!,
+      freightXof: freightXof!,
+      insuranceXof: insuranceXof!,
+    };
+  }
+  const customsValue = customsValueXof ?? valueXof!;
+  return { ...goods, valueXof: customsValue, valueBasis: 'CIF' };
 }
 
 // ---- schema ------------------------------------------------------------------------------------
@@ -216,21 +336,25 @@ function goodsItemShape(reference: ReferenceData | undefined) {
  * validateDeclaration, which formats every error with its field path.
  */
 export function makeDeclarationSchema(reference?: ReferenceData) {
-  const goodsItem = z.strictObject(goodsItemShape(reference), { error: expecting('a goods item object') }).superRefine(
-    (item, ctx) => {
-      const { grossMassKg, netMassKg } = item as { grossMassKg: unknown; netMassKg: unknown };
-      // Only between two valid masses: a gross mass of 0 is already reported on its own.
-      if (typeof grossMassKg === 'number' && typeof netMassKg === 'number' && grossMassKg > 0 && netMassKg > grossMassKg) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['netMassKg'],
-          message: `the net mass (${netMassKg} kg) is above the gross mass (${grossMassKg} kg); the gross mass includes the packaging`,
-        });
-      }
-    },
-    // Runs even when another field of the item is wrong, so both problems are reported together.
-    { when: (payload) => payload.value !== null && typeof payload.value === 'object' },
-  );
+  const goodsItem = z
+    .strictObject(goodsItemShape(reference), { error: expecting('a goods item object') })
+    .superRefine(
+      (item, ctx) => {
+        const { grossMassKg, netMassKg } = item as { grossMassKg: unknown; netMassKg: unknown };
+        // Only between two valid masses: a gross mass of 0 is already reported on its own.
+        if (typeof grossMassKg === 'number' && typeof netMassKg === 'number' && grossMassKg > 0 && netMassKg > grossMassKg) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['netMassKg'],
+            message: `the net mass (${netMassKg} kg) is above the gross mass (${grossMassKg} kg); the gross mass includes the packaging`,
+          });
+        }
+        checkValue(item as Record<string, unknown>, (path, message) => ctx.addIssue({ code: 'custom', path: [path], message }));
+      },
+      // Runs even when another field of the item is wrong, so both problems are reported together.
+      { when: (payload) => payload.value !== null && typeof payload.value === 'object' },
+    )
+    .transform(normaliseValue);
 
   const route = z
     .array(officeCode, { error: expecting('the route as a list of office reference numbers') })

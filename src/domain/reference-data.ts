@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { corridorCountries } from './countries.ts';
 import { BORDER_POST_ID, OFFICE_CODE, PACKAGE_KIND_CODE, ROUTE_ID } from './formats.ts';
 import { findLeg, lookup } from './route-plan.ts';
-import type { HsChapter, LegDefinition, Office, PackageKind, ReferenceData, RouteDefinition } from './types.ts';
+import type { CountryCode, CountryTariff, HsChapter, LegDefinition, Office, PackageKind, ReferenceData, RouteDefinition } from './types.ts';
 
 export { planRoute, type RoutePlanResult } from './route-plan.ts';
 
@@ -99,6 +99,58 @@ const hsChaptersFile = z.strictObject({
   chapters: z.array(z.strictObject({ chapter: z.string().regex(/^[0-9]{2}$/, 'expected a 2-digit chapter'), title: text })).min(1, 'no chapters'),
 });
 
+/**
+ * The bands of the UEMOA common external tariff (TEC): categories 0 to 4. A duty rate outside them
+ * is a typing error in the file, not a tariff.
+ */
+export const TEC_DUTY_BANDS_PERCENT = ['0', '5', '10', '20', '35'] as const;
+
+/** The VAT base the computation implements (amount-at-risk.ts); a file stating another is refused. */
+export const VAT_BASE = ['customsValue', 'DD', 'RS', 'PCS', 'PC'] as const;
+
+/**
+ * A rate in percent as an exact decimal text, at most two decimals ("0.8", "18"): as a JSON number
+ * it would be a binary fraction before it was ever a rate.
+ */
+const percent = z
+  .string({ error: 'expected the rate in percent as text, e.g. "0.8" (exact decimal, not a JSON number)' })
+  .regex(/^(0|[1-9][0-9]?|100)(\.[0-9]{1,2})?$/, 'expected a rate in percent from "0" to "100" with at most two decimals, e.g. "0.8"')
+  .refine((v) => Number(v) <= 100, 'a rate above 100 % is not plausible');
+
+const dutyBand = z.enum(TEC_DUTY_BANDS_PERCENT, {
+  error: `expected a UEMOA common external tariff band in percent: ${TEC_DUTY_BANDS_PERCENT.map((b) => `"${b}"`).join(', ')}`,
+});
+
+const tariffFile = z.strictObject({
+  version: z.string(),
+  country: z.enum(corridorCountries, { error: `expected ${corridorCountries.join(' or ')} (the corridor countries)` }),
+  status: z.enum(['illustrative', 'official'], { error: 'expected "illustrative" or "official"' }),
+  note: z.string().optional(),
+  levies: z.strictObject({ RS: percent, PCS: percent, PC: percent }),
+  vat: z.strictObject({
+    ratePercent: percent,
+    base: z
+      .array(z.string())
+      .refine((base) => base.join() === VAT_BASE.join(), `the computation applies VAT on ${JSON.stringify(VAT_BASE)}; state exactly that base`),
+  }),
+  chapters: z.array(z.strictObject({ chapter: z.string().regex(/^[0-9]{2}$/, 'expected a 2-digit chapter'), dutyPercent: dutyBand })).min(1, 'no chapters'),
+  headings: z
+    .array(
+      z.strictObject({
+        heading: z.string().regex(/^[0-9]{4}$/, 'expected a 4-digit HS heading'),
+        dutyPercent: dutyBand,
+        note: z.string().optional(),
+      }),
+    )
+    .default([]),
+});
+
+/** "0.8" → 80: integer basis points from the exact decimal text, without a floating-point step. */
+export function percentToBasisPoints(rate: string): number {
+  const [units = '0', decimals = ''] = rate.split('.');
+  return Number(units) * 100 + Number(decimals.padEnd(2, '0'));
+}
+
 type Problems = string[];
 
 /** `offices[3] (BFOUA001).roles[0]`: the index alone is hard to find in a file of hundreds of entries. */
@@ -109,7 +161,7 @@ function entryPath(data: unknown, issuePath: readonly PropertyKey[]): string {
     out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
     node = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
     if (typeof key === 'number' && node !== null && typeof node === 'object') {
-      const label = ['code', 'id', 'chapter'].map((k) => (node as Record<string, unknown>)[k]).find((v) => typeof v === 'string');
+      const label = ['code', 'id', 'chapter', 'heading'].map((k) => (node as Record<string, unknown>)[k]).find((v) => typeof v === 'string');
       if (label) out += ` (${label as string})`;
     }
   }
@@ -205,9 +257,56 @@ function checkRoutes(routes: RouteDefinition[], reference: ReferenceData, proble
 }
 
 /**
- * Reads and checks `offices.json`, `routes.json`, `package-kinds.json` and `hs-chapters.json` of one
- * version folder (default: this repository's current version). Throws ReferenceDataError listing
- * every problem found.
+ * A country's tariff must price every chapter of the HS and nothing else: a declared item whose
+ * chapter had no rate would have no amount at risk, and nothing covers it on the guarantee.
+ */
+function loadTariff(
+  dir: string,
+  country: CountryCode,
+  version: string,
+  hsChapters: Record<string, HsChapter> | undefined,
+  problems: Problems,
+): CountryTariff | undefined {
+  const file = `tariff-${country}.json`;
+  const tariff = readFile(dir, file, tariffFile, version, problems);
+  if (!tariff) return undefined;
+  if (tariff.country !== country) problems.push(`${file}: country is ${tariff.country} but the file is named for ${country}`);
+  const dutyByChapter: Record<string, number> = {};
+  tariff.chapters.forEach((entry, i) => {
+    const at = `${file}: chapters[${i}] (${entry.chapter})`;
+    if (Object.hasOwn(dutyByChapter, entry.chapter)) problems.push(`${at}: duplicate of an earlier entry`);
+    else if (hsChapters && !lookup(hsChapters, entry.chapter)) problems.push(`${at}: not a chapter of hs-chapters.json`);
+    else dutyByChapter[entry.chapter] = percentToBasisPoints(entry.dutyPercent);
+  });
+  if (hsChapters) {
+    const missing = Object.keys(hsChapters).filter((chapter) => !Object.hasOwn(dutyByChapter, chapter));
+    if (missing.length > 0) problems.push(`${file}: chapters: no duty rate for chapter(s) ${missing.join(', ')}; every HS chapter needs one`);
+  }
+  const dutyByHeading: Record<string, number> = {};
+  tariff.headings.forEach((entry, i) => {
+    const at = `${file}: headings[${i}] (${entry.heading})`;
+    const rate = percentToBasisPoints(entry.dutyPercent);
+    const chapter = entry.heading.slice(0, 2);
+    if (Object.hasOwn(dutyByHeading, entry.heading)) problems.push(`${at}: duplicate of an earlier entry`);
+    else if (!Object.hasOwn(dutyByChapter, chapter)) problems.push(`${at}: chapter ${chapter} has no rate in chapters`);
+    else if (dutyByChapter[chapter] === rate) problems.push(`${at}: same rate as chapter ${chapter}; an exception that changes nothing hides the real ones`);
+    else dutyByHeading[entry.heading] = rate;
+  });
+  return {
+    country,
+    version,
+    status: tariff.status,
+    dutyByChapter,
+    dutyByHeading,
+    levies: { RS: percentToBasisPoints(tariff.levies.RS), PCS: percentToBasisPoints(tariff.levies.PCS), PC: percentToBasisPoints(tariff.levies.PC) },
+    vat: percentToBasisPoints(tariff.vat.ratePercent),
+  };
+}
+
+/**
+ * Reads and checks `offices.json`, `routes.json`, `package-kinds.json`, `hs-chapters.json` and
+ * `tariff-<country>.json` of one version folder (default: this repository's current version).
+ * Throws ReferenceDataError listing every problem found.
  */
 export function loadReferenceData(dir: string = referenceDataDir()): ReferenceData {
   const version = path.basename(path.resolve(dir));
@@ -216,7 +315,13 @@ export function loadReferenceData(dir: string = referenceDataDir()): ReferenceDa
   const routes = readFile(dir, 'routes.json', routesFile, version, problems);
   const packageKinds = readFile(dir, 'package-kinds.json', packageKindsFile, version, problems);
   const hsChapters = readFile(dir, 'hs-chapters.json', hsChaptersFile, version, problems);
-  if (!offices || !routes || !packageKinds || !hsChapters) throw new ReferenceDataError(dir, problems);
+  const chapterIndex = hsChapters ? indexBy('hs-chapters.json', 'chapters', hsChapters.chapters as HsChapter[], (c) => c.chapter, problems) : undefined;
+  const tariffs: Partial<Record<CountryCode, CountryTariff>> = {};
+  for (const country of corridorCountries) {
+    const tariff = loadTariff(dir, country, version, chapterIndex, problems);
+    if (tariff) tariffs[country] = tariff;
+  }
+  if (!offices || !routes || !packageKinds || !chapterIndex || corridorCountries.some((c) => !tariffs[c])) throw new ReferenceDataError(dir, problems);
 
   const reference: ReferenceData = {
     version,
@@ -224,7 +329,8 @@ export function loadReferenceData(dir: string = referenceDataDir()): ReferenceDa
     legs: routes.legs as LegDefinition[],
     routes: routes.routes,
     packageKinds: indexBy('package-kinds.json', 'packageKinds', packageKinds.packageKinds as PackageKind[], (k) => k.code, problems),
-    hsChapters: indexBy('hs-chapters.json', 'chapters', hsChapters.chapters as HsChapter[], (c) => c.chapter, problems),
+    hsChapters: chapterIndex,
+    tariffs: tariffs as Record<CountryCode, CountryTariff>,
   };
   checkOffices(reference.offices, problems);
   checkLegs(reference.legs, reference.offices, problems);

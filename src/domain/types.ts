@@ -47,6 +47,30 @@ export interface HsChapter {
   title: string;
 }
 
+/** The taxes of the amount at risk, by their customs names (see docs/guarantee.md). */
+export type LevyCode = 'RS' | 'PCS' | 'PC';
+
+/**
+ * One country's tariff for the amount at risk, as loaded from `tariff-<country>.json`. Rates are
+ * integer basis points (1 % = 100), converted from the exact decimal texts of the file, so the
+ * computation never meets a floating-point rate.
+ */
+export interface CountryTariff {
+  country: CountryCode;
+  /** Reference data version the tariff was loaded from: recorded with each amount computed. */
+  version: string;
+  /** `illustrative` until the administration provides its own tariff. */
+  status: 'illustrative' | 'official';
+  /** Customs duty (DD) by HS chapter (2 digits): every chapter of the HS is present. */
+  dutyByChapter: Record<string, number>;
+  /** Customs duty by HS heading (4 digits), where it departs from its chapter. */
+  dutyByHeading: Record<string, number>;
+  /** Redevance statistique, PCS (UEMOA), PC (CEDEAO): on the customs value. */
+  levies: Record<LevyCode, number>;
+  /** TVA, on the customs value plus DD, RS, PCS and PC. */
+  vat: number;
+}
+
 /**
  * Reference data once loaded and checked. Plain JSON (records, not Maps) so it can be logged,
  * snapshotted or passed around; look entries up with `Object.hasOwn` guards (see route-plan.ts).
@@ -58,6 +82,8 @@ export interface ReferenceData {
   routes: RouteDefinition[];
   packageKinds: Record<string, PackageKind>;
   hsChapters: Record<string, HsChapter>;
+  /** One tariff per corridor country: each computes its own amount at risk. */
+  tariffs: Record<CountryCode, CountryTariff>;
 }
 
 export interface PlannedLeg {
@@ -110,15 +136,46 @@ export interface Transport {
   trailer?: { registration: string } | undefined;
 }
 
-export interface GoodsItem {
+/**
+ * The basis of the price the declarant knows: CIF (cost, insurance, freight to the border: the
+ * customs value itself), FOB (free on board at the port of loading) or EXW (ex works). A FOB or
+ * EXW price becomes the customs value once freight and insurance to the border are added.
+ */
+export type ValueBasis = 'CIF' | 'FOB' | 'EXW';
+
+interface GoodsItemFields {
   hsCode: string;
   description: string;
   packageKind: string;
   packageCount: number;
   grossMassKg: number;
   netMassKg: number;
+  /**
+   * The customs value: the CIF value of the item at the border, in whole francs, the base of the
+   * duties and taxes. Declared as customsValueXof or (before that name existed) valueXof, or
+   * computed from a FOB or EXW price. It keeps the name valueXof here because national systems,
+   * the workflow, the console and existing clients read and edit it under that name.
+   */
   valueXof: number;
 }
+
+/** A CIF value is the customs value as declared. */
+interface CifValue {
+  valueBasis: 'CIF';
+}
+
+/** A FOB or EXW price, with what brings it to the border: valueXof (the customs value) = invoice + freight + insurance. */
+interface NonCifValue {
+  valueBasis: 'FOB' | 'EXW';
+  /** The price on valueBasis, as invoiced. */
+  invoiceValueXof: number;
+  /** Transport (and, for EXW, loading and handling) up to the point of entry into the UEMOA. */
+  freightXof: number;
+  /** Insurance up to the point of entry; 0 when the goods are not insured. */
+  insuranceXof: number;
+}
+
+export type GoodsItem = GoodsItemFields & (CifValue | NonCifValue);
 
 export interface Guarantee {
   grn: string;

@@ -80,4 +80,24 @@ describe('declaration content hash', () => {
       assert.notEqual(declarationContentHash(validated(other)), hash, String(change));
     }
   });
+
+  test('a declaration with only valueXof hashes as it did before customsValueXof and valueBasis existed', () => {
+    // Pinned from the code before the change, on examples/declarations/lome-ouaga.json (valueXof only):
+    // a retry that straddles the upgrade is the same movement, not an LRN conflict.
+    assert.equal(hash, '250905b6ff76b01ace1432ad4814b07f5f61deedb3aa7cafd0f186be375405a3');
+    const renamed = structuredClone(raw);
+    for (const item of renamed.goodsItems) {
+      item.customsValueXof = item.valueXof;
+      item.valueBasis = 'CIF';
+      delete item.valueXof;
+    }
+    assert.equal(declarationContentHash(validated(renamed)), hash);
+  });
+
+  test('a FOB price is content: the same customs value reached another way is another declaration', () => {
+    const fob = structuredClone(raw);
+    Object.assign(fob.goodsItems[0], { valueXof: undefined, valueBasis: 'FOB', invoiceValueXof: 6_700_000, freightXof: 480_000, insuranceXof: 20_000 });
+    assert.equal(validated(fob).goodsItems[0]!.valueXof, raw.goodsItems[0].valueXof);
+    assert.notEqual(declarationContentHash(validated(fob)), hash);
+  });
 });
