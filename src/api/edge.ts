@@ -75,7 +75,7 @@ export async function installEdge(app: FastifyInstance, config: Config): Promise
     // The codec's payloads are base64 and metadata the Temporal SDK writes, not people's words.
     if (request.url.startsWith('/codec/')) return;
     const query = findHidden(request.query, HIDDEN);
-    if (query) throw hiddenRefusal(`query.${query}`);
+    if (query) throw hiddenRefusal(`querystring.${query}`);
     const body = findHidden(request.body, HIDDEN_IN_TEXT);
     if (body) throw hiddenRefusal(body);
   });

@@ -35,7 +35,7 @@ describe('answers at the API edge', () => {
     assert.equal(answer.status, 400, JSON.stringify(answer.body));
     assert.ok(answer.ms < 5_000, `answered in ${answer.ms} ms`);
     assert.ok(
-      answer.body.errors.some((e: { path: string }) => e.path === 'query.declarant'),
+      answer.body.errors.some((e: { path: string }) => e.path === 'querystring.declarant'),
       JSON.stringify(answer.body),
     );
   });
@@ -67,7 +67,7 @@ describe('answers at the API edge', () => {
     ]) {
       const answer = await list(`${name}=${encodeURIComponent(value!)}`);
       assert.equal(answer.status, 400, `${name}: ${JSON.stringify(answer.body)}`);
-      assert.match(JSON.stringify(answer.body), new RegExp(`query\\.${name}`));
+      assert.match(JSON.stringify(answer.body), new RegExp(`querystring\\.${name}`));
     }
     const escalations = await corridor.api.call<Record<string, any>>('GET', `/escalations?office=${encodeURIComponent(`TGLFW001${RLO}`)}`, regional);
     assert.equal(escalations.status, 400, JSON.stringify(escalations.body));
