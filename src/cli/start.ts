@@ -201,11 +201,11 @@ function clusterTokenSecret(config: Config): string {
     return config.tokenSecret;
   }
   const file = path.join(config.dataDir, 'cluster', 'token-secret');
-  const { created } = loadOrCreateLocalTokenSecret(file);
+  const { secret, created } = loadOrCreateLocalTokenSecret(file);
   say(
     `corridor: bearer tokens signed with the secret ${created ? 'created in' : 'from'} ${file} (set CORRIDOR_TOKEN_SECRET to use your own; npm run token needs it too)`,
   );
-  return loadOrCreateLocalTokenSecret(file).secret;
+  return secret;
 }
 
 /** The configured ring, or the one the cluster profile keeps in the data folder. */
