@@ -4,12 +4,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Config } from '../config/env.ts';
+import { assertApiTokenSecret, type Config } from '../config/env.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { ReferenceData } from '../domain/types.ts';
 import { TransitClient } from '../client/transits.ts';
 import { installAuthentication } from './authentication.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { installEdge } from './edge.ts';
 import { PageTokens } from './page-tokens.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { escalationRoutes } from './routes/escalations.ts';
@@ -30,15 +31,25 @@ export interface ApiDeps {
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  // Here as well as at the API's start: no API is built to listen beyond loopback with a guessable secret.
+  assertApiTokenSecret(deps.config);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
+    // A hop count is supported by fastify (proxy-addr) though its types name only the other forms.
+    trustProxy: deps.config.trustProxy as boolean | string[],
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
-  installAuthentication(app, deps.config.tokenSecret);
+  installAuthentication(app, {
+    secret: deps.config.tokenSecret,
+    policy: deps.config.tokens,
+    failuresPerMinute: deps.config.rateLimits.authFailuresPerMinute,
+    ownAuthorization: ['/metrics'],
+  });
+  await installEdge(app, deps.config);
 
   await app.register(swagger, {
     openapi: {

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/env.ts';
+import { assertApiTokenSecret, loadConfig } from '../config/env.ts';
 import { createLogger } from '../logging/logger.ts';
 import { connectClient, temporalSettings } from '../temporal/connection.ts';
 import { onShutdown } from '../cli/shutdown.ts';
@@ -8,6 +8,8 @@ import { buildApi } from './app.ts';
 
 export async function runApi(): Promise<void> {
   const config = loadConfig();
+  // Before connecting to anything: one line naming CORRIDOR_TOKEN_SECRET, and exit.
+  assertApiTokenSecret(config);
   const logger = createLogger('api', config.logLevel, config.logFormat);
   const settings = temporalSettings(config);
   const client = await connectClient(settings);

@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { countries, loadConfig, type Config, type CountryCode } from '../config/env.ts';
+import { assertApiTokenSecret, countries, loadConfig, tokenSecretWeakness, type Config, type CountryCode } from '../config/env.ts';
+import { loadOrCreateLocalTokenSecret, prepareDataDir } from './local-secrets.ts';
 import { startCluster, type RunningCluster } from '../cluster/cluster.ts';
 import { describeTarget, postgresTarget, PostgresUnavailable } from '../cluster/postgres.ts';
 import { PORT_BLOCK } from '../cluster/server-config.ts';
@@ -55,11 +56,15 @@ export async function start(flags: Flags): Promise<void> {
     );
   }
   await refuseBusyPorts(config, settings, profile);
+  // Every file the pieces create (databases, logs, keys) is for this user only.
+  process.umask(0o077);
+  prepareDataDir(config.dataDir);
 
   let devServer: DevServer | undefined;
   let cluster: RunningCluster | undefined;
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   if (profile === 'cluster') {
+    childEnv.CORRIDOR_TOKEN_SECRET = clusterTokenSecret(config);
     const keyRing = codecKeys(config);
     childEnv.CORRIDOR_CODEC_KEYS = keyRing;
     cluster = await startCluster({
@@ -81,6 +86,16 @@ export async function start(flags: Flags): Promise<void> {
     });
     childEnv.TEMPORAL_ADDRESS = cluster.prepared.address;
     childEnv.TEMPORAL_NAMESPACE = settings.namespace;
+  } else {
+    // The same check the API makes, before anything starts, rather than an API crashing in a loop.
+    assertApiTokenSecret(config);
+  }
+  if (profile === 'embedded') {
+    // The demo's sign-in (pick a user in the console); the API still offers it on loopback only.
+    childEnv.CORRIDOR_DEV_TOKENS = process.env.CORRIDOR_DEV_TOKENS || '1';
+  }
+  if (profile === 'cluster') {
+    // Started above.
   } else if (settings.embedded) {
     const cli = await findTemporalCli({ say });
     const dbFile = path.join(config.dataDir, 'temporal.sqlite');
@@ -172,6 +187,27 @@ export async function start(flags: Flags): Promise<void> {
   printBanner(config, settings, devServer, cluster, startedAt);
 }
 
+/**
+ * The cluster profile runs as a deployment would: never with the published development secret
+ * nor a short one. Unset, it creates a random secret in the data folder (0600) and keeps it.
+ */
+function clusterTokenSecret(config: Config): string {
+  if (process.env.CORRIDOR_TOKEN_SECRET) {
+    const weakness = tokenSecretWeakness(config.tokenSecret);
+    if (weakness)
+      throw new UsageError(
+        `CORRIDOR_TOKEN_SECRET is refused by the cluster profile: ${weakness}; set a random secret of at least 32 bytes, or unset it to have one created in the data folder`,
+      );
+    return config.tokenSecret;
+  }
+  const file = path.join(config.dataDir, 'cluster', 'token-secret');
+  const { secret, created } = loadOrCreateLocalTokenSecret(file);
+  say(
+    `corridor: bearer tokens signed with the secret ${created ? 'created in' : 'from'} ${file} (set CORRIDOR_TOKEN_SECRET to use your own; npm run token needs it too)`,
+  );
+  return secret;
+}
+
 /** The configured ring, or the one the cluster profile keeps in the data folder. */
 function codecKeys(config: Config): string {
   if (config.codec.keys) {
@@ -255,7 +291,10 @@ function printBanner(
   if (devServer?.uiUrl) rows.push(['Temporal Web UI', devServer.uiUrl]);
   if (cluster) {
     if (cluster.ui) rows.push(['Temporal Web UI', cluster.ui.url]);
-    rows.push(['Codec (decrypt)', `${apiUrl(config)}${CODEC_PREFIX}/login (token: npm run token -- --role regional)`]);
+    rows.push([
+      'Codec (decrypt)',
+      `${apiUrl(config)}${CODEC_PREFIX}/login (token: CORRIDOR_TOKEN_SECRET=… npm run token -- --role regional, with the cluster's secret)`,
+    ]);
     rows.push(['PostgreSQL', describeTarget(postgresTarget(config.cluster.pgUrl))]);
   }
   for (const country of countries) rows.push([`National system ${country}`, config.national[country].url]);

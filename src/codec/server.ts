@@ -8,8 +8,8 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import type { PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import type { Actor } from '../auth/actor.ts';
-import type { Config } from '../config/env.ts';
-import { InvalidToken, verifyToken } from '../auth/tokens.ts';
+import { isLoopbackHost, type Config } from '../config/env.ts';
+import { defaultTokenPolicy, InvalidToken, verifyToken, type TokenPolicy } from '../auth/tokens.ts';
 import { fromJson, PayloadsJson, toJson } from './payload-json.ts';
 import { EncryptionCodec, PayloadDecryptionError } from './encryption-codec.ts';
 
@@ -24,6 +24,13 @@ export interface CodecEndpointOptions {
   /** Undefined when payloads are stored in clear: both endpoints then hand payloads back unchanged. */
   codec: PayloadCodec | undefined;
   tokenSecret: string;
+  /** Audience and longest lifetime of the tokens accepted; default Corridor's defaults. */
+  tokenPolicy?: TokenPolicy;
+  /**
+   * The session cookie is marked Secure: always when the API is reachable beyond loopback (a
+   * cookie holding a regional token never travels in clear there), else only over https.
+   */
+  secureCookie?: boolean;
   /** Browser origins (the Temporal Web UI) allowed to call the endpoint with the operator's session. */
   allowedOrigins: readonly string[];
 }
@@ -33,6 +40,8 @@ export function codecEndpointFor(config: Config): FastifyPluginAsync {
   return codecEndpoint({
     codec: config.codec.keys ? new EncryptionCodec(config.codec.keys) : undefined,
     tokenSecret: config.tokenSecret,
+    tokenPolicy: config.tokens,
+    secureCookie: !isLoopbackHost(config.api.host),
     allowedOrigins: config.codec.corsOrigins.length > 0 ? config.codec.corsOrigins : localWebUiOrigins(config),
   });
 }
@@ -50,6 +59,16 @@ export const codecEndpoint =
 
 async function routes(app: FastifyInstance, options: CodecEndpointOptions): Promise<void> {
   const origins = new Set(options.allowedOrigins);
+  const policy = options.tokenPolicy ?? defaultTokenPolicy;
+  const secure = (request: FastifyRequest) => options.secureCookie === true || request.protocol === 'https';
+  // Opening or closing a session is done from the login page itself: a form posted from another
+  // site (login CSRF, planting the attacker's session) is refused. A browser always sends Origin
+  // on a cross-site POST; a client without one (curl) is not a browser riding on a cookie.
+  const sameOrigin = (request: FastifyRequest) => {
+    const origin = request.headers.origin;
+    return origin === undefined || origin === `${request.protocol}://${request.host}`;
+  };
+  const crossSite = (reply: FastifyReply) => page(reply, 403, loginPage("Requête d'une autre origine refusée. / Request from another origin refused."));
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
     // Credentials ride along, so the answer names the one origin, never "*".
@@ -82,7 +101,7 @@ async function routes(app: FastifyInstance, options: CodecEndpointOptions): Prom
         schema: { tags: ['codec'], summary: `Temporal remote codec: ${direction} payloads (role regional; Bearer token or /codec/login session)` },
       },
       async (request, reply) => {
-        const denied = await refuse(request, options.tokenSecret);
+        const denied = await refuse(request, options.tokenSecret, policy);
         if (denied) return refusal(reply, denied.status, denied.message);
         const parsed = PayloadsJson.safeParse(request.body);
         if (!parsed.success) return refusal(reply, 400, `expected {"payloads": [...]}: ${parsed.error.issues[0]?.message}`);
@@ -98,15 +117,16 @@ async function routes(app: FastifyInstance, options: CodecEndpointOptions): Prom
     );
   }
 
-  app.get('/login', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(loginPage()));
+  app.get('/login', { schema: { hide: true } }, async (_request, reply) => page(reply, 200, loginPage()));
 
   app.post('/session', { schema: { hide: true } }, async (request, reply) => {
+    if (!sameOrigin(request)) return crossSite(reply);
     const body = z.object({ token: z.string().trim().min(1) }).safeParse(request.body);
     if (!body.success) return page(reply, 400, loginPage('Collez un jeton. / Paste a token.'));
     let actor: Actor;
     let expiresAt: number;
     try {
-      actor = await verifyToken(options.tokenSecret, body.data.token);
+      actor = await verifyToken(options.tokenSecret, body.data.token, policy);
       expiresAt = expiryOf(body.data.token);
     } catch (error) {
       if (error instanceof InvalidToken) return page(reply, 401, loginPage(`Jeton refusé / token refused: ${error.message}`));
@@ -120,7 +140,7 @@ async function routes(app: FastifyInstance, options: CodecEndpointOptions): Prom
       );
     }
     const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
-    reply.header('set-cookie', cookie(body.data.token, maxAge, request.protocol === 'https'));
+    reply.header('set-cookie', cookie(body.data.token, maxAge, secure(request)));
     return page(
       reply,
       200,
@@ -133,7 +153,8 @@ async function routes(app: FastifyInstance, options: CodecEndpointOptions): Prom
   });
 
   app.post('/logout', { schema: { hide: true } }, async (request, reply) => {
-    reply.header('set-cookie', cookie('', 0, request.protocol === 'https'));
+    if (!sameOrigin(request)) return crossSite(reply);
+    reply.header('set-cookie', cookie('', 0, secure(request)));
     return page(reply, 200, layout('<p>Session fermée. / Session closed.</p>'));
   });
 }
@@ -147,7 +168,7 @@ function refusal(reply: FastifyReply, status: number, message: string) {
   return reply.code(status).type('text/plain; charset=utf-8').send(message);
 }
 
-async function refuse(request: FastifyRequest, secret: string): Promise<Refusal | undefined> {
+async function refuse(request: FastifyRequest, secret: string, policy: TokenPolicy): Promise<Refusal | undefined> {
   const header = request.headers.authorization;
   const bearer = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
   const token = bearer ?? readCookie(request.headers.cookie, COOKIE);
@@ -156,7 +177,7 @@ async function refuse(request: FastifyRequest, secret: string): Promise<Refusal 
   }
   let actor: Actor;
   try {
-    actor = await verifyToken(secret, token);
+    actor = await verifyToken(secret, token, policy);
   } catch (error) {
     if (error instanceof InvalidToken) return { status: 401, message: error.message };
     throw error;
@@ -187,7 +208,12 @@ function readCookie(header: string | undefined, name: string): string | undefine
 }
 
 function page(reply: FastifyReply, status: number, html: string) {
-  return reply.code(status).type('text/html; charset=utf-8').send(html);
+  // Its own policy, stricter than the console's: no script at all, its one inline style allowed.
+  return reply
+    .code(status)
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    .type('text/html; charset=utf-8')
+    .send(html);
 }
 
 function loginPage(message?: string): string {

@@ -75,6 +75,52 @@ export const variables = {
     secret: true,
     doc: 'HMAC secret that signs and verifies API bearer tokens (set your own outside development)',
   },
+  CORRIDOR_TOKEN_AUDIENCE: {
+    schema: z.string().regex(/^[A-Za-z0-9._:/-]{1,100}$/, 'expected 1 to 100 letters, digits or . _ : / -'),
+    default: 'corridor',
+    doc: 'audience (`aud`) every bearer token must name; tokens for another audience are refused',
+  },
+  CORRIDOR_TOKEN_MAX_LIFETIME_SECONDS: {
+    schema: seconds,
+    default: String(12 * HOUR),
+    doc: 'longest lifetime (exp − iat) of a bearer token the API accepts, and the longest `npm run token -- --ttl` signs',
+  },
+  CORRIDOR_DEV_TOKENS: {
+    schema: flag,
+    default: 'false',
+    doc: "development sign-in (GET /dev/users, POST /dev/tokens, the console's user list): only with this set AND the API on loopback; `npm start` sets it for its API",
+  },
+  CORRIDOR_TRUST_PROXY: {
+    schema: z
+      .string()
+      .regex(
+        /^$|^(true|false)$|^[0-9]{1,2}$|^[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*$/,
+        'expected true, false, a number of hops, or proxy addresses/CIDRs comma-separated',
+      ),
+    default: 'false',
+    doc: 'reverse proxies whose X-Forwarded-For/-Proto the API believes (client address for rate limits, https for Secure cookies and HSTS): false, true, a hop count, or addresses/CIDRs',
+  },
+  CORRIDOR_METRICS_TOKEN: {
+    schema: z.string().refine((v) => v === '' || v.length >= 32, 'expected at least 32 characters'),
+    default: '',
+    secret: true,
+    doc: 'bearer token a Prometheus scraper sends to GET /metrics; unset: /metrics answers only requests from loopback',
+  },
+  CORRIDOR_RATE_LIMIT_WRITES_PER_MINUTE: {
+    schema: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(1, 'expected at least 1'),
+    default: '6000',
+    doc: 'lodgings and acts a token (or, unauthenticated, an address) may send per minute before 429',
+  },
+  CORRIDOR_RATE_LIMIT_SIGN_IN_PER_MINUTE: {
+    schema: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(1, 'expected at least 1'),
+    default: '120',
+    doc: 'development sign-ins (POST /dev/tokens) and codec sessions (POST /codec/session) per address per minute',
+  },
+  CORRIDOR_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: {
+    schema: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(1, 'expected at least 1'),
+    default: '20',
+    doc: 'refused bearer tokens per address per minute; past it every request with a token from that address is answered 429 until the minute is over',
+  },
   CORRIDOR_NATIONAL_TG_URL: { schema: url, default: 'http://127.0.0.1:8091', doc: "Togo's national customs system (the sandbox listens on this port)" },
   CORRIDOR_NATIONAL_BF_URL: { schema: url, default: 'http://127.0.0.1:8092', doc: "Burkina Faso's national customs system (the sandbox listens on this port)" },
   CORRIDOR_NATIONAL_TG_TOKEN: {
@@ -236,6 +282,10 @@ export interface Config {
   logLevel: string;
   logFormat: 'auto' | 'pretty' | 'json';
   tokenSecret: string;
+  tokens: { audience: string; maxLifetimeSeconds: number; devTokens: boolean };
+  trustProxy: boolean | number | string[];
+  metricsToken: string | undefined;
+  rateLimits: { writesPerMinute: number; signInPerMinute: number; authFailuresPerMinute: number };
   /** Only the countries this process serves are read (see loadConfig); another country's entry throws. */
   national: Record<CountryCode, NationalSettings> & { timeoutMs: number };
   taskQueues: { transits: string; national: Record<CountryCode, string> };
@@ -282,6 +332,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     logLevel: read(env, 'CORRIDOR_LOG_LEVEL'),
     logFormat: read(env, 'CORRIDOR_LOG_FORMAT'),
     tokenSecret: read(env, 'CORRIDOR_TOKEN_SECRET'),
+    tokens: {
+      audience: read(env, 'CORRIDOR_TOKEN_AUDIENCE'),
+      maxLifetimeSeconds: read(env, 'CORRIDOR_TOKEN_MAX_LIFETIME_SECONDS'),
+      devTokens: read(env, 'CORRIDOR_DEV_TOKENS'),
+    },
+    trustProxy: trustProxy(read(env, 'CORRIDOR_TRUST_PROXY')),
+    metricsToken: read(env, 'CORRIDOR_METRICS_TOKEN') || undefined,
+    rateLimits: {
+      writesPerMinute: read(env, 'CORRIDOR_RATE_LIMIT_WRITES_PER_MINUTE'),
+      signInPerMinute: read(env, 'CORRIDOR_RATE_LIMIT_SIGN_IN_PER_MINUTE'),
+      authFailuresPerMinute: read(env, 'CORRIDOR_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE'),
+    },
     national: nationalSettings(env, options.countries ?? countries, ms('CORRIDOR_NATIONAL_TIMEOUT_SECONDS')),
     taskQueues: taskQueueNames(prefix),
     temporal: {
@@ -340,6 +402,45 @@ export function taskQueueNames(prefix: string): Config['taskQueues'] {
     transits: `${prefix}transits`,
     national: { TG: `${prefix}national-TG`, BF: `${prefix}national-BF` },
   };
+}
+
+function trustProxy(value: string): Config['trustProxy'] {
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^[0-9]+$/.test(value)) return Number(value);
+  return value.split(',').map((a) => a.trim());
+}
+
+/** 127.0.0.1, ::1 or localhost: the API cannot be reached from another machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.[0-9]{1,3}){3}$/.test(host);
+}
+
+/** The published default: anyone can sign tokens with it. */
+export const DEVELOPMENT_TOKEN_SECRET = variables.CORRIDOR_TOKEN_SECRET.default;
+export const MIN_TOKEN_SECRET_BYTES = 32;
+
+/**
+ * Why this secret may not sign tokens for an API listening on `host`, or undefined when it may.
+ * The development secret and short secrets are tolerated on loopback only, where no one
+ * from another machine can present a token.
+ */
+export function tokenSecretWeakness(secret: string): string | undefined {
+  if (secret === DEVELOPMENT_TOKEN_SECRET) return 'it is the published development secret';
+  if (Buffer.byteLength(secret, 'utf8') < MIN_TOKEN_SECRET_BYTES) return `it is shorter than ${MIN_TOKEN_SECRET_BYTES} bytes`;
+  return undefined;
+}
+
+/** Throws a ConfigError naming CORRIDOR_TOKEN_SECRET when the API would listen beyond loopback with a weak secret. */
+export function assertApiTokenSecret(config: Pick<Config, 'tokenSecret' | 'api'>): void {
+  const weakness = tokenSecretWeakness(config.tokenSecret);
+  if (weakness && !isLoopbackHost(config.api.host)) {
+    throw new ConfigError(
+      'CORRIDOR_TOKEN_SECRET',
+      `${weakness}, and the API listens on ${config.api.host} (CORRIDOR_API_HOST), beyond loopback: set a random secret of at least ${MIN_TOKEN_SECRET_BYTES} bytes (e.g. openssl rand -base64 48)`,
+      '(hidden)',
+    );
+  }
 }
 
 function outageWindow(value: string): Config['sandbox']['outage'] {

@@ -90,6 +90,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     CORRIDOR_NATIONAL_BF_URL: sandboxes.BF.url,
     CORRIDOR_NATIONAL_TIMEOUT_SECONDS: '5',
     CORRIDOR_LOG_LEVEL: 'silent',
+    // The console's tests sign in through the development sign-in, as `npm start` allows.
+    CORRIDOR_DEV_TOKENS: '1',
+    // Test files present refused tokens on purpose, dozens from 127.0.0.1; test/security checks the limit itself.
+    CORRIDOR_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
     ...options.env,
   });
 
@@ -121,7 +125,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const apiPort = await freePort();
   await app.listen({ host: '127.0.0.1', port: apiPort });
 
-  const token = (actor: Actor) => signToken(config.tokenSecret, actor);
+  const token = (actor: Actor) => signToken(config.tokenSecret, actor, '12h', config.tokens.audience);
   return {
     config,
     api: `http://127.0.0.1:${apiPort}`,

@@ -27,6 +27,23 @@ export function idempotencyKeyOf(headers: Record<string, unknown>, generate = tr
   return raw;
 }
 
+const GRPC_INVALID_ARGUMENT = 3;
+
+/**
+ * Temporal refusing a list's visibility query (INVALID_ARGUMENT) is the request's fault, not the
+ * server's: a 400 naming the filters, never a 500 (which clients and proxies would retry).
+ */
+export function visibilityRefusal(error: unknown, filters: string[]): unknown {
+  const codeOf = (e: unknown) => (e as { code?: unknown } | undefined)?.code;
+  // gRPC's INVALID_ARGUMENT, on the error itself or on the cause Temporal's ServiceError wraps.
+  if (codeOf(error) !== GRPC_INVALID_ARGUMENT && codeOf((error as { cause?: unknown } | undefined)?.cause) !== GRPC_INVALID_ARGUMENT) return error;
+  const named = filters.length > 0 ? filters.join(', ') : '(filters)';
+  return badRequest(
+    { fr: `filtre refusé par la recherche des mouvements : ${named}`, en: `filter refused by the movement search: ${named}` },
+    filters.map((path) => ({ path: `query.${path}`, message: 'not a value the movement search accepts' })),
+  );
+}
+
 /** The workflow's refusal codes, as HTTP answers. */
 const statusOfRefusal: Record<string, number> = {
   OUT_OF_ORDER: 409,

@@ -1,4 +1,6 @@
 // GET /health: Temporal reachable, each national system reachable, a worker polling each task queue.
+// Anyone (a load balancer) gets the verdict, {status} with 200 or 503; which part fails, and the
+// addresses and queue names that say it, only an operator signed in as supervisor or regional.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Client } from '@temporalio/client';
 // @temporalio/proto is CommonJS: its namespaces come through the default export.
@@ -23,13 +25,19 @@ export interface HealthDeps {
 export const healthRoutes =
   (deps: HealthDeps): FastifyPluginAsync =>
   async (app) => {
-    app.get('/health', { schema: { tags: ['health'], summary: 'State of every part Corridor needs' } }, async (_request, reply) => {
-      const parts = await checkAll(deps);
-      const failing = Object.entries(parts)
-        .filter(([, state]) => !state.ok)
-        .map(([name]) => name);
-      return reply.code(failing.length === 0 ? 200 : 503).send({ status: failing.length === 0 ? 'ok' : 'degraded', failing, parts });
-    });
+    app.get(
+      '/health',
+      { schema: { tags: ['health'], summary: 'State of every part Corridor needs (details for supervisors and regional)' } },
+      async (request, reply) => {
+        const parts = await checkAll(deps);
+        const failing = Object.entries(parts)
+          .filter(([, state]) => !state.ok)
+          .map(([name]) => name);
+        const status = failing.length === 0 ? 'ok' : 'degraded';
+        const operator = request.actor?.role === 'regional' || request.actor?.role === 'supervisor';
+        return reply.code(failing.length === 0 ? 200 : 503).send(operator ? { status, failing, parts } : { status });
+      },
+    );
   };
 
 export async function checkAll(deps: HealthDeps): Promise<Record<string, PartState>> {

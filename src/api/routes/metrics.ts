@@ -2,7 +2,9 @@
 // (transits started and completed per route, border dwell per post, open escalations by level,
 // movements in flight by status) and, appended, the worker's Temporal SDK metrics. The figures
 // come from the projection and the in-flight list, so a restarted API reports the same totals.
-import type { FastifyPluginAsync } from 'fastify';
+// The scrape needs CORRIDOR_METRICS_TOKEN as a bearer token, or, when none is set, comes from loopback.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from '../../config/env.ts';
 import type { Projection } from '../../indicators/projection.ts';
@@ -80,7 +82,17 @@ export function metricsRoutes({ config, projection, running, warn }: MetricsDeps
     app.get(
       '/metrics',
       { schema: { tags: ['health'], summary: "Prometheus metrics: API, Corridor, and the worker's Temporal SDK metrics" } },
-      async (_request, reply) => {
+      async (request, reply) => {
+        const refused = scrapeRefusal(request, config.metricsToken);
+        if (refused)
+          return reply
+            .code(refused)
+            .type('text/plain; charset=utf-8')
+            .send(
+              refused === 401
+                ? 'send "Authorization: Bearer <CORRIDOR_METRICS_TOKEN>"\n'
+                : 'metrics are served to this machine only; set CORRIDOR_METRICS_TOKEN to scrape from elsewhere\n',
+            );
         try {
           await update();
         } catch (error) {
@@ -95,6 +107,17 @@ export function metricsRoutes({ config, projection, running, warn }: MetricsDeps
   // The latency hook must see every route of the API, not only this plugin's.
   (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
   return plugin;
+}
+
+const LOOPBACK = /^(127\.[0-9.]+|::1|::ffff:127\.[0-9.]+)$/;
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** 401 or 403 when this request may not scrape, else undefined. */
+function scrapeRefusal(request: FastifyRequest, token: string | undefined): 401 | 403 | undefined {
+  if (!token) return LOOPBACK.test(request.ip) ? undefined : 403;
+  const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  // Compared as digests: equal lengths, and time that says nothing about the token.
+  return given !== undefined && timingSafeEqual(digest(given), digest(token)) ? undefined : 401;
 }
 
 /** The worker's Temporal SDK metrics, if a worker exposes them on this machine. */

@@ -1,7 +1,8 @@
 // Who is signed in (GET /me), and in development only, signing in without an identity
 // provider: GET /dev/users lists seeded users, POST /dev/tokens signs a token for one. The dev
-// routes exist only while the API verifies tokens with the published development secret: a
-// deployment that sets its own CORRIDOR_TOKEN_SECRET has no way to mint tokens over HTTP.
+// routes exist only when CORRIDOR_DEV_TOKENS is set AND the API listens on loopback, believes
+// no proxy, and the request comes from this machine: `npm start` sets it for its own API; a
+// deployment has no way to mint tokens over HTTP.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
@@ -9,11 +10,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { roles, type Actor } from '../../auth/actor.ts';
 import { signToken } from '../../auth/tokens.ts';
-import { variables, type Config } from '../../config/env.ts';
+import { isLoopbackHost, type Config } from '../../config/env.ts';
 import { corridorCountries } from '../../domain/countries.ts';
 import type { ReferenceData } from '../../domain/types.ts';
 import { actorOf } from '../authentication.ts';
-import { badRequest } from '../errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { OfficeCodeParam } from './common.ts';
 
 export interface SessionDeps {
@@ -22,8 +23,10 @@ export interface SessionDeps {
 }
 
 export function devTokensEnabled(config: Config): boolean {
-  return config.tokenSecret === variables.CORRIDOR_TOKEN_SECRET.default;
+  return config.tokens.devTokens && isLoopbackHost(config.api.host) && config.trustProxy === false;
 }
+
+const LOOPBACK_PEER = /^(127\.[0-9.]+|::1|::ffff:127\.[0-9.]+)$/;
 
 const DevTokenBody = z.object({
   role: z.enum(roles),
@@ -45,6 +48,11 @@ export const sessionRoutes =
     });
 
     if (!devTokensEnabled(config)) return;
+
+    app.addHook('onRequest', async (request) => {
+      if (!request.url.startsWith('/dev/')) return;
+      if (!LOOPBACK_PEER.test(request.socket.remoteAddress ?? '')) throw notFound('development sign-in answers only on this machine');
+    });
 
     app.get('/dev/users', { schema: { tags: ['session'], summary: 'Development only: seeded users to sign in as' } }, async () => ({
       users: seededUsers(reference),
@@ -69,7 +77,7 @@ export const sessionRoutes =
           if (!body.tin) throw badRequest('tin missing', [{ path: 'tin', message: 'a declarant signs in with their TIN' }]);
           actor.tin = body.tin;
         }
-        return { token: await signToken(config.tokenSecret, actor), actor };
+        return { token: await signToken(config.tokenSecret, actor, Math.min(12 * 3600, config.tokens.maxLifetimeSeconds), config.tokens.audience), actor };
       },
     );
   };

@@ -12,6 +12,8 @@ import { expectedActions } from '../../../workflows/procedure.ts';
 import { transitStatuses, type TransitState } from '../../../workflows/model.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { bilingual } from '../../domain/words.ts';
+import { REGISTRATION, TIN } from '../../domain/formats.ts';
+import { visibilityRefusal } from './common.ts';
 import { assertCanRead, scopeFor } from '../access.ts';
 import { actorOf, requireRole } from '../authentication.ts';
 import { ApiError, badRequest, forbidden, notFound } from '../errors.ts';
@@ -38,8 +40,10 @@ const ListQuery = z.object({
   status: z.enum(transitStatuses).optional(),
   office: OfficeCodeParam.optional(),
   currentOffice: OfficeCodeParam.optional(),
-  declarant: z.string().min(1).max(40).optional(),
-  vehicle: z.string().min(1).max(40).optional(),
+  // As the declaration normalises them, so that a filter finds what was lodged, and nothing that
+  // is not a TIN or a registration reaches Temporal's visibility query.
+  declarant: z.string().trim().toUpperCase().regex(TIN, 'expected a TIN: 3 to 17 letters or digits, inner / or - allowed').optional(),
+  vehicle: z.string().trim().toUpperCase().max(20, 'at most 20 characters').regex(REGISTRATION, 'expected a registration such as TG 1234 AB').optional(),
   overdue: z.enum(['true', 'false'], { error: 'expected true or false' }).optional(),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
   pageToken: z.string().max(4000).optional(),
@@ -150,7 +154,12 @@ export const transitRoutes =
           ...(q.overdue ? { overdue: q.overdue === 'true' } : {}),
           ...scopeFor(actor, reference),
         };
-        return pageTokens.list(transits, filters, q.pageSize, q.pageToken);
+        return pageTokens.list(transits, filters, q.pageSize, q.pageToken).catch((error: unknown) => {
+          throw visibilityRefusal(
+            error,
+            Object.keys(q).filter((k) => k !== 'pageSize'),
+          );
+        });
       },
     );
   };
