@@ -30,7 +30,7 @@ export function registerDepartureActs(mv: Movement): void {
       };
     },
     {
-      validator: ({ declarationHash: hash, actor }) => {
+      validator: ({ declarationHash: hash, maskedHash, actor }) => {
         if (actor?.tin !== state.declaration.declarantTin) {
           throw ApplicationFailure.create({
             type: 'NOT_YOURS',
@@ -38,7 +38,8 @@ export function registerDepartureActs(mv: Movement): void {
             nonRetryable: true,
           });
         }
-        if (hash !== state.declarationHash) {
+        // A declaration lodged first in the departure country's own system is known with its access code masked.
+        if (hash !== state.declarationHash && maskedHash !== state.declarationHash) {
           throw ApplicationFailure.create({
             type: 'LRN_CONFLICT',
             message: `La référence ${state.lrn} a déjà été déclarée avec un autre contenu (MRN ${mrn}) / LRN ${state.lrn} was already lodged with other content (MRN ${mrn})`,
@@ -50,15 +51,15 @@ export function registerDepartureActs(mv: Movement): void {
     },
   );
 
-  mv.act(m.releaseUpdate, 'release', checkActBody.release, async ({ actor, seals, controlResult, timeLimitHours }) => {
+  mv.act(m.releaseUpdate, 'release', checkActBody.release, async ({ actor, seals, controlResult, timeLimitHours }, keyed) => {
     const firstLeg = route.legs[0]!;
-    const deadline = new Date(Date.now() + mv.legMs(timeLimitHours ?? firstLeg.timeLimitHours ?? 0)).toISOString();
+    const deadline = new Date(Date.parse(mv.actedAt(keyed)) + mv.legMs(timeLimitHours ?? firstLeg.timeLimitHours ?? 0)).toISOString();
     const office = mv.departureOffice();
-    await nationalCall(() =>
+    await mv.writeInto(keyed, route.departureCountry, () =>
       mv.departure.recordRelease({ mrn, office, seals, timeLimit: deadline, controlResult: controlResult ?? 'SATISFACTORY', at: mv.now() }),
     );
     state.seals = [...seals];
-    state.releasedAt = mv.now();
+    state.releasedAt = mv.actedAt(keyed);
     state.route[0]!.leftAt = state.releasedAt;
     state.legIndex = 0;
     state.currentOffice = firstLeg.to;
@@ -66,7 +67,7 @@ export function registerDepartureActs(mv: Movement): void {
     state.legDeadline = deadline;
     state.nextDeadline = deadline;
     mv.setStatus('RELEASED');
-    mv.record('RELEASED', actor, office, { seals, timeLimit: deadline, controlResult: controlResult ?? 'SATISFACTORY' });
+    mv.recordAct(keyed, 'RELEASED', actor, office, { seals, timeLimit: deadline, controlResult: controlResult ?? 'SATISFACTORY' });
     await sendAar(mv, seals, deadline);
   });
 
