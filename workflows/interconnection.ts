@@ -103,7 +103,13 @@ async function apply(mv: Movement, event: NationalEvent): Promise<void> {
       return;
     }
     case 'ignore':
-      mv.record('NATIONAL_EVENT_IGNORED', SYSTEM, event.office ?? undefined, { type: event.type, keyedIn: event.country, eventId: event.id, why: outcome.why }, event.at);
+      mv.record(
+        'NATIONAL_EVENT_IGNORED',
+        SYSTEM,
+        event.office ?? undefined,
+        { type: event.type, keyedIn: event.country, eventId: event.id, why: outcome.why },
+        event.at,
+      );
       return;
     case 'wait':
       return;
@@ -142,7 +148,8 @@ function disposition(mv: Movement, event: NationalEvent): Disposition {
 function sameAct(action: ActionName, national: Record<string, unknown>, recorded: Record<string, unknown>): Disposition {
   const differs =
     action === 'release'
-      ? JSON.stringify([...((national.seals as string[] | undefined) ?? [])].sort()) !== JSON.stringify([...((recorded.seals as string[] | undefined) ?? [])].sort())
+      ? JSON.stringify([...((national.seals as string[] | undefined) ?? [])].sort()) !==
+        JSON.stringify([...((recorded.seals as string[] | undefined) ?? [])].sort())
       : action === 'control-results'
         ? national.controlResult !== undefined && national.controlResult !== recorded.result
         : national.sealsIntact !== undefined && recorded.sealsIntact !== undefined && national.sealsIntact !== recorded.sealsIntact;

@@ -181,7 +181,12 @@ export class TransitClient {
    * with the registration event as its first signal: the same MRN always lands on the same
    * workflow, and a closed movement is never started again. Returns false when it was closed.
    */
-  async startFromNationalRegistration(args: { event: NationalEvent; declaration: Declaration; route: PlannedRoute; registeredIn: RegisteredIn }): Promise<boolean> {
+  async startFromNationalRegistration(args: {
+    event: NationalEvent;
+    declaration: Declaration;
+    route: PlannedRoute;
+    registeredIn: RegisteredIn;
+  }): Promise<boolean> {
     const { event, declaration, route, registeredIn } = args;
     const lodgedBy: Actor = { user: event.officer ?? 'declarant', role: 'declarant', tin: declaration.declarant.tin };
     const input: TransitInput = {

@@ -44,7 +44,12 @@ export class NationalScreens {
     let token = this.tokens.get(key);
     if (!token) {
       const { sub, ...rest } = claims;
-      token = new SignJWT(rest).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime('2h').sign(new TextEncoder().encode(this.userSecret));
+      token = new SignJWT(rest)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(sub)
+        .setIssuedAt()
+        .setExpirationTime('2h')
+        .sign(new TextEncoder().encode(this.userSecret));
       this.tokens.set(key, token);
     }
     return token;
@@ -124,7 +129,8 @@ export async function driveNationalLifecycle(
     const before = performance.now();
     const answer = await screens.act(mrn, step);
     outcome.steps.push({ action: step.action, status: answer.status, ms: performance.now() - before });
-    if (answer.status !== 200) throw new LifecycleFailed(`${step.action} at ${step.office} in the ${country} system answered ${answer.status}`, mrn, { ...answer, ms: 0 });
+    if (answer.status !== 200)
+      throw new LifecycleFailed(`${step.action} at ${step.office} in the ${country} system answered ${answer.status}`, mrn, { ...answer, ms: 0 });
   }
   // The interconnection carries the last act; Corridor discharges the movement from it.
   const deadline = Date.now() + timeoutMs;

@@ -91,9 +91,9 @@ export async function simulate(flags: Flags): Promise<void> {
   const concurrency = intFlag(flags, 'concurrency', 1);
   const baseUrl = stringFlag(flags, 'api', `http://127.0.0.1:${config.api.port}`);
   const via = stringFlag(flags, 'via', 'corridor');
-  if (via !== 'corridor' && via !== 'national') throw new UsageError(`--via ${via}: expected national (acts in the national systems) or corridor (acts through Corridor's API)`);
-  const screens =
-    via === 'national' ? new NationalScreens({ TG: config.national.TG.url, BF: config.national.BF.url }, DEVELOPMENT_USER_SECRET) : undefined;
+  if (via !== 'corridor' && via !== 'national')
+    throw new UsageError(`--via ${via}: expected national (acts in the national systems) or corridor (acts through Corridor's API)`);
+  const screens = via === 'national' ? new NationalScreens({ TG: config.national.TG.url, BF: config.national.BF.url }, DEVELOPMENT_USER_SECRET) : undefined;
   const { declaration, plan } = exampleDeclaration(routeId);
   const api = new ApiClient(baseUrl, (actor) => signToken(config.tokenSecret, actor));
 

@@ -52,7 +52,14 @@ describe('acts recorded only in the national systems reach the other country', (
       );
       // Every officer's act is in the timeline once, keyed in its own country's system, by its officer, at its office.
       for (const step of steps) {
-        const code = { release: 'RELEASED', 'border-arrival': 'BORDER_ARRIVAL', exit: 'EXIT_CONFIRMED', entry: 'ENTRY_ACCEPTED', arrival: 'ARRIVED', 'control-results': 'CONTROL_RESULTS' }[step.action]!;
+        const code = {
+          release: 'RELEASED',
+          'border-arrival': 'BORDER_ARRIVAL',
+          exit: 'EXIT_CONFIRMED',
+          entry: 'ENTRY_ACCEPTED',
+          arrival: 'ARRIVED',
+          'control-results': 'CONTROL_RESULTS',
+        }[step.action]!;
         const entries = state.timeline.filter((e) => e.what === code && e.office === step.office);
         assert.equal(entries.length, 1, `${code} at ${step.office} once: ${JSON.stringify(entries)}`);
         assert.equal(entries[0]!.details?.keyedIn, step.office.slice(0, 2), `${code} keyed in the system of ${step.office}`);
