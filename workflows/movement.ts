@@ -98,8 +98,8 @@ export class Movement {
 
   /** Records an act in the timeline, saying where it was keyed and when, for an act from a national system. */
   recordAct(keyed: Keyed, what: string, by: ActedBy, office?: string, details?: Record<string, unknown>): void {
-    if (keyed.in === 'corridor') return this.record(what, by, office, details);
-    this.record(what, by, office, { ...details, keyedIn: keyed.country, eventId: keyed.eventId }, keyed.at);
+    if (keyed.in === 'corridor') this.record(what, by, office, details);
+    else this.record(what, by, office, { ...details, keyedIn: keyed.country, eventId: keyed.eventId }, keyed.at);
   }
 
   /** When the act happened: the national system's time of recording, or now for an act keyed in Corridor. */
