@@ -3,7 +3,7 @@
 // here once; the sandbox's routes, the typed client, the activities and the OpenAPI
 // document (docs/national-system-contract.openapi.json) are all derived from this file,
 // so the name of a step is the same everywhere.
-// One file on purpose (about 750 lines): it is the declarative source everything else is
+// One file on purpose (about 950 lines): it is the declarative source everything else is
 // generated from, and a reader checks the whole contract in one place.
 //
 // Workflows must not import this file at run time (it pulls in zod); `import type` is fine.

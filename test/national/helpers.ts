@@ -187,8 +187,13 @@ export const postAs = (sb: { url: string }, token: string, pathname: string, bod
   http(sb, 'POST', pathname, body, idempotencyKey, { authorization: `Bearer ${token}` });
 
 /** A declaration that passes Corridor's full validation (the helper's default container has a wrong check digit on purpose elsewhere). */
-export function lodgeable(values?: number[], guarantee?: { grn: string; accessCode: string }, principalTin?: string) {
-  return { ...declaration(values, guarantee, principalTin), containers: ['MSCU1234566'] };
+export function lodgeable(
+  values?: number[],
+  guarantee?: { grn: string; accessCode: string },
+  principalTin?: string,
+): ReturnType<typeof declaration> & { lrn: string; route: string[] } {
+  const decl = declaration(values, guarantee, principalTin);
+  return { ...decl, lrn: String(decl.lrn), route: decl.route as string[], containers: ['MSCU1234566'] };
 }
 
 export interface JournalEventAnswer {

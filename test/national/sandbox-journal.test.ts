@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import type { Sandbox } from '../../src/national/sandbox/server.ts';
 import {
   bigGuarantee,
@@ -194,6 +195,51 @@ describe('the journal of a national system', () => {
     const after = await journal(second, `?after=${before.lastSequence}`);
     assert.equal(after.events.length, 1);
     assert.equal(after.events[0]!.sequence, before.lastSequence + 1);
+  });
+});
+
+describe('a store made before the journal', () => {
+  test("moves each movement's history into the journal once, in the order it was recorded", async (t) => {
+    const dbPath = path.join(tempDir(t), 'TG.sqlite');
+    const first = await sandbox(t, { dbPath });
+    const a = newMrn();
+    const b = newMrn();
+    await register(first, a);
+    await register(first, b);
+    await first.close();
+    // Put the file back as the previous version kept it: history in a per-movement events table.
+    const db = new Database(dbPath);
+    db.exec(`DELETE FROM journal;
+      CREATE TABLE events (mrn TEXT NOT NULL REFERENCES movements(mrn), seq INTEGER NOT NULL, operation TEXT NOT NULL, state TEXT NOT NULL,
+        at TEXT NOT NULL, recorded_at TEXT NOT NULL, office TEXT, data TEXT NOT NULL, PRIMARY KEY (mrn, seq));`);
+    const insert = db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    insert.run(b, 1, 'registerDeclaration', 'REGISTERED', '2026-11-01T08:00:00.000Z', '2026-11-01T08:00:00.000Z', null, '{"lrn":"B"}');
+    insert.run(a, 1, 'registerDeclaration', 'REGISTERED', '2026-11-01T09:00:00.000Z', '2026-11-01T09:00:00.000Z', null, '{"lrn":"A"}');
+    insert.run(b, 2, 'recordRelease', 'RELEASED', '2026-11-01T07:30:00.000Z', '2026-11-01T10:00:00.000Z', 'TGLFW001', '{}');
+    db.close();
+
+    const second = await sandbox(t, { dbPath });
+    const { events } = await journal(second);
+    assert.deepEqual(
+      events.map((e) => [e.mrn, e.type, e.source, e.officer, e.at]),
+      [
+        [b, 'DECLARATION_REGISTERED', 'interconnection', null, '2026-11-01T08:00:00.000Z'],
+        [a, 'DECLARATION_REGISTERED', 'interconnection', null, '2026-11-01T09:00:00.000Z'],
+        [b, 'RELEASED', 'interconnection', null, '2026-11-01T10:00:00.000Z'],
+      ],
+    );
+    const history = (await movement(second, b)).events;
+    assert.deepEqual(
+      history.map((e) => [e.operation, e.at, e.office]),
+      [
+        ['registerDeclaration', '2026-11-01T08:00:00.000Z', null],
+        ['recordRelease', '2026-11-01T07:30:00.000Z', 'TGLFW001'],
+      ],
+    );
+    await second.close();
+    const reopened = new Database(dbPath, { readonly: true });
+    t.after(() => reopened.close());
+    assert.deepEqual(reopened.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'events'").get(), { n: 0 }, 'the old table is gone');
   });
 });
 

@@ -3,6 +3,12 @@
 // Corridor talks to by default and in tests; an adapter to a real ASYCUDA World gateway
 // replaces it behind the same contract.
 //
+// It also stands in for SYDONIA's own screens: a call bearing the credential of one of its
+// users (an officer at an office, a declarant with a TIN; HS256 JWT signed with `userSecret`)
+// is that user's act under the system's own rules; a call without credential, or with
+// Corridor's configured token, is Corridor's. Every act is published in the journal
+// (GET /v1/events), whose long polls wake on each commit.
+//
 // Besides the contract (/v1/..., /health) it serves, outside the contract:
 //   GET  /docs                 the contract's OpenAPI document, browsable
 //   GET  /admin/faults         the faults in force

@@ -1,10 +1,11 @@
 // The sandbox's national system: its records, guarantees and calls in one SQLite file, and
 // the rules a customs system applies to each call. Everything a call changes — the effect,
-// and the record of the call with its answer under its Idempotency-Key — is written in one
-// transaction, so a repeated key can only ever see the whole call or none of it.
-// One file on purpose (about 850 lines): the rules, the SQL and the answers of one national
-// system are read together when checking what a call does; splitting them would scatter a
-// transaction across modules.
+// its event in the journal, and the record of the call with its answer under its
+// Idempotency-Key — is written in one transaction, so a repeated key can only ever see the whole call or none of it.
+// One file on purpose (about 1,100 lines): the rules, the SQL, the journal and the answers of
+// one national system are read together when checking what a call does; splitting them would
+// scatter a transaction across modules. (Who the caller is lives in users.ts; the rules that
+// bind users are here, because they read the record inside the call's transaction.)
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
