@@ -6,17 +6,16 @@ import { checkActBody } from './acts.ts';
 import { dischargeAndWriteOff } from './destination.ts';
 import * as m from './messages.ts';
 import { SYSTEM, type Movement } from './movement.ts';
-import { nationalCall } from './national-answers.ts';
 import { closeEscalationOnArrival } from './watch.ts';
 
 export function registerBorderPostActs(mv: Movement): void {
   const { mrn, state, route, settings } = mv;
 
-  mv.act(m.borderArrivalUpdate, 'border-arrival', checkActBody['border-arrival'], async ({ actor, sealsIntact, remarks }) => {
+  mv.act(m.borderArrivalUpdate, 'border-arrival', checkActBody['border-arrival'], async ({ actor, sealsIntact, remarks }, keyed) => {
     const office = actor.office!;
     const crossingLeg = route.legs[state.legIndex + 1]!;
-    await nationalCall(() => mv.national(mv.countryOf(office)).recordBorderArrival({ mrn, office, at: mv.now() }));
-    const at = mv.now();
+    await mv.writeInto(keyed, mv.countryOf(office), () => mv.national(mv.countryOf(office)).recordBorderArrival({ mrn, office, at: mv.now() }));
+    const at = mv.actedAt(keyed);
     const late = mv.arriveAt(crossingLeg.from, at);
     state.crossings.push({
       post: crossingLeg.borderPost ?? crossingLeg.from,
@@ -30,32 +29,36 @@ export function registerBorderPostActs(mv: Movement): void {
     state.legDeadline = undefined;
     state.nextDeadline = new Date(Date.parse(at) + settings.delays.borderDwellTargetMs).toISOString();
     mv.setStatus('AT_BORDER');
-    mv.record('BORDER_ARRIVAL', actor, office, { post: crossingLeg.borderPost, late, ...(remarks ? { remarks } : {}) });
+    mv.recordAct(keyed, 'BORDER_ARRIVAL', actor, office, { post: crossingLeg.borderPost, late, ...(remarks ? { remarks } : {}) });
     closeEscalationOnArrival(mv, actor, office, late);
   });
 
-  mv.act(m.exitUpdate, 'exit', checkActBody.exit, async ({ actor, sealsIntact, remarks }) => {
+  mv.act(m.exitUpdate, 'exit', checkActBody.exit, async ({ actor, sealsIntact, remarks }, keyed) => {
     const office = actor.office!;
-    await nationalCall(() => mv.national(mv.countryOf(office)).confirmExit({ mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() }));
+    await mv.writeInto(keyed, mv.countryOf(office), () =>
+      mv.national(mv.countryOf(office)).confirmExit({ mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() }),
+    );
     if (state.status === 'AT_BORDER') {
       const crossing = state.crossings[state.crossings.length - 1]!;
-      crossing.exitAt = mv.now();
+      crossing.exitAt = mv.actedAt(keyed);
       mv.officeOf(office).leftAt = crossing.exitAt;
       state.currentOffice = route.legs[state.legIndex]!.to;
-      mv.record('EXIT_CONFIRMED', actor, office, { sealsIntact: sealsIntact ?? true, ...(remarks ? { remarks } : {}) });
+      mv.recordAct(keyed, 'EXIT_CONFIRMED', actor, office, { sealsIntact: sealsIntact ?? true, ...(remarks ? { remarks } : {}) });
     } else {
       // The last office is an exit toward a third country: exit confirmed ends the movement here.
-      state.exitConfirmedAt = mv.now();
+      state.exitConfirmedAt = mv.actedAt(keyed);
       mv.officeOf(office).leftAt = state.exitConfirmedAt;
-      mv.record('EXIT_CONFIRMED', actor, office, { sealsIntact: sealsIntact ?? true, final: true, ...(remarks ? { remarks } : {}) });
+      mv.recordAct(keyed, 'EXIT_CONFIRMED', actor, office, { sealsIntact: sealsIntact ?? true, final: true, ...(remarks ? { remarks } : {}) });
       await dischargeAndWriteOff(mv, office);
     }
   });
 
-  mv.act(m.entryUpdate, 'entry', checkActBody.entry, async ({ actor, sealsIntact, remarks }) => {
+  mv.act(m.entryUpdate, 'entry', checkActBody.entry, async ({ actor, sealsIntact, remarks }, keyed) => {
     const office = actor.office!;
-    await nationalCall(() => mv.national(mv.countryOf(office)).acceptEntry({ mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() }));
-    const at = mv.now();
+    await mv.writeInto(keyed, mv.countryOf(office), () =>
+      mv.national(mv.countryOf(office)).acceptEntry({ mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() }),
+    );
+    const at = mv.actedAt(keyed);
     const crossing = state.crossings[state.crossings.length - 1]!;
     crossing.entryAt = at;
     crossing.dwellSeconds = Math.round((Date.parse(at) - Date.parse(crossing.arrivalAt)) / 1000);
@@ -70,7 +73,7 @@ export function registerBorderPostActs(mv: Movement): void {
     state.nextDeadline = deadline;
     // Back on the road, now in the next country: the status RELEASED covers both legs (docs/glossary.md).
     mv.setStatus('RELEASED');
-    mv.record('ENTRY_ACCEPTED', actor, office, { sealsIntact, dwellSeconds: crossing.dwellSeconds, ...(remarks ? { remarks } : {}) });
+    mv.recordAct(keyed, 'ENTRY_ACCEPTED', actor, office, { sealsIntact, dwellSeconds: crossing.dwellSeconds, ...(remarks ? { remarks } : {}) });
     if (crossing.alertAt) mv.record('BORDER_ALERT_CLEARED', SYSTEM, office, { dwellSeconds: crossing.dwellSeconds });
   });
 }

@@ -7,7 +7,7 @@ import { words } from '../src/domain/words.ts';
 import { checkActBody } from './acts.ts';
 import * as m from './messages.ts';
 import { SYSTEM, type Movement } from './movement.ts';
-import { nationalCall, nationalRefusal, nationalRefusalOr, type NationalRefusal } from './national-answers.ts';
+import { nationalCall, nationalRefusal, nationalRefusalFailure, nationalRefusalOr, type NationalRefusal } from './national-answers.ts';
 import { declarationSummary } from './state.ts';
 
 export function registerDepartureActs(mv: Movement): void {
@@ -30,7 +30,7 @@ export function registerDepartureActs(mv: Movement): void {
       };
     },
     {
-      validator: ({ declarationHash: hash, actor }) => {
+      validator: ({ declarationHash: hash, maskedHash, actor }) => {
         if (actor?.tin !== state.declaration.declarantTin) {
           throw ApplicationFailure.create({
             type: 'NOT_YOURS',
@@ -38,7 +38,8 @@ export function registerDepartureActs(mv: Movement): void {
             nonRetryable: true,
           });
         }
-        if (hash !== state.declarationHash) {
+        // A declaration lodged first in the departure country's own system is known with its access code masked.
+        if (hash !== state.declarationHash && maskedHash !== state.declarationHash) {
           throw ApplicationFailure.create({
             type: 'LRN_CONFLICT',
             message: `La référence ${state.lrn} a déjà été déclarée avec un autre contenu (MRN ${mrn}) / LRN ${state.lrn} was already lodged with other content (MRN ${mrn})`,
@@ -50,15 +51,25 @@ export function registerDepartureActs(mv: Movement): void {
     },
   );
 
-  mv.act(m.releaseUpdate, 'release', checkActBody.release, async ({ actor, seals, controlResult, timeLimitHours }) => {
+  mv.act(m.releaseUpdate, 'release', checkActBody.release, async ({ actor, seals, controlResult, timeLimitHours }, keyed) => {
     const firstLeg = route.legs[0]!;
-    const deadline = new Date(Date.now() + mv.legMs(timeLimitHours ?? firstLeg.timeLimitHours ?? 0)).toISOString();
+    const deadline = new Date(Date.parse(mv.actedAt(keyed)) + mv.legMs(timeLimitHours ?? firstLeg.timeLimitHours ?? 0)).toISOString();
     const office = mv.departureOffice();
-    await nationalCall(() =>
-      mv.departure.recordRelease({ mrn, office, seals, timeLimit: deadline, controlResult: controlResult ?? 'SATISFACTORY', at: mv.now() }),
-    );
-    state.seals = [...seals];
-    state.releasedAt = mv.now();
+    let sealsAffixed = seals;
+    if (keyed.in === 'corridor') {
+      const written = await nationalRefusalOr(() =>
+        mv.departure.recordRelease({ mrn, office, seals, timeLimit: deadline, controlResult: controlResult ?? 'SATISFACTORY', at: mv.now() }),
+      );
+      if ('refusal' in written) {
+        // Refused because an officer already released it in the departure system itself: the same act keyed twice.
+        const there = written.refusal.code === 'MOVEMENT_STATE' ? await releaseInDepartureSystem(mv) : undefined;
+        if (!there) throw nationalRefusalFailure(written.refusal);
+        sealsAffixed = there.seals;
+        if (!sameSeals(there.seals, seals)) flagReleaseDiscrepancy(mv, office, there, seals);
+      }
+    }
+    state.seals = [...sealsAffixed];
+    state.releasedAt = mv.actedAt(keyed);
     state.route[0]!.leftAt = state.releasedAt;
     state.legIndex = 0;
     state.currentOffice = firstLeg.to;
@@ -66,8 +77,8 @@ export function registerDepartureActs(mv: Movement): void {
     state.legDeadline = deadline;
     state.nextDeadline = deadline;
     mv.setStatus('RELEASED');
-    mv.record('RELEASED', actor, office, { seals, timeLimit: deadline, controlResult: controlResult ?? 'SATISFACTORY' });
-    await sendAar(mv, seals, deadline);
+    mv.recordAct(keyed, 'RELEASED', actor, office, { seals: sealsAffixed, timeLimit: deadline, controlResult: controlResult ?? 'SATISFACTORY' });
+    await sendAar(mv, sealsAffixed, deadline);
   });
 
   mv.act(
@@ -187,5 +198,43 @@ async function sendAar(mv: Movement, seals: string[], timeLimit: string): Promis
         state.nationalReferences[country] = ack.reference;
         mv.record('AAR_SENT', SYSTEM, undefined, { country, reference: ack.reference });
       }),
+  );
+}
+
+/** The release as the departure system holds it, when an officer recorded it there (not Corridor). */
+async function releaseInDepartureSystem(mv: Movement): Promise<{ seals: string[]; officer: string | null; at: string } | undefined> {
+  const record = await nationalRefusalOr(() => mv.departure.getMovement({ mrn: mv.mrn }));
+  if ('refusal' in record) return undefined;
+  const release = record.events.find((event) => event.operation === 'recordRelease');
+  if (!release) return undefined;
+  return { seals: record.seals, officer: release.officer ?? null, at: release.at };
+}
+
+function sameSeals(a: readonly string[], b: readonly string[]): boolean {
+  return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+}
+
+/**
+ * The release keyed in Corridor and in the departure system with other seals: the departure
+ * system's version stands (the truck left with it), Corridor's is kept beside it, and both
+ * countries' supervisors are told.
+ */
+function flagReleaseDiscrepancy(mv: Movement, office: string, there: { seals: string[]; officer: string | null }, keyedSeals: string[]): void {
+  const country = mv.route.departureCountry;
+  mv.record('NATIONAL_ACT_DISCREPANCY', SYSTEM, office, {
+    type: 'RELEASED',
+    keyedIn: country,
+    officer: there.officer,
+    national: { seals: there.seals },
+    recorded: { seals: keyedSeals },
+  });
+  mv.notify(
+    'NATIONAL_ACT_DISCREPANCY',
+    mv.route.countries.map((c) => `supervisor:${c}`),
+    words(
+      'NATIONAL_ACT_DISCREPANCY',
+      `Transit ${mv.mrn} : départ en transit saisi deux fois avec des scellés différents (${there.seals.join(', ')} dans le système ${countryOf(country, 'fr')}, ${keyedSeals.join(', ')} dans Corridor)`,
+      `Transit ${mv.mrn}: release keyed twice with different seals (${there.seals.join(', ')} in ${countryOf(country, 'en')}'s system, ${keyedSeals.join(', ')} in Corridor)`,
+    ),
   );
 }

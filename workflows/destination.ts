@@ -6,23 +6,25 @@ import { words } from '../src/domain/words.ts';
 import { checkActBody } from './acts.ts';
 import * as m from './messages.ts';
 import { SYSTEM, type Movement } from './movement.ts';
-import { nationalCall, nationalRefusalOr } from './national-answers.ts';
+import { nationalRefusalOr } from './national-answers.ts';
 import { closeEscalation, closeEscalationOnArrival } from './watch.ts';
 
 export function registerDestinationActs(mv: Movement): void {
   const { mrn, state, route, settings } = mv;
 
-  mv.act(m.arrivalUpdate, 'arrival', checkActBody.arrival, async ({ actor, sealsIntact, remarks }) => {
+  mv.act(m.arrivalUpdate, 'arrival', checkActBody.arrival, async ({ actor, sealsIntact, remarks }, keyed) => {
     const office = actor.office!;
-    await nationalCall(() => mv.national(mv.countryOf(office)).recordArrival({ mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() }));
-    const at = mv.now();
+    await mv.writeInto(keyed, mv.countryOf(office), () =>
+      mv.national(mv.countryOf(office)).recordArrival({ mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() }),
+    );
+    const at = mv.actedAt(keyed);
     const late = mv.arriveAt(office, at);
     state.arrival = { at, office, sealsIntact: sealsIntact ?? true, late, ...(remarks ? { remarks } : {}) };
     state.legDeadline = undefined;
     state.controlResultsDueBy = new Date(Date.parse(at) + settings.delays.controlResultsAfterMs).toISOString();
     state.nextDeadline = state.controlResultsDueBy;
     mv.setStatus('ARRIVED');
-    mv.record('ARRIVED', actor, office, { sealsIntact, late, ...(remarks ? { remarks } : {}) });
+    mv.recordAct(keyed, 'ARRIVED', actor, office, { sealsIntact, late, ...(remarks ? { remarks } : {}) });
     closeEscalationOnArrival(mv, actor, office, late);
   });
 
@@ -30,11 +32,11 @@ export function registerDestinationActs(mv: Movement): void {
     m.controlResultsUpdate,
     'control-results',
     checkActBody['control-results'],
-    async ({ actor, result: outcome, sealsIntact, discrepancies: declared }) => {
+    async ({ actor, result: outcome, sealsIntact, discrepancies: declared }, keyed) => {
       const office = actor.office!;
       const held = outcome === 'DISCREPANCIES' || !sealsIntact;
       const discrepancies = held && declared.length === 0 ? ['scellés non intacts / seals not intact'] : declared;
-      await nationalCall(() =>
+      await mv.writeInto(keyed, mv.countryOf(office), () =>
         mv.national(mv.countryOf(office)).recordControlResults({
           mrn,
           office,
@@ -44,11 +46,11 @@ export function registerDestinationActs(mv: Movement): void {
           at: mv.now(),
         }),
       );
-      state.controlResults = { at: mv.now(), office, result: held ? 'DISCREPANCIES' : 'SATISFACTORY', sealsIntact, discrepancies, by: actor };
+      state.controlResults = { at: mv.actedAt(keyed), office, result: held ? 'DISCREPANCIES' : 'SATISFACTORY', sealsIntact, discrepancies, by: actor };
       state.controlResultsDueBy = undefined;
       state.nextDeadline = undefined;
       if (state.escalation.kind === 'CONTROL_RESULTS_MISSING') closeEscalation(mv, actor, office, 'CONTROL_RESULTS_RECORDED');
-      mv.record('CONTROL_RESULTS', actor, office, { result: state.controlResults.result, sealsIntact, discrepancies });
+      mv.recordAct(keyed, 'CONTROL_RESULTS', actor, office, { result: state.controlResults.result, sealsIntact, discrepancies });
       if (held) {
         mv.setStatus('HELD');
         return;
@@ -58,9 +60,9 @@ export function registerDestinationActs(mv: Movement): void {
     },
   );
 
-  mv.act(m.resolveDiscrepancyUpdate, 'resolve-discrepancy', checkActBody['resolve-discrepancy'], async ({ actor, resolution }) => {
+  mv.act(m.resolveDiscrepancyUpdate, 'resolve-discrepancy', checkActBody['resolve-discrepancy'], async ({ actor, resolution }, keyed) => {
     const office = actor.office!;
-    await nationalCall(() =>
+    await mv.writeInto(keyed, mv.countryOf(office), () =>
       mv.national(mv.countryOf(office)).recordControlResults({
         mrn,
         office,
@@ -70,10 +72,10 @@ export function registerDestinationActs(mv: Movement): void {
         at: mv.now(),
       }),
     );
-    state.controlResults!.resolvedAt = mv.now();
+    state.controlResults!.resolvedAt = mv.actedAt(keyed);
     state.controlResults!.resolution = resolution;
     mv.setStatus('ARRIVED');
-    mv.record('DISCREPANCY_RESOLVED', actor, office, { resolution });
+    mv.recordAct(keyed, 'DISCREPANCY_RESOLVED', actor, office, { resolution });
     if (route.endsWith === 'DES') await dischargeAndWriteOff(mv, office);
   });
 }

@@ -1,3 +1,4 @@
 // Every workflow the `transits` task queue runs.
 export { transit } from './transit.ts';
 export { overdueReport } from './overdue-report.ts';
+export { journalFeed } from './journal-feed.ts';

@@ -2,7 +2,7 @@
 // Officers' and declarants' acts are Updates (refused at once, with a reason, when out of
 // order); reads are Queries. The update names are the actions of the HTTP API; each act's
 // fields are defined once, in ./acts.ts.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   AcknowledgeBody,
   CancelBody,
@@ -15,7 +15,7 @@ import type {
   ResolveDiscrepancyBody,
   SealCheckBody,
 } from './acts.ts';
-import type { Actor, Declaration, PlannedRoute, TransitState, TransitStatus } from './model.ts';
+import type { Actor, Declaration, NationalEvent, PlannedRoute, TransitState, TransitStatus } from './model.ts';
 
 interface Acting {
   actor: Actor;
@@ -25,6 +25,8 @@ interface Acting {
 
 export interface LodgeInput extends Acting {
   declarationHash: string;
+  /** The same declaration's hash with the access code masked, as a national system keeps it. */
+  maskedHash?: string | undefined;
 }
 export interface LodgeResult {
   mrn: string;
@@ -79,3 +81,11 @@ export const extendUpdate = defineUpdate<ActionResult, [ExtendInput]>('extend');
 export const enquiryAnswerUpdate = defineUpdate<ActionResult, [EnquiryAnswerInput]>('enquiryAnswer');
 
 export const stateQuery = defineQuery<TransitState>('state');
+
+/**
+ * An act recorded in a national system, from its journal. A signal rather than an update: the
+ * server stores it durably without waiting for the workflow worker, so a country's journal is
+ * drained even while the workflow worker is down, and one history event is written instead of
+ * two; the movement applies each event id once.
+ */
+export const nationalEventSignal = defineSignal<[NationalEvent]>('nationalEvent');

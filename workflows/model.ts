@@ -44,6 +44,37 @@ export interface TransitSettings {
   timeScale: number;
 }
 
+/**
+ * One act as a national system's journal published it (GET /v1/events), carried to the movement
+ * by that country's journal consumer. `id` is unique across systems: the movement applies each
+ * id once, whatever the consumer repeats after a crash.
+ */
+export interface NationalEvent {
+  id: string;
+  sequence: number;
+  /** The system whose journal published it. */
+  country: string;
+  type: string;
+  mrn: string;
+  office: string | null;
+  /** The user who keyed the act in that system. */
+  officer: string | null;
+  /** When the act was recorded there: the movement's times are the national system's. */
+  at: string;
+  source: 'officer' | 'interconnection';
+  data: Record<string, unknown>;
+}
+
+/** A movement whose declaration was lodged in the departure country's own system, not through Corridor. */
+export interface RegisteredIn {
+  country: string;
+  eventId: string;
+  at: string;
+  officer: string | null;
+  reference?: string | undefined;
+  guarantee?: { grn: string; amountXof: number } | undefined;
+}
+
 export interface TransitInput {
   mrn: string;
   declaration: Declaration;
@@ -52,6 +83,8 @@ export interface TransitInput {
   route: PlannedRoute;
   lodgedBy: Actor;
   settings: TransitSettings;
+  /** Set when the journal of the departure country's system started the movement. */
+  registeredIn?: RegisteredIn | undefined;
 }
 
 /** Someone or something that acted: an officer, a declarant, a supervisor, or Corridor itself. */

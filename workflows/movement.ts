@@ -15,14 +15,28 @@ import { terminalStatuses } from './model.ts';
 import { checkAction, type ActionName, type Refusal } from './procedure.ts';
 import { SearchAttributeSync } from './search.ts';
 import { initialState } from './state.ts';
+import { nationalCall } from './national-answers.ts';
 
 export const SYSTEM: ActedBy = { user: 'corridor', role: 'system' };
 const HOUR_MS = 3_600_000;
+
+/**
+ * Where an act was keyed: in Corridor (the API or the console), or in a country's national
+ * system, whose journal carried it here. An act keyed in a national system is not written back
+ * into it, and its time is the national system's: deadlines and dwell times run from `at`.
+ */
+export type Keyed = { in: 'corridor' } | { in: 'national'; country: string; at: string; eventId: string };
+export const IN_CORRIDOR: Keyed = { in: 'corridor' };
+
+/** What an act does once the procedure accepts it, whoever keyed it and wherever. */
+export type Perform<I> = (input: I, keyed: Keyed) => Promise<void>;
 
 export class Movement {
   readonly mrn: string;
   readonly route: TransitInput['route'];
   readonly settings: TransitInput['settings'];
+  /** Set when the departure country's own system registered the declaration (not Corridor). */
+  readonly registeredIn: TransitInput['registeredIn'];
   readonly state: TransitState;
   /** The declaration as lodged or last amended (the state keeps only its summary). */
   declaration: Declaration;
@@ -32,6 +46,8 @@ export class Movement {
   readonly departure: NationalActivities;
   readonly corridor: CorridorActivities;
   private readonly nationalSystems = new Map<string, NationalActivities>();
+  /** Each act's effect, so an act carried from a national system's journal runs the same steps. */
+  readonly performers = new Map<ActionName, Perform<never>>();
   // Delivered one after the other, in the order they were raised, so a receiver sees the
   // ladder in order even when one delivery has to be retried.
   private deliveries: Promise<void> = Promise.resolve();
@@ -41,6 +57,7 @@ export class Movement {
     this.mrn = input.mrn;
     this.route = input.route;
     this.settings = input.settings;
+    this.registeredIn = input.registeredIn;
     this.declaration = input.declaration;
     this.state = initialState(input);
     this.search = new SearchAttributeSync(this.state);
@@ -74,9 +91,29 @@ export class Movement {
     return new Date().toISOString();
   }
 
-  record(what: string, by: ActedBy, office?: string, details?: Record<string, unknown>): void {
-    this.state.timeline.push({ at: this.now(), what, by, ...(office ? { office } : {}), ...(details ? { details } : {}) });
+  record(what: string, by: ActedBy, office?: string, details?: Record<string, unknown>, at?: string): void {
+    this.state.timeline.push({ at: at ?? this.now(), what, by, ...(office ? { office } : {}), ...(details ? { details } : {}) });
     this.state.version++;
+  }
+
+  /** Records an act in the timeline, saying where it was keyed and when, for an act from a national system. */
+  recordAct(keyed: Keyed, what: string, by: ActedBy, office?: string, details?: Record<string, unknown>): void {
+    if (keyed.in === 'corridor') this.record(what, by, office, details);
+    else this.record(what, by, office, { ...details, keyedIn: keyed.country, eventId: keyed.eventId }, keyed.at);
+  }
+
+  /** When the act happened: the national system's time of recording, or now for an act keyed in Corridor. */
+  actedAt(keyed: Keyed): string {
+    return keyed.in === 'national' ? keyed.at : this.now();
+  }
+
+  /**
+   * Writes an act into the national system of `country`, unless it was keyed there: an act is
+   * never written back into the system it came from.
+   */
+  async writeInto<T>(keyed: Keyed, country: string, call: () => Promise<T>): Promise<T | undefined> {
+    if (keyed.in === 'national' && keyed.country === country) return undefined;
+    return nationalCall(call);
   }
 
   setStatus(status: TransitStatus): void {
@@ -181,14 +218,15 @@ export class Movement {
     update: UpdateDefinition<ActionResult, [I]>,
     action: ActionName,
     checkInput: (input: I) => Words | undefined,
-    perform: (input: I) => Promise<void>,
+    perform: Perform<I>,
   ): void {
+    this.performers.set(action, perform as Perform<never>);
     setHandler(
       update,
       (input) =>
         this.lock.run(async () => {
           this.check(action, input.actor);
-          await perform(input);
+          await perform(input, IN_CORRIDOR);
           this.search.sync(this.state);
           // Echoed so the API can tell a retried request from another request reusing its key.
           return { ...this.result(), ...(input.requestHash ? { requestHash: input.requestHash } : {}) };

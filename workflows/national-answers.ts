@@ -38,13 +38,18 @@ export async function nationalCall<T>(call: () => Promise<T>): Promise<T> {
   } catch (error) {
     const refusal = nationalRefusal(error);
     if (!refusal) throw error;
-    const w = words('NATIONAL_REFUSAL', `Le système national a refusé : ${refusal.reason}`, `The national system refused: ${refusal.reason}`);
-    throw ApplicationFailure.create({
-      type: w.code,
-      message: `${w.fr} / ${w.en}`,
-      // details keep the system's own code and reason, as clients have read them since the start.
-      details: [{ fr: w.fr, en: w.en, code: refusal.code, reason: refusal.reason }],
-      nonRetryable: true,
-    });
+    throw nationalRefusalFailure(refusal);
   }
+}
+
+/** A national system's refusal as the act's refusal. */
+export function nationalRefusalFailure(refusal: NationalRefusal): ApplicationFailure {
+  const w = words('NATIONAL_REFUSAL', `Le système national a refusé : ${refusal.reason}`, `The national system refused: ${refusal.reason}`);
+  return ApplicationFailure.create({
+    type: w.code,
+    message: `${w.fr} / ${w.en}`,
+    // details keep the system's own code and reason, as clients have read them since the start.
+    details: [{ fr: w.fr, en: w.en, code: refusal.code, reason: refusal.reason }],
+    nonRetryable: true,
+  });
 }

@@ -3,11 +3,13 @@
 // the officers' acts move it on — release (./departure.ts), the border post (./border-post.ts),
 // arrival and control at destination (./destination.ts), incidents on the road (./road.ts),
 // supervisors and the enquiry (./supervision.ts) — while the watch (./watch.ts) holds the
-// deadlines and the escalation ladder. Who may act when is in ./procedure.ts.
+// deadlines and the escalation ladder. The same acts recorded in a national system arrive from
+// its journal (./interconnection.ts). Who may act when is in ./procedure.ts.
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import { registerBorderPostActs } from './border-post.ts';
 import { registerAndGuarantee, registerDepartureActs } from './departure.ts';
 import { registerDestinationActs } from './destination.ts';
+import { acceptRegistered, registerInterconnection } from './interconnection.ts';
 import * as m from './messages.ts';
 import type { TransitInput } from './model.ts';
 import { Movement } from './movement.ts';
@@ -26,9 +28,12 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
   registerDestinationActs(mv);
   registerRoadActs(mv);
   registerSupervisionActs(mv);
+  registerInterconnection(mv);
 
   await mv.lock.run(async () => {
-    await registerAndGuarantee(mv);
+    // Lodged in the departure country's own system: registered and guaranteed there already.
+    if (mv.registeredIn) acceptRegistered(mv, mv.registeredIn);
+    else await registerAndGuarantee(mv);
     mv.search.sync(mv.state);
   });
   if (!mv.isTerminal()) await watch(mv);

@@ -23,8 +23,8 @@ const commands: Record<string, { summary: string; flags: FlagSpec; load: () => P
     load: async () => (await import('../national/sandbox-main.ts')).runSandbox,
   },
   simulate: {
-    summary: 'drive transits through the API (--route lome-ouaga --count N --concurrency C)',
-    flags: { route: 'string', count: 'string', concurrency: 'string', api: 'string' },
+    summary: 'drive transits (--route lome-ouaga --count N --concurrency C --via national|corridor)',
+    flags: { route: 'string', count: 'string', concurrency: 'string', api: 'string', via: 'string' },
     load: async () => (await import('../simulation/simulate.ts')).simulate,
   },
   token: {

@@ -12,9 +12,12 @@ import { bilingual } from '../domain/words.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Declaration, PlannedRoute } from '../domain/types.ts';
 import * as m from '../../workflows/messages.ts';
-import type { TransitInput, TransitState, TransitStatus } from '../../workflows/model.ts';
+import type { NationalEvent, RegisteredIn, TransitInput, TransitState, TransitStatus } from '../../workflows/model.ts';
+import { declarationContentHash } from '../domain/declaration-hash.ts';
 import * as sa from '../../workflows/search-attributes.ts';
 import type { transit } from '../../workflows/transit.ts';
+import type { journalFeed } from '../../workflows/journal-feed.ts';
+import type { CountryCode } from '../domain/countries.ts';
 import { countExecutions, listPage, quote, transitFields, type ExecutionInfo, type TransitFields } from '../temporal/visibility.ts';
 
 /** A refusal from the workflow or Temporal, with what the API needs to answer: its code and its words. */
@@ -101,19 +104,9 @@ export class TransitClient {
     requestId?: string;
   }): Promise<LodgeOutcome> {
     const { mrn, declaration, declarationHash, route, actor } = args;
-    const input: TransitInput = {
-      mrn,
-      declaration,
-      declarationHash,
-      route,
-      lodgedBy: actor,
-      settings: {
-        nationalQueues: { ...this.config.taskQueues.national },
-        corridorQueue: this.config.taskQueues.transits,
-        delays: { ...this.config.delays },
-        timeScale: this.config.timeScale,
-      },
-    };
+    const input: TransitInput = { mrn, declaration, declarationHash, route, lodgedBy: actor, settings: this.settings() };
+    // The same declaration lodged first in the departure country's own system is known by its hash with the access code masked.
+    const maskedHash = declarationContentHash(maskedAccessCode(declaration));
     const start = new WithStartWorkflowOperation<typeof transit>(WORKFLOW_TYPE, {
       workflowId: mrn,
       taskQueue: this.config.taskQueues.transits,
@@ -128,14 +121,16 @@ export class TransitClient {
       // result costs the server a second request per act.
       const answer = await withinWait(
         this.client.workflow.executeUpdateWithStart(m.lodgeUpdate, {
-          args: [{ declarationHash, actor }],
+          args: [{ declarationHash, maskedHash, actor }],
           updateId: args.requestId ?? randomUUID(),
           startWorkflowOperation: start,
         }),
       );
       if (!answer) return { outcome: 'processing', mrn, status: 'DECLARED' };
       // A reused key brings back the first answer: if it was about other content, this is the same LRN with other content.
-      if (answer.declarationHash && answer.declarationHash !== declarationHash) throw lrnConflict(declaration.lrn, mrn);
+      if (answer.declarationHash && answer.declarationHash !== declarationHash && answer.declarationHash !== maskedHash) {
+        throw lrnConflict(declaration.lrn, mrn);
+      }
       return {
         outcome: answer.created ? 'created' : 'existing',
         mrn,
@@ -146,16 +141,86 @@ export class TransitClient {
     } catch (error) {
       if (error instanceof TransitRefusal) throw error;
       if (error instanceof WorkflowExecutionAlreadyStartedError || isAlreadyStarted(error)) {
-        return this.closedMovement(mrn, declarationHash);
+        return this.closedMovement(mrn, [declarationHash, maskedHash]);
       }
       throw toRefusal(error);
     }
   }
 
-  private async closedMovement(mrn: string, declarationHash: string): Promise<LodgeOutcome> {
+  private async closedMovement(mrn: string, hashes: string[]): Promise<LodgeOutcome> {
     const state = await this.state(mrn);
-    if (state.declarationHash !== declarationHash) throw lrnConflict(state.lrn, mrn);
+    if (!hashes.includes(state.declarationHash)) throw lrnConflict(state.lrn, mrn);
     return { outcome: 'existing', mrn, status: state.status, ...(state.reason ? { reason: state.reason } : {}) };
+  }
+
+  /** What every movement started from here needs to know of the deployment: queues, delays, time scale. */
+  private settings(): TransitInput['settings'] {
+    return {
+      nationalQueues: { ...this.config.taskQueues.national },
+      corridorQueue: this.config.taskQueues.transits,
+      delays: { ...this.config.delays },
+      timeScale: this.config.timeScale,
+    };
+  }
+
+  /**
+   * A declaration registered in the departure country's own system starts its movement here,
+   * with the registration event as its first signal: the same MRN always lands on the same
+   * workflow, and a closed movement is never started again. Returns false when it was closed.
+   */
+  async startFromNationalRegistration(args: {
+    event: NationalEvent;
+    declaration: Declaration;
+    route: PlannedRoute;
+    registeredIn: RegisteredIn;
+  }): Promise<boolean> {
+    const { event, declaration, route, registeredIn } = args;
+    const lodgedBy: Actor = { user: event.officer ?? 'declarant', role: 'declarant', tin: declaration.declarant.tin };
+    const input: TransitInput = {
+      mrn: event.mrn,
+      declaration,
+      declarationHash: declarationContentHash(declaration),
+      route,
+      lodgedBy,
+      settings: this.settings(),
+      registeredIn,
+    };
+    try {
+      await this.client.workflow.signalWithStart<typeof transit, [NationalEvent]>(WORKFLOW_TYPE, {
+        workflowId: event.mrn,
+        taskQueue: this.config.taskQueues.transits,
+        args: [input],
+        signal: m.nationalEventSignal,
+        signalArgs: [event],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: initialSearchAttributes(declaration, route),
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError || isAlreadyStarted(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Starts the journal feed of a country unless it runs already (one per deployment: its id carries the queue prefix). */
+  async ensureJournalFeed(country: CountryCode): Promise<void> {
+    await this.client.workflow.start<typeof journalFeed>('journalFeed', {
+      workflowId: `${this.config.taskQueues.transits}-journal-${country}`,
+      taskQueue: this.config.taskQueues.transits,
+      args: [{ country, queue: this.config.taskQueues.national[country], cursor: 0 }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  }
+
+  /** Carries an act from a national system's journal to its movement; false when no running movement has this MRN. */
+  async deliverNationalEvent(event: NationalEvent): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(event.mrn).signal(m.nationalEventSignal, event);
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
   }
 
   /** Whether a movement exists under this MRN (lodging checks last year's MRN in January). */
@@ -330,4 +395,9 @@ function isAlreadyStarted(error: unknown): boolean {
 
 function isClosed(error: unknown): boolean {
   return grpcCode(error) === 5 /* NOT_FOUND */ && /completed|closed|already/i.test(String((error as Error)?.message));
+}
+
+/** The declaration as a national system keeps it: the guarantee's access code is a secret it never gives back. */
+export function maskedAccessCode(declaration: Declaration): Declaration {
+  return { ...declaration, guarantee: { ...declaration.guarantee, accessCode: '****' } };
 }

@@ -185,6 +185,11 @@ export const variables = {
     default: '',
     doc: 'browser origins (the Temporal Web UI) allowed to call the codec endpoint /codec; empty: the Web UI that `npm start` runs on this machine',
   },
+  CORRIDOR_WORKFLOW_BUNDLE: {
+    schema: z.string(),
+    default: '',
+    doc: 'path of a workflow bundle built beforehand (by tests, or a deployment that builds it once); unset: the transits worker builds it at start',
+  },
   CORRIDOR_WORKER_METRICS_PORT: { schema: port, default: '9464', doc: 'port where the worker exposes Temporal SDK metrics in Prometheus format' },
   CORRIDOR_NOTIFY_URL: {
     schema: url.optional(),
@@ -293,6 +298,8 @@ export interface Config {
   cluster: { pgUrl: string; port: number; uiPort: number; historyShards: number; retentionDays: number };
   codec: { keys: KeyRing | undefined; corsOrigins: string[] };
   workerMetricsPort: number;
+  /** A prebuilt workflow bundle to load instead of building one. */
+  workflowBundlePath: string | undefined;
   notifyUrl: string | undefined;
   /** Every delay the workflow watches, in milliseconds; passed into the workflow as input. */
   delays: {
@@ -360,6 +367,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     },
     codec: { keys: read(env, 'CORRIDOR_CODEC_KEYS'), corsOrigins: read(env, 'CORRIDOR_CODEC_CORS_ORIGINS') },
     workerMetricsPort: read(env, 'CORRIDOR_WORKER_METRICS_PORT'),
+    workflowBundlePath: read(env, 'CORRIDOR_WORKFLOW_BUNDLE') || undefined,
     notifyUrl: read(env, 'CORRIDOR_NOTIFY_URL'),
     delays: {
       borderDwellTargetMs: ms('CORRIDOR_BORDER_DWELL_TARGET_SECONDS'),

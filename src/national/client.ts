@@ -116,6 +116,7 @@ export function createHttpNationalClient(options: HttpNationalClientOptions): Na
     body: unknown,
     headers: Record<string, string>,
     signal: AbortSignal | undefined,
+    callTimeoutMs: number = timeoutMs,
   ): Promise<{ status: number; json: unknown }> {
     const allHeaders = { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers, ...headers };
     let status: number;
@@ -126,14 +127,15 @@ export function createHttpNationalClient(options: HttpNationalClientOptions): Na
             method,
             headers: allHeaders,
             ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-            timeoutMs,
+            timeoutMs: callTimeoutMs,
             ...(signal ? { signal } : {}),
           })
-        : await viaFetch(fetchImpl!, url, method, allHeaders, body, timeoutMs, signal));
+        : await viaFetch(fetchImpl!, url, method, allHeaders, body, callTimeoutMs, signal));
     } catch (error) {
       // The caller's own cancellation is not the system's fault: let it through as it is.
       if (signal?.aborted) throw signal.reason ?? error;
-      if (error instanceof ExchangeTimeout) throw new NationalUnavailable(country, operation, `no answer within ${timeoutMs} ms`, undefined, { cause: error });
+      if (error instanceof ExchangeTimeout)
+        throw new NationalUnavailable(country, operation, `no answer within ${callTimeoutMs} ms`, undefined, { cause: error });
       throw new NationalUnavailable(country, operation, `transport error: ${describe(error)}`, undefined, { cause: error });
     }
     let json: unknown;
@@ -178,7 +180,10 @@ export function createHttpNationalClient(options: HttpNationalClientOptions): Na
       headers['idempotency-key'] = callOptions.idempotencyKey;
     }
     const url = `${baseUrl}${path}${search.size > 0 ? `?${search}` : ''}`;
-    const { status, json } = await exchange(name, op.method, url, body?.data, headers, callOptions?.signal);
+    // A long poll of the journal holds the call up to `wait` seconds by design: not a timeout.
+    const wait = (query?.data as { wait?: unknown } | undefined)?.wait;
+    const callTimeoutMs = typeof wait === 'number' ? timeoutMs + wait * 1000 : timeoutMs;
+    const { status, json } = await exchange(name, op.method, url, body?.data, headers, callOptions?.signal, callTimeoutMs);
 
     if (status >= 200 && status < 300) {
       const answer = op.response.safeParse(json);
@@ -195,7 +200,7 @@ export function createHttpNationalClient(options: HttpNationalClientOptions): Na
     const problem = (json ?? {}) as { code?: unknown; reason?: unknown };
     const code = typeof problem.code === 'string' ? problem.code : undefined;
     const reason = typeof problem.reason === 'string' ? problem.reason : `HTTP ${status}`;
-    if (code && (status === 409 || (status === 404 && code in refusalCodes))) {
+    if (code && (status === 409 || ((status === 404 || status === 403) && code in refusalCodes))) {
       throw new NationalRefusal(country, name, code, reason, status);
     }
     if (status >= 500 || status === 408 || status === 429) throw new NationalUnavailable(country, name, `${status}: ${reason}`, status);

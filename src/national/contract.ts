@@ -3,7 +3,7 @@
 // here once; the sandbox's routes, the typed client, the activities and the OpenAPI
 // document (docs/national-system-contract.openapi.json) are all derived from this file,
 // so the name of a step is the same everywhere.
-// One file on purpose (about 750 lines): it is the declarative source everything else is
+// One file on purpose (about 950 lines): it is the declarative source everything else is
 // generated from, and a reader checks the whole contract in one place.
 //
 // Workflows must not import this file at run time (it pulls in zod); `import type` is fine.
@@ -166,6 +166,7 @@ export const AmendmentAck = component(
 export type AmendmentAck = z.output<typeof AmendmentAck>;
 
 export const operationNames = [
+  'lodgeDeclaration',
   'registerDeclaration',
   'reserveGuarantee',
   'releaseGuarantee',
@@ -183,6 +184,7 @@ export const operationNames = [
   'amend',
   'getMovement',
   'getGuarantee',
+  'listEvents',
 ] as const;
 export type OperationName = (typeof operationNames)[number];
 export const OperationNameSchema = z.enum(operationNames);
@@ -196,9 +198,15 @@ export const MovementEvent = component(
     at: Timestamp,
     recordedAt: Timestamp,
     office: OfficeCode.nullable(),
+    source: doc(
+      z.enum(['officer', 'interconnection']),
+      'officer: keyed in this system by one of its users (officer or declarant); interconnection: written by Corridor.',
+    ),
+    officer: doc(z.string().nullable(), 'The user of this system who keyed the step; null when Corridor wrote it.'),
+    sequence: doc(z.number().int().positive(), "The step's sequence in this system's journal (GET /v1/events)."),
     data: z.record(z.string(), z.unknown()),
   }),
-  'One step of the record, in order: the operation that made it, the state after it, when it happened (at) and when the system recorded it.',
+  "One step of the record, in order: the operation that made it, the state after it, when it happened (at) and when the system recorded it. The same rows as the system's journal, read for one MRN.",
 );
 
 export const ReservationStatus = doc(
@@ -291,6 +299,109 @@ export const Movement = component(
 );
 export type Movement = z.output<typeof Movement>;
 
+// ---------------------------------------------------------------------------------------
+// The journal: the ordered record of the transit events this system published
+
+export const journalEventTypes = [
+  'DECLARATION_REGISTERED',
+  'GUARANTEE_RESERVED',
+  'GUARANTEE_RELEASED',
+  'GUARANTEE_CLAIMED',
+  'RELEASED',
+  'AAR_RECEIVED',
+  'BORDER_ARRIVAL',
+  'EXIT_CONFIRMED',
+  'ENTRY_ACCEPTED',
+  'ARRIVED',
+  'CONTROL_RESULTS',
+  'DISCHARGED',
+  'WRITTEN_OFF',
+  'AMENDED',
+  'CANCELLED',
+  // Reserved for the incident operation (procès-verbal d'incident) of a later contract version.
+  'INCIDENT',
+] as const;
+export const JournalEventType = component(
+  'JournalEventType',
+  z.enum(journalEventTypes),
+  'The act an event records. INCIDENT is reserved: no operation emits it yet.',
+);
+export type JournalEventType = z.output<typeof JournalEventType>;
+
+/** The journal event each mutating operation publishes when it changes a record (a replay or a refusal publishes none). */
+export const journalEventOf = {
+  lodgeDeclaration: 'DECLARATION_REGISTERED',
+  registerDeclaration: 'DECLARATION_REGISTERED',
+  reserveGuarantee: 'GUARANTEE_RESERVED',
+  releaseGuarantee: 'GUARANTEE_RELEASED',
+  claimGuarantee: 'GUARANTEE_CLAIMED',
+  recordRelease: 'RELEASED',
+  receiveAar: 'AAR_RECEIVED',
+  recordBorderArrival: 'BORDER_ARRIVAL',
+  confirmExit: 'EXIT_CONFIRMED',
+  acceptEntry: 'ENTRY_ACCEPTED',
+  recordArrival: 'ARRIVED',
+  recordControlResults: 'CONTROL_RESULTS',
+  discharge: 'DISCHARGED',
+  writeOff: 'WRITTEN_OFF',
+  amend: 'AMENDED',
+  cancel: 'CANCELLED',
+} as const satisfies Record<Exclude<OperationName, 'getMovement' | 'getGuarantee' | 'listEvents'>, JournalEventType>;
+
+export const EventSource = doc(
+  z.enum(['officer', 'interconnection']),
+  'officer: keyed in this system by one of its users (an officer, or a declarant for lodging, amendment and cancellation); interconnection: written by Corridor.',
+);
+
+export const JournalEvent = component(
+  'JournalEvent',
+  z.object({
+    sequence: doc(z.number().int().positive(), 'Strictly increasing in this system, never reused: the cursor of the journal.'),
+    id: doc(z.string(), 'Globally unique and stable: country and sequence, e.g. TG-000000000123. Corridor uses it as the workflow update id.'),
+    type: JournalEventType,
+    mrn: mrnField,
+    office: doc(OfficeCode.nullable(), 'Office where the act was recorded, when it has one.'),
+    officer: doc(z.string().nullable(), 'The user of this system who keyed the act (sub of their credential); null when Corridor wrote it.'),
+    at: doc(Timestamp, 'When this system recorded the act: the time dwell times and deadlines are measured with.'),
+    source: EventSource,
+    state: doc(MovementState, "The record's state after the act."),
+    data: doc(
+      z.record(z.string(), z.unknown()),
+      "The act's data. DECLARATION_REGISTERED: reference, lrn, declarantTin, declaration (as stored, access code masked) and guarantee {grn, amountXof} when lodged directly (null otherwise); GUARANTEE_*: grn, amountXof, reason; RELEASED: seals, timeLimit, controlResult; AAR_RECEIVED: departureCountry, departureReference, seals, timeLimit; BORDER_ARRIVAL/EXIT_CONFIRMED/ENTRY_ACCEPTED/ARRIVED: sealsIntact; CONTROL_RESULTS: controlResult, sealsIntact, discrepancies; DISCHARGED: alternativeProof; AMENDED: version, reservation; CANCELLED: reason, released. occurredAt: the time of the act given with the call, when one was.",
+    ),
+  }),
+  "One transit event of this system's journal, written in the same transaction as the act it records.",
+);
+export type JournalEvent = z.output<typeof JournalEvent>;
+
+export const JournalPage = component(
+  'JournalPage',
+  z.object({
+    events: z.array(JournalEvent),
+    lastSequence: doc(
+      z.number().int().nonnegative(),
+      'The cursor to ask from next time (after=lastSequence): the sequence of the last event of this page, or `after` when the page is empty.',
+    ),
+    headSequence: doc(
+      z.number().int().nonnegative(),
+      'The sequence of the newest event of the journal (0 when empty): more pages wait when it is above lastSequence.',
+    ),
+  }),
+  'A page of the journal, oldest first.',
+);
+export type JournalPage = z.output<typeof JournalPage>;
+
+export const LodgementAck = component(
+  'LodgementAck',
+  MovementAck.extend({
+    lrn: z.string(),
+    declarantTin: Tin,
+    reservation: Reservation,
+  }),
+  'The departure record created (or found again) by a direct lodging, with the reservation of its amount at risk.',
+);
+export type LodgementAck = z.output<typeof LodgementAck>;
+
 export const Health = component('Health', z.object({ status: z.literal('ok'), country: Country, contractVersion: z.string() }), 'The system is up.');
 
 // ---------------------------------------------------------------------------------------
@@ -316,6 +427,12 @@ export const refusalCodes = {
   GUARANTEE_INSUFFICIENT: { status: 409, meaning: "The amount at risk exceeds the guarantee's available balance; nothing was reserved." },
   GUARANTEE_PRINCIPAL_MISMATCH: { status: 409, meaning: 'The guarantee belongs to another principal.' },
   RESERVATION_CLOSED: { status: 409, meaning: 'The reservation was already released or claimed.' },
+  OFFICE_NOT_DEPARTURE: { status: 409, meaning: "Release for transit is recorded at the office of departure (the first office of the declaration's route)." },
+  OFFICER_NOT_AT_OFFICE: { status: 403, meaning: "An officer records acts at their own office only: the call's office is not the officer's." },
+  USER_NOT_PERMITTED: {
+    status: 403,
+    meaning: "This user may not record this act (an officer's act by a declarant, a declarant's act on another declarant's declaration, an AAR keyed by hand).",
+  },
 } as const;
 export type RefusalCode = keyof typeof refusalCodes;
 export const RefusalCodeSchema = z.enum(Object.keys(refusalCodes) as [RefusalCode, ...RefusalCode[]]);
@@ -330,6 +447,11 @@ export type Refusal = z.output<typeof Refusal>;
 /** Answers that are not business outcomes: the call was malformed, or the system is unavailable. */
 export const errorCodes = {
   REQUEST_INVALID: { status: 400, meaning: 'The request does not match the contract; `errors` lists every field at fault.' },
+  UNAUTHENTICATED: {
+    status: 401,
+    meaning:
+      "The Authorization credential is neither Corridor's nor a valid credential of a user of this system (expired, wrong signature, incomplete claims).",
+  },
   ROUTE_UNKNOWN: { status: 404, meaning: 'No such route.' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, meaning: 'This Idempotency-Key was used before for a different call.' },
   INTERNAL: { status: 500, meaning: 'Unexpected failure of the national system.' },
@@ -391,7 +513,7 @@ export interface OperationDefinition<
   status: 200 | 201;
   /** Mutating calls need an Idempotency-Key. */
   mutating: M;
-  tag: 'movements' | 'guarantees';
+  tag: 'movements' | 'guarantees' | 'journal';
   summary: string;
   description: string;
   refusals: readonly RefusalCode[];
@@ -403,11 +525,41 @@ function operation<P extends z.ZodObject, B extends z.ZodObject | undefined, Q e
   return definition;
 }
 
-const stateRefusals = ['MOVEMENT_UNKNOWN', 'MOVEMENT_STATE'] as const;
-const officeStepRefusals = ['MOVEMENT_UNKNOWN', 'MOVEMENT_STATE', 'OFFICE_NOT_NATIONAL'] as const;
+const stateRefusals = ['MOVEMENT_UNKNOWN', 'MOVEMENT_STATE', 'USER_NOT_PERMITTED'] as const;
+const officeStepRefusals = ['MOVEMENT_UNKNOWN', 'MOVEMENT_STATE', 'OFFICE_NOT_NATIONAL', 'OFFICER_NOT_AT_OFFICE', 'USER_NOT_PERMITTED'] as const;
 
 /** Every call of the contract, in lifecycle order. The one list everything else is made from. */
 export const operations = {
+  lodgeDeclaration: operation({
+    method: 'POST',
+    path: '/v1/declarations',
+    params: NoParams,
+    body: z.object({
+      declaration: doc(
+        z.looseObject({}),
+        "Corridor's declaration model, checked in full by this system (every field at fault listed at once, 400); lodged by the declarant named in it.",
+      ),
+    }),
+    query: undefined,
+    response: LodgementAck,
+    status: 201,
+    mutating: true,
+    tag: 'movements',
+    summary: 'Lodge a transit declaration directly in this system (declarant): register it and reserve its guarantee in one step',
+    description:
+      "The declarant's own screen of the national system. The MRN is allocated as Corridor allocates it (declarant TIN + LRN, lodging year, country of departure from the route), so lodging here or through Corridor gives the same movement; the route must depart from this country (MRN_COUNTRY_MISMATCH). The record is registered and the amount at risk reserved on the guarantee in one transaction (state GUARANTEED): a guarantee refusal leaves nothing. The same declaration lodged again answers 200 with the existing record; the same LRN with other content is refused (MOVEMENT_EXISTS). Publishes one DECLARATION_REGISTERED event carrying the reservation.",
+    refusals: [
+      'MOVEMENT_EXISTS',
+      'MOVEMENT_STATE',
+      'MRN_COUNTRY_MISMATCH',
+      'USER_NOT_PERMITTED',
+      'GUARANTEE_UNKNOWN',
+      'GUARANTEE_ACCESS_CODE_INVALID',
+      'GUARANTEE_EXPIRED',
+      'GUARANTEE_PRINCIPAL_MISMATCH',
+      'GUARANTEE_INSUFFICIENT',
+    ],
+  }),
   registerDeclaration: operation({
     method: 'POST',
     path: '/v1/movements',
@@ -420,8 +572,8 @@ export const operations = {
     tag: 'movements',
     summary: 'Register a transit declaration in the country of departure',
     description:
-      'Creates the departure record (state REGISTERED) with the national reference. Registering the same MRN again with the same content answers 200 with the existing record; with different content it is refused (MOVEMENT_EXISTS).',
-    refusals: ['MOVEMENT_EXISTS', 'MRN_COUNTRY_MISMATCH'],
+      'Creates the departure record (state REGISTERED) with the national reference. Registering the same MRN again with the same content answers 200 with the existing record, including a record the declarant lodged directly (POST /v1/declarations); with different content it is refused (MOVEMENT_EXISTS).',
+    refusals: ['MOVEMENT_EXISTS', 'MRN_COUNTRY_MISMATCH', 'USER_NOT_PERMITTED'],
   }),
   reserveGuarantee: operation({
     method: 'POST',
@@ -435,10 +587,11 @@ export const operations = {
     tag: 'guarantees',
     summary: 'Compute the amount at risk of a registered movement and reserve it on the guarantee',
     description:
-      'The amount at risk is computed by the national system from the registered declaration (illustrative rule: duties and taxes at a flat rate of the declared value, set per country, rounded up to the franc). The movement goes from REGISTERED to GUARANTEED. A refusal reserves nothing.',
+      'The amount at risk is computed by the national system from the registered declaration (illustrative rule: duties and taxes at a flat rate of the declared value, set per country, rounded up to the franc). The movement goes from REGISTERED to GUARANTEED. A refusal reserves nothing. A movement that already holds an open reservation on the same guarantee (e.g. lodged directly) answers that reservation (200) and reserves nothing more.',
     refusals: [
       'MOVEMENT_UNKNOWN',
       'MOVEMENT_STATE',
+      'USER_NOT_PERMITTED',
       'GUARANTEE_UNKNOWN',
       'GUARANTEE_ACCESS_CODE_INVALID',
       'GUARANTEE_EXPIRED',
@@ -459,7 +612,7 @@ export const operations = {
     summary: 'Release the reservation of a movement (after discharge and write-off, or on cancellation)',
     description:
       'Gives the reserved amount back to the guarantee. A movement still GUARANTEED (not yet released for transit) returns to REGISTERED. Releasing twice is refused (RESERVATION_CLOSED) unless it is the same Idempotency-Key.',
-    refusals: ['GUARANTEE_UNKNOWN', 'RESERVATION_UNKNOWN', 'RESERVATION_CLOSED'],
+    refusals: ['GUARANTEE_UNKNOWN', 'RESERVATION_UNKNOWN', 'RESERVATION_CLOSED', 'USER_NOT_PERMITTED'],
   }),
   claimGuarantee: operation({
     method: 'POST',
@@ -474,7 +627,7 @@ export const operations = {
     summary: 'Claim the guarantee for a movement under recovery',
     description:
       'The reservation is consumed: its amount moves from reserved to claimed. Claiming twice is refused (RESERVATION_CLOSED) unless it is the same Idempotency-Key.',
-    refusals: ['GUARANTEE_UNKNOWN', 'RESERVATION_UNKNOWN', 'RESERVATION_CLOSED'],
+    refusals: ['GUARANTEE_UNKNOWN', 'RESERVATION_UNKNOWN', 'RESERVATION_CLOSED', 'USER_NOT_PERMITTED'],
   }),
   recordRelease: operation({
     method: 'POST',
@@ -493,8 +646,8 @@ export const operations = {
     mutating: true,
     tag: 'movements',
     summary: "Record the departure office's release for transit (mainlevée transit)",
-    description: 'Control result, seals and time limit. GUARANTEED → RELEASED.',
-    refusals: officeStepRefusals,
+    description: 'Control result, seals and time limit. GUARANTEED → RELEASED. An officer records it at the office of departure only.',
+    refusals: [...officeStepRefusals, 'OFFICE_NOT_DEPARTURE'],
   }),
   receiveAar: operation({
     method: 'POST',
@@ -517,7 +670,7 @@ export const operations = {
     summary: "Receive the anticipated arrival record (AAR) and create this country's record of the movement",
     description:
       'Nobody keys the declaration again: this system creates its own record (state AAR_RECEIVED) from the AAR. Receiving the same MRN again with the same content answers 200 with the existing record.',
-    refusals: ['MOVEMENT_EXISTS', 'MRN_COUNTRY_MISMATCH'],
+    refusals: ['MOVEMENT_EXISTS', 'MRN_COUNTRY_MISMATCH', 'USER_NOT_PERMITTED'],
   }),
   recordBorderArrival: operation({
     method: 'POST',
@@ -660,6 +813,7 @@ export const operations = {
     description:
       'Replaces the declaration (version + 1). When the movement is GUARANTEED, the amount at risk is computed again and the reservation replaced on the (possibly new) guarantee; if the new reservation is refused, nothing changes.',
     refusals: [
+      'USER_NOT_PERMITTED',
       'MOVEMENT_UNKNOWN',
       'MOVEMENT_STATE',
       'GUARANTEE_UNKNOWN',
@@ -696,6 +850,28 @@ export const operations = {
     summary: "Read a guarantee's balance and reservations",
     description: 'availableXof = referenceAmountXof − reservedXof − claimedXof, in whole CFA francs.',
     refusals: ['GUARANTEE_UNKNOWN'],
+  }),
+  listEvents: operation({
+    method: 'GET',
+    path: '/v1/events',
+    params: NoParams,
+    body: undefined,
+    query: z.object({
+      after: doc(z.coerce.number().int().nonnegative().default(0), 'Answer the events after this sequence (the cursor); 0 from the beginning.'),
+      limit: doc(z.coerce.number().int().min(1).max(1000).default(100), 'At most this many events (1–1000, default 100).'),
+      wait: doc(
+        z.coerce.number().int().min(0).max(30).default(0),
+        'Long poll: when nothing follows `after`, hold the call up to this many seconds (0–30, default 0) and answer as soon as an event is committed.',
+      ),
+    }),
+    response: JournalPage,
+    status: 200,
+    mutating: false,
+    tag: 'journal',
+    summary: "Read this system's journal of transit events, oldest first, from a cursor",
+    description:
+      'Every act recorded here, by its officers and declarants or written by Corridor, in the order it was committed, each event in the same transaction as its act. Read with a cursor: ask after the last sequence handled. An empty page after `wait` seconds means nothing new.',
+    refusals: [],
   }),
 } satisfies Record<OperationName, OperationDefinition>;
 
@@ -741,6 +917,10 @@ export const contractDescription = [
   '**Answers.** 200/201: done. 404 and 409: business refusal `{code, reason}`; nothing was changed. 400: malformed request, every field at fault listed. 422: Idempotency-Key reused for another call. 503: unavailable, nothing was done; retry with the same key.',
   '',
   "**Amount at risk** (illustrative rule, set per country in the national system's configuration): duties and taxes at a flat rate of the declared value of the goods (sum of `goodsItems[].valueXof`), rounded up to the franc. Guarantee amounts are whole CFA francs: availableXof = referenceAmountXof − reservedXof − claimedXof.",
+  '',
+  "**Who calls.** A call without credential, or with Corridor's credential of this system (`Authorization: Bearer <token>`), is Corridor's: the interconnection writes what the other country recorded (source `interconnection`). A call with the credential of a user of this system — an HS256 JWT with `sub`, `role` (`officer` with `office`, or `declarant` with `tin`) — is that user's act, under the system's own rules: an officer records at their own office (OFFICER_NOT_AT_OFFICE), release for transit at the office of departure (OFFICE_NOT_DEPARTURE); a declarant lodges, amends and cancels their own declarations only (USER_NOT_PERMITTED). A credential that does not verify is 401.",
+  '',
+  '**Journal.** Every act is published in the journal (GET /v1/events) in the transaction that records it: no act without its event, no event without its act, and a replayed call publishes nothing.',
   '',
   '**Refusal codes.**',
   ...Object.entries(refusalCodes).map(([code, { status, meaning }]) => `- \`${code}\` (${status}): ${meaning}`),

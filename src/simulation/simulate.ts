@@ -1,6 +1,8 @@
-// `npm run simulate -- --route lome-ouaga --count N --concurrency C`: N transits driven through
-// the API from the example declarations, as declarants and officers would. The demo a new user
-// runs after `npm start`, and the driver of the benchmark.
+// `npm run simulate -- --route lome-ouaga --count N --concurrency C [--via national|corridor]`:
+// N transits from the example declarations, as declarants and officers would drive them: with
+// `--via national`, in their own national systems' screens (Corridor only carries the acts
+// across); with `--via corridor` (the default), keyed in Corridor's API. The demo a new user runs
+// after `npm start`, and the driver of the benchmark.
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,8 @@ import type { Declaration, PlannedRoute } from '../domain/types.ts';
 import { intFlag, stringFlag, UsageError, type Flags } from '../cli/args.ts';
 import { ApiClient, driveLifecycle, LifecycleFailed, withLrn, type LifecycleOutcome } from './lifecycle.ts';
 import { Progress } from './progress.ts';
+import { driveNationalLifecycle, NationalScreens } from './national-screens.ts';
+import { DEVELOPMENT_USER_SECRET } from '../national/sandbox/users.ts';
 
 export function exampleDeclaration(routeId: string): { declaration: Declaration; plan: PlannedRoute } {
   const file = fileURLToPath(new URL(`../../examples/declarations/${routeId}.json`, import.meta.url));
@@ -45,8 +49,10 @@ export async function runLifecycles(args: {
   count: number;
   concurrency: number;
   onDone?: (outcome: LifecycleOutcome | undefined) => void;
+  /** Given: acts are recorded in the national systems' own screens, not in Corridor. */
+  screens?: NationalScreens | undefined;
 }): Promise<RunResult> {
-  const { api, declaration, plan, count, concurrency } = args;
+  const { api, declaration, plan, count, concurrency, screens } = args;
   const outcomes: LifecycleOutcome[] = [];
   const failures: RunResult['failures'] = [];
   let next = 0;
@@ -55,7 +61,8 @@ export async function runLifecycles(args: {
     while (next < count) {
       const index = next++;
       try {
-        const outcome = await driveLifecycle(api, withLrn(declaration, simulatedLrn(index)), plan);
+        const copy = withLrn(declaration, simulatedLrn(index));
+        const outcome = screens ? await driveNationalLifecycle(screens, api, copy, plan) : await driveLifecycle(api, copy, plan);
         outcomes.push(outcome);
         args.onDone?.(outcome);
       } catch (error) {
@@ -83,6 +90,10 @@ export async function simulate(flags: Flags): Promise<void> {
   const count = intFlag(flags, 'count', 1);
   const concurrency = intFlag(flags, 'concurrency', 1);
   const baseUrl = stringFlag(flags, 'api', `http://127.0.0.1:${config.api.port}`);
+  const via = stringFlag(flags, 'via', 'corridor');
+  if (via !== 'corridor' && via !== 'national')
+    throw new UsageError(`--via ${via}: expected national (acts in the national systems) or corridor (acts through Corridor's API)`);
+  const screens = via === 'national' ? new NationalScreens({ TG: config.national.TG.url, BF: config.national.BF.url }, DEVELOPMENT_USER_SECRET) : undefined;
   const { declaration, plan } = exampleDeclaration(routeId);
   const api = new ApiClient(baseUrl, (actor) => signToken(config.tokenSecret, actor));
 
@@ -90,10 +101,12 @@ export async function simulate(flags: Flags): Promise<void> {
   if (!health) throw new UsageError(`no Corridor API at ${baseUrl}: start it with \`npm start\` (or pass --api)`);
 
   process.stdout.write(
-    `simulating ${count} transit(s) on ${routeId} (${plan.offices.map((o) => o.code).join(' → ')}), ${concurrency} at a time, through ${baseUrl}\n`,
+    `simulating ${count} transit(s) on ${routeId} (${plan.offices.map((o) => o.code).join(' → ')}), ${concurrency} at a time, ${
+      screens ? 'acts recorded in the national systems (Corridor only carries them)' : `acts keyed in Corridor through ${baseUrl}`
+    }\n`,
   );
   const progress = new Progress('transits', count);
-  const result = await runLifecycles({ api, declaration, plan, count, concurrency, onDone: () => progress.tick() });
+  const result = await runLifecycles({ api, declaration, plan, count, concurrency, screens, onDone: () => progress.tick() });
 
   const byStatus = new Map<string, number>();
   for (const outcome of result.outcomes) byStatus.set(outcome.status, (byStatus.get(outcome.status) ?? 0) + 1);

@@ -35,7 +35,8 @@ export async function runWorker(flags: Flags): Promise<void> {
   const settings = temporalSettings(config);
   const connection = await connectWorkerConnection(settings);
   const started = Date.now();
-  const workflowBundle = roles.some((role) => role.kind === 'transits') ? await buildWorkflowBundle() : undefined;
+  const needsBundle = roles.some((role) => role.kind === 'transits');
+  const workflowBundle = !needsBundle ? undefined : config.workflowBundlePath ? { codePath: config.workflowBundlePath } : await buildWorkflowBundle();
   if (workflowBundle) logger.info({ seconds: (Date.now() - started) / 1000 }, 'workflow bundle built');
   const workers = await createWorkers({
     config,

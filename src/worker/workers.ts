@@ -5,6 +5,9 @@ import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createCorridorActivities } from '../../activities/corridor.ts';
 import { createNationalActivities } from '../../activities/national.ts';
+import { createJournalActivities, httpJournalReader } from '../../activities/journal.ts';
+import { loadReferenceData } from '../domain/reference-data.ts';
+import type { ReferenceData } from '../domain/types.ts';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createHttpNationalClient } from '../national/client.ts';
@@ -20,6 +23,8 @@ export interface WorkerSetup {
   roles: QueueRole[];
   /** Required when `transits` is among the roles. */
   workflowBundle?: WorkflowBundleOption;
+  /** Reference data (offices, routes) for planning movements lodged in a national system; loaded when absent. */
+  reference?: ReferenceData;
   logger: Logger;
 }
 
@@ -28,7 +33,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   // The codec runs here, outside the workflow sandbox: the bundle only ever sees clear payloads.
   const dataConverter = corridorDataConverter(config.codec.keys);
   return Promise.all(
-    setup.roles.map((role) => {
+    setup.roles.map(async (role) => {
       const taskQueue = queueName(role, config);
       if (role.kind === 'transits') {
         if (!setup.workflowBundle) throw new Error('the transits queue needs the workflow bundle');
@@ -52,14 +57,26 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         timeoutMs: config.national.timeoutMs,
         fetch: withBearer(config.national[role.country].token),
       });
-      return Worker.create({
+      const token = config.national[role.country].token;
+      const transits = new TransitClient(new Client({ connection, namespace, dataConverter }), config, namespace);
+      const journal = createJournalActivities({
+        country: role.country,
+        read: httpJournalReader(config.national[role.country].url, token ? { authorization: `Bearer ${token}` } : {}),
+        transits,
+        reference: setup.reference ?? loadReferenceData(),
+        logger: logger.child({ queue: taskQueue, journal: role.country }),
+      });
+      const worker = await Worker.create({
         connection,
         namespace,
         taskQueue,
         dataConverter,
-        activities: createNationalActivities(client, logger.child({ queue: taskQueue })),
+        activities: { ...createNationalActivities(client, logger.child({ queue: taskQueue })), ...journal },
         ...activityWorkerTuning,
       });
+      // The country's journal feed runs as long as Corridor does; starting it again finds the running one.
+      await transits.ensureJournalFeed(role.country);
+      return worker;
     }),
   );
 }

@@ -14,7 +14,7 @@ import {
 } from '../../src/national/client.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import { operationNames } from '../../src/national/contract.ts';
-import { bigGuarantee, calls, declaration, http, key, newMrn, sandbox, smallGuarantee } from './helpers.ts';
+import { bigGuarantee, calls, declaration, http, key, newMrn, sandbox, smallGuarantee, userToken } from './helpers.ts';
 
 const G = bigGuarantee.TG.grn;
 
@@ -174,5 +174,34 @@ describe('configuration', () => {
     await assert.rejects(client.getGuarantee({ grn: bigGuarantee.BF.grn }), /no answer within 100 ms/);
     await http(sb, 'PUT', '/admin/faults', {});
     assert.equal((await client.getGuarantee({ grn: bigGuarantee.BF.grn })).grn, bigGuarantee.BF.grn);
+  });
+});
+
+describe('the journal and the users of the national system, through the client', () => {
+  test('a long poll may outlast the call timeout by its wait; a user refused by the system is a NationalRefusal', async (t) => {
+    const sb = await sandbox(t);
+    const client = clientOf(sb.url, 300);
+    const empty = await client.listEvents({ after: 0, wait: 1 });
+    assert.deepEqual(empty, { events: [], lastSequence: 0, headSequence: 0 });
+
+    const mrn = newMrn();
+    const decl = declaration([2_000_000]);
+    await client.registerDeclaration({ mrn, lrn: String(decl.lrn), declarantTin: '1000555555', declaration: decl }, { idempotencyKey: key() });
+    const page = await client.listEvents({ after: 0 });
+    assert.deepEqual(
+      page.events.map((e) => [e.type, e.mrn, e.source]),
+      [['DECLARATION_REGISTERED', mrn, 'interconnection']],
+    );
+
+    const officer = createHttpNationalClient({
+      country: 'TG',
+      baseUrl: sb.url,
+      timeoutMs: 2_000,
+      headers: { authorization: `Bearer ${await userToken({ sub: 'agent.kara', role: 'officer', office: 'TGCKS001' })}` },
+    });
+    await assert.rejects(
+      officer.cancel({ mrn, reason: 'pas ici' }, { idempotencyKey: key() }),
+      (error: unknown) => error instanceof NationalRefusal && error.code === 'OFFICER_NOT_AT_OFFICE' && error.status === 403,
+    );
   });
 });

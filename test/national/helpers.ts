@@ -10,6 +10,8 @@ import type { TestContext } from 'node:test';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { NationalCountry } from '../../src/national/contract.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/national/sandbox/server.ts';
+import { DEVELOPMENT_USER_SECRET } from '../../src/national/sandbox/users.ts';
+import { SignJWT } from 'jose';
 
 export const silent = createLogger('test', process.env.CORRIDOR_LOG_LEVEL ?? 'silent');
 
@@ -82,9 +84,16 @@ export interface HttpAnswer {
   ms: number;
 }
 
-export async function http(base: string | { url: string }, method: string, pathname: string, body?: unknown, idempotencyKey?: string): Promise<HttpAnswer> {
+export async function http(
+  base: string | { url: string },
+  method: string,
+  pathname: string,
+  body?: unknown,
+  idempotencyKey?: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<HttpAnswer> {
   const url = `${typeof base === 'string' ? base : base.url}${pathname}`;
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
   const started = performance.now();
@@ -157,4 +166,52 @@ export async function guaranteed(sb: Sandbox, values?: number[], guarantee: { gr
   const reserved = await reserve(sb, mrn, guarantee);
   if (reserved.status !== 201) throw new Error(`reserve: ${reserved.status} ${reserved.text}`);
   return { mrn, reservation: reserved.json };
+}
+
+/** A user of the national system, as their credential names them. */
+export type UserClaims = { sub: string; role: 'officer'; office: string } | { sub: string; role: 'declarant'; tin: string };
+
+/** The credential of a user of the national system (HS256, signed with the sandbox's user secret). */
+export async function userToken(claims: UserClaims, secret = DEVELOPMENT_USER_SECRET, expiresIn = '1h'): Promise<string> {
+  const { sub, ...rest } = claims;
+  return new SignJWT(rest)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** A mutating call keyed in by a user of the national system. */
+export const postAs = (sb: { url: string }, token: string, pathname: string, body: unknown, idempotencyKey: string = key()) =>
+  http(sb, 'POST', pathname, body, idempotencyKey, { authorization: `Bearer ${token}` });
+
+/** A declaration that passes Corridor's full validation (the helper's default container has a wrong check digit on purpose elsewhere). */
+export function lodgeable(
+  values?: number[],
+  guarantee?: { grn: string; accessCode: string },
+  principalTin?: string,
+): ReturnType<typeof declaration> & { lrn: string; route: string[] } {
+  const decl = declaration(values, guarantee, principalTin);
+  return { ...decl, lrn: String(decl.lrn), route: decl.route as string[], containers: ['MSCU1234566'] };
+}
+
+export interface JournalEventAnswer {
+  sequence: number;
+  id: string;
+  type: string;
+  mrn: string;
+  office: string | null;
+  officer: string | null;
+  at: string;
+  source: 'officer' | 'interconnection';
+  state: string;
+  data: Record<string, any>;
+}
+
+/** One page of the journal. */
+export async function journal(sb: { url: string }, query = '') {
+  const answer = await get(sb, `/v1/events${query}`);
+  if (answer.status !== 200) throw new Error(`GET /v1/events${query}: ${answer.status} ${answer.text}`);
+  return answer.json as { events: JournalEventAnswer[]; lastSequence: number; headSequence: number };
 }

@@ -226,10 +226,16 @@ describe('a refused reservation reserves nothing', () => {
     const unknown = await reserve(sb, newMrn());
     assert.equal(unknown.status, 404);
     assert.equal(unknown.json.code, 'MOVEMENT_UNKNOWN');
-    const { mrn } = await guaranteed(sb);
+    const { mrn, reservation } = await guaranteed(sb);
+    // Asked again on the same guarantee (e.g. after the declarant lodged directly), the open
+    // reservation is the answer: nothing is reserved twice.
     const again = await reserve(sb, mrn);
-    assert.equal(again.status, 409);
-    assert.equal(again.json.code, 'MOVEMENT_STATE');
+    assert.equal(again.status, 200, again.text);
+    assert.deepEqual(again.json.reservation, reservation.reservation);
+    // On another guarantee it is a second reservation, which a guaranteed movement cannot take.
+    const elsewhere = await reserve(sb, mrn, smallGuarantee);
+    assert.equal(elsewhere.status, 409);
+    assert.equal(elsewhere.json.code, 'MOVEMENT_STATE');
     assert.equal((await balance(sb, G)).reservationCounts.reserved, 1);
   });
 });

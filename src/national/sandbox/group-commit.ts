@@ -15,7 +15,11 @@ interface Pending {
 export class GroupCommit {
   private queue: Pending[] = [];
 
-  constructor(private readonly db: Database.Database) {}
+  /** `onCommit` runs after each commit that stored at least one call: the journal's readers wait on it. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly onCommit: () => void = () => undefined,
+  ) {}
 
   /** Runs `work` inside the next shared transaction; settles once that transaction is committed. */
   run<T>(work: () => T): Promise<T> {
@@ -47,6 +51,7 @@ export class GroupCommit {
       for (const call of batch) call.reject(error);
       return;
     }
+    if (outcomes.some((o) => o.ok)) this.onCommit();
     batch.forEach((call, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) call.resolve(outcome.value);

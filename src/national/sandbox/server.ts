@@ -3,6 +3,12 @@
 // Corridor talks to by default and in tests; an adapter to a real ASYCUDA World gateway
 // replaces it behind the same contract.
 //
+// It also stands in for SYDONIA's own screens: a call bearing the credential of one of its
+// users (an officer at an office, a declarant with a TIN; HS256 JWT signed with `userSecret`)
+// is that user's act under the system's own rules; a call without credential, or with
+// Corridor's configured token, is Corridor's. Every act is published in the journal
+// (GET /v1/events), whose long polls wake on each commit.
+//
 // Besides the contract (/v1/..., /health) it serves, outside the contract:
 //   GET  /docs                 the contract's OpenAPI document, browsable
 //   GET  /admin/faults         the faults in force
@@ -39,10 +45,13 @@ import { Faults, failureBefore, type FaultsInput } from './faults.ts';
 import { defaultSeedPath, loadSeed, type SandboxSeedInput } from './seed.ts';
 import { SandboxStore } from './store.ts';
 import { GroupCommit } from './group-commit.ts';
+import { JournalNotifier } from './journal-notifier.ts';
+import { CredentialRefused, DEVELOPMENT_USER_SECRET, callerOf, type Caller } from './users.ts';
 
 export { Faults, type FaultsInput } from './faults.ts';
 export { SandboxSeed, defaultSeedPath, loadSeed, type SandboxSeedInput } from './seed.ts';
-export { SandboxStore, amountAtRisk, type CallRecord } from './store.ts';
+export { SandboxStore, amountAtRisk, journalEventId, type CallRecord } from './store.ts';
+export { DEVELOPMENT_USER_SECRET, type Caller, type NationalUser } from './users.ts';
 
 export interface SandboxOptions {
   country: NationalCountry;
@@ -60,6 +69,10 @@ export interface SandboxOptions {
   clock?: () => Date;
   /** Used to draw the injected errors; default Math.random. */
   random?: () => number;
+  /** Secret the credentials of the system's own users (officers, declarants) are signed with (HS256); default a development value. */
+  userSecret?: string;
+  /** Corridor's credential of this system (CORRIDOR_NATIONAL_XX_TOKEN): a call bearing it is Corridor's. */
+  corridorToken?: string;
 }
 
 export interface Sandbox {
@@ -90,6 +103,7 @@ export function sandboxOptionsFromConfig(config: Config, country: NationalCountr
       delayAfterCommitMs: 0,
     },
     logger: createLogger(`sandbox-${country}`, config.logLevel, config.logFormat),
+    ...(config.national[country].token ? { corridorToken: config.national[country].token } : {}),
   };
 }
 
@@ -101,7 +115,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const seed = loadSeed(options.seed ?? defaultSeedPath(country));
   const store = new SandboxStore({ country, dbPath: options.dbPath, seed, clock });
   let faults = Faults.parse(options.faults ?? {});
-  const commits = new GroupCommit(store.db);
+  let closing = false;
+  const journal = new JournalNotifier();
+  const commits = new GroupCommit(store.db, () => journal.notify());
+  const credentials = { userSecret: options.userSecret ?? DEVELOPMENT_USER_SECRET, corridorToken: options.corridorToken };
 
   const app = Fastify({
     loggerInstance: logger,
@@ -125,6 +142,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     });
 
+    /** A page of the journal; with `wait`, held until an event follows the cursor or the wait ends. */
+    async function readJournal(query: ParsedOperationRequest<'listEvents'>) {
+      const deadline = Date.now() + query.wait * 1000;
+      for (;;) {
+        const page = store.read('listEvents', query).body as { events: unknown[] };
+        const left = deadline - Date.now();
+        if (page.events.length > 0 || left <= 0 || closing) return page;
+        // Woken by any commit; a commit without an event (a refusal) sends us back to wait.
+        await journal.wait(left);
+      }
+    }
+
     registerContractRoutes(app, country, async (name, request, reply) => {
       const op = operations[name];
       const parsed = {
@@ -133,13 +162,40 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         ...(op.body ? (request.body as object) : {}),
       } as Record<string, unknown>;
       const log = parsed.mrn ? forMovement(logger, String(parsed.mrn)) : logger.child({ grn: parsed.grn });
+      if (name === 'listEvents') return reply.send(await readJournal(parsed as ParsedOperationRequest<'listEvents'>));
       if (!isMutating(name)) {
         const answer = store.read(name as ReadOperationName, parsed as ParsedOperationRequest<ReadOperationName>);
         log.debug({ operation: name, status: answer.status }, 'read');
         return reply.code(answer.status).send(answer.body);
       }
+      let caller: Caller;
+      try {
+        caller = await callerOf(request.headers.authorization, credentials);
+      } catch (error) {
+        if (!(error instanceof CredentialRefused)) throw error;
+        log.warn({ operation: name, reason: error.message }, 'credential refused');
+        const body: ErrorAnswerBody = { code: 'UNAUTHENTICATED', reason: error.message };
+        return reply.code(401).send(body);
+      }
+      if (name === 'lodgeDeclaration') {
+        // Checked as Corridor's API checks it, before the call is recorded: a malformed
+        // declaration is a 400 with every field at fault, not a business refusal kept under the key.
+        const checked = store.checkDeclaration(parsed.declaration);
+        if (!checked.ok) {
+          const errors = checked.errors.map((e) => ({ in: 'body' as const, path: jsonPointer('declaration', e.path), message: e.message }));
+          const body: ErrorAnswerBody = {
+            code: 'REQUEST_INVALID',
+            reason: `the declaration has ${errors.length} error(s): ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+            errors,
+          };
+          return reply.code(400).send(body);
+        }
+        parsed.declaration = checked.declaration;
+      }
       const key = String(request.headers['idempotency-key']);
-      const result = await commits.run(() => store.execute(name as MutatingOperationName, key, parsed as ParsedOperationRequest<MutatingOperationName>));
+      const result = await commits.run(() =>
+        store.execute(name as MutatingOperationName, key, parsed as ParsedOperationRequest<MutatingOperationName>, caller),
+      );
       if (result.kind === 'key-reused') {
         log.warn({ operation: name, idempotencyKey: key, firstOperation: result.firstOperation }, 'idempotency key reused for another call');
         const body: ErrorAnswerBody = {
@@ -170,6 +226,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
   } catch (error) {
+    journal.close();
     await app.close().catch(() => undefined);
     store.close();
     throw error;
@@ -197,10 +254,25 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     close: () =>
       (closed ??= (async () => {
+        // Long polls answer now rather than hold the closing server for up to 30 s.
+        closing = true;
+        journal.close();
         await app.close();
         store.close();
       })()),
   };
+}
+
+/** `goodsItems[0].netMassKg` under `declaration` → `/declaration/goodsItems/0/netMassKg`, the contract's error paths. */
+function jsonPointer(root: string, path: string): string {
+  const steps =
+    path === ''
+      ? []
+      : path
+          .replace(/\[(\d+)\]/g, '.$1')
+          .split('.')
+          .filter(Boolean);
+  return `/${[root, ...steps].map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 }
 
 function registerAdminRoutes(

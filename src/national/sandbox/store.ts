@@ -1,19 +1,24 @@
 // The sandbox's national system: its records, guarantees and calls in one SQLite file, and
 // the rules a customs system applies to each call. Everything a call changes — the effect,
-// and the record of the call with its answer under its Idempotency-Key — is written in one
-// transaction, so a repeated key can only ever see the whole call or none of it.
-// One file on purpose (about 850 lines): the rules, the SQL and the answers of one national
-// system are read together when checking what a call does; splitting them would scatter a
-// transaction across modules.
+// its event in the journal, and the record of the call with its answer under its
+// Idempotency-Key — is written in one transaction, so a repeated key can only ever see the whole call or none of it.
+// One file on purpose (about 1,100 lines): the rules, the SQL, the journal and the answers of
+// one national system are read together when checking what a call does; splitting them would
+// scatter a transaction across modules. (Who the caller is lives in users.ts; the rules that
+// bind users are here, because they read the record inside the call's transaction.)
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  journalEventOf,
   operations,
   Refusal,
   refusalCodes,
   type Declaration,
+  type JournalEvent,
+  type JournalEventType,
+  type JournalPage,
   type GuaranteeBalance,
   type Guarantee,
   type GuaranteeOperation,
@@ -31,7 +36,12 @@ import {
   type Reservation,
 } from '../contract.ts';
 import type { SandboxSeed } from './seed.ts';
+import { INTERCONNECTION, type Caller, type NationalUser } from './users.ts';
 import { canonicalJson } from '../../domain/canonical-json.ts';
+import { validateDeclaration } from '../../domain/declaration.ts';
+import { allocateMrn } from '../../domain/mrn.ts';
+import { loadReferenceData, planRoute } from '../../domain/reference-data.ts';
+import type { Declaration as CorridorDeclaration, ReferenceData } from '../../domain/types.ts';
 
 /** A business refusal raised by a rule; the call's effects are rolled back and the refusal is the answer. */
 export class RefusalError extends Error {
@@ -117,17 +127,24 @@ CREATE TABLE IF NOT EXISTS movements (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS movements_by_state ON movements(state);
-CREATE TABLE IF NOT EXISTS events (
+-- The journal: every act of this system, in commit order, written in the transaction of the
+-- act itself. It is also each movement's history (getMovement reads it for one MRN), so the
+-- record and the published events cannot disagree. AUTOINCREMENT: a sequence is never reused,
+-- even after the newest event were deleted, because consumers keep it as their cursor.
+CREATE TABLE IF NOT EXISTS journal (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
   mrn TEXT NOT NULL REFERENCES movements(mrn),
-  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
   operation TEXT NOT NULL,
   state TEXT NOT NULL,
-  at TEXT NOT NULL,
-  recorded_at TEXT NOT NULL,
   office TEXT,
-  data TEXT NOT NULL,
-  PRIMARY KEY (mrn, seq)
+  officer TEXT,
+  source TEXT NOT NULL CHECK (source IN ('officer', 'interconnection')),
+  at TEXT NOT NULL,
+  occurred_at TEXT NOT NULL,
+  data TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS journal_by_movement ON journal(mrn, sequence);
 CREATE TABLE IF NOT EXISTS reservations (
   id INTEGER PRIMARY KEY,
   grn TEXT NOT NULL REFERENCES guarantees(grn),
@@ -180,6 +197,20 @@ interface MovementRow {
   time_limit: string | null;
   created_at: string;
   updated_at: string;
+}
+
+interface JournalRow {
+  sequence: number;
+  mrn: string;
+  type: JournalEventType;
+  operation: OperationName;
+  state: MovementState;
+  office: string | null;
+  officer: string | null;
+  source: 'officer' | 'interconnection';
+  at: string;
+  occurred_at: string;
+  data: string;
 }
 
 interface GuaranteeRow {
@@ -252,11 +283,13 @@ function prepareStatements(db: Database.Database) {
     movementList: db.prepare<[{ state: string | null; role: string | null }], MovementRow>(
       'SELECT * FROM movements WHERE (@state IS NULL OR state = @state) AND (@role IS NULL OR role = @role) ORDER BY created_at, mrn',
     ),
-    eventNextSeq: db.prepare<[string], { seq: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM events WHERE mrn = ?'),
-    eventInsert: db.prepare('INSERT INTO events (mrn, seq, operation, state, at, recorded_at, office, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-    eventList: db.prepare<[string], { seq: number; operation: string; state: string; at: string; recorded_at: string; office: string | null; data: string }>(
-      'SELECT * FROM events WHERE mrn = ? ORDER BY seq',
+    journalInsert: db.prepare(
+      `INSERT INTO journal (mrn, type, operation, state, office, officer, source, at, occurred_at, data)
+       VALUES (@mrn, @type, @operation, @state, @office, @officer, @source, @at, @occurred_at, @data)`,
     ),
+    journalOfMovement: db.prepare<[string], JournalRow>('SELECT * FROM journal WHERE mrn = ? ORDER BY sequence'),
+    journalAfter: db.prepare<[number, number], JournalRow>('SELECT * FROM journal WHERE sequence > ? ORDER BY sequence LIMIT ?'),
+    journalHead: db.prepare<[], { head: number }>('SELECT COALESCE(MAX(sequence), 0) AS head FROM journal'),
     reservationInsert: db.prepare(
       `INSERT INTO reservations (grn, mrn, amount, declared_value, rate_percent, status, reserved_at)
        VALUES (?, ?, ?, ?, ?, 'RESERVED', ?)`,
@@ -325,8 +358,11 @@ export interface SandboxStoreOptions {
   dbPath: string;
   seed: SandboxSeed;
   clock?: () => Date;
+  /** Offices, routes and code lists a directly lodged declaration is checked against; default the current reference data. */
+  reference?: ReferenceData;
 }
 
+/** A rejected direct lodging: the declaration's every field at fault, answered as the contract's 400. */
 type Effect = { status: number; body: unknown };
 
 export class SandboxStore {
@@ -335,11 +371,15 @@ export class SandboxStore {
   private readonly ratePercent: number;
   private readonly clock: () => Date;
   private readonly stmt: ReturnType<typeof prepareStatements>;
+  private readonly reference: ReferenceData;
+  /** Who is making the call being applied; calls are applied one at a time, inside their transaction. */
+  private caller: Caller = INTERCONNECTION;
 
   constructor(options: SandboxStoreOptions) {
     this.country = options.country;
     this.ratePercent = options.seed.amountAtRisk.ratePercent;
     this.clock = options.clock ?? (() => new Date());
+    this.reference = options.reference ?? loadReferenceData();
     mkdirSync(path.dirname(path.resolve(options.dbPath)), { recursive: true });
     this.db = new Database(options.dbPath);
     // WAL: readers never wait for the writer; FULL: a committed call survives a power cut,
@@ -349,6 +389,7 @@ export class SandboxStore {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(schemaSql);
+    migrateHistoryToJournal(this.db);
     this.stmt = prepareStatements(this.db);
     this.claimFile();
     this.seed(options.seed);
@@ -383,9 +424,16 @@ export class SandboxStore {
    * Handles a mutating call under its Idempotency-Key: the first time, applies it and stores
    * the answer with the effect; afterwards, returns the stored answer and changes nothing.
    */
-  execute<K extends MutatingOperationName>(operation: K, idempotencyKey: string, request: ParsedOperationRequest<K>): ExecuteResult {
+  execute<K extends MutatingOperationName>(
+    operation: K,
+    idempotencyKey: string,
+    request: ParsedOperationRequest<K>,
+    caller: Caller = INTERCONNECTION,
+  ): ExecuteResult {
     const requestJson = canonicalJson(request);
-    const requestHash = sha256(`${operation}\n${requestJson}`);
+    // A user's key covers who called too: the same key and body from another user is another
+    // call (422), never that user's answer. Corridor's calls hash as they always did.
+    const requestHash = sha256(caller.kind === 'user' ? `${operation}\n${canonicalJson(caller)}\n${requestJson}` : `${operation}\n${requestJson}`);
     const run = this.db.transaction((): ExecuteResult => {
       const now = this.clock().toISOString();
       const first = this.stmt.callGet.get(idempotencyKey);
@@ -400,7 +448,7 @@ export class SandboxStore {
       let outcome = 'done';
       try {
         // A nested transaction is a savepoint: a refusal undoes whatever the step wrote.
-        effect = this.db.transaction(() => this.apply(operation, request, new Date(now)))();
+        effect = this.db.transaction(() => this.apply(operation, request, new Date(now), caller))();
         effect = { status: effect.status, body: (operations[operation] as OperationDefinition).response.parse(effect.body) };
       } catch (error) {
         if (!(error instanceof RefusalError)) throw error;
@@ -418,6 +466,10 @@ export class SandboxStore {
   /** Answers a read; unknown records are 404 refusals. */
   read<K extends ReadOperationName>(operation: K, request: ParsedOperationRequest<K>): Effect {
     try {
+      if (operation === 'listEvents') {
+        const { after, limit } = request as ParsedOperationRequest<'listEvents'>;
+        return { status: 200, body: this.journalPage(after, limit) };
+      }
       if (operation === 'getMovement') {
         const { mrn } = request as ParsedOperationRequest<'getMovement'>;
         return { status: 200, body: this.movementRecord(this.movement(mrn)) };
@@ -430,12 +482,158 @@ export class SandboxStore {
     }
   }
 
-  private apply<K extends MutatingOperationName>(operation: K, request: ParsedOperationRequest<K>, now: Date): Effect {
+  private apply<K extends MutatingOperationName>(operation: K, request: ParsedOperationRequest<K>, now: Date, caller: Caller): Effect {
     const handler = this.handlers[operation] as (request: ParsedOperationRequest<K>, now: Date) => Effect;
-    return handler(request, now);
+    this.caller = caller;
+    try {
+      if (caller.kind === 'user') this.authorize(operation, request as Record<string, unknown>, caller);
+      return handler(request, now);
+    } finally {
+      this.caller = INTERCONNECTION;
+    }
+  }
+
+  /**
+   * The national system's own rules for its users (Corridor's calls are not bound by them: the
+   * other country's officers already applied theirs). Runs inside the call's savepoint, so a
+   * refusal is stored under the Idempotency-Key like any other.
+   */
+  private authorize(operation: MutatingOperationName, req: Record<string, unknown>, user: NationalUser): void {
+    const who = user.role === 'officer' ? `officer ${user.sub} of ${user.office}` : `declarant ${user.sub} (TIN ${user.tin})`;
+    const notPermitted = (what: string): never => refuse('USER_NOT_PERMITTED', `${who} may not ${what}`);
+    const m = typeof req.mrn === 'string' ? this.stmt.movementGet.get(req.mrn) : undefined;
+    const ownDeclaration = (what: string) => {
+      if (user.role !== 'declarant') notPermitted(`${what}: only the declarant does`);
+      if (m && user.role === 'declarant' && m.declarant_tin !== user.tin) notPermitted(`${what} of ${m.mrn}: it was lodged by declarant ${m.declarant_tin}`);
+    };
+    const atOwnOffice = (office: unknown, what: string) => {
+      if (user.role !== 'officer') notPermitted(`${what}: it is an officer's act`);
+      if (user.role === 'officer' && office !== user.office) {
+        refuse('OFFICER_NOT_AT_OFFICE', `${who} records acts at ${user.office} only, not at ${String(office)}`);
+      }
+    };
+    switch (operation) {
+      case 'receiveAar':
+        notPermitted('key an AAR: it comes from the country of departure through the interconnection');
+        return;
+      case 'lodgeDeclaration':
+      case 'registerDeclaration': {
+        if (user.role !== 'declarant') notPermitted('lodge a declaration: declarants lodge their own');
+        const tin = operation === 'lodgeDeclaration' ? (req.declaration as { declarant?: { tin?: string } }).declarant?.tin : req.declarantTin;
+        if (tin !== (user as { tin: string }).tin) notPermitted(`lodge a declaration in the name of declarant ${String(tin)}`);
+        return;
+      }
+      case 'reserveGuarantee':
+        ownDeclaration('reserve the guarantee');
+        return;
+      case 'amend': {
+        ownDeclaration('amend the declaration');
+        const tin = (req.declaration as { declarant?: { tin?: string } }).declarant?.tin;
+        if (tin !== undefined && tin !== (user as { tin: string }).tin) notPermitted(`hand the declaration over to declarant ${tin}`);
+        return;
+      }
+      case 'cancel':
+        // The declarant withdraws their own declaration; the office of departure may invalidate it.
+        if (user.role === 'declarant') ownDeclaration('cancel the declaration');
+        else if (m) atOwnOffice(departureOfficeOf(m), 'cancel the declaration');
+        return;
+      case 'releaseGuarantee':
+      case 'claimGuarantee':
+      case 'writeOff':
+        if (user.role !== 'officer')
+          notPermitted(`${operation === 'writeOff' ? 'write off the record' : 'release or claim a guarantee'}: it is an officer's act`);
+        if (user.role === 'officer' && user.office.slice(0, 2) !== this.country) {
+          refuse('OFFICER_NOT_AT_OFFICE', `${who} is not at an office of ${this.country}`);
+        }
+        return;
+      case 'discharge':
+        // The officer discharges at their own office; when the call names none, it is theirs.
+        if (user.role === 'officer' && req.office === undefined) req.office = user.office;
+        atOwnOffice(req.office, 'discharge the movement');
+        return;
+      case 'recordRelease':
+        atOwnOffice(req.office, 'release for transit');
+        if (m && req.office !== departureOfficeOf(m)) {
+          refuse(
+            'OFFICE_NOT_DEPARTURE',
+            `release for transit of ${m.mrn} is recorded at its office of departure ${departureOfficeOf(m)}, not at ${String(req.office)}`,
+          );
+        }
+        return;
+      default:
+        atOwnOffice(req.office, 'record this step');
+    }
+  }
+
+  /** The office of the caller when an officer keyed the act. */
+  private callerOffice(): string | null {
+    return this.caller.kind === 'user' && this.caller.role === 'officer' ? this.caller.office : null;
+  }
+
+  /**
+   * The MRN of a directly lodged declaration, allocated as Corridor's API allocates it. The MRN
+   * carries the lodging year: in January a declaration lodged in December keeps last year's.
+   */
+  private mrnFor(tin: string, lrn: string, now: Date): string {
+    const year = now.getUTCFullYear();
+    const current = allocateMrn({ tin, lrn, year, departureCountry: this.country });
+    if (now.getUTCMonth() !== 0) return current;
+    const previous = allocateMrn({ tin, lrn, year: year - 1, departureCountry: this.country });
+    return this.stmt.movementGet.get(previous) ? previous : current;
   }
 
   private readonly handlers: { [K in MutatingOperationName]: (request: ParsedOperationRequest<K>, now: Date) => Effect } = {
+    lodgeDeclaration: (req, now) => {
+      // The server checked and normalised the declaration (checkDeclaration) before the call.
+      const declaration = req.declaration as unknown as CorridorDeclaration;
+      const planned = planRoute(declaration.route, this.reference);
+      if (!planned.ok) throw new Error('lodgeDeclaration: the declaration was not checked before the call');
+      const departureCountry = planned.plan.departureCountry;
+      if (departureCountry !== this.country) {
+        refuse(
+          'MRN_COUNTRY_MISMATCH',
+          `the route departs from ${planned.plan.departureOffice.code} in ${departureCountry}; lodge the declaration in that country's system, not ${this.country}'s`,
+        );
+      }
+      const tin = declaration.declarant.tin;
+      const lrn = declaration.lrn;
+      const mrn = this.mrnFor(tin, lrn, now);
+      // The same origin hash as registerDeclaration computes from what Corridor sends.
+      const originHash = sha256(canonicalJson({ lrn, declarantTin: tin, declaration }));
+      const existing = this.stmt.movementGet.get(mrn);
+      if (existing) {
+        if (existing.role !== 'DEPARTURE' || existing.origin_hash !== originHash) {
+          refuse('MOVEMENT_EXISTS', `LRN ${lrn} of declarant ${tin} is already lodged here as ${existing.reference} (${mrn}) with different content`);
+        }
+        const r = this.stmt.reservationLatestOfMovement.get(mrn);
+        if (!r)
+          refuse('MOVEMENT_STATE', `${existing.reference} (${mrn}) is registered and its guarantee not yet reserved; reserve it, or wait for Corridor to`);
+        return { status: 200, body: { ...this.ack(existing), lrn, declarantTin: tin, reservation: this.reservation(r) } };
+      }
+      const row = this.insertMovement(now, {
+        mrn,
+        role: 'DEPARTURE',
+        state: 'REGISTERED',
+        lrn,
+        declarant_tin: tin,
+        departure_country: this.country,
+        departure_reference: null,
+        declaration: declaration as unknown as Declaration,
+        origin_hash: originHash,
+        seals: [],
+        time_limit: null,
+      });
+      // Registered and guaranteed in one transaction: a guarantee refusal undoes the registration.
+      const r = this.reserve(declaration.guarantee.grn, declaration.guarantee.accessCode, row, declaration as unknown as Declaration, now);
+      this.stmt.movementState.run('GUARANTEED', now.toISOString(), mrn);
+      const after = this.movement(mrn);
+      this.event(mrn, 'lodgeDeclaration', 'GUARANTEED', now, undefined, null, {
+        ...this.registration(after),
+        guarantee: { grn: r.grn, amountXof: r.amount },
+      });
+      return { status: 201, body: { ...this.ack(after), lrn, declarantTin: tin, reservation: this.reservation(r) } };
+    },
+
     registerDeclaration: (req, now) => {
       if (req.mrn.slice(2, 4) !== this.country) {
         refuse(
@@ -462,7 +660,7 @@ export class SandboxStore {
         seals: [],
         time_limit: null,
       });
-      this.event(row.mrn, 'registerDeclaration', 'REGISTERED', now, undefined, null, { lrn: req.lrn, declarantTin: req.declarantTin });
+      this.event(row.mrn, 'registerDeclaration', 'REGISTERED', now, undefined, null, { ...this.registration(row), guarantee: null });
       return { status: 201, body: this.ack(row) };
     },
 
@@ -506,6 +704,15 @@ export class SandboxStore {
 
     reserveGuarantee: (req, now) => {
       const m = this.movement(req.mrn);
+      // Already guaranteed on this guarantee (lodged directly, or the same reservation asked
+      // again under another key): answer that reservation rather than reserve twice.
+      const open = this.stmt.reservationOpenOfMovement.get(m.mrn);
+      if (open && open.grn === req.grn) {
+        if (!sameSecret(req.accessCode, this.guarantee(req.grn).access_code)) {
+          refuse('GUARANTEE_ACCESS_CODE_INVALID', `the access code does not match guarantee ${req.grn}`);
+        }
+        return { status: 200, body: this.guaranteeOperation(open, m) };
+      }
       this.requireState(m, 'reserveGuarantee');
       const declaration = JSON.parse(m.declaration) as Declaration;
       const reservation = this.reserve(req.grn, req.accessCode, m, declaration, now);
@@ -522,7 +729,7 @@ export class SandboxStore {
       this.stmt.guaranteeAdjust.run(-r.amount, 0, r.grn);
       const m = this.movement(req.mrn);
       // Without its guarantee, a movement not yet released for transit is back to registered.
-      const after = this.transition(m, 'releaseGuarantee', m.state === 'GUARANTEED' ? 'REGISTERED' : m.state, now, undefined, null, {
+      const after = this.transition(m, 'releaseGuarantee', m.state === 'GUARANTEED' ? 'REGISTERED' : m.state, now, undefined, this.callerOffice(), {
         grn: r.grn,
         amountXof: r.amount,
         reason: req.reason ?? null,
@@ -535,7 +742,7 @@ export class SandboxStore {
       this.stmt.reservationClose.run('CLAIMED', now.toISOString(), req.reason, r.id);
       this.stmt.guaranteeAdjust.run(-r.amount, r.amount, r.grn);
       const m = this.movement(req.mrn);
-      const after = this.transition(m, 'claimGuarantee', m.state, now, undefined, null, { grn: r.grn, amountXof: r.amount, reason: req.reason });
+      const after = this.transition(m, 'claimGuarantee', m.state, now, undefined, this.callerOffice(), { grn: r.grn, amountXof: r.amount, reason: req.reason });
       return { status: 200, body: this.guaranteeOperation(this.stmt.reservationGet.get(r.id)!, after) };
     },
 
@@ -573,7 +780,7 @@ export class SandboxStore {
     writeOff: (req, now) => {
       const m = this.movement(req.mrn);
       this.requireState(m, 'writeOff');
-      return { status: 200, body: this.ack(this.transition(m, 'writeOff', 'WRITTEN_OFF', now, undefined, null, {})) };
+      return { status: 200, body: this.ack(this.transition(m, 'writeOff', 'WRITTEN_OFF', now, undefined, this.callerOffice(), {})) };
     },
 
     cancel: (req, now) => {
@@ -584,7 +791,7 @@ export class SandboxStore {
         this.stmt.reservationClose.run('RELEASED', now.toISOString(), `declaration cancelled: ${req.reason}`, open.id);
         this.stmt.guaranteeAdjust.run(-open.amount, 0, open.grn);
       }
-      const after = this.transition(m, 'cancel', 'CANCELLED', now, undefined, null, {
+      const after = this.transition(m, 'cancel', 'CANCELLED', now, undefined, this.callerOffice(), {
         reason: req.reason,
         released: open ? { grn: open.grn, amountXof: open.amount } : null,
       });
@@ -713,7 +920,7 @@ export class SandboxStore {
 
   private transition(
     m: MovementRow,
-    operation: OperationName,
+    operation: MutatingOperationName,
     to: MovementState,
     now: Date,
     at: string | undefined,
@@ -725,22 +932,81 @@ export class SandboxStore {
     return this.stmt.movementGet.get(m.mrn)!;
   }
 
+  /**
+   * Publishes the act in the journal, inside the call's transaction: the act and its event are
+   * committed together or not at all. Who keyed it comes from the caller of the call.
+   */
   private event(
     mrn: string,
-    operation: OperationName,
+    operation: MutatingOperationName,
     state: MovementState,
     now: Date,
     at: string | undefined,
     office: string | null,
     data: Record<string, unknown>,
   ): void {
-    const { seq } = this.stmt.eventNextSeq.get(mrn)!;
     const recordedAt = now.toISOString();
-    this.stmt.eventInsert.run(mrn, seq, operation, state, at ? new Date(at).toISOString() : recordedAt, recordedAt, office, JSON.stringify(data));
+    const occurredAt = at ? new Date(at).toISOString() : recordedAt;
+    const user = this.caller.kind === 'user' ? this.caller : undefined;
+    this.stmt.journalInsert.run({
+      mrn,
+      type: journalEventOf[operation as keyof typeof journalEventOf],
+      operation,
+      state,
+      office,
+      officer: user?.sub ?? null,
+      source: user ? 'officer' : 'interconnection',
+      at: recordedAt,
+      occurred_at: occurredAt,
+      data: JSON.stringify(at ? { ...data, occurredAt } : data),
+    });
+  }
+
+  private journalEvent(row: JournalRow): JournalEvent {
+    return {
+      sequence: row.sequence,
+      id: journalEventId(this.country, row.sequence),
+      type: row.type,
+      mrn: row.mrn,
+      office: row.office,
+      officer: row.officer,
+      at: row.at,
+      source: row.source,
+      state: row.state,
+      data: JSON.parse(row.data) as Record<string, unknown>,
+    };
+  }
+
+  private journalPage(after: number, limit: number): JournalPage {
+    const rows = this.stmt.journalAfter.all(after, limit);
+    return {
+      events: rows.map((row) => this.journalEvent(row)),
+      lastSequence: rows.at(-1)?.sequence ?? after,
+      headSequence: this.stmt.journalHead.get()!.head,
+    };
+  }
+
+  /** The newest sequence of the journal (0 when empty). */
+  journalHead(): number {
+    return this.stmt.journalHead.get()!.head;
+  }
+
+  /**
+   * Checks a directly lodged declaration as Corridor's API checks it, every field at fault at
+   * once; the normalised declaration is what is stored and hashed, so that Corridor registering
+   * the same declaration later (it sends the normalised form) finds the same content.
+   */
+  checkDeclaration(input: unknown): ReturnType<typeof validateDeclaration> {
+    return validateDeclaration(input, this.reference);
   }
 
   // -------------------------------------------------------------------------------------
   // Answers
+
+  /** What a DECLARATION_REGISTERED event carries: enough for Corridor to start the movement without asking again. */
+  private registration(m: MovementRow): Record<string, unknown> {
+    return { reference: m.reference, lrn: m.lrn, declarantTin: m.declarant_tin, declaration: JSON.parse(m.declaration) as unknown };
+  }
 
   private ack(m: MovementRow): MovementAck {
     return { mrn: m.mrn, reference: m.reference, country: this.country, role: m.role, state: m.state };
@@ -809,13 +1075,16 @@ export class SandboxStore {
       guarantee: r ? { grn: r.grn, amountAtRiskXof: r.amount, status: r.status } : null,
       createdAt: m.created_at,
       updatedAt: m.updated_at,
-      events: this.stmt.eventList.all(m.mrn).map((e) => ({
-        seq: e.seq,
-        operation: e.operation as OperationName,
-        state: e.state as MovementState,
-        at: e.at,
-        recordedAt: e.recorded_at,
+      events: this.stmt.journalOfMovement.all(m.mrn).map((e, i) => ({
+        seq: i + 1,
+        operation: e.operation,
+        state: e.state,
+        at: e.occurred_at,
+        recordedAt: e.at,
         office: e.office,
+        source: e.source,
+        officer: e.officer,
+        sequence: e.sequence,
         data: JSON.parse(e.data) as Record<string, unknown>,
       })),
     };
@@ -848,6 +1117,42 @@ export class SandboxStore {
   listGuarantees(): GuaranteeBalance[] {
     return this.stmt.guaranteeAll.all().map((g) => this.balance(g));
   }
+}
+
+/** The first office of the declaration's route: where the movement departs from. */
+function departureOfficeOf(m: MovementRow): string | undefined {
+  return (JSON.parse(m.declaration) as { route?: string[] }).route?.[0];
+}
+
+/** Globally unique and stable: the country's code and the sequence, e.g. TG-000000000123. */
+export function journalEventId(country: NationalCountry, sequence: number): string {
+  return `${country}-${String(sequence).padStart(12, '0')}`;
+}
+
+/**
+ * Stores made before the journal kept each movement's history in an `events` table. Its rows
+ * move into the journal once, in the order they were recorded, as Corridor's acts (no user
+ * could call the system then), and the old table goes, so that history is read from one place.
+ */
+function migrateHistoryToJournal(db: Database.Database): void {
+  const old = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'events'").get();
+  if (!old) return;
+  db.transaction(() => {
+    const rows = db
+      .prepare<[], { mrn: string; operation: string; state: string; at: string; recorded_at: string; office: string | null; data: string }>(
+        'SELECT * FROM events ORDER BY recorded_at, mrn, seq',
+      )
+      .all();
+    const insert = db.prepare(
+      `INSERT INTO journal (mrn, type, operation, state, office, officer, source, at, occurred_at, data)
+       VALUES (?, ?, ?, ?, ?, NULL, 'interconnection', ?, ?, ?)`,
+    );
+    for (const e of rows) {
+      const type = journalEventOf[e.operation as keyof typeof journalEventOf];
+      if (type) insert.run(e.mrn, type, e.operation, e.state, e.office, e.recorded_at, e.at, e.data);
+    }
+    db.exec('DROP TABLE events');
+  })();
 }
 
 /** The access code is a secret: records keep the GRN and mask the code. */

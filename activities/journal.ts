@@ -1,0 +1,107 @@
+// The journal consumer of one country: reads the national system's journal with a cursor and
+// carries each officer's act to its movement (starting the movement for a declaration lodged in
+// the departure country's own system). It runs as one long heartbeating activity on that
+// country's task queue, next to its system: the heartbeat holds the cursor, so after a crash
+// the next attempt resumes from the last event the server accepted; an event sent again is
+// applied once by the movement, which knows each event id.
+import { Context } from '@temporalio/activity';
+import type { TransitClient } from '../src/client/transits.ts';
+import type { CountryCode } from '../src/domain/countries.ts';
+import { planRoute } from '../src/domain/route-plan.ts';
+import type { Declaration, ReferenceData } from '../src/domain/types.ts';
+import { forMovement, type Logger } from '../src/logging/logger.ts';
+import type { NationalEvent } from '../workflows/model.ts';
+
+export interface JournalPage {
+  events: Omit<NationalEvent, 'country'>[];
+  lastSequence: number;
+}
+
+/** Reads the journal after `cursor`; waits up to `waitSeconds` for a first event. */
+export type ReadJournal = (cursor: number, options: { limit: number; waitSeconds: number; signal?: AbortSignal }) => Promise<JournalPage>;
+
+export interface JournalActivityDeps {
+  country: CountryCode;
+  read: ReadJournal;
+  transits: TransitClient;
+  reference: ReferenceData;
+  logger: Logger;
+}
+
+export interface ConsumeJournalInput {
+  /** The last sequence already carried. */
+  cursor: number;
+  /** How long this attempt runs before it hands its cursor back to the feed workflow. */
+  runForMs: number;
+}
+
+export function createJournalActivities({ country, read, transits, reference, logger }: JournalActivityDeps) {
+  return {
+    async consumeJournal({ cursor: from, runForMs }: ConsumeJournalInput): Promise<number> {
+      const context = Context.current();
+      // A retried attempt resumes where the last one said it had got to.
+      const heartbeat = context.info.heartbeatDetails as number | undefined;
+      let cursor = Math.max(from, typeof heartbeat === 'number' ? heartbeat : 0);
+      const until = Date.now() + runForMs;
+      while (Date.now() < until && !context.cancellationSignal.aborted) {
+        const page = await read(cursor, { limit: 200, waitSeconds: 10, signal: context.cancellationSignal });
+        for (const published of page.events) {
+          const event: NationalEvent = { ...published, country };
+          await carry(event);
+          cursor = event.sequence;
+          context.heartbeat(cursor);
+        }
+        context.heartbeat(cursor);
+      }
+      return cursor;
+    },
+  };
+
+  async function carry(event: NationalEvent): Promise<void> {
+    const log = forMovement(logger, event.mrn).child({ country, event: event.id, type: event.type });
+    // What Corridor wrote itself comes back as the system's confirmation: it is not an act to carry.
+    if (event.source === 'interconnection') return;
+    if (event.type === 'DECLARATION_REGISTERED') {
+      const declaration = event.data.declaration as Declaration | undefined;
+      const planned = declaration ? planRoute(declaration.route, reference) : undefined;
+      if (!declaration || !planned?.ok) {
+        log.warn({ errors: planned && !planned.ok ? planned.errors : undefined }, 'journal: a registration Corridor cannot plan; left to the reconciliation');
+        return;
+      }
+      const guarantee = event.data.guarantee as { grn: string; amountXof: number } | undefined;
+      const started = await transits.startFromNationalRegistration({
+        event,
+        declaration,
+        route: planned.plan,
+        registeredIn: {
+          country,
+          eventId: event.id,
+          at: event.at,
+          officer: event.officer,
+          reference: typeof event.data.reference === 'string' ? event.data.reference : undefined,
+          guarantee,
+        },
+      });
+      log.info({ started }, started ? 'journal: movement started from its registration' : 'journal: registration of a closed movement');
+      return;
+    }
+    const delivered = await transits.deliverNationalEvent(event);
+    if (delivered) log.info('journal: act carried to its movement');
+    else log.warn('journal: no running movement for this act; left to the reconciliation');
+  }
+}
+
+export type JournalActivities = ReturnType<typeof createJournalActivities>;
+
+/** Reads a national system's journal over HTTP (GET /v1/events), with the country's credential. */
+export function httpJournalReader(baseUrl: string, headers: Record<string, string> = {}): ReadJournal {
+  return async (cursor, { limit, waitSeconds, signal }) => {
+    const url = new URL('/v1/events', baseUrl);
+    url.searchParams.set('after', String(cursor));
+    url.searchParams.set('limit', String(limit));
+    url.searchParams.set('wait', String(waitSeconds));
+    const response = await fetch(url, { headers, ...(signal ? { signal } : {}) });
+    if (!response.ok) throw new Error(`the journal at ${url.origin} answered ${response.status}`);
+    return (await response.json()) as JournalPage;
+  };
+}

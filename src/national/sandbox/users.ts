@@ -1,0 +1,68 @@
+// Who is calling the national system. SYDONIA World has its own users — officers at their
+// offices, declarants with their TIN — who record acts on its screens; Corridor is one more
+// caller, the interconnection, writing what the other country recorded. The sandbox tells them
+// apart by the credential: a user's is an HS256 JWT signed with the system's own user secret;
+// Corridor calls with no credential (development) or with the token it was configured with.
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import { z } from 'zod';
+import { OFFICE_CODE } from '../../domain/formats.ts';
+
+/** A user of this national system, as their credential names them. */
+export type NationalUser =
+  | { readonly kind: 'user'; readonly sub: string; readonly role: 'officer'; readonly office: string }
+  | { readonly kind: 'user'; readonly sub: string; readonly role: 'declarant'; readonly tin: string };
+
+/** The caller of one act: Corridor (the interconnection) or a user of this system. */
+export type Caller = { readonly kind: 'interconnection' } | NationalUser;
+
+export const INTERCONNECTION: Caller = Object.freeze({ kind: 'interconnection' });
+
+/** For development and tests only; a deployed sandbox is given its own (option userSecret). */
+export const DEVELOPMENT_USER_SECRET = 'sydonia-sandbox-development-user-secret-change-me';
+
+const Claims = z.discriminatedUnion('role', [
+  z.object({ sub: z.string().min(1), role: z.literal('officer'), office: z.string().regex(OFFICE_CODE, 'an officer credential names its office') }),
+  z.object({ sub: z.string().min(1), role: z.literal('declarant'), tin: z.string().trim().min(1, 'a declarant credential names its TIN') }),
+]);
+
+export class CredentialRefused extends Error {
+  override readonly name = 'CredentialRefused';
+}
+
+export interface CallerCheck {
+  /** Secret the system's user credentials are signed with (HS256). */
+  userSecret: string;
+  /** Corridor's credential of this system, when one is configured. */
+  corridorToken?: string | undefined;
+}
+
+/**
+ * The caller of a request from its Authorization header. No header: Corridor, as before users
+ * existed. A bearer equal to Corridor's configured token: Corridor. Otherwise the bearer must
+ * verify as a user's credential: a credential that fails is refused rather than taken for
+ * Corridor's, because Corridor's calls are not bound by the users' rules.
+ */
+export async function callerOf(authorization: string | undefined, check: CallerCheck): Promise<Caller> {
+  if (authorization === undefined || authorization.trim() === '') return INTERCONNECTION;
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  if (!token) throw new CredentialRefused('expected "Authorization: Bearer <credential>"');
+  if (check.corridorToken !== undefined && sameSecret(token, check.corridorToken)) return INTERCONNECTION;
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(token, new TextEncoder().encode(check.userSecret), { algorithms: ['HS256'] }));
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) throw new CredentialRefused("the user's credential has expired");
+    throw new CredentialRefused("the credential is neither Corridor's nor a valid credential of a user of this system");
+  }
+  const claims = Claims.safeParse(payload);
+  if (!claims.success) throw new CredentialRefused(`the credential's claims are incomplete: ${claims.error.issues.map((i) => i.message).join('; ')}`);
+  const c = claims.data;
+  return c.role === 'officer' ? { kind: 'user', sub: c.sub, role: 'officer', office: c.office } : { kind: 'user', sub: c.sub, role: 'declarant', tin: c.tin };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}

@@ -1,0 +1,145 @@
+// The officers' and declarants' own screens: acts recorded directly in each country's national
+// system (the sandbox standing in for SYDONIA World), with the credential of a user of that
+// system. Corridor is never called: what the interconnection carries to the other country is
+// what these acts leave in each system's journal. Used by `simulate --via national` and tests.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SignJWT } from 'jose';
+import type { CountryCode } from '../domain/countries.ts';
+import type { Declaration, PlannedRoute } from '../domain/types.ts';
+import { type ApiClient, LifecycleFailed, type LifecycleOutcome, sealsFor, type Step, stepsFor } from './lifecycle.ts';
+
+export interface NationalAnswer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+}
+
+/** The contract's path of each officer's act, and its body from a Corridor step's body. */
+const operationOf: Record<string, { path: string; body: (office: string, body: Record<string, unknown>) => Record<string, unknown> }> = {
+  release: {
+    path: 'release-for-transit',
+    body: (office, b) => ({ office, seals: b.seals, controlResult: 'SATISFACTORY', timeLimit: new Date(Date.now() + 72 * 3_600_000).toISOString() }),
+  },
+  'border-arrival': { path: 'border-arrival', body: (office) => ({ office }) },
+  exit: { path: 'exit', body: (office, b) => ({ office, sealsIntact: b.sealsIntact ?? true }) },
+  entry: { path: 'entry', body: (office, b) => ({ office, sealsIntact: b.sealsIntact ?? true }) },
+  arrival: { path: 'arrival', body: (office, b) => ({ office, sealsIntact: b.sealsIntact ?? true }) },
+  'control-results': {
+    path: 'control-results',
+    body: (office, b) => ({ office, controlResult: b.result, sealsIntact: b.sealsIntact ?? true, discrepancies: b.discrepancies ?? [] }),
+  },
+};
+
+export class NationalScreens {
+  private readonly tokens = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly systems: Record<CountryCode, string>,
+    private readonly userSecret: string,
+  ) {}
+
+  /** A credential of a user of the national system (HS256, signed with its user secret). */
+  credential(claims: { sub: string; role: 'officer'; office: string } | { sub: string; role: 'declarant'; tin: string }): Promise<string> {
+    const key = JSON.stringify(claims);
+    let token = this.tokens.get(key);
+    if (!token) {
+      const { sub, ...rest } = claims;
+      token = new SignJWT(rest)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(sub)
+        .setIssuedAt()
+        .setExpirationTime('2h')
+        .sign(new TextEncoder().encode(this.userSecret));
+      this.tokens.set(key, token);
+    }
+    return token;
+  }
+
+  async call<T = Record<string, unknown>>(country: CountryCode, method: string, path: string, token?: string, body?: unknown): Promise<NationalAnswer<T>> {
+    const response = await fetch(`${this.systems[country]}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+  }
+
+  /** The declarant lodges the declaration in the departure country's system: it allocates the MRN and reserves the guarantee. */
+  async lodge(country: CountryCode, tin: string, declaration: unknown): Promise<NationalAnswer<{ mrn: string; state: string }>> {
+    const token = await this.credential({ sub: `declarant-${tin}`, role: 'declarant', tin });
+    return this.call(country, 'POST', '/v1/declarations', token, { declaration });
+  }
+
+  /** An officer at `step.office` records the step in their own country's system. */
+  async act(mrn: string, step: Step): Promise<NationalAnswer> {
+    const operation = operationOf[step.action];
+    if (!operation) throw new Error(`no national screen for ${step.action}`);
+    const country = step.office.slice(0, 2) as CountryCode;
+    const token = await this.credential({ sub: `agent-${step.office.toLowerCase()}`, role: 'officer', office: step.office });
+    return this.call(country, 'POST', `/v1/movements/${mrn}/${operation.path}`, token, operation.body(step.office, step.body as Record<string, unknown>));
+  }
+
+  /** Waits until a country's system holds its own record of the movement (made from the AAR Corridor forwarded). */
+  async awaitRecord(country: CountryCode, mrn: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ((await this.call(country, 'GET', `/v1/movements/${mrn}`)).status === 200) return;
+      await sleep(100);
+    }
+    throw new Error(`the ${country} system still holds no record of ${mrn} after ${timeoutMs} ms`);
+  }
+
+  /** Records every step in the national systems, in order; an officer in another country waits for the AAR there. */
+  async drive(mrn: string, plan: PlannedRoute, steps: Step[]): Promise<void> {
+    for (const step of steps) {
+      const country = step.office.slice(0, 2) as CountryCode;
+      if (country !== plan.departureCountry) await this.awaitRecord(country, mrn);
+      const answer = await this.act(mrn, step);
+      if (answer.status !== 200) throw new Error(`${step.action} at ${step.office} in the ${country} system: ${answer.status} ${JSON.stringify(answer.body)}`);
+    }
+  }
+}
+
+/**
+ * One lifecycle on the national path: lodged and acted in the national systems only; Corridor
+ * is read (never written) until the movement is discharged.
+ */
+export async function driveNationalLifecycle(
+  screens: NationalScreens,
+  api: ApiClient,
+  declaration: Declaration,
+  plan: PlannedRoute,
+  timeoutMs = 60_000,
+): Promise<LifecycleOutcome> {
+  const started = performance.now();
+  const lodged = await screens.lodge(plan.departureCountry, declaration.declarant.tin, declaration);
+  if (lodged.status !== 201 && lodged.status !== 200) {
+    throw new LifecycleFailed(`lodging in the ${plan.departureCountry} system answered ${lodged.status}`, undefined, { ...lodged, ms: 0 });
+  }
+  const mrn = lodged.body.mrn;
+  const outcome: LifecycleOutcome = { mrn, status: 'ACCEPTED', lodgeMs: performance.now() - started, steps: [], totalMs: 0 };
+  for (const step of stepsFor(plan, sealsFor(mrn))) {
+    const country = step.office.slice(0, 2) as CountryCode;
+    if (country !== plan.departureCountry) await screens.awaitRecord(country, mrn, timeoutMs);
+    const before = performance.now();
+    const answer = await screens.act(mrn, step);
+    outcome.steps.push({ action: step.action, status: answer.status, ms: performance.now() - before });
+    if (answer.status !== 200)
+      throw new LifecycleFailed(`${step.action} at ${step.office} in the ${country} system answered ${answer.status}`, mrn, { ...answer, ms: 0 });
+  }
+  // The interconnection carries the last act; Corridor discharges the movement from it.
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const read = await api.call<{ status: string }>('GET', `/transits/${mrn}`, { user: 'regional', role: 'regional' });
+    if (read.status === 200) outcome.status = read.body.status;
+    if (outcome.status === 'DISCHARGED' || Date.now() > deadline) break;
+    await sleep(100);
+  }
+  outcome.totalMs = performance.now() - started;
+  return outcome;
+}

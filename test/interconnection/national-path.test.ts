@@ -1,0 +1,90 @@
+// The national path: every act recorded in the national systems' own screens (the sandboxes
+// standing in for SYDONIA World), none keyed in Corridor; the interconnection carries each to the
+// other country, and the movement ends discharged in Corridor and in both systems.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { DEVELOPMENT_USER_SECRET } from '../../src/national/sandbox/users.ts';
+import { NationalScreens } from '../../src/simulation/national-screens.ts';
+import { startStack, type Stack } from '../harness/stack.ts';
+import { Corridor, declarationFor, eventually, sealsFor, stepsFor, tally, uniqueTin, type RouteId } from '../lifecycle/helpers.ts';
+
+let stack: Stack;
+let corridor: Corridor;
+let screens: NationalScreens;
+
+before(async () => {
+  stack = await startStack();
+  corridor = new Corridor(stack);
+  screens = new NationalScreens({ TG: stack.sandboxes.TG.url, BF: stack.sandboxes.BF.url }, DEVELOPMENT_USER_SECRET);
+});
+after(() => stack?.stop());
+
+const routes: RouteId[] = ['lome-ouaga', 'lome-bobo', 'lome-faramana', 'lome-kantchari', 'ouaga-lome'];
+
+describe('acts recorded only in the national systems reach the other country', () => {
+  for (const route of routes) {
+    test(`${route}: discharged in Corridor and in both systems, every act named with the system, office and officer that keyed it`, async () => {
+      const tin = uniqueTin();
+      const d = declarationFor(route, tin);
+      const departure = d.plan.departureCountry;
+      const other = departure === 'TG' ? 'BF' : 'TG';
+      const grn = d.declaration.guarantee.grn;
+      const availableBefore = await corridor.available(departure, grn);
+
+      const lodged = await screens.lodge(departure, tin, d.json);
+      assert.equal(lodged.status, 201, JSON.stringify(lodged.body));
+      const mrn = lodged.body.mrn;
+      // The journal starts the movement in Corridor: nobody lodges it there.
+      await eventually(
+        () => corridor.api.call('GET', `/transits/${mrn}`, { user: 'regional', role: 'regional' }),
+        (answer) => answer.status === 200,
+        'the movement started from the departure system journal',
+      );
+
+      const steps = stepsFor(d.plan, sealsFor(mrn));
+      await screens.drive(mrn, d.plan, steps);
+
+      const state = await eventually(
+        () => corridor.state(mrn),
+        (s) => s.status === 'DISCHARGED',
+        'the movement discharged',
+        30_000,
+      );
+      // Every officer's act is in the timeline once, keyed in its own country's system, by its officer, at its office.
+      for (const step of steps) {
+        const code = {
+          release: 'RELEASED',
+          'border-arrival': 'BORDER_ARRIVAL',
+          exit: 'EXIT_CONFIRMED',
+          entry: 'ENTRY_ACCEPTED',
+          arrival: 'ARRIVED',
+          'control-results': 'CONTROL_RESULTS',
+        }[step.action]!;
+        const entries = state.timeline.filter((e) => e.what === code && e.office === step.office);
+        assert.equal(entries.length, 1, `${code} at ${step.office} once: ${JSON.stringify(entries)}`);
+        assert.equal(entries[0]!.details?.keyedIn, step.office.slice(0, 2), `${code} keyed in the system of ${step.office}`);
+        assert.equal((entries[0]!.by as { user: string }).user, `agent-${step.office.toLowerCase()}`);
+      }
+      // Nothing was written back into the system an act came from; each system holds one record, closed.
+      const departureRecord = await corridor.record(departure, mrn);
+      const otherRecord = await corridor.record(other, mrn);
+      assert.equal(departureRecord.body.state, 'WRITTEN_OFF');
+      assert.equal(otherRecord.body.state, 'DISCHARGED');
+      const calls = { [departure]: await corridor.calls(departure, mrn), [other]: await corridor.calls(other, mrn) };
+      const officersOwn = ['recordRelease', 'recordBorderArrival', 'confirmExit', 'acceptEntry', 'recordArrival', 'recordControlResults'];
+      // Corridor's own calls carry the key workflowId:activityId; the officers' carry their screen's.
+      const writtenByCorridor = Object.values(calls)
+        .flat()
+        .filter((c) => c.idempotencyKey.startsWith(`${mrn}:`) && officersOwn.includes(c.operation));
+      assert.deepEqual(writtenByCorridor, [], 'no officer act was written back by Corridor');
+      const departureCalls = tally(calls[departure]!.filter((c) => c.status < 300));
+      const otherCalls = tally(calls[other]!.filter((c) => c.status < 300));
+      assert.equal(departureCalls.writeOff, 1, JSON.stringify(departureCalls));
+      assert.equal(departureCalls.releaseGuarantee, 1, JSON.stringify(departureCalls));
+      assert.equal(otherCalls.receiveAar, 1, JSON.stringify(otherCalls));
+      assert.equal(otherCalls.discharge, 1, JSON.stringify(otherCalls));
+      // The guarantee is back to the franc.
+      assert.equal(await corridor.available(departure, grn), availableBefore);
+    });
+  }
+});

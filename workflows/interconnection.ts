@@ -1,0 +1,195 @@
+// Acts recorded in a national system (SYDONIA World at Lomé or Ouagadougou), carried here by
+// that country's journal consumer: each is applied once, in the order the procedure needs, by
+// the same steps as an act keyed in Corridor, except that it is not written back into the system
+// it came from. An act that depends on one not yet seen (the entry into Burkina before Togo's
+// exit) waits here; an act already recorded through Corridor counts once, and a different
+// version of it is a discrepancy for both countries' supervisors.
+import { condition, setHandler } from '@temporalio/workflow';
+import type { Actor } from '../src/auth/actor.ts';
+import { countryOf } from '../src/domain/countries.ts';
+import { words } from '../src/domain/words.ts';
+import * as m from './messages.ts';
+import type { NationalEvent, RegisteredIn } from './model.ts';
+import { SYSTEM, type Keyed, type Movement } from './movement.ts';
+import { checkAction, type ActionName } from './procedure.ts';
+
+/** The journal's event types that are officers' acts on the road, and the act each one is. */
+const actOf: Record<string, ActionName> = {
+  RELEASED: 'release',
+  BORDER_ARRIVAL: 'border-arrival',
+  EXIT_CONFIRMED: 'exit',
+  ENTRY_ACCEPTED: 'entry',
+  ARRIVED: 'arrival',
+  CONTROL_RESULTS: 'control-results',
+};
+
+/** The timeline entry each act leaves, to recognise an act already recorded through Corridor. */
+const recordedAs: Partial<Record<ActionName, string>> = {
+  release: 'RELEASED',
+  'border-arrival': 'BORDER_ARRIVAL',
+  exit: 'EXIT_CONFIRMED',
+  entry: 'ENTRY_ACCEPTED',
+  arrival: 'ARRIVED',
+  'control-results': 'CONTROL_RESULTS',
+};
+
+type Disposition =
+  | { kind: 'apply'; action: ActionName; input: Record<string, unknown> }
+  | { kind: 'wait' }
+  | { kind: 'same' }
+  | { kind: 'discrepancy'; recorded: Record<string, unknown> }
+  | { kind: 'ignore'; why: string };
+
+export function registerInterconnection(mv: Movement): void {
+  const applied = new Set<string>();
+  const inbox: NationalEvent[] = [];
+  if (mv.registeredIn) applied.add(mv.registeredIn.eventId);
+
+  setHandler(m.nationalEventSignal, (event) => {
+    // The consumer may deliver an event again after a crash: its id is applied once.
+    if (applied.has(event.id) || inbox.some((waiting) => waiting.id === event.id)) return;
+    inbox.push(event);
+  });
+
+  const ready = (event: NationalEvent) => disposition(mv, event).kind !== 'wait';
+
+  // Applies waiting events one at a time, oldest first among those the procedure can take now.
+  void (async () => {
+    for (;;) {
+      await condition(() => !mv.isTerminal() && inbox.some(ready));
+      await mv.lock.run(async () => {
+        const index = inbox.findIndex(ready);
+        if (index < 0 || mv.isTerminal()) return;
+        const event = inbox.splice(index, 1)[0]!;
+        applied.add(event.id);
+        await apply(mv, event);
+        mv.search.sync(mv.state);
+      });
+    }
+  })();
+}
+
+async function apply(mv: Movement, event: NationalEvent): Promise<void> {
+  const outcome = disposition(mv, event);
+  const keyed: Keyed = { in: 'national', country: event.country, at: event.at, eventId: event.id };
+  switch (outcome.kind) {
+    case 'apply': {
+      const perform = mv.performers.get(outcome.action)!;
+      await perform({ ...outcome.input, actor: actorOf(event) } as never, keyed);
+      return;
+    }
+    case 'same':
+      // The same act keyed in Corridor and in the national system: it counts once.
+      mv.record('NATIONAL_ACT_CONFIRMED', actorOf(event), event.office ?? undefined, { type: event.type, keyedIn: event.country, eventId: event.id }, event.at);
+      return;
+    case 'discrepancy': {
+      mv.record(
+        'NATIONAL_ACT_DISCREPANCY',
+        actorOf(event),
+        event.office ?? undefined,
+        { type: event.type, keyedIn: event.country, eventId: event.id, national: event.data, recorded: outcome.recorded },
+        event.at,
+      );
+      mv.notify(
+        'NATIONAL_ACT_DISCREPANCY',
+        mv.route.countries.map((country) => `supervisor:${country}`),
+        words(
+          'NATIONAL_ACT_DISCREPANCY',
+          `Transit ${mv.mrn} : l'acte ${event.type} saisi dans le système ${countryOf(event.country, 'fr')} diffère de celui déjà enregistré`,
+          `Transit ${mv.mrn}: the act ${event.type} keyed in ${countryOf(event.country, 'en')}'s system differs from the one already recorded`,
+        ),
+        { eventId: event.id },
+      );
+      return;
+    }
+    case 'ignore':
+      mv.record(
+        'NATIONAL_EVENT_IGNORED',
+        SYSTEM,
+        event.office ?? undefined,
+        { type: event.type, keyedIn: event.country, eventId: event.id, why: outcome.why },
+        event.at,
+      );
+      return;
+    case 'wait':
+      return;
+  }
+}
+
+/** The officer who keyed the act, as the national system named them. */
+function actorOf(event: NationalEvent): Actor {
+  return {
+    user: event.officer ?? `${event.country.toLowerCase()}-system`,
+    role: 'officer',
+    ...(event.office ? { office: event.office } : {}),
+    country: event.country,
+  };
+}
+
+function disposition(mv: Movement, event: NationalEvent): Disposition {
+  const { state } = mv;
+  let action = actOf[event.type];
+  if (!action) return { kind: 'ignore', why: 'not an act on the road' };
+  const office = event.office;
+  if (!office || !state.route.some((o) => o.code === office)) return { kind: 'ignore', why: `office ${office ?? '?'} is not on the route` };
+  // One country's journal carries only its own offices' acts.
+  if (mv.countryOf(office) !== event.country) return { kind: 'ignore', why: `office ${office} is not an office of ${event.country}` };
+  const data = event.data;
+  if (action === 'control-results' && state.status === 'HELD' && data.controlResult === 'SATISFACTORY') action = 'resolve-discrepancy';
+  const earlier = state.timeline.find((entry) => entry.what === recordedAs[action!] && entry.office === office);
+  if (earlier) return sameAct(action, data, earlier.details ?? {});
+  if (checkAction(state, mv.route.legs, mv.route.endsWith, action, actorOf(event))) {
+    return mv.isTerminal() ? { kind: 'ignore', why: `movement ${state.status}` } : { kind: 'wait' };
+  }
+  return { kind: 'apply', action, input: inputOf(action, data) };
+}
+
+/** An act that was already recorded: the same one again, or another version of it. */
+function sameAct(action: ActionName, national: Record<string, unknown>, recorded: Record<string, unknown>): Disposition {
+  const differs =
+    action === 'release'
+      ? JSON.stringify([...((national.seals as string[] | undefined) ?? [])].sort()) !==
+        JSON.stringify([...((recorded.seals as string[] | undefined) ?? [])].sort())
+      : action === 'control-results'
+        ? national.controlResult !== undefined && national.controlResult !== recorded.result
+        : national.sealsIntact !== undefined && recorded.sealsIntact !== undefined && national.sealsIntact !== recorded.sealsIntact;
+  return differs ? { kind: 'discrepancy', recorded } : { kind: 'same' };
+}
+
+/** The act's fields from the event's data, as an officer would have sent them to Corridor. */
+function inputOf(action: ActionName, data: Record<string, unknown>): Record<string, unknown> {
+  const sealsIntact = typeof data.sealsIntact === 'boolean' ? data.sealsIntact : true;
+  switch (action) {
+    case 'release':
+      return { seals: (data.seals as string[] | undefined) ?? [], controlResult: 'SATISFACTORY' };
+    case 'control-results':
+      return {
+        result: data.controlResult === 'DISCREPANCIES' ? 'DISCREPANCIES' : 'SATISFACTORY',
+        sealsIntact,
+        discrepancies: (data.discrepancies as string[] | undefined) ?? [],
+      };
+    case 'resolve-discrepancy':
+      return { resolution: 'levée enregistrée dans le système national / resolved in the national system' };
+    default:
+      return { sealsIntact };
+  }
+}
+
+/**
+ * The first step of a movement whose declaration was lodged in the departure country's own
+ * system: registered and guaranteed there already, so nothing is written back.
+ */
+export function acceptRegistered(mv: Movement, registeredIn: RegisteredIn): void {
+  const { state, route } = mv;
+  const office = mv.departureOffice();
+  const keyed: Keyed = { in: 'national', country: registeredIn.country, at: registeredIn.at, eventId: registeredIn.eventId };
+  const by: Actor = { user: registeredIn.officer ?? 'declarant', role: 'declarant', tin: state.declaration.declarantTin };
+  if (registeredIn.reference) state.nationalReferences[route.departureCountry] = registeredIn.reference;
+  mv.recordAct(keyed, 'REGISTERED', by, office, { country: route.departureCountry, reference: registeredIn.reference });
+  if (registeredIn.guarantee) {
+    state.guarantee = { grn: registeredIn.guarantee.grn, amountReservedXof: registeredIn.guarantee.amountXof, state: 'RESERVED' };
+    mv.recordAct(keyed, 'GUARANTEE_RESERVED', SYSTEM, office, { grn: registeredIn.guarantee.grn, amountXof: registeredIn.guarantee.amountXof });
+  }
+  mv.setStatus('ACCEPTED');
+  mv.recordAct(keyed, 'ACCEPTED', SYSTEM, office);
+}
