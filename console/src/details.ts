@@ -2,6 +2,7 @@
 // oui », « Délai de route : 28/11/2026 14:00:00 », « Montant imputé sur la caution : 1 234 567 F CFA ».
 // The keys are those the workflow records (workflows/transit.ts, `record(...)`); ids are left out.
 // A key this list does not know yet still shows, plainly, rather than vanish.
+import { countryNames, isCorridorCountry } from '../../src/domain/countries.ts';
 import { amount, dateTime, duration } from './format.ts';
 import { countryName, incidentWords, levelKey, notificationWords, outcomeWords, resultWords, say, translate, word, type Lang } from './i18n.ts';
 
@@ -47,6 +48,12 @@ const labels: Record<string, Both> = {
   hours: { fr: 'Prorogation', en: 'Extension' },
   alternativeProof: { fr: 'Preuve alternative', en: 'Alternative proof' },
   to: { fr: 'Destinataires', en: 'Recipients' },
+  keyedIn: { fr: 'Saisi dans', en: 'Keyed in' },
+  type: { fr: 'Acte', en: 'Act' },
+  why: { fr: 'Pourquoi', en: 'Why' },
+  officer: { fr: 'Agent', en: 'Officer' },
+  national: { fr: 'Version du système national', en: "The national system's version" },
+  recorded: { fr: 'Version déjà enregistrée', en: 'Version already recorded' },
 };
 
 const labelsFor: Record<string, Record<string, Both>> = {
@@ -65,7 +72,7 @@ const becauseWords: Record<string, Both> = {
 };
 
 /** Keys that are ids or are said by another key: not shown. */
-const hidden = new Set(['id', 'fr', 'en', 'message']);
+const hidden = new Set(['id', 'fr', 'en', 'message', 'eventId']);
 
 const yesNo = (value: boolean, lang: Lang) => translate(lang, value ? 'yes' : 'no');
 const list = (value: unknown) => (Array.isArray(value) ? value.map(String).join(', ') : String(value));
@@ -95,6 +102,14 @@ function value(what: string, key: string, raw: unknown, lang: Lang, officeNames:
   switch (key) {
     case 'sealsIntact':
       return yesNo(Boolean(raw), lang);
+    case 'keyedIn':
+      // Where the act was keyed: the officer's own national system, not Corridor.
+      return typeof raw === 'string' && isCorridorCountry(raw) ? countryNames[raw].system[lang] : String(raw);
+    case 'national':
+    case 'recorded':
+      return raw && typeof raw === 'object' && Array.isArray((raw as { seals?: unknown }).seals)
+        ? list((raw as { seals: unknown[] }).seals)
+        : JSON.stringify(raw);
     case 'timeLimit':
     case 'deadline':
       return typeof raw === 'string' ? dateTime(raw, lang) : undefined;

@@ -434,6 +434,12 @@ export const eventWords: CodeWords = {
   NOTIFICATION_SENT: { fr: 'Notification émise', en: 'Notification issued' },
   AAR_REFUSED: { fr: "Avis anticipé d'arrivée refusé par le pays suivant", en: 'Anticipated arrival record refused by the next country' },
   DISCHARGE_REFUSED: { fr: 'Apurement refusé par le système national', en: 'Discharge refused by the national system' },
+  NATIONAL_ACT_CONFIRMED: {
+    fr: 'Même acte saisi aussi dans le système national : compté une fois',
+    en: 'Same act also keyed in the national system: counted once',
+  },
+  NATIONAL_ACT_DISCREPANCY: { fr: 'Acte saisi deux fois avec des données différentes', en: 'Act keyed twice with different data' },
+  NATIONAL_EVENT_IGNORED: { fr: 'Acte du système national non appliqué', en: 'National system act not applied' },
 };
 
 export const deliveryWords: CodeWords = {

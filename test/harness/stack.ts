@@ -43,6 +43,8 @@ interface RunningSandbox {
 
 export interface Stack {
   config: Config;
+  /** The CORRIDOR_* variables this stack was configured with, to run another process of it (a worker child). */
+  env: Record<string, string>;
   api: string;
   client: Client;
   sandboxes: Record<CountryCode, RunningSandbox>;
@@ -83,7 +85,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sandboxes[country] = await startSandbox({ country, host: '127.0.0.1', port, dbPath, logger: logger.child({ sandbox: country }) });
   }
 
-  const config = loadConfig({
+  const env: Record<string, string> = {
     CORRIDOR_TASK_QUEUE_PREFIX: `t${randomBytes(5).toString('hex')}-`,
     CORRIDOR_DATA_DIR: dataDir,
     CORRIDOR_NATIONAL_TG_URL: sandboxes.TG.url,
@@ -95,7 +97,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Test files present refused tokens on purpose, dozens from 127.0.0.1; test/security checks the limit itself.
     CORRIDOR_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
     ...options.env,
-  });
+  };
+  const config = loadConfig(env);
 
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection, namespace: 'default' });
@@ -128,6 +131,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const token = (actor: Actor) => signToken(config.tokenSecret, actor, '12h', config.tokens.audience);
   return {
     config,
+    env,
     api: `http://127.0.0.1:${apiPort}`,
     client,
     sandboxes,
