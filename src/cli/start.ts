@@ -2,7 +2,8 @@
 // TEMPORAL_ADDRESS names one), both national system sandboxes, the worker and the API.
 // `npm start -- --profile cluster` (`npm run start:cluster`) runs a Temporal server on
 // PostgreSQL with its Web UI instead, encrypts payloads, and runs one worker process per
-// task queue, each with only its own country's settings, as a deployment would.
+// task queue, each with only its own country's settings, as a deployment would. About 340
+// lines: both profiles' start-up in order, with the checks a newcomer needs said at the step they fail.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
