@@ -162,12 +162,15 @@ export async function startClusterStack(label: string): Promise<ClusterStack> {
 async function around(cluster: TestCluster, dir: string): Promise<ClusterStack> {
   const logger = createLogger('test', process.env.CORRIDOR_LOG_LEVEL ?? 'silent');
   const sandboxes = {} as Record<CountryCode, Sandbox>;
+  // Each national system knows Corridor's credential of it, as a gateway would.
+  const credentials: Record<CountryCode, string> = { TG: 'tg-gateway-credential', BF: 'bf-gateway-credential' };
   for (const country of ['TG', 'BF'] as const) {
     sandboxes[country] = await startSandbox({
       country,
       port: 0,
       dbPath: path.join(dir, `sandbox-${country}.sqlite`),
       logger: logger.child({ sandbox: country }),
+      corridorToken: credentials[country],
     });
   }
   const keyRing = generateKeyEntry('test-key');
@@ -182,8 +185,8 @@ async function around(cluster: TestCluster, dir: string): Promise<ClusterStack> 
     CORRIDOR_LOG_LEVEL: 'warn',
   };
   const national = {
-    TG: { url: sandboxes.TG.url, token: 'tg-gateway-credential' },
-    BF: { url: sandboxes.BF.url, token: 'bf-gateway-credential' },
+    TG: { url: sandboxes.TG.url, token: credentials.TG },
+    BF: { url: sandboxes.BF.url, token: credentials.BF },
   };
   const workers = {} as Record<WorkerQueue, ChildProcess>;
   for (const queue of ['transits', 'national-TG', 'national-BF'] as const) {
