@@ -64,7 +64,9 @@ export async function installEdge(app: FastifyInstance, config: Config): Promise
     // Strict-Transport-Security only on answers that travelled over TLS (below): on plain HTTP it
     // would be ignored, and on loopback it would pin https onto every local port of the host.
     strictTransportSecurity: false,
-    referrerPolicy: { policy: 'no-referrer' },
+    // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with a form
+    // post, and the codec login page's own form would be refused as cross-site.
+    referrerPolicy: { policy: 'same-origin' },
     // Defaults kept: X-Content-Type-Options nosniff, X-Frame-Options, Cross-Origin-Opener/Resource-Policy.
   });
   app.addHook('onSend', async (request, reply) => {

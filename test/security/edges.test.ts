@@ -84,7 +84,7 @@ describe('edges', () => {
     }
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     assert.equal(page.headers['x-content-type-options'], 'nosniff');
-    assert.equal(page.headers['referrer-policy'], 'no-referrer');
+    assert.equal(page.headers['referrer-policy'], 'same-origin');
     assert.equal(page.headers['strict-transport-security'], undefined);
     const overTls = await app.inject({ method: 'GET', url: '/health', headers: { 'x-forwarded-proto': 'https' } });
     assert.match(String(overTls.headers['strict-transport-security']), /max-age=\d+/);
