@@ -24,6 +24,11 @@ export const actLimits = {
   answerChars: 4000,
 } as const;
 
+/** Two lists of seals name the same seals, in whatever order they were keyed. */
+export function sameSeals(a: readonly string[], b: readonly string[]): boolean {
+  return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+}
+
 export const controlResultValues = ['SATISFACTORY', 'DISCREPANCIES'] as const;
 export type ControlResultValue = (typeof controlResultValues)[number];
 export const incidentKinds = ['BREAKDOWN', 'ACCIDENT', 'TRANSHIPMENT', 'OTHER'] as const;

@@ -4,7 +4,7 @@
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { countryOf } from '../src/domain/countries.ts';
 import { words } from '../src/domain/words.ts';
-import { checkActBody } from './acts.ts';
+import { checkActBody, sameSeals } from './acts.ts';
 import * as m from './messages.ts';
 import { SYSTEM, type Movement } from './movement.ts';
 import { nationalCall, nationalRefusal, nationalRefusalFailure, nationalRefusalOr, type NationalRefusal } from './national-answers.ts';
@@ -208,10 +208,6 @@ async function releaseInDepartureSystem(mv: Movement): Promise<{ seals: string[]
   const release = record.events.find((event) => event.operation === 'recordRelease');
   if (!release) return undefined;
   return { seals: record.seals, officer: release.officer ?? null, at: release.at };
-}
-
-function sameSeals(a: readonly string[], b: readonly string[]): boolean {
-  return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 }
 
 /**

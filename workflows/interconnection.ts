@@ -8,6 +8,7 @@ import { condition, setHandler } from '@temporalio/workflow';
 import type { Actor } from '../src/auth/actor.ts';
 import { countryOf } from '../src/domain/countries.ts';
 import { words } from '../src/domain/words.ts';
+import { sameSeals } from './acts.ts';
 import * as m from './messages.ts';
 import type { NationalEvent, RegisteredIn } from './model.ts';
 import { SYSTEM, type Keyed, type Movement } from './movement.ts';
@@ -148,8 +149,7 @@ function disposition(mv: Movement, event: NationalEvent): Disposition {
 function sameAct(action: ActionName, national: Record<string, unknown>, recorded: Record<string, unknown>): Disposition {
   const differs =
     action === 'release'
-      ? JSON.stringify([...((national.seals as string[] | undefined) ?? [])].sort()) !==
-        JSON.stringify([...((recorded.seals as string[] | undefined) ?? [])].sort())
+      ? !sameSeals((national.seals as string[] | undefined) ?? [], (recorded.seals as string[] | undefined) ?? [])
       : action === 'control-results'
         ? national.controlResult !== undefined && national.controlResult !== recorded.result
         : national.sealsIntact !== undefined && recorded.sealsIntact !== undefined && national.sealsIntact !== recorded.sealsIntact;

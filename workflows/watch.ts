@@ -3,12 +3,12 @@
 // the country's supervisor, then the enquiry, then recovery on the guarantee), reminders of an
 // unacknowledged level, the border alert, and control results missing after arrival. Also the
 // changes of deadline that acts make: an extension, an arrival that stops the ladder.
-import { ApplicationFailure, condition } from '@temporalio/workflow';
+import { type ApplicationFailure, condition } from '@temporalio/workflow';
 import type { Actor } from '../src/auth/actor.ts';
 import { words } from '../src/domain/words.ts';
 import { alarmKey, LEVEL, nextAlarm, type Alarm } from './escalation.ts';
 import type { ActedBy } from './model.ts';
-import { SYSTEM, type Movement } from './movement.ts';
+import { refusalFailure, SYSTEM, type Movement } from './movement.ts';
 import { responsibleCountry } from './procedure.ts';
 
 /** Runs until the movement ends, arming one timer at a time and re-arming only when the next moment changes. */
@@ -159,16 +159,11 @@ export function extendDeadline(mv: Movement, actor: Actor, office: string | unde
 
 export function nothingToExtend(mv: Movement): ApplicationFailure {
   const { mrn, state } = mv;
-  return ApplicationFailure.create({
-    type: 'OUT_OF_ORDER',
-    message: `Aucun délai de route à proroger : le mouvement ${mrn} est au statut ${state.status} / no time limit to extend: movement ${mrn} is ${state.status}`,
-    details: [
-      {
-        code: 'OUT_OF_ORDER',
-        fr: `Aucun délai de route à proroger : le mouvement ${mrn} est au statut ${state.status}`,
-        en: `No time limit to extend: movement ${mrn} is ${state.status}`,
-      },
-    ],
-    nonRetryable: true,
-  });
+  return refusalFailure(
+    words(
+      'OUT_OF_ORDER',
+      `Aucun délai de route à proroger : le mouvement ${mrn} est au statut ${state.status}`,
+      `No time limit to extend: movement ${mrn} is ${state.status}`,
+    ),
+  );
 }

@@ -11,7 +11,7 @@ import { NationalScreens } from '../../src/simulation/national-screens.ts';
 import type { TransitState } from '../../workflows/model.ts';
 import { freePort } from '../harness/ports.ts';
 import { startStack, temporalAddress, workflowBundlePath, type Stack } from '../harness/stack.ts';
-import { Corridor, declarationFor, eventually, sealsFor, stepsFor, uniqueTin } from '../lifecycle/helpers.ts';
+import { Corridor, declarationFor, eventually, sealsFor, stepsFor, tally, uniqueTin } from '../lifecycle/helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MOVEMENTS = 100;
@@ -129,9 +129,7 @@ test(`${MOVEMENTS} movements through the journals, worker killed ${KILLS} times:
     const response = await fetch(`${stack.sandboxes[country].url}/admin/calls`);
     const { calls } = (await response.json()) as { calls: Array<{ mrn: string | null; operation: string; idempotencyKey: string; status: number }> };
     for (const mrn of mrns) {
-      const corridorCalls = calls.filter((c) => c.mrn === mrn && c.idempotencyKey.startsWith(`${mrn}:`) && c.status < 300);
-      const counts: Record<string, number> = {};
-      for (const call of corridorCalls) counts[call.operation] = (counts[call.operation] ?? 0) + 1;
+      const counts = tally(calls.filter((c) => c.mrn === mrn && c.idempotencyKey.startsWith(`${mrn}:`) && c.status < 300));
       assert.deepEqual(counts, expected[country], `${mrn} in ${country}: ${JSON.stringify(counts)}`);
     }
   }
