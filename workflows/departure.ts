@@ -1,12 +1,12 @@
 // The office of departure: the declaration registered and guaranteed in the departure
 // country's system, amended or cancelled by the declarant before release, and the release for
 // transit (autorisation de départ en transit) with the AAR sent ahead to every next country.
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import { countryOf } from '../src/domain/countries.ts';
 import { words } from '../src/domain/words.ts';
 import { checkActBody, sameSeals } from './acts.ts';
 import * as m from './messages.ts';
-import { SYSTEM, type Movement } from './movement.ts';
+import { refusalFailure, SYSTEM, type Movement } from './movement.ts';
 import { nationalCall, nationalRefusal, nationalRefusalFailure, nationalRefusalOr, type NationalRefusal } from './national-answers.ts';
 import { declarationSummary } from './state.ts';
 
@@ -32,20 +32,18 @@ export function registerDepartureActs(mv: Movement): void {
     {
       validator: ({ declarationHash: hash, maskedHash, actor }) => {
         if (actor?.tin !== state.declaration.declarantTin) {
-          throw ApplicationFailure.create({
-            type: 'NOT_YOURS',
-            message: `Le MRN ${mrn} appartient à un autre déclarant / the MRN ${mrn} belongs to another declarant`,
-            nonRetryable: true,
-          });
+          throw refusalFailure(words('NOT_YOURS', `Le MRN ${mrn} appartient à un autre déclarant`, `The MRN ${mrn} belongs to another declarant`));
         }
         // A declaration lodged first in the departure country's own system is known with its access code masked.
         if (hash !== state.declarationHash && maskedHash !== state.declarationHash) {
-          throw ApplicationFailure.create({
-            type: 'LRN_CONFLICT',
-            message: `La référence ${state.lrn} a déjà été déclarée avec un autre contenu (MRN ${mrn}) / LRN ${state.lrn} was already lodged with other content (MRN ${mrn})`,
-            details: [{ mrn }],
-            nonRetryable: true,
-          });
+          throw refusalFailure(
+            words(
+              'LRN_CONFLICT',
+              `La référence ${state.lrn} a déjà été déclarée avec un autre contenu (MRN ${mrn})`,
+              `LRN ${state.lrn} was already lodged with other content (MRN ${mrn})`,
+            ),
+            { mrn },
+          );
         }
       },
     },

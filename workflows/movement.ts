@@ -247,11 +247,11 @@ export class Movement {
 }
 
 /** A refusal as the update's failure: the code as its type, the words in its details. */
-export function refusalFailure(refusal: Refusal | Words): ApplicationFailure {
+export function refusalFailure(refusal: Refusal | Words, extra: Record<string, unknown> = {}): ApplicationFailure {
   return ApplicationFailure.create({
     type: refusal.code,
     message: bilingual(refusal),
-    details: [{ code: refusal.code, fr: refusal.fr, en: refusal.en }],
+    details: [{ ...extra, code: refusal.code, fr: refusal.fr, en: refusal.en }],
     nonRetryable: true,
   });
 }
