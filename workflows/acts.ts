@@ -79,6 +79,12 @@ export interface ExtendBody {
   hours: number;
   reason: string;
 }
+export const recoveryDecisions = ['confirm', 'waive'] as const;
+export type RecoveryDecision = (typeof recoveryDecisions)[number];
+export interface RecoveryBody {
+  decision: RecoveryDecision;
+  reason: string;
+}
 export interface EnquiryAnswerBody {
   answer: string;
   outcome: EnquiryOutcome;
@@ -98,6 +104,7 @@ export interface ActBodies {
   acknowledge: AcknowledgeBody;
   extend: ExtendBody;
   'enquiry-answer': EnquiryAnswerBody;
+  recovery: RecoveryBody;
 }
 
 const blank = (text: unknown) => typeof text !== 'string' || !text.trim();
@@ -145,6 +152,12 @@ export const checkActBody: { [A in keyof ActBodies]: (body: ActBodies[A]) => Wor
       ? invalid('hours', `entre 0 et ${actLimits.extensionHoursMax} heures`, `between 0 and ${actLimits.extensionHoursMax} hours`)
       : blank(b.reason)
         ? invalid('reason', 'une prorogation est toujours motivée', 'an extension is always justified')
+        : undefined,
+  recovery: (b) =>
+    !(recoveryDecisions as readonly string[]).includes(b.decision)
+      ? invalid('decision', 'attendu confirm ou waive', 'expected confirm or waive')
+      : blank(b.reason)
+        ? invalid('reason', 'une décision de recouvrement est toujours motivée', 'a recovery decision always gives its reason')
         : undefined,
   'enquiry-answer': (b) =>
     !(enquiryOutcomes as readonly string[]).includes(b.outcome)

@@ -9,6 +9,7 @@ import { dischargeAndWriteOff } from './destination.ts';
 import * as m from './messages.ts';
 import { SYSTEM, type Keyed, type Movement } from './movement.ts';
 import { nationalRefusalOr } from './national-answers.ts';
+import { recordShare } from './guarantee.ts';
 import { closeEscalationOnArrival } from './watch.ts';
 
 export function registerBorderPostActs(mv: Movement): void {
@@ -94,7 +95,10 @@ async function sendNotice(mv: Movement, keyed: Keyed, act: 'EXIT' | 'ENTRY', to:
   const from = mv.countryOf(office) as CountryCode;
   const notice = { mrn, country: from, office, sealsIntact, recordedAt };
   const system = mv.national(to);
-  const ack = await nationalRefusalOr(() => (act === 'EXIT' ? system.receiveExitNotice(notice) : system.receiveEntryNotice(notice)));
+  // With shares, the entry notice also writes off the exit country's leg and gives back its share.
+  const ack = await nationalRefusalOr(() =>
+    act === 'EXIT' ? system.receiveExitNotice(notice) : system.receiveEntryNotice({ ...notice, writeOffLeg: mv.shares }),
+  );
   const type = act === 'EXIT' ? 'EXIT_CONFIRMED' : 'ENTRY_ACCEPTED';
   if ('refusal' in ack) {
     // Informative: the act stands on this side; the other system's refusal is kept for the reconciliation.
@@ -102,4 +106,8 @@ async function sendNotice(mv: Movement, keyed: Keyed, act: 'EXIT' | 'ENTRY', to:
     return;
   }
   mv.record(`${act}_NOTICE_SENT`, SYSTEM, office, { country: to, ...mv.forwardOf(keyed, type) });
+  if (act === 'ENTRY' && mv.shares && ack.state === 'WRITTEN_OFF') {
+    mv.record('WRITTEN_OFF', SYSTEM, mv.route.legs.find((leg) => leg.to === office)?.from, { country: to, leg: true });
+    if (ack.guaranteeShare) recordShare(mv, to, ack.guaranteeShare);
+  }
 }

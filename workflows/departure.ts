@@ -9,6 +9,7 @@ import * as m from './messages.ts';
 import { refusalFailure, SYSTEM, type Movement } from './movement.ts';
 import { nationalCall, nationalRefusal, nationalRefusalFailure, nationalRefusalOr, type NationalRefusal } from './national-answers.ts';
 import { declarationSummary } from './state.ts';
+import { departureShare, recordShare } from './guarantee.ts';
 
 export function registerDepartureActs(mv: Movement): void {
   const { mrn, state, route } = mv;
@@ -133,6 +134,7 @@ export async function registerAndGuarantee(mv: Movement): Promise<void> {
     try {
       const reservation = await mv.departure.reserveGuarantee({ mrn, grn: declaration.guarantee.grn, accessCode: declaration.guarantee.accessCode });
       state.guarantee = { grn: declaration.guarantee.grn, amountReservedXof: reservation.amountXof, state: 'RESERVED' };
+      departureShare(mv, reservation.amountXof);
       mv.record('GUARANTEE_RESERVED', SYSTEM, office, { grn: declaration.guarantee.grn, amountXof: reservation.amountXof });
       mv.setStatus('ACCEPTED');
       mv.record('ACCEPTED', SYSTEM, office);
@@ -176,6 +178,8 @@ async function sendAar(mv: Movement, seals: string[], timeLimit: string, forward
             declaration: mv.declaration,
             seals,
             timeLimit,
+            // Caution unique: the next country reserves its own share on the same guarantee.
+            ...(mv.shares ? { guarantee: { grn: state.guarantee.grn } } : {}),
           }),
         );
         if ('refusal' in ack) {
@@ -195,6 +199,7 @@ async function sendAar(mv: Movement, seals: string[], timeLimit: string, forward
         }
         state.nationalReferences[country] = ack.reference;
         mv.record('AAR_SENT', SYSTEM, undefined, { country, reference: ack.reference, ...forwardOf });
+        if (ack.guaranteeShare) recordShare(mv, country, ack.guaranteeShare);
       }),
   );
 }

@@ -7,6 +7,7 @@ import { checkActBody } from './acts.ts';
 import * as m from './messages.ts';
 import { SYSTEM, type Keyed, type Movement } from './movement.ts';
 import { nationalRefusalOr } from './national-answers.ts';
+import { recordShare, shareOf } from './guarantee.ts';
 import { closeEscalation, closeEscalationOnArrival } from './watch.ts';
 
 export function registerDestinationActs(mv: Movement): void {
@@ -103,12 +104,28 @@ export async function dischargeAndWriteOff(mv: Movement, office: string, by: { k
     return;
   }
   mv.record('DISCHARGED_AT_DESTINATION', SYSTEM, office, alternativeProof ? { alternativeProof } : undefined);
-  await Promise.all([mv.departure.writeOff({ mrn }), mv.departure.releaseGuarantee({ mrn, grn: state.guarantee.grn, reason: 'discharged' })]);
+  if (mv.shares) {
+    // The destination's share came back with the discharge; the departure's with the entry notice.
+    if (discharged.guaranteeShare) recordShare(mv, destinationCountry, discharged.guaranteeShare, office);
+    const departure = shareOf(mv, mv.route.departureCountry);
+    const departureLeft = departure?.state === 'RESERVED' ? departure : undefined;
+    if (departureLeft) {
+      // The entry notice did not write off the departure leg (refused, or a route without a crossing): done now.
+      const [, released] = await Promise.all([
+        mv.departure.writeOff({ mrn }),
+        mv.departure.releaseGuarantee({ mrn, grn: state.guarantee.grn, reason: 'discharged' }),
+      ]);
+      mv.record('WRITTEN_OFF', SYSTEM, mv.departureOffice(), by.keyed ? mv.forwardOf(by.keyed, 'DISCHARGED') : undefined);
+      recordShare(mv, mv.route.departureCountry, { grn: state.guarantee.grn, status: 'RELEASED', amountXof: released.amountXof, code: null, reason: null });
+    }
+  } else {
+    await Promise.all([mv.departure.writeOff({ mrn }), mv.departure.releaseGuarantee({ mrn, grn: state.guarantee.grn, reason: 'discharged' })]);
+  }
   state.guarantee.state = 'RELEASED';
   state.dischargedAt = mv.now();
   state.currentOffice = finalOffice;
   state.nextDeadline = undefined;
   mv.setStatus('DISCHARGED');
-  mv.record('WRITTEN_OFF', SYSTEM, mv.departureOffice(), by.keyed ? mv.forwardOf(by.keyed, 'DISCHARGED') : undefined);
+  if (!mv.shares) mv.record('WRITTEN_OFF', SYSTEM, mv.departureOffice(), by.keyed ? mv.forwardOf(by.keyed, 'DISCHARGED') : undefined);
   mv.record('GUARANTEE_RELEASED', SYSTEM, mv.departureOffice(), { grn: state.guarantee.grn });
 }

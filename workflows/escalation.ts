@@ -32,7 +32,8 @@ export function nextAlarm(state: TransitState, settings: TransitSettings): Alarm
     const since = ms(esc.overdueSince);
     if (esc.kind === 'OVERDUE' && esc.level === LEVEL.OVERDUE) candidates.push({ kind: 'LEVEL_2', at: since + delays.level2AfterMs });
     if (esc.kind === 'OVERDUE' && esc.level === LEVEL.SUPERVISOR) candidates.push({ kind: 'ENQUIRY', at: since + delays.enquiryAfterMs });
-    if (esc.kind === 'OVERDUE' && esc.level === LEVEL.ENQUIRY) {
+    // Once proposed, the recovery waits for the collector's decision; it is not proposed twice.
+    if (esc.kind === 'OVERDUE' && esc.level === LEVEL.ENQUIRY && mayProposeRecovery(state)) {
       candidates.push({ kind: 'RECOVERY', at: ms(esc.enquiryOpenedAt) + delays.recoveryAfterMs });
     }
   }
@@ -54,6 +55,13 @@ export function nextAlarm(state: TransitState, settings: TransitSettings): Alarm
   // The ladder before reminders when both fall due together: a reminder of a level about to be superseded is noise.
   const order: AlarmKind[] = ['RECOVERY', 'ENQUIRY', 'LEVEL_2', 'OVERDUE', 'BORDER_ALERT', 'CONTROL_RESULTS_MISSING', 'REMINDER'];
   return valid.sort((a, b) => a.at - b.at || order.indexOf(a.kind) - order.indexOf(b.kind))[0];
+}
+
+/** No recovery yet, or the last one was waived before the enquiry opened again. */
+function mayProposeRecovery(state: TransitState): boolean {
+  const recovery = state.recovery;
+  if (!recovery) return true;
+  return recovery.state === 'WAIVED' && ms(state.escalation.enquiryOpenedAt) > ms(recovery.decidedAt);
 }
 
 export function alarmKey(alarm: Alarm | undefined): string {

@@ -13,6 +13,7 @@ import * as m from './messages.ts';
 import type { NationalEvent, RegisteredIn } from './model.ts';
 import { SYSTEM, type Keyed, type Movement } from './movement.ts';
 import { checkAction, type ActionName } from './procedure.ts';
+import { departureShare } from './guarantee.ts';
 
 /** The journal's event types that are officers' acts on the road, and the act each one is. */
 const actOf: Record<string, ActionName> = {
@@ -188,6 +189,7 @@ export function acceptRegistered(mv: Movement, registeredIn: RegisteredIn): void
   mv.recordAct(keyed, 'REGISTERED', by, office, { country: route.departureCountry, reference: registeredIn.reference });
   if (registeredIn.guarantee) {
     state.guarantee = { grn: registeredIn.guarantee.grn, amountReservedXof: registeredIn.guarantee.amountXof, state: 'RESERVED' };
+    departureShare(mv, registeredIn.guarantee.amountXof);
     mv.recordAct(keyed, 'GUARANTEE_RESERVED', SYSTEM, office, { grn: registeredIn.guarantee.grn, amountXof: registeredIn.guarantee.amountXof });
   }
   mv.setStatus('ACCEPTED');

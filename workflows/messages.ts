@@ -9,6 +9,7 @@ import type {
   CheckpointBody,
   ControlResultsBody,
   EnquiryAnswerBody,
+  RecoveryBody,
   ExtendBody,
   IncidentBody,
   ReleaseBody,
@@ -54,6 +55,7 @@ export interface CancelInput extends Acting, CancelBody {}
 export interface AcknowledgeInput extends Acting, AcknowledgeBody {}
 export interface ExtendInput extends Acting, ExtendBody {}
 export interface EnquiryAnswerInput extends Acting, EnquiryAnswerBody {}
+export interface RecoveryInput extends Acting, RecoveryBody {}
 
 /** What every officer or declarant action answers: enough to show the next step, not the whole file. */
 export interface ActionResult {
@@ -79,6 +81,7 @@ export const cancelUpdate = defineUpdate<ActionResult, [CancelInput]>('cancel');
 export const acknowledgeUpdate = defineUpdate<ActionResult, [AcknowledgeInput]>('acknowledge');
 export const extendUpdate = defineUpdate<ActionResult, [ExtendInput]>('extend');
 export const enquiryAnswerUpdate = defineUpdate<ActionResult, [EnquiryAnswerInput]>('enquiryAnswer');
+export const recoveryUpdate = defineUpdate<ActionResult, [RecoveryInput]>('recovery');
 
 export const stateQuery = defineQuery<TransitState>('state');
 

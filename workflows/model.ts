@@ -42,6 +42,8 @@ export interface TransitSettings {
   delays: TransitDelays;
   /** Divides route time limits (1 = real hours). */
   timeScale: number;
+  /** Penalty added to the duties and taxes claimed in a recovery, in percent of them; absent on movements started before it existed (0). */
+  recoveryPenaltyPercent?: number;
 }
 
 /**
@@ -159,6 +161,30 @@ export interface NotificationRecord {
   deliveredAt?: string;
 }
 
+/** One country's share of the one guarantee (caution unique): its own amount at risk, from its own tariff. */
+export interface GuaranteeShareState {
+  country: string;
+  state: 'RESERVED' | 'RELEASED' | 'CLAIMED' | 'REFUSED';
+  amountXof?: number;
+  /** When it last changed. */
+  at: string;
+  /** Why it was refused or released. */
+  reason?: string;
+}
+
+export interface RecoveryState {
+  /** The country on whose territory the goods were last known: it recovers, on its share. */
+  country: string;
+  state: 'PROPOSED' | 'CONFIRMED' | 'WAIVED';
+  proposedAt: string;
+  /** Duties and taxes: the country's share. */
+  amountXof: number;
+  penaltyXof: number;
+  decidedAt?: string;
+  decidedBy?: Actor;
+  reason?: string;
+}
+
 export interface Escalation {
   /** 0: none; 1: overdue; 2: country supervisor; 3: enquiry. */
   level: number;
@@ -206,8 +232,19 @@ export interface TransitState {
   /** The next moment something is due (leg time limit, border dwell target, control results). */
   nextDeadline?: string | undefined;
   controlResultsDueBy?: string | undefined;
-  /** The reservation on the guarantee; RELEASED here is the mainlevée de la caution, not the movement's release. */
-  guarantee: { grn: string; amountReservedXof?: number; state: 'PENDING' | 'RESERVED' | 'RELEASED' | 'CLAIMED' | 'NONE' };
+  /**
+   * The reservation on the guarantee; RELEASED here is the mainlevée de la caution, not the
+   * movement's release. With `shares` (caution unique), each country of the route holds its own
+   * share: `state` is then RESERVED while any share is, RELEASED when all are given back.
+   */
+  guarantee: {
+    grn: string;
+    amountReservedXof?: number;
+    state: 'PENDING' | 'RESERVED' | 'RELEASED' | 'CLAIMED' | 'NONE';
+    shares?: GuaranteeShareState[];
+  };
+  /** The recovery the ladder proposed, and what the country's collector decided. */
+  recovery?: RecoveryState;
   /** The record reference each national system gave the movement. */
   nationalReferences: Record<string, string>;
   seals: string[];

@@ -2,7 +2,7 @@
 // systems' activities, the notifications, the lock that lets one act run at a time, and the one
 // shape every act's handler takes. The stage modules (departure, border post, destination,
 // road, supervision, watch) register their handlers over one Movement.
-import { ApplicationFailure, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { NationalActivities } from '../activities/national.ts';
 import type { CorridorActivities } from '../activities/corridor.ts';
@@ -48,6 +48,12 @@ export class Movement {
   private readonly nationalSystems = new Map<string, NationalActivities>();
   /** Each act's effect, so an act carried from a national system's journal runs the same steps. */
   readonly performers = new Map<ActionName, Perform<never>>();
+  /**
+   * One guarantee, one share per country, released leg by leg and recovered by the country
+   * where the goods were last known (./guarantee.ts). Decided once, as the movement starts:
+   * movements started before it keep the one reservation at departure to the end.
+   */
+  readonly shares: boolean;
   // Delivered one after the other, in the order they were raised, so a receiver sees the
   // ladder in order even when one delivery has to be retried.
   private deliveries: Promise<void> = Promise.resolve();
@@ -60,6 +66,7 @@ export class Movement {
     this.registeredIn = input.registeredIn;
     this.declaration = input.declaration;
     this.state = initialState(input);
+    this.shares = patched('guarantee-shares');
     this.search = new SearchAttributeSync(this.state);
     this.departure = this.national(input.route.departureCountry);
     this.corridor = proxyActivities<CorridorActivities>({

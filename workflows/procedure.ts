@@ -21,15 +21,16 @@ export const actionNames = [
   'acknowledge',
   'extend',
   'enquiry-answer',
+  'recovery',
 ] as const;
 export type ActionName = (typeof actionNames)[number];
 
 export interface ExpectedAction {
   action: ActionName;
-  role: 'officer' | 'declarant' | 'supervisor';
+  role: 'officer' | 'declarant' | 'supervisor' | 'collector';
   /** Officers: the offices where the act may be recorded. */
   offices?: string[];
-  /** Supervisors: the country whose supervisors may act. */
+  /** Supervisors and collectors: the country whose supervisors (collectors) may act. */
   country?: string;
 }
 
@@ -86,6 +87,8 @@ export function expectedActions(state: TransitState, legs: readonly Leg[], endsW
     const country = responsibleCountry(state);
     expected.push({ action: 'acknowledge', role: 'supervisor', country }, { action: 'extend', role: 'supervisor', country });
     if (state.escalation.enquiryOpenedAt) officer('enquiry-answer', state.route[0]!.code);
+    // The ladder proposed the recovery: a collector of the country where the goods were last known decides it.
+    if (state.recovery?.state === 'PROPOSED') expected.push({ action: 'recovery', role: 'collector', country: state.recovery.country });
   } else if (state.status === 'RELEASED' || state.status === 'ARRIVED') {
     // A supervisor may extend a deadline before it passes, too (a road closed, a convoy held).
     expected.push({ action: 'extend', role: 'supervisor', country: responsibleCountry(state) });
@@ -112,6 +115,7 @@ const words: Record<ActionName, { fr: string; en: string }> = {
   acknowledge: { fr: "la prise en compte de l'alerte", en: 'the acknowledgement' },
   extend: { fr: 'la prorogation du délai', en: 'the extension of the time limit' },
   'enquiry-answer': { fr: "la réponse à l'enquête", en: 'the answer to the enquiry' },
+  recovery: { fr: 'la décision de recouvrement', en: 'the recovery decision' },
 };
 
 /** Undefined when the actor may record the act now; otherwise the reason why not. */
@@ -143,12 +147,13 @@ export function checkAction(state: TransitState, legs: readonly Leg[], endsWith:
         en: `Movement ${state.mrn} was lodged by another declarant.`,
       };
     }
-    if (expected.role === 'supervisor') {
+    if (expected.role === 'supervisor' || expected.role === 'collector') {
       if (actor.country === expected.country) return undefined;
+      const who = expected.role === 'supervisor' ? { fr: 'superviseurs', en: 'supervisors' } : { fr: 'receveurs', en: 'collectors' };
       return {
         code: 'WRONG_OFFICE',
-        fr: `Seuls les superviseurs ${countryOf(expected.country, 'fr')} peuvent enregistrer ${what.fr}, pas ceux ${countryOf(actor.country, 'fr')}.`,
-        en: `${capitalise(what.en)} is for supervisors of ${countryOf(expected.country, 'en')}, not of ${countryOf(actor.country, 'en')}.`,
+        fr: `Seuls les ${who.fr} ${countryOf(expected.country, 'fr')} peuvent enregistrer ${what.fr}, pas ceux ${countryOf(actor.country, 'fr')}.`,
+        en: `${capitalise(what.en)} is for ${who.en} of ${countryOf(expected.country, 'en')}, not of ${countryOf(actor.country, 'en')}.`,
       };
     }
     if (actor.office && expected.offices?.includes(actor.office)) return undefined;
@@ -170,8 +175,15 @@ function nextHint(state: TransitState, legs: readonly Leg[], endsWith: 'DES' | '
 
 function frRole(role: string): string {
   return (
-    ({ officer: 'agent des douanes', declarant: 'déclarant', supervisor: 'superviseur', regional: 'superviseur régional' } as Record<string, string>)[role] ??
-    role
+    (
+      {
+        officer: 'agent des douanes',
+        declarant: 'déclarant',
+        supervisor: 'superviseur',
+        regional: 'superviseur régional',
+        collector: 'receveur des douanes',
+      } as Record<string, string>
+    )[role] ?? role
   );
 }
 

@@ -16,6 +16,7 @@ import { Movement } from './movement.ts';
 import { registerRoadActs } from './road.ts';
 import { summarise } from './state.ts';
 import { registerSupervisionActs } from './supervision.ts';
+import { registerRecoveryAct } from './guarantee.ts';
 import { watch } from './watch.ts';
 
 export async function transit(input: TransitInput): Promise<ReturnType<typeof summarise>> {
@@ -28,6 +29,7 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
   registerDestinationActs(mv);
   registerRoadActs(mv);
   registerSupervisionActs(mv);
+  registerRecoveryAct(mv);
   registerInterconnection(mv);
 
   await mv.lock.run(async () => {

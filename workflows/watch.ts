@@ -10,6 +10,7 @@ import { alarmKey, LEVEL, nextAlarm, type Alarm } from './escalation.ts';
 import type { ActedBy } from './model.ts';
 import { refusalFailure, SYSTEM, type Movement } from './movement.ts';
 import { responsibleCountry } from './procedure.ts';
+import { proposeRecovery } from './guarantee.ts';
 
 /** Runs until the movement ends, arming one timer at a time and re-arming only when the next moment changes. */
 export async function watch(mv: Movement): Promise<void> {
@@ -63,6 +64,10 @@ async function fire(mv: Movement, alarm: Alarm): Promise<void> {
       );
       break;
     case 'RECOVERY': {
+      if (mv.shares) {
+        proposeRecovery(mv);
+        break;
+      }
       const claim = await mv.departure.claimGuarantee({ mrn, grn: state.guarantee.grn, reason: 'no proof of arrival after the enquiry' });
       state.guarantee.state = 'CLAIMED';
       esc.recoveryAt = at;

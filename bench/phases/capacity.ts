@@ -12,6 +12,8 @@ import { ApiClient, driveLifecycle, withLrn, type TokenFor } from '../../src/sim
 import { simulatedLrn } from '../../src/simulation/simulate.ts';
 import type { Declaration, PlannedRoute } from '../../src/domain/types.ts';
 import { defaultSeedPath, loadSeed } from '../../src/national/sandbox/seed.ts';
+import { amountAtRisk } from '../../src/domain/amount-at-risk.ts';
+import { loadReferenceData } from '../../src/domain/reference-data.ts';
 import type { CorridorStack } from '../lib/stack.ts';
 import { sampleAll, type Samples } from '../lib/proc.ts';
 import { measure, type Window } from '../lib/window.ts';
@@ -130,8 +132,7 @@ function fitGuarantee(declaration: Declaration, plan: PlannedRoute, parked: numb
   const seed = loadSeed(defaultSeedPath(plan.departureCountry));
   const guarantee = seed.guarantees.find((g) => g.grn === declaration.guarantee.grn);
   if (!guarantee) return { declaration, scaledBy: 1 };
-  const value = declaration.goodsItems.reduce((sum, item) => sum + item.valueXof, 0);
-  const atRisk = (value * seed.amountAtRisk.ratePercent) / 100;
+  const atRisk = amountAtRisk(loadReferenceData().tariffs[plan.departureCountry], declaration.goodsItems).totalXof;
   // Leave a fifth of the guarantee for the other phases and for lifecycles left in flight.
   const room = (guarantee.referenceAmountXof * 0.8) / Math.max(1, parked);
   if (atRisk <= room) return { declaration, scaledBy: 1 };

@@ -120,7 +120,7 @@ export function App() {
 
 function pageFor(location: Location, me: Me, lang: Lang): { name: string; view: JSX.Element } {
   const [first, second] = location.path;
-  const home = me.role === 'officer' ? 'desk' : me.role === 'declarant' ? 'transits' : 'overview';
+  const home = me.role === 'officer' ? 'desk' : me.role === 'declarant' || me.role === 'collector' ? 'transits' : 'overview';
   const name = first ?? home;
   switch (name) {
     case 'overview':

@@ -23,6 +23,7 @@ const fr = {
   roleOfficer: 'Agent des douanes',
   roleSupervisor: 'Superviseur',
   roleRegional: 'Superviseur régional',
+  roleCollector: 'Receveur des douanes (recouvrement)',
   roleDeclarant: 'Déclarant',
   signedInAs: 'Connecté',
   loading: 'Chargement…',
@@ -154,6 +155,10 @@ const fr = {
   reason: 'Motif',
   answer: 'Réponse du principal',
   outcome: 'Issue',
+  decision: 'Décision',
+  shareOf: 'Part',
+  recoveryBy: 'Recouvrement',
+  penalty: 'pénalité',
   indicatorsTitle: 'Indicateurs',
   window: 'Période',
   lastDays: 'derniers jours',
@@ -211,6 +216,7 @@ const en: Record<Key, string> = {
   roleOfficer: 'Customs officer',
   roleSupervisor: 'Supervisor',
   roleRegional: 'Regional supervisor',
+  roleCollector: 'Customs collector (recovery)',
   roleDeclarant: 'Declarant',
   signedInAs: 'Signed in',
   loading: 'Loading…',
@@ -342,6 +348,10 @@ const en: Record<Key, string> = {
   reason: 'Reason',
   answer: "Principal's answer",
   outcome: 'Outcome',
+  decision: 'Decision',
+  shareOf: 'Share',
+  recoveryBy: 'Recovery',
+  penalty: 'penalty',
   indicatorsTitle: 'Indicators',
   window: 'Period',
   lastDays: 'last days',
@@ -422,6 +432,13 @@ export const actionWords: CodeWords = {
   'enquiry-answer': { fr: "Enregistrer la réponse à l'enquête", en: 'Record the enquiry answer' },
   cancel: { fr: 'Annuler la déclaration', en: 'Cancel the declaration' },
   amend: { fr: 'Rectifier la déclaration', en: 'Amend the declaration' },
+  recovery: { fr: 'Décider du recouvrement', en: 'Decide the recovery' },
+};
+
+/** The collector's decision on a proposed recovery. */
+export const recoveryDecisionWords: CodeWords = {
+  confirm: { fr: 'Confirmer : mettre en jeu la part de la caution', en: 'Confirm: claim the share of the guarantee' },
+  waive: { fr: 'Abandonner : pas de mise en jeu', en: 'Waive: no claim' },
 };
 
 export const eventWords: CodeWords = {
@@ -434,6 +451,11 @@ export const eventWords: CodeWords = {
   CANCELLED: { fr: 'Déclaration annulée', en: 'Declaration cancelled' },
   RELEASED: { fr: 'Départ en transit autorisé', en: 'Released for transit' },
   AAR_SENT: { fr: "Avis anticipé d'arrivée transmis", en: 'Anticipated arrival record sent' },
+  GUARANTEE_SHARE_RESERVED: { fr: 'Part de la caution réservée', en: 'Share of the guarantee reserved' },
+  GUARANTEE_SHARE_REFUSED: { fr: 'Part de la caution refusée', en: 'Share of the guarantee refused' },
+  GUARANTEE_SHARE_RELEASED: { fr: 'Part de la caution libérée', en: 'Share of the guarantee released' },
+  RECOVERY_PROPOSED: { fr: 'Recouvrement proposé au receveur', en: 'Recovery proposed to the collector' },
+  RECOVERY_WAIVED: { fr: 'Recouvrement abandonné par le receveur', en: 'Recovery waived by the collector' },
   EXIT_NOTICE_SENT: { fr: 'Avis de sortie transmis au pays d’entrée', en: 'Exit notice sent to the country of entry' },
   EXIT_NOTICE_REFUSED: { fr: 'Avis de sortie refusé par le pays d’entrée', en: 'Exit notice refused by the country of entry' },
   ENTRY_NOTICE_SENT: { fr: 'Avis d’entrée transmis au pays de sortie', en: 'Entry notice sent to the country of exit' },
@@ -485,6 +507,14 @@ export const guaranteeWords: CodeWords = {
   RELEASED: { fr: 'mainlevée de la caution', en: 'guarantee released' },
   CLAIMED: { fr: 'mise en jeu de la caution (recouvrement)', en: 'guarantee claimed (recovery)' },
   NONE: { fr: 'aucune', en: 'none' },
+  REFUSED: { fr: 'refusée par le système national', en: 'refused by the national system' },
+};
+
+/** A proposed recovery and the collector's decision. */
+export const recoveryWords: CodeWords = {
+  PROPOSED: { fr: 'recouvrement proposé, décision du receveur attendue', en: "recovery proposed, awaiting the collector's decision" },
+  CONFIRMED: { fr: 'recouvrement confirmé', en: 'recovery confirmed' },
+  WAIVED: { fr: 'recouvrement abandonné', en: 'recovery waived' },
 };
 
 /** Notification kinds: the timeline's words, and the one kind the timeline words otherwise. */
@@ -534,6 +564,7 @@ export const roleKey: Record<string, Key> = {
   supervisor: 'roleSupervisor',
   regional: 'roleRegional',
   declarant: 'roleDeclarant',
+  collector: 'roleCollector',
 };
 
 export const levelKey: Record<number, Key> = { 0: 'level0', 1: 'level1', 2: 'level2', 3: 'level3' };

@@ -1,6 +1,7 @@
 // Who acts: every action and every read is made by an actor taken from the bearer token,
 // never from the request body.
-export const roles = ['declarant', 'officer', 'supervisor', 'regional'] as const;
+// collector: a country's recovery officer (receveur), who decides the recovery on that country's share of the guarantee.
+export const roles = ['declarant', 'officer', 'supervisor', 'regional', 'collector'] as const;
 export type Role = (typeof roles)[number];
 
 export interface Actor {
@@ -9,7 +10,7 @@ export interface Actor {
   role: Role;
   /** Officers: the office where they work. */
   office?: string;
-  /** Supervisors: their country; officers: the country of their office. */
+  /** Supervisors and collectors: their country; officers: the country of their office. */
   country?: string;
   /** Declarants: their TIN (taxpayer identification number). */
   tin?: string;

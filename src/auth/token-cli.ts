@@ -12,7 +12,7 @@ export async function printToken(flags: Flags): Promise<void> {
   if (!roles.includes(role)) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
   const actor: Actor = { user: stringFlag(flags, 'user', defaultUser(role, flags)), role };
   if (role === 'officer') actor.office = officeFlag(stringFlag(flags, 'office'));
-  if (role === 'supervisor') actor.country = countryFlag(stringFlag(flags, 'country'));
+  if (role === 'supervisor' || role === 'collector') actor.country = countryFlag(stringFlag(flags, 'country'));
   if (role === 'declarant') actor.tin = stringFlag(flags, 'tin');
   const ttl = stringFlag(flags, 'ttl', '12h');
   let token: string;

@@ -33,6 +33,7 @@ const claims = z
   .superRefine((c, ctx) => {
     if (c.role === 'officer' && !c.office) ctx.addIssue({ code: 'custom', message: 'an officer token names its office' });
     if (c.role === 'supervisor' && !c.country) ctx.addIssue({ code: 'custom', message: 'a supervisor token names its country' });
+    if (c.role === 'collector' && !c.country) ctx.addIssue({ code: 'custom', message: 'a collector token names its country' });
     if (c.role === 'declarant' && !c.tin) ctx.addIssue({ code: 'custom', message: 'a declarant token names its TIN' });
   });
 

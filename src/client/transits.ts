@@ -160,6 +160,7 @@ export class TransitClient {
       corridorQueue: this.config.taskQueues.transits,
       delays: { ...this.config.delays },
       timeScale: this.config.timeScale,
+      recoveryPenaltyPercent: this.config.recoveryPenaltyPercent,
     };
   }
 

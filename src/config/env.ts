@@ -246,6 +246,11 @@ export const variables = {
     default: '6',
     doc: 'hour (GMT, the legal time of both Togo and Burkina Faso) of the daily overdue report',
   },
+  CORRIDOR_RECOVERY_PENALTY_PERCENT: {
+    schema: z.coerce.number({ error: 'expected a percentage' }).min(0, 'expected 0 or more').max(100, 'expected at most 100'),
+    default: '10',
+    doc: 'penalty added to the duties and taxes claimed in a recovery, in percent of them (illustrative until each administration sets its own)',
+  },
   CORRIDOR_TIME_SCALE: {
     schema: z.coerce.number({ error: 'expected a number' }).positive('expected a positive number'),
     default: '1',
@@ -318,6 +323,8 @@ export interface Config {
     reminderEveryMs: number;
   };
   timeScale: number;
+  /** Penalty of a recovery, in percent of the duties and taxes claimed. */
+  recoveryPenaltyPercent: number;
   overdueReportHour: number;
   sandbox: { latencyMs: number; errorRate: number; outage: { from: string; to: string } | undefined };
 }
@@ -386,6 +393,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       reminderEveryMs: ms('CORRIDOR_ESCALATION_REMINDER_SECONDS'),
     },
     timeScale: read(env, 'CORRIDOR_TIME_SCALE'),
+    recoveryPenaltyPercent: read(env, 'CORRIDOR_RECOVERY_PENALTY_PERCENT'),
     overdueReportHour: read(env, 'CORRIDOR_OVERDUE_REPORT_HOUR'),
     sandbox: {
       latencyMs: read(env, 'CORRIDOR_SANDBOX_LATENCY_MS'),

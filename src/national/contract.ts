@@ -79,7 +79,12 @@ const DeclarationSchema = z.looseObject({
   principal: z.looseObject({ tin: Tin }).optional(),
   route: z.array(OfficeCode).optional(),
   goodsItems: z
-    .array(z.looseObject({ valueXof: doc(AmountXof, 'Declared value of the item in CFA francs (XOF).') }))
+    .array(
+      z.looseObject({
+        hsCode: doc(z.string().regex(/^\d{6,10}$/, 'expected an HS code of 6 to 10 digits'), "The item's HS code: its duty rate in this country's tariff."),
+        valueXof: doc(AmountXof, 'Customs value of the item in CFA francs (XOF): the base of duties and taxes.'),
+      }),
+    )
     .min(1, 'expected at least one goods item'),
   guarantee: z.looseObject({
     grn: grnField,
@@ -92,7 +97,7 @@ export interface DeclarationInput {
   readonly lrn?: string;
   readonly principal?: { readonly tin: string };
   readonly route?: readonly string[];
-  readonly goodsItems: ReadonlyArray<{ readonly valueXof: number }>;
+  readonly goodsItems: ReadonlyArray<{ readonly hsCode: string; readonly valueXof: number }>;
   readonly guarantee: { readonly grn: string; readonly accessCode: string };
 }
 
@@ -104,7 +109,7 @@ export const Declaration = component(
   // Typed for callers without an index signature, so that interfaces such as Corridor's own
   // declaration type are accepted as they are.
   DeclarationSchema as unknown as z.ZodType<Declaration, DeclarationInput>,
-  "The transit declaration (Corridor's declaration model: lrn, declarant, principal, carrier, transport, route, containers or sealedVehicle, goodsItems, guarantee). The national system reads goodsItems[].valueXof, guarantee and principal.tin and stores the rest as sent.",
+  "The transit declaration (Corridor's declaration model: lrn, declarant, principal, carrier, transport, route, containers or sealedVehicle, goodsItems, guarantee). The national system reads goodsItems[].hsCode and valueXof, guarantee and principal.tin and stores the rest as sent.",
 );
 
 // ---------------------------------------------------------------------------------------
@@ -140,6 +145,22 @@ export const MovementRole = doc(
 );
 export type MovementRole = z.output<typeof MovementRole>;
 
+export const GuaranteeShare = component(
+  'GuaranteeShare',
+  z.object({
+    grn: Grn,
+    status: doc(
+      z.enum(['RESERVED', 'RELEASED', 'REFUSED']),
+      "RESERVED: this country's share of the one guarantee is now held here; RELEASED: given back (its leg written off, or discharged); REFUSED: it could not be reserved (code and reason say why; the call itself was done).",
+    ),
+    amountXof: doc(AmountXof.nullable(), "This country's amount at risk, from its own tariff; null when refused."),
+    code: z.string().nullable(),
+    reason: z.string().nullable(),
+  }),
+  "What a call did to this country's share of the movement's guarantee (caution unique: one GRN, one share per country of the route).",
+);
+export type GuaranteeShare = z.output<typeof GuaranteeShare>;
+
 export const MovementAck = component(
   'MovementAck',
   z.object({
@@ -148,6 +169,7 @@ export const MovementAck = component(
     country: Country,
     role: MovementRole,
     state: MovementState,
+    guaranteeShare: doc(GuaranteeShare.optional(), "Present when the call reserved or released this country's share of the guarantee."),
   }),
   "The national system's reference and the record's state after the call.",
 );
@@ -223,7 +245,10 @@ export const Reservation = component(
     mrn: mrnField,
     amountXof: doc(AmountXof, 'Amount at risk reserved on the guarantee, in XOF.'),
     declaredValueXof: doc(AmountXof, "Sum of the goods items' declared values, in XOF."),
-    ratePercent: doc(z.number(), 'Flat rate of duties and taxes applied to the declared value (illustrative rule, set per country).'),
+    ratePercent: doc(
+      z.number(),
+      "The amount at risk as a percentage of the customs value (two decimals), computed item by item from this country's tariff: duty by HS code, levies, VAT.",
+    ),
     status: ReservationStatus,
     reservedAt: Timestamp,
     closedAt: Timestamp.nullable(),
@@ -419,7 +444,10 @@ export const Health = component('Health', z.object({ status: z.literal('ok'), co
  */
 export const refusalCodes = {
   MOVEMENT_UNKNOWN: { status: 404, meaning: 'No record of this MRN in this system.' },
-  GUARANTEE_UNKNOWN: { status: 404, meaning: 'No guarantee with this GRN in this system.' },
+  GUARANTEE_UNKNOWN: {
+    status: 404,
+    meaning: 'No guarantee with this GRN in this system, or (when reserving) not with this access code: both answer the same.',
+  },
   RESERVATION_UNKNOWN: { status: 404, meaning: 'This movement never reserved on this guarantee.' },
   MOVEMENT_EXISTS: { status: 409, meaning: 'The MRN is already known here with different content.' },
   MOVEMENT_STATE: { status: 409, meaning: 'The record is not in a state that allows this step (e.g. discharge before arrival).' },
@@ -428,7 +456,14 @@ export const refusalCodes = {
     meaning: "The MRN's country of departure does not fit this call (a declaration registers in its departure country; an AAR goes to another country).",
   },
   OFFICE_NOT_NATIONAL: { status: 409, meaning: 'The office is not an office of this country.' },
-  GUARANTEE_ACCESS_CODE_INVALID: { status: 409, meaning: 'The access code does not match the guarantee.' },
+  GUARANTEE_ACCESS_CODE_INVALID: {
+    status: 409,
+    meaning: 'Kept for earlier clients; no longer answered: a wrong access code answers GUARANTEE_UNKNOWN, so a guess learns nothing of whose guarantee it is.',
+  },
+  GUARANTEE_LOCKED: {
+    status: 409,
+    meaning: 'Five wrong access codes within 15 minutes: the guarantee refuses every reservation until 15 minutes after the first of them.',
+  },
   GUARANTEE_EXPIRED: { status: 409, meaning: 'The guarantee is past its expiry date.' },
   GUARANTEE_INSUFFICIENT: { status: 409, meaning: "The amount at risk exceeds the guarantee's available balance; nothing was reserved." },
   GUARANTEE_PRINCIPAL_MISMATCH: { status: 409, meaning: 'The guarantee belongs to another principal.' },
@@ -624,15 +659,21 @@ export const operations = {
     method: 'POST',
     path: '/v1/guarantees/:grn/reservations/:mrn/claim',
     params: GrnMrnParams,
-    body: z.object({ reason: Reason }),
+    body: z.object({
+      reason: Reason,
+      penaltyXof: doc(
+        AmountXof.optional(),
+        'The penalty added to the duties and taxes, claimed on the same guarantee (capped at what it still has available).',
+      ),
+    }),
     query: undefined,
     response: GuaranteeOperation,
     status: 200,
     mutating: true,
     tag: 'guarantees',
-    summary: 'Claim the guarantee for a movement under recovery',
+    summary: "Claim this country's share of the guarantee for a movement under recovery",
     description:
-      'The reservation is consumed: its amount moves from reserved to claimed. Claiming twice is refused (RESERVATION_CLOSED) unless it is the same Idempotency-Key.',
+      'The reservation is consumed: its amount moves from reserved to claimed, with the penalty. Claiming twice is refused (RESERVATION_CLOSED) unless it is the same Idempotency-Key.',
     refusals: ['GUARANTEE_UNKNOWN', 'RESERVATION_UNKNOWN', 'RESERVATION_CLOSED', 'USER_NOT_PERMITTED'],
   }),
   recordRelease: operation({
@@ -667,6 +708,10 @@ export const operations = {
       declaration: Declaration,
       seals: z.array(z.string().min(1)),
       timeLimit: Timestamp,
+      guarantee: doc(
+        z.object({ grn: Grn }).optional(),
+        "The movement's guarantee (caution unique): this system reserves its own share on it, from its own tariff, in the same transaction. The access code was checked by the departure country; the interconnection's credential vouches for it. A share that cannot be reserved does not refuse the AAR: the answer's guaranteeShare says REFUSED and why.",
+      ),
     }),
     query: undefined,
     response: MovementAck,
@@ -750,6 +795,10 @@ export const operations = {
       office: doc(OfficeCode, 'The entry office, in that country.'),
       sealsIntact: sealsIntactField,
       recordedAt: doc(Timestamp, 'When that system accepted the entry.'),
+      writeOffLeg: doc(
+        z.boolean().default(false),
+        "The goods left this country's territory: write off its leg (record → WRITTEN_OFF) and release its share of the guarantee, in the same transaction.",
+      ),
     }),
     query: undefined,
     response: MovementAck,
@@ -962,7 +1011,9 @@ export const contractDescription = [
   '',
   '**Answers.** 200/201: done. 404 and 409: business refusal `{code, reason}`; nothing was changed. 400: malformed request, every field at fault listed. 422: Idempotency-Key reused for another call. 503: unavailable, nothing was done; retry with the same key.',
   '',
-  "**Amount at risk** (illustrative rule, set per country in the national system's configuration): duties and taxes at a flat rate of the declared value of the goods (sum of `goodsItems[].valueXof`), rounded up to the franc. Guarantee amounts are whole CFA francs: availableXof = referenceAmountXof − reservedXof − claimedXof.",
+  '**Amount at risk and the one guarantee** (caution unique). Each system computes its own amount at risk from its own tariff, item by item: duty by HS code (UEMOA common external tariff), the levies RS, PCS and PC, and VAT on the customs value plus duty and levies, each tax rounded up to the franc (docs/guarantee.md; the tariffs shipped are illustrative). One GRN is accepted in every country of the route; each system reserves its own share on it: the departure system when the guarantee is reserved, each next system when it receives the AAR. A share is released when the goods left the territory (the entry notice with writeOffLeg) or at discharge, and claimed by the country where the goods went missing. Guarantee amounts are whole CFA francs: availableXof = referenceAmountXof − reservedXof − claimedXof.',
+  '',
+  "**Guarantor's safeguards.** A wrong access code answers exactly as an unknown guarantee (GUARANTEE_UNKNOWN, the same words); five wrong codes within 15 minutes lock the guarantee (GUARANTEE_LOCKED) until 15 minutes after the first of them; a guarantee held by a named principal refuses any other (GUARANTEE_PRINCIPAL_MISMATCH).",
   '',
   "**Who calls.** A call without credential, or with Corridor's credential of this system (`Authorization: Bearer <token>`), is Corridor's: the interconnection writes what the other country recorded (source `interconnection`). A call with the credential of a user of this system — an HS256 JWT with `sub`, `role` (`officer` with `office`, or `declarant` with `tin`) — is that user's act, under the system's own rules: an officer records at their own office (OFFICER_NOT_AT_OFFICE), release for transit at the office of departure (OFFICE_NOT_DEPARTURE); a declarant lodges, amends and cancels their own declarations only (USER_NOT_PERMITTED). A credential that does not verify is 401.",
   '',

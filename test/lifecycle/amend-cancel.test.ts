@@ -4,11 +4,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from '../harness/stack.ts';
-import { Corridor, acts, declarantOf, declarationFor, officerAt, tally, uniqueTin } from './helpers.ts';
+import { amountAtRisk } from '../../src/domain/amount-at-risk.ts';
+import { validateDeclaration } from '../../src/domain/declaration.ts';
+import { Corridor, acts, declarantOf, declarationFor, officerAt, reference, tally, uniqueTin } from './helpers.ts';
 
 const GRN = '26TG0000000000001';
-/** The Togo sandbox's illustrative amount at risk: 45 % of the declared value, rounded up. */
-const atRisk = (values: number[]) => Math.ceil((values.reduce((s, v) => s + v, 0) * 45) / 100);
+/** Togo's amount at risk of these goods items, from its (illustrative) tariff. */
+const atRisk = (json: Record<string, any>) => {
+  const checked = validateDeclaration(structuredClone(json), reference);
+  assert.ok(checked.ok);
+  return amountAtRisk(reference.tariffs.TG, checked.declaration.goodsItems).totalXof;
+};
 
 describe('amend and cancel before release', () => {
   let stack: Stack;
@@ -35,8 +41,8 @@ describe('amend and cancel before release', () => {
     });
 
     it('changing the goods values replaces the reservation in the departure system; the timeline has AMENDED', async () => {
-      const oldAmount = atRisk(d.json.goodsItems.map((i: { valueXof: number }) => i.valueXof));
-      const newAmount = atRisk(amended.goodsItems.map((i: { valueXof: number }) => i.valueXof));
+      const oldAmount = atRisk(d.json);
+      const newAmount = atRisk(amended);
       assert.equal(await corridor.available('TG', GRN), availableBefore - oldAmount);
 
       const answer = await corridor.act(mrn, 'amend', declarantOf(tin), amended);

@@ -214,7 +214,12 @@ describe('idempotency through the API', () => {
     assert.equal(retried.status, 200, JSON.stringify(retried.body));
     assert.deepEqual(retried.body, first.body);
     const state = await corridor.state(mrn);
-    for (const [what, n] of Object.entries(acts(state))) assert.equal(n, 1, `${what} ${n} times in the timeline`);
+    // Each entry once; a share of the guarantee is released once per country (Togo's at entry, Burkina's at discharge).
+    for (const [what, n] of Object.entries(acts(state))) assert.equal(n, what === 'GUARANTEE_SHARE_RELEASED' ? 2 : 1, `${what} ${n} times in the timeline`);
+    assert.deepEqual(
+      state.timeline.filter((e) => e.what === 'GUARANTEE_SHARE_RELEASED').map((e) => e.details?.country),
+      ['TG', 'BF'],
+    );
     assert.deepEqual(
       Object.values(tally(await corridor.calls('BF', mrn))).filter((n) => n !== 1),
       [],

@@ -67,10 +67,10 @@ describe('refusals through the API', () => {
 
   describe('a refused guarantee: 422 REJECTED with the reason, nothing left reserved', () => {
     const cases: Array<[string, { grn: string; accessCode: string }, RegExp]> = [
-      ['insufficient (1,000,000 XOF for 7,650,000 at risk)', { grn: '26TG0000000000002', accessCode: '2345' }, /GUARANTEE_INSUFFICIENT.*exceeds/],
+      ['insufficient (1,000,000 XOF for far more at risk)', { grn: '26TG0000000000002', accessCode: '2345' }, /GUARANTEE_INSUFFICIENT.*exceeds/],
       ['unknown', { grn: '26TG0000000000099', accessCode: '1234' }, /GUARANTEE_UNKNOWN/],
       ['expired', { grn: '26TG0000000000003', accessCode: '3456' }, /GUARANTEE_EXPIRED.*expired/],
-      ['wrong access code', { grn: '26TG0000000000002', accessCode: '9999' }, /GUARANTEE_ACCESS_CODE_INVALID/],
+      ['wrong access code (answered as an unknown guarantee)', { grn: '26TG0000000000002', accessCode: '9999' }, /GUARANTEE_UNKNOWN/],
       ['held for another principal', { grn: '26TG0000000000004', accessCode: '4567' }, /GUARANTEE_PRINCIPAL_MISMATCH/],
     ];
     for (const [what, guarantee, reason] of cases) {

@@ -77,7 +77,7 @@ describe('an activity whose answer is lost is retried by Temporal: one record, o
       await corridor.setFaults('TG', {});
     }
     const reservation = (await reserve.result()) as { amountXof: number; reservation: { status: string } };
-    assert.equal(reservation.amountXof, 4_500_000);
+    assert.equal(reservation.amountXof, 3_251_400);
     assert.equal(reservation.reservation.status, 'RESERVED');
 
     assert.ok((await attempts(reserve)).reserveGuarantee! > 1, 'the activity completed on a retry');
@@ -88,9 +88,9 @@ describe('an activity whose answer is lost is retried by Temporal: one record, o
     const after = await corridor.guarantee('TG', bigGuarantee.TG.grn, mrn);
     assert.deepEqual(
       after.reservations.map((r) => [r.status, r.amountXof]),
-      [['RESERVED', 4_500_000]],
+      [['RESERVED', 3_251_400]],
     );
-    assert.equal(after.availableXof, before.availableXof - 4_500_000);
+    assert.equal(after.availableXof, before.availableXof - 3_251_400);
     assert.equal((await corridor.record('TG', mrn)).body.state, 'GUARANTEED');
   });
 

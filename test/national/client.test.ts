@@ -14,7 +14,7 @@ import {
 } from '../../src/national/client.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import { operationNames } from '../../src/national/contract.ts';
-import { bigGuarantee, calls, declaration, http, key, newMrn, sandbox, smallGuarantee, userToken } from './helpers.ts';
+import { atRisk, bigGuarantee, calls, declaration, http, key, newMrn, sandbox, smallGuarantee, userToken } from './helpers.ts';
 
 const G = bigGuarantee.TG.grn;
 
@@ -36,7 +36,7 @@ describe('answers', () => {
     );
     assert.equal(registered.state, 'REGISTERED');
     const reserved = await client.reserveGuarantee({ mrn, grn: G, accessCode: '1234' }, { idempotencyKey: 'wf-1:2' });
-    assert.equal(reserved.amountXof, 900_000);
+    assert.equal(reserved.amountXof, atRisk('TG', [2_000_000]));
     assert.equal(reserved.movement.state, 'GUARANTEED');
     const record = await client.getMovement({ mrn });
     assert.equal(record.reference, registered.reference);

@@ -1,3 +1,5 @@
+import { amountAtRisk } from '../../src/domain/amount-at-risk.ts';
+import { loadReferenceData } from '../../src/domain/reference-data.ts';
 // Shared by the national system tests: a real sandbox on a free port with its own SQLite
 // file, a sample declaration, and plain HTTP calls (the tests speak the contract directly,
 // except where they test the client).
@@ -49,12 +51,22 @@ export const smallGuarantee = { grn: '26TG0000000000002', accessCode: '2345' } a
 export const expiredGuarantee = { grn: '26TG0000000000003', accessCode: '3456' } as const;
 export const principalGuarantee = { grn: '26TG0000000000004', accessCode: '4567', principalTin: '1000166012' } as const;
 
+const referenceData = loadReferenceData();
+
+/** A country's amount at risk of rice items (HS 100630, as declaration() declares them) with these customs values, from its tariff. */
+export function atRisk(country: 'TG' | 'BF', values: number[]): number {
+  return amountAtRisk(
+    referenceData.tariffs[country],
+    values.map((valueXof) => ({ hsCode: '100630', valueXof })),
+  ).totalXof;
+}
+
 /** A declaration of the Lomé Port → Ouagadougou route with the given goods values (XOF). */
 export function declaration(
   values: number[] = [12_000_000, 3_500_000],
   guarantee: { grn: string; accessCode: string } = bigGuarantee.TG,
   principalTin = '1000999999',
-): Record<string, unknown> & { goodsItems: Array<{ valueXof: number }>; guarantee: { grn: string; accessCode: string } } {
+): Record<string, unknown> & { goodsItems: Array<{ hsCode: string; valueXof: number }>; guarantee: { grn: string; accessCode: string } } {
   const party = (tin: string, name: string) => ({ tin, name, address: { street: 'Boulevard du 13 janvier', city: 'Lomé', country: 'TG' } });
   return {
     lrn: `LRN-${randomBytes(4).toString('hex')}`,

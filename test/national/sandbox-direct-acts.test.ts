@@ -6,9 +6,22 @@ import { describe, test } from 'node:test';
 import { validateDeclaration } from '../../src/domain/declaration.ts';
 import { allocateMrn } from '../../src/domain/mrn.ts';
 import { loadReferenceData } from '../../src/domain/reference-data.ts';
-import { amountAtRisk } from '../../src/national/sandbox/store.ts';
 import type { Sandbox } from '../../src/national/sandbox/server.ts';
-import { balance, bigGuarantee, guaranteed, journal, lodgeable, movement, newMrn, post, postAs, sandbox, smallGuarantee, userToken } from './helpers.ts';
+import {
+  atRisk,
+  balance,
+  bigGuarantee,
+  guaranteed,
+  journal,
+  lodgeable,
+  movement,
+  newMrn,
+  post,
+  postAs,
+  sandbox,
+  smallGuarantee,
+  userToken,
+} from './helpers.ts';
 
 const G = bigGuarantee.TG.grn;
 const DECLARANT_TIN = '1000555555';
@@ -40,7 +53,7 @@ describe('a declarant lodging directly in the national system', () => {
     assert.equal(answer.json.state, 'GUARANTEED');
     assert.equal(answer.json.lrn, decl.lrn);
     assert.equal(answer.json.declarantTin, DECLARANT_TIN);
-    assert.equal(answer.json.reservation.amountXof, amountAtRisk([10_000_000], 45).amount);
+    assert.equal(answer.json.reservation.amountXof, atRisk('TG', [10_000_000]));
     assert.equal(answer.json.reservation.status, 'RESERVED');
     assert.equal((await balance(sb, G)).reservedXof, answer.json.reservation.amountXof);
 
@@ -202,7 +215,7 @@ describe("Corridor's calls after a direct lodging", () => {
 
     // With a wrong access code the existing reservation is not given away.
     const wrongCode = await post(sb, `/v1/guarantees/${G}/reservations`, { mrn, accessCode: '0000' });
-    assert.equal(wrongCode.json.code, 'GUARANTEE_ACCESS_CODE_INVALID');
+    assert.equal(wrongCode.json.code, 'GUARANTEE_UNKNOWN');
     // Other content for the same MRN is still a conflict.
     const changed = await post(sb, '/v1/movements', {
       mrn,

@@ -2,8 +2,8 @@
 // balance exact to the franc; refusals reserve nothing.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { amountAtRisk } from '../../src/national/sandbox/store.ts';
 import {
+  atRisk,
   balance,
   bigGuarantee,
   declaration,
@@ -23,22 +23,13 @@ import {
 const G = bigGuarantee.TG.grn;
 
 describe('amount at risk', () => {
-  test('a flat rate of the declared value, rounded up to the franc, in exact arithmetic', () => {
-    // In floating point 100 × 0.07 is 7.000000000000001: a naive ceil would say 8.
-    assert.deepEqual(amountAtRisk([100], 7), { declaredValue: 100, amount: 7 });
-    assert.deepEqual(amountAtRisk([300], 7), { declaredValue: 300, amount: 21 });
-    assert.deepEqual(amountAtRisk([100], 45), { declaredValue: 100, amount: 45 });
-    assert.deepEqual(amountAtRisk([101], 45), { declaredValue: 101, amount: 46 });
-    assert.deepEqual(amountAtRisk([12_000_000, 3_500_000], 45), { declaredValue: 15_500_000, amount: 6_975_000 });
-    assert.deepEqual(amountAtRisk([1], 47.5), { declaredValue: 1, amount: 1 });
-    assert.deepEqual(amountAtRisk([0], 45), { declaredValue: 0, amount: 0 });
-  });
-
-  test("the sandbox reserves the amount computed with its own country's rate (TG 45 %, BF 47 % in the seeds)", async (t) => {
+  test("the sandbox reserves its own country's amount at risk, from its own tariff", async (t) => {
     const tg = await sandbox(t, { country: 'TG' });
     const { reservation } = await guaranteed(tg, [1_000_001]);
-    assert.equal(reservation.amountXof, 450_001);
-    assert.equal(reservation.reservation.ratePercent, 45);
+    // Rice (HS 1006, 10 % duty): DD 100,001 + RS 10,001 + PCS 8,001 + PC 5,001 = 123,004; VAT 18 % of 1,123,005 = 202,141 (rounded up).
+    assert.equal(reservation.amountXof, 325_145);
+    assert.equal(reservation.amountXof, atRisk('TG', [1_000_001]));
+    assert.equal(reservation.reservation.ratePercent, 32.51);
     assert.equal(reservation.reservation.declaredValueXof, 1_000_001);
 
     const bf = await sandbox(t, { country: 'BF' });
@@ -46,7 +37,7 @@ describe('amount at risk', () => {
     assert.equal((await register(bf, mrn, declaration([1_000_001], bigGuarantee.BF))).status, 201);
     const answer = await reserve(bf, mrn, bigGuarantee.BF);
     assert.equal(answer.status, 201, answer.text);
-    assert.equal(answer.json.amountXof, 470_001);
+    assert.equal(answer.json.amountXof, atRisk('BF', [1_000_001]));
   });
 });
 
@@ -57,22 +48,23 @@ describe('reserve, release and claim keep the balance exact', () => {
     assert.equal(before.referenceAmountXof, 500_000_000_000);
     assert.equal(before.availableXof, 500_000_000_000);
 
-    const a = await guaranteed(sb, [10_000_000]); // 4,500,000 at risk
-    const b = await guaranteed(sb, [3_333_333]); // 1,500,000 (1,499,999.85 rounded up)
-    assert.equal(a.reservation.amountXof, 4_500_000);
-    assert.equal(b.reservation.amountXof, 1_500_000);
+    const a = await guaranteed(sb, [10_000_000]); // 3,251,400 at risk
+    const b = await guaranteed(sb, [3_333_333]);
+    const bAmount = atRisk('TG', [3_333_333]);
+    assert.equal(a.reservation.amountXof, 3_251_400);
+    assert.equal(b.reservation.amountXof, bAmount);
     assert.equal(a.reservation.movement.state, 'GUARANTEED');
     let now = await balance(sb, G);
-    assert.equal(now.reservedXof, 6_000_000);
+    assert.equal(now.reservedXof, atRisk('TG', [10_000_000]) + bAmount);
     assert.equal(now.claimedXof, 0);
-    assert.equal(now.availableXof, 500_000_000_000 - 6_000_000);
+    assert.equal(now.availableXof, 500_000_000_000 - atRisk('TG', [10_000_000]) - bAmount);
     assert.deepEqual(now.reservationCounts, { reserved: 2, released: 0, claimed: 0 });
 
     const released = await post(sb, `/v1/guarantees/${G}/reservations/${a.mrn}/release`, { reason: 'discharged' });
     assert.equal(released.status, 200, released.text);
-    assert.equal(released.json.amountXof, 4_500_000);
+    assert.equal(released.json.amountXof, 3_251_400);
     assert.equal(released.json.reservation.status, 'RELEASED');
-    assert.equal(released.json.guarantee.reservedXof, 1_500_000);
+    assert.equal(released.json.guarantee.reservedXof, bAmount);
     // Released before release for transit: the movement has no guarantee any more.
     assert.equal(released.json.movement.state, 'REGISTERED');
 
@@ -81,8 +73,8 @@ describe('reserve, release and claim keep the balance exact', () => {
     assert.equal(claimed.json.reservation.status, 'CLAIMED');
     now = await balance(sb, G);
     assert.equal(now.reservedXof, 0);
-    assert.equal(now.claimedXof, 1_500_000);
-    assert.equal(now.availableXof, 500_000_000_000 - 1_500_000);
+    assert.equal(now.claimedXof, bAmount);
+    assert.equal(now.availableXof, 500_000_000_000 - bAmount);
     assert.deepEqual(now.reservationCounts, { reserved: 0, released: 1, claimed: 1 });
     assert.deepEqual(now.reservations, [], 'no reservation is open');
 
@@ -101,7 +93,7 @@ describe('reserve, release and claim keep the balance exact', () => {
     for (let i = 0; i < 40; i++) {
       const values = [1 + (next() % 50_000_000), 1 + (next() % 7_777_777)];
       const { mrn, reservation } = await guaranteed(sb, values);
-      assert.equal(reservation.amountXof, amountAtRisk(values, 45).amount);
+      assert.equal(reservation.amountXof, atRisk('TG', values));
       const fate = next() % 3;
       if (fate === 0) {
         assert.equal((await post(sb, `/v1/guarantees/${G}/reservations/${mrn}/release`, {})).status, 200);
@@ -157,14 +149,14 @@ describe('reserve, release and claim keep the balance exact', () => {
 describe('a refused reservation reserves nothing', () => {
   test('above the available balance: GUARANTEE_INSUFFICIENT, balance and movement untouched', async (t) => {
     const sb = await sandbox(t);
-    // 1,000,000 XOF guarantee; 45 % of 2,300,000 = 1,035,000 at risk.
+    // 1,000,000 XOF guarantee; rice worth 3,100,000 puts 1,007,934 at risk in Togo.
     const mrn = newMrn();
-    await register(sb, mrn, declaration([2_300_000], smallGuarantee));
+    await register(sb, mrn, declaration([3_100_000], smallGuarantee));
     const before = await balance(sb, smallGuarantee.grn);
     const answer = await reserve(sb, mrn, smallGuarantee);
     assert.equal(answer.status, 409);
     assert.equal(answer.json.code, 'GUARANTEE_INSUFFICIENT');
-    assert.match(answer.json.reason, /1,035,000 XOF/);
+    assert.match(answer.json.reason, /1,007,934 XOF/);
     assert.match(answer.json.reason, /1,000,000 XOF available/);
     assert.deepEqual(await balance(sb, smallGuarantee.grn), before);
     const m = await movement(sb, mrn);
@@ -174,21 +166,30 @@ describe('a refused reservation reserves nothing', () => {
 
   test('exactly the available balance fits; one franc more does not', async (t) => {
     const sb = await sandbox(t);
-    // 45 % of 2,000,000 = 900,000; then 100,000 remain: 45 % of 222,222 = 100,000 (99,999.9 rounded up).
-    await guaranteed(sb, [2_000_000], smallGuarantee);
+    const first = await guaranteed(sb, [2_000_000], smallGuarantee);
+    const left = 1_000_000 - first.reservation.amountXof;
+    // The largest customs value whose amount at risk still fits what is left, found with the tariff itself.
+    let low = 0;
+    let high = 10 * left;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (atRisk('TG', [mid]) <= left) low = mid;
+      else high = mid - 1;
+    }
+    assert.ok(atRisk('TG', [low + 1]) > left);
     const tooMuch = newMrn();
-    await register(sb, tooMuch, declaration([222_223], smallGuarantee)); // 100,001
+    await register(sb, tooMuch, declaration([low + 1], smallGuarantee));
     assert.equal((await reserve(sb, tooMuch, smallGuarantee)).json.code, 'GUARANTEE_INSUFFICIENT');
-    const fits = await guaranteed(sb, [222_222], smallGuarantee);
-    assert.equal(fits.reservation.amountXof, 100_000);
-    assert.equal(fits.reservation.guarantee.availableXof, 0);
+    const fits = await guaranteed(sb, [low], smallGuarantee);
+    assert.equal(fits.reservation.amountXof, atRisk('TG', [low]));
+    assert.equal(fits.reservation.guarantee.availableXof, left - atRisk('TG', [low]));
   });
 
   test("unknown guarantee, wrong access code, expired guarantee, another principal's guarantee", async (t) => {
     const sb = await sandbox(t);
     const cases: Array<[{ grn: string; accessCode: string }, number, string]> = [
       [{ grn: '26TG0000000009999', accessCode: '1234' }, 404, 'GUARANTEE_UNKNOWN'],
-      [{ grn: G, accessCode: '9999' }, 409, 'GUARANTEE_ACCESS_CODE_INVALID'],
+      [{ grn: G, accessCode: '9999' }, 404, 'GUARANTEE_UNKNOWN'],
       [expiredGuarantee, 409, 'GUARANTEE_EXPIRED'],
       [principalGuarantee, 409, 'GUARANTEE_PRINCIPAL_MISMATCH'],
     ];
@@ -210,7 +211,41 @@ describe('a refused reservation reserves nothing', () => {
     const mrn = newMrn();
     await register(sb, mrn);
     const answer = await reserve(sb, mrn, { grn: expiredGuarantee.grn, accessCode: '0000' });
-    assert.equal(answer.json.code, 'GUARANTEE_ACCESS_CODE_INVALID');
+    assert.equal(answer.json.code, 'GUARANTEE_UNKNOWN');
+  });
+
+  test('a wrong access code answers exactly as an unknown guarantee: the same code, status and words', async (t) => {
+    const sb = await sandbox(t);
+    const wrong = newMrn();
+    await register(sb, wrong);
+    const unknown = newMrn();
+    await register(sb, unknown);
+    const a = await reserve(sb, wrong, { grn: G, accessCode: '9999' });
+    const b = await reserve(sb, unknown, { grn: '26TG0000000009999', accessCode: '9999' });
+    assert.deepEqual([a.status, a.json.code], [b.status, b.json.code]);
+    assert.equal(a.json.reason.replace(G, '<GRN>'), b.json.reason.replace('26TG0000000009999', '<GRN>'));
+  });
+
+  test('five wrong access codes within 15 minutes lock the guarantee, even against the right code; other guarantees are untouched', async (t) => {
+    const sb = await sandbox(t);
+    for (let i = 0; i < 5; i++) {
+      const mrn = newMrn();
+      await register(sb, mrn);
+      assert.equal((await reserve(sb, mrn, { grn: G, accessCode: `000${i}` })).json.code, 'GUARANTEE_UNKNOWN');
+    }
+    const before = await balance(sb, G);
+    const mrn = newMrn();
+    await register(sb, mrn);
+    const locked = await reserve(sb, mrn, bigGuarantee.TG);
+    assert.equal(locked.status, 409, locked.text);
+    assert.equal(locked.json.code, 'GUARANTEE_LOCKED');
+    assert.match(locked.json.reason, /locked after 5 wrong access codes/);
+    assert.deepEqual(await balance(sb, G), before);
+    assert.equal((await movement(sb, mrn)).state, 'REGISTERED');
+    // Another guarantee of the same system still serves.
+    const other = newMrn();
+    await register(sb, other, declaration([1_000_000], smallGuarantee));
+    assert.equal((await reserve(sb, other, smallGuarantee)).status, 201);
   });
 
   test("a principal's own guarantee serves that principal", async (t) => {
@@ -254,19 +289,19 @@ describe('cancel and amend keep the guarantee right', () => {
 
   test('an amendment recomputes the amount at risk; one that no longer fits is refused and changes nothing', async (t) => {
     const sb = await sandbox(t);
-    const { mrn } = await guaranteed(sb, [1_000_000], smallGuarantee); // 450,000
+    const { mrn } = await guaranteed(sb, [1_000_000], smallGuarantee);
     const lower = await post(sb, `/v1/movements/${mrn}/amend`, { declaration: declaration([500_000], smallGuarantee) });
     assert.equal(lower.status, 200, lower.text);
     assert.equal(lower.json.state, 'GUARANTEED');
     let now = await balance(sb, smallGuarantee.grn);
-    assert.equal(now.reservedXof, 225_000);
+    assert.equal(now.reservedXof, atRisk('TG', [500_000]));
     assert.equal(now.reservationCounts.reserved, 1);
 
-    const tooHigh = await post(sb, `/v1/movements/${mrn}/amend`, { declaration: declaration([3_000_000], smallGuarantee) });
+    const tooHigh = await post(sb, `/v1/movements/${mrn}/amend`, { declaration: declaration([4_000_000], smallGuarantee) });
     assert.equal(tooHigh.status, 409);
     assert.equal(tooHigh.json.code, 'GUARANTEE_INSUFFICIENT');
     now = await balance(sb, smallGuarantee.grn);
-    assert.equal(now.reservedXof, 225_000, 'the old reservation still stands');
+    assert.equal(now.reservedXof, atRisk('TG', [500_000]), 'the old reservation still stands');
     const m = await movement(sb, mrn);
     assert.equal(m.version, 2, 'the refused amendment is not recorded');
     assert.equal(m.declaration.goodsItems[0].valueXof, 500_000);
@@ -275,6 +310,6 @@ describe('cancel and amend keep the guarantee right', () => {
     const moved = await post(sb, `/v1/movements/${mrn}/amend`, { declaration: declaration([3_000_000], bigGuarantee.TG) });
     assert.equal(moved.status, 200, moved.text);
     assert.equal((await balance(sb, smallGuarantee.grn)).reservedXof, 0);
-    assert.equal((await balance(sb, G)).reservedXof, 1_350_000);
+    assert.equal((await balance(sb, G)).reservedXof, atRisk('TG', [3_000_000]));
   });
 });

@@ -49,13 +49,39 @@ describe('overdue transits', { concurrency: true }, () => {
   const act = (mrn: string, action: string, actor: Actor, body: unknown) => api.call('POST', `/transits/${mrn}/${action}`, actor, body);
   const notificationsFor = (mrn: string) => webhook.received.filter((n) => n.mrn === mrn).map((n) => n.kind);
 
-  it('a transit that never arrives goes overdue, to the supervisor, to enquiry, to recovery: the guarantee is claimed once', async () => {
+  it('a transit lost before the PCJ goes overdue, to the supervisor, to enquiry, to a recovery proposed to Togo: its collector confirms, Togo’s share is claimed once', async () => {
     const mrn = await released();
+    const proposed = await whenState(mrn, (s) => s.recovery?.state === 'PROPOSED', 'recovery proposed');
+    // Lost on Togo's territory: Togo recovers, on its share, with the configured penalty (10 % by default).
+    assert.equal(proposed.recovery!.country, 'TG');
+    const togoShare = proposed.guarantee.shares!.find((s) => s.country === 'TG')!;
+    assert.equal(proposed.recovery!.amountXof, togoShare.amountXof);
+    assert.equal(proposed.recovery!.penaltyXof, Math.ceil(togoShare.amountXof! / 10));
+    assert.equal(proposed.status, 'RELEASED', 'nothing is claimed until a person decides');
+    // A collector of Burkina cannot decide Togo's recovery; an officer cannot either.
+    const bfCollector: Actor = { user: 'receveur-bf', role: 'collector', country: 'BF' };
+    assert.equal((await act(mrn, 'recovery', bfCollector, { decision: 'confirm', reason: 'x' })).status, 403);
+    assert.equal((await act(mrn, 'recovery', officerAt('TGLFW001'), { decision: 'confirm', reason: 'x' })).status, 403);
+    const tgCollector: Actor = { user: 'receveur-tg', role: 'collector', country: 'TG' };
+    const decided = await act(mrn, 'recovery', tgCollector, { decision: 'confirm', reason: 'enquête sans résultat' });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    // Decided once: a second decision is out of order.
+    assert.equal((await act(mrn, 'recovery', tgCollector, { decision: 'confirm', reason: 'encore' })).status, 409);
     const final = await whenState(mrn, (s) => s.status === 'RECOVERY', 'RECOVERY');
-    const ladder = final.timeline.map((e) => e.what).filter((w) => ['OVERDUE', 'ESCALATED', 'ENQUIRY_OPENED', 'RECOVERY'].includes(w));
-    assert.deepEqual(ladder, ['OVERDUE', 'ESCALATED', 'ENQUIRY_OPENED', 'RECOVERY']);
+    const ladder = final.timeline.map((e) => e.what).filter((w) => ['OVERDUE', 'ESCALATED', 'ENQUIRY_OPENED', 'RECOVERY_PROPOSED', 'RECOVERY'].includes(w));
+    assert.deepEqual(ladder, ['OVERDUE', 'ESCALATED', 'ENQUIRY_OPENED', 'RECOVERY_PROPOSED', 'RECOVERY']);
     assert.equal(final.escalation.level, 3);
     assert.equal(final.guarantee.state, 'CLAIMED');
+    assert.deepEqual(
+      final.guarantee.shares!.map((s) => [s.country, s.state]),
+      [
+        ['TG', 'CLAIMED'],
+        ['BF', 'RELEASED'],
+      ],
+    );
+    // Burkina's share, reserved when it received the AAR, goes back: the goods never entered Burkina.
+    const bfCalls = (await (await fetch(`${stack.sandboxes.BF.url}/admin/calls?mrn=${mrn}&operation=claimGuarantee`)).json()) as { calls: unknown[] };
+    assert.equal(bfCalls.calls.length, 0);
 
     // Exactly one claim reached the departure system, and the reservation is consumed by it.
     const calls = (await (await fetch(`${stack.sandboxes.TG.url}/admin/calls?mrn=${mrn}&operation=claimGuarantee`)).json()) as { calls: unknown[] };
@@ -69,8 +95,8 @@ describe('overdue transits', { concurrency: true }, () => {
     );
 
     // The receiver saw each notification once, in the order of the ladder, none missing, though each first delivery failed.
-    await eventually(async () => (notificationsFor(mrn).length >= 4 ? true : undefined), WAIT, 'four notifications');
-    assert.deepEqual(notificationsFor(mrn), ['OVERDUE', 'ESCALATED_TO_SUPERVISOR', 'ENQUIRY_OPENED', 'RECOVERY']);
+    await eventually(async () => (notificationsFor(mrn).length >= 5 ? true : undefined), WAIT, 'five notifications');
+    assert.deepEqual(notificationsFor(mrn), ['OVERDUE', 'ESCALATED_TO_SUPERVISOR', 'ENQUIRY_OPENED', 'RECOVERY_PROPOSED', 'RECOVERY']);
     const recorded = await whenState(mrn, (s) => s.notifications.every((n) => n.delivery === 'DELIVERED'), 'deliveries confirmed');
     assert.deepEqual(
       recorded.notifications.map((n) => n.kind),

@@ -1,5 +1,6 @@
 // A worker stopped while the ladder's timers fall due: when it comes back, every step fires
-// once, in order, and the guarantee is claimed once.
+// once, in order, the recovery is proposed once, and once its collector confirms it the guarantee
+// is claimed once.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -35,6 +36,14 @@ describe('a worker stopped while timers are pending', () => {
     // Every step of the ladder falls due while nobody runs the workflow.
     await new Promise((resolve) => setTimeout(resolve, 14_000));
     await stack.startWorker();
+    await eventually(
+      async () => ((await api.call<TransitState>('GET', `/transits/${mrn}`, regional)).body.recovery?.state === 'PROPOSED' ? true : undefined),
+      WAIT,
+      'recovery proposed after restart',
+    );
+    const collector: Actor = { user: 'receveur-tg', role: 'collector', country: 'TG' };
+    const decided = await api.call('POST', `/transits/${mrn}/recovery`, collector, { decision: 'confirm', reason: 'aucune preuve de sortie du Togo' });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
     const final = await eventually(
       async () => {
         const s = (await api.call<TransitState>('GET', `/transits/${mrn}`, regional)).body;
@@ -43,11 +52,11 @@ describe('a worker stopped while timers are pending', () => {
       WAIT,
       'RECOVERY after restart',
     );
-    const steps = final.timeline.map((e) => e.what).filter((w) => ['OVERDUE', 'ESCALATED', 'ENQUIRY_OPENED', 'RECOVERY'].includes(w));
-    assert.deepEqual(steps, ['OVERDUE', 'ESCALATED', 'ENQUIRY_OPENED', 'RECOVERY']);
+    const steps = final.timeline.map((e) => e.what).filter((w) => ['OVERDUE', 'ESCALATED', 'ENQUIRY_OPENED', 'RECOVERY_PROPOSED', 'RECOVERY'].includes(w));
+    assert.deepEqual(steps, ['OVERDUE', 'ESCALATED', 'ENQUIRY_OPENED', 'RECOVERY_PROPOSED', 'RECOVERY']);
     assert.deepEqual(
       webhook.received.filter((n) => n.mrn === mrn).map((n) => n.kind),
-      ['OVERDUE', 'ESCALATED_TO_SUPERVISOR', 'ENQUIRY_OPENED', 'RECOVERY'],
+      ['OVERDUE', 'ESCALATED_TO_SUPERVISOR', 'ENQUIRY_OPENED', 'RECOVERY_PROPOSED', 'RECOVERY'],
     );
     const calls = (await (await fetch(`${stack.sandboxes.TG.url}/admin/calls?mrn=${mrn}&operation=claimGuarantee`)).json()) as { calls: unknown[] };
     assert.equal(calls.calls.length, 1);

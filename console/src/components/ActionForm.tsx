@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, post } from '../api.ts';
 import { useConsole } from '../context.ts';
-import { actionWords, incidentWords, outcomeWords, resultWords, word, type Key, type Said } from '../i18n.ts';
+import { actionWords, incidentWords, outcomeWords, recoveryDecisionWords, resultWords, word, type Key, type Said } from '../i18n.ts';
 
 type Value = string | boolean;
 type Option = [string, { fr: string; en: string }];
@@ -73,6 +73,10 @@ const specs: Record<string, FieldSpec[]> = {
     },
   ],
   cancel: [{ name: 'reason', kind: 'area', label: 'reason' }],
+  recovery: [
+    { name: 'decision', kind: 'select', label: 'decision', initial: 'confirm', options: Object.entries(recoveryDecisionWords) },
+    { name: 'reason', kind: 'area', label: 'reason' },
+  ],
 };
 
 export const formActions = new Set(Object.keys(specs));
@@ -121,6 +125,8 @@ function bodyOf(action: string, v: Record<string, Value>): Record<string, unknow
       return { answer: text(v.answer), outcome: v.outcome };
     case 'cancel':
       return { reason: text(v.reason) };
+    case 'recovery':
+      return { decision: v.decision, reason: text(v.reason) };
     default:
       return {};
   }

@@ -9,7 +9,20 @@ import { describeDetails, recipient } from '../details.ts';
 import { useConsole } from '../context.ts';
 import { amount, clock, dateTime, duration } from '../format.ts';
 import { usePoll, useNow } from '../hooks.ts';
-import { actionWords, answered, deliveryWords, eventWords, guaranteeWords, notificationWords, roleKey, say, systemName, word } from '../i18n.ts';
+import {
+  actionWords,
+  answered,
+  countryName,
+  deliveryWords,
+  eventWords,
+  guaranteeWords,
+  notificationWords,
+  recoveryWords,
+  roleKey,
+  say,
+  systemName,
+  word,
+} from '../i18n.ts';
 import type { TransitState } from '../types.ts';
 
 const REFRESH_MS = 3_000;
@@ -94,6 +107,26 @@ export function Transit(props: { mrn: string }) {
             GRN {state.guarantee.grn} · {word(guaranteeWords, state.guarantee.state, lang)} · {t('amountReserved')}{' '}
             {amount(state.guarantee.amountReservedXof, lang)}
           </p>
+          {state.guarantee.shares && (
+            <ul class="small" data-testid="guarantee-shares">
+              {state.guarantee.shares.map((share) => (
+                <li key={share.country} data-country={share.country}>
+                  {t('shareOf')} {countryName(share.country, lang)}
+                  {colon}
+                  {amount(share.amountXof, lang)} · {word(guaranteeWords, share.state, lang)}
+                </li>
+              ))}
+            </ul>
+          )}
+          {state.recovery && (
+            <p class="small" data-testid="recovery">
+              {t('recoveryBy')} {countryName(state.recovery.country, lang)}
+              {colon}
+              {word(recoveryWords, state.recovery.state, lang)} · {amount(state.recovery.amountXof, lang)} + {t('penalty')}{' '}
+              {amount(state.recovery.penaltyXof, lang)}
+              {state.recovery.reason ? ` · ${state.recovery.reason}` : ''}
+            </p>
+          )}
           <p class="small">
             {t('seals')}
             {colon}

@@ -13,7 +13,7 @@ import type { ReferenceData } from '../../domain/types.ts';
 import type { TransitClient } from '../../client/transits.ts';
 import * as m from '../../../workflows/messages.ts';
 import type { ActionName } from '../../../workflows/procedure.ts';
-import { actLimits, controlResultValues, enquiryOutcomes, incidentKinds, type ActBodies } from '../../../workflows/acts.ts';
+import { actLimits, controlResultValues, enquiryOutcomes, incidentKinds, recoveryDecisions, type ActBodies } from '../../../workflows/acts.ts';
 import { REGISTRATION } from '../../domain/formats.ts';
 import { bilingual } from '../../domain/words.ts';
 import { actorOf } from '../authentication.ts';
@@ -74,6 +74,10 @@ const bodies = {
     answer: text(actLimits.answerChars, 'answer'),
     outcome: z.enum(enquiryOutcomes, { error: `expected ${enquiryOutcomes.join(', ')}` }),
   }),
+  recovery: z.object({
+    decision: z.enum(recoveryDecisions, { error: `expected ${recoveryDecisions.join(' or ')}` }),
+    reason: text(actLimits.reasonChars, 'reason'),
+  }),
 } as const;
 
 // Each schema must produce exactly the act's fields as the workflow defines them (workflows/acts.ts).
@@ -92,6 +96,7 @@ const schemasMatchActs: SchemasMatchActs = {
   acknowledge: true,
   extend: true,
   'enquiry-answer': true,
+  recovery: true,
 };
 void schemasMatchActs;
 
@@ -108,6 +113,7 @@ const updates: Record<Exclude<ActionName, 'amend'>, UpdateDefinition<m.ActionRes
   acknowledge: m.acknowledgeUpdate,
   extend: m.extendUpdate,
   'enquiry-answer': m.enquiryAnswerUpdate,
+  recovery: m.recoveryUpdate,
 } as Record<Exclude<ActionName, 'amend'>, UpdateDefinition<m.ActionResult, [never]>>;
 
 const summaries: Record<ActionName, string> = {
@@ -124,6 +130,8 @@ const summaries: Record<ActionName, string> = {
   acknowledge: 'Acknowledge the current escalation level (no more reminders for it) — supervisor of the country',
   extend: 'Extend the time limit, with a reason — supervisor of the country',
   'enquiry-answer': "Record the principal's answer to the enquiry — officer at the office of departure",
+  recovery:
+    "Decide the recovery the overdue ladder proposed (confirm: the claim goes to this country's system, on its share of the guarantee, with the penalty; waive: no claim, the movement stays under enquiry) — collector of the country where the goods were last known",
 };
 
 const ActionAnswer = z.object({

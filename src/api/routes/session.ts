@@ -69,8 +69,8 @@ export const sessionRoutes =
             throw badRequest('unknown office', [{ path: 'office', message: 'an officer works at an office of the reference data' }]);
           actor.office = body.office;
         }
-        if (body.role === 'supervisor') {
-          if (!body.country) throw badRequest('country missing', [{ path: 'country', message: 'a supervisor answers for TG or BF' }]);
+        if (body.role === 'supervisor' || body.role === 'collector') {
+          if (!body.country) throw badRequest('country missing', [{ path: 'country', message: `a ${body.role} answers for TG or BF` }]);
           actor.country = body.country;
         }
         if (body.role === 'declarant') {
@@ -85,6 +85,7 @@ export const sessionRoutes =
 function defaultUser(body: z.infer<typeof DevTokenBody>): string {
   if (body.role === 'officer') return `agent-${(body.office ?? '').toLowerCase()}`;
   if (body.role === 'supervisor') return `superviseur-${(body.country ?? '').toLowerCase()}`;
+  if (body.role === 'collector') return `receveur-${(body.country ?? '').toLowerCase()}`;
   if (body.role === 'declarant') return `declarant-${(body.tin ?? '').toLowerCase()}`;
   return 'regional';
 }
@@ -104,6 +105,8 @@ function seededUsers(reference: ReferenceData): SeededUser[] {
     { label: 'Togo', actor: { role: 'supervisor', country: 'TG' } },
     { label: 'Burkina Faso', actor: { role: 'supervisor', country: 'BF' } },
     { label: 'Togo – Burkina Faso', actor: { role: 'regional' } },
+    { label: 'Receveur — Togo', actor: { role: 'collector', country: 'TG' } },
+    { label: 'Receveur — Burkina Faso', actor: { role: 'collector', country: 'BF' } },
   );
   for (const declarant of exampleDeclarants()) users.push({ label: declarant.name, actor: { role: 'declarant', tin: declarant.tin } });
   return users;

@@ -1,4 +1,6 @@
-// What a sandbox starts with: its guarantors and guarantees, and its amount-at-risk rule.
+// What a sandbox starts with: its guarantors and guarantees (the amount at risk comes from the
+// country's tariff in the reference data). One GRN serves the whole corridor (caution unique):
+// each country's seed holds every corridor guarantee, with its own guarantor's cover of it.
 // Read from data/sandbox/<country>.json; validated when loaded so a typo fails at start.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,14 +11,6 @@ export const SandboxSeed = z
   .object({
     country: Country,
     system: z.string().min(1),
-    amountAtRisk: z.object({
-      ratePercent: z
-        .number()
-        .positive()
-        .max(1000)
-        .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-9, 'expected at most two decimals'),
-      rule: z.string().min(1),
-    }),
     guarantors: z.array(z.object({ id: z.string().min(1), name: z.string().min(1), city: z.string().min(1) })).min(1),
     guarantees: z.array(
       z.object({
@@ -39,9 +33,6 @@ export const SandboxSeed = z
       }
       if (grns.has(g.grn)) ctx.addIssue({ code: 'custom', path: ['guarantees', i, 'grn'], message: `${g.grn} appears twice` });
       grns.add(g.grn);
-      if (g.grn.slice(2, 4) !== seed.country) {
-        ctx.addIssue({ code: 'custom', path: ['guarantees', i, 'grn'], message: `a ${seed.country} guarantee's GRN carries ${seed.country}` });
-      }
     });
   });
 export type SandboxSeed = z.output<typeof SandboxSeed>;

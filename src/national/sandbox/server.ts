@@ -50,7 +50,7 @@ import { CredentialRefused, DEVELOPMENT_USER_SECRET, callerOf, type Caller } fro
 
 export { Faults, type FaultsInput } from './faults.ts';
 export { SandboxSeed, defaultSeedPath, loadSeed, type SandboxSeedInput } from './seed.ts';
-export { SandboxStore, amountAtRisk, journalEventId, type CallRecord } from './store.ts';
+export { SandboxStore, journalEventId, type CallRecord } from './store.ts';
 export { DEVELOPMENT_USER_SECRET, type Caller, type NationalUser } from './users.ts';
 
 export interface SandboxOptions {

@@ -22,6 +22,7 @@ import {
   type GuaranteeBalance,
   type Guarantee,
   type GuaranteeOperation,
+  type GuaranteeShare,
   type Movement,
   type MovementAck,
   type MovementRole,
@@ -41,6 +42,7 @@ import { canonicalJson } from '../../domain/canonical-json.ts';
 import { validateDeclaration } from '../../domain/declaration.ts';
 import { allocateMrn } from '../../domain/mrn.ts';
 import { loadReferenceData, planRoute } from '../../domain/reference-data.ts';
+import { amountAtRisk as tariffAmountAtRisk } from '../../domain/amount-at-risk.ts';
 import type { Declaration as CorridorDeclaration, ReferenceData } from '../../domain/types.ts';
 
 /** A business refusal raised by a rule; the call's effects are rolled back and the refusal is the answer. */
@@ -84,14 +86,19 @@ export interface CallRecord {
   answer: unknown;
 }
 
-/** Illustrative amount at risk: duties and taxes at a flat rate of the declared value, rounded up to the franc. */
-export function amountAtRisk(values: readonly number[], ratePercent: number): { declaredValue: number; amount: number } {
-  // Integer arithmetic: in floating point 100 × 0.07 is 7.000000000000001, which would round up to 8.
-  const declared = values.reduce((sum, v) => sum + BigInt(v), 0n);
-  const basisPoints = BigInt(Math.round(ratePercent * 100));
-  const amount = (declared * basisPoints + 9_999n) / 10_000n;
-  return { declaredValue: Number(declared), amount: Number(amount) };
+/** A wrong access code: refused like an unknown guarantee, and counted (after the call's savepoint is undone) toward the lock. */
+class WrongAccessCode extends RefusalError {
+  constructor(
+    readonly grn: string,
+    reason: string,
+  ) {
+    super('GUARANTEE_UNKNOWN', reason);
+  }
 }
+
+/** Five wrong codes within this window lock the guarantee until the window has passed since the first of them. */
+const LOCK_ATTEMPTS = 5;
+const LOCK_WINDOW_MS = 15 * 60_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -160,6 +167,9 @@ CREATE TABLE IF NOT EXISTS reservations (
 -- A movement holds at most one open reservation.
 CREATE UNIQUE INDEX IF NOT EXISTS reservations_open_per_movement ON reservations(mrn) WHERE status = 'RESERVED';
 CREATE INDEX IF NOT EXISTS reservations_by_guarantee ON reservations(grn, status, id);
+-- Wrong access codes, kept outside the refused call's savepoint: five in 15 minutes lock the guarantee.
+CREATE TABLE IF NOT EXISTS access_code_failures (grn TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS access_code_failures_by_guarantee ON access_code_failures(grn, at);
 CREATE INDEX IF NOT EXISTS reservations_by_movement ON reservations(grn, mrn, id);
 CREATE TABLE IF NOT EXISTS calls (
   seq INTEGER PRIMARY KEY,
@@ -269,6 +279,8 @@ function prepareStatements(db: Database.Database) {
     guaranteeAll: db.prepare<[], GuaranteeRow>(
       `SELECT g.*, o.name AS guarantor_name FROM guarantees g JOIN guarantors o ON o.id = g.guarantor_id ORDER BY g.grn`,
     ),
+    accessFailureInsert: db.prepare('INSERT INTO access_code_failures (grn, at) VALUES (?, ?)'),
+    accessFailuresSince: db.prepare<[string, string], { at: string }>('SELECT at FROM access_code_failures WHERE grn = ? AND at > ? ORDER BY at'),
     guaranteeAdjust: db.prepare('UPDATE guarantees SET reserved = reserved + ?, claimed = claimed + ? WHERE grn = ?'),
     movementGet: db.prepare<[string], MovementRow>('SELECT * FROM movements WHERE mrn = ?'),
     movementInsert: db.prepare(
@@ -371,7 +383,6 @@ type Effect = { status: number; body: unknown };
 export class SandboxStore {
   readonly country: NationalCountry;
   readonly db: Database.Database;
-  private readonly ratePercent: number;
   private readonly clock: () => Date;
   private readonly stmt: ReturnType<typeof prepareStatements>;
   private readonly reference: ReferenceData;
@@ -380,7 +391,6 @@ export class SandboxStore {
 
   constructor(options: SandboxStoreOptions) {
     this.country = options.country;
-    this.ratePercent = options.seed.amountAtRisk.ratePercent;
     this.clock = options.clock ?? (() => new Date());
     this.reference = options.reference ?? loadReferenceData();
     mkdirSync(path.dirname(path.resolve(options.dbPath)), { recursive: true });
@@ -455,6 +465,7 @@ export class SandboxStore {
         effect = { status: effect.status, body: (operations[operation] as OperationDefinition).response.parse(effect.body) };
       } catch (error) {
         if (!(error instanceof RefusalError)) throw error;
+        if (error instanceof WrongAccessCode) this.stmt.accessFailureInsert.run(error.grn, now);
         outcome = error.code;
         effect = { status: refusalCodes[error.code].status, body: Refusal.parse({ code: error.code, reason: error.reason }) };
       }
@@ -706,7 +717,8 @@ export class SandboxStore {
         seals: req.seals,
         timeLimit: req.timeLimit,
       });
-      return { status: 201, body: this.ack(row) };
+      const share = req.guarantee ? this.reserveShare(req.guarantee.grn, row, req.declaration as unknown as Declaration, now) : undefined;
+      return { status: 201, body: { ...this.ack(row), ...(share ? { guaranteeShare: share } : {}) } };
     },
 
     reserveGuarantee: (req, now) => {
@@ -716,7 +728,7 @@ export class SandboxStore {
       const open = this.stmt.reservationOpenOfMovement.get(m.mrn);
       if (open && open.grn === req.grn) {
         if (!sameSecret(req.accessCode, this.guarantee(req.grn).access_code)) {
-          refuse('GUARANTEE_ACCESS_CODE_INVALID', `the access code does not match guarantee ${req.grn}`);
+          throw new WrongAccessCode(req.grn, `no guarantee ${req.grn} accepts this access code in the ${this.country} system`);
         }
         return { status: 200, body: this.guaranteeOperation(open, m) };
       }
@@ -747,9 +759,17 @@ export class SandboxStore {
     claimGuarantee: (req, now) => {
       const r = this.openReservation(req.grn, req.mrn, 'claim');
       this.stmt.reservationClose.run('CLAIMED', now.toISOString(), req.reason, r.id);
-      this.stmt.guaranteeAdjust.run(-r.amount, r.amount, r.grn);
+      // The penalty comes on top of the duties and taxes, from what the guarantee still has available.
+      const g = this.guarantee(r.grn);
+      const penalty = Math.min(req.penaltyXof ?? 0, g.reference_amount - g.reserved - g.claimed);
+      this.stmt.guaranteeAdjust.run(-r.amount, r.amount + penalty, r.grn);
       const m = this.movement(req.mrn);
-      const after = this.transition(m, 'claimGuarantee', m.state, now, undefined, this.callerOffice(), { grn: r.grn, amountXof: r.amount, reason: req.reason });
+      const after = this.transition(m, 'claimGuarantee', m.state, now, undefined, this.callerOffice(), {
+        grn: r.grn,
+        amountXof: r.amount,
+        penaltyXof: penalty,
+        reason: req.reason,
+      });
       return { status: 200, body: this.guaranteeOperation(this.stmt.reservationGet.get(r.id)!, after) };
     },
 
@@ -783,7 +803,10 @@ export class SandboxStore {
       if (req.office) this.requireOffice(req.office);
       this.requireState(m, req.alternativeProof ? 'dischargeOnAlternativeProof' : 'discharge');
       const data = req.alternativeProof ? { alternativeProof: req.alternativeProof } : {};
-      return { status: 200, body: this.ack(this.transition(m, 'discharge', 'DISCHARGED', now, undefined, req.office ?? null, data)) };
+      // Discharged here: this country's share of the guarantee, if it holds one, is given back.
+      const share = this.releaseShare(m, now, 'discharged');
+      const after = this.transition(m, 'discharge', 'DISCHARGED', now, undefined, req.office ?? null, data);
+      return { status: 200, body: { ...this.ack(after), ...(share ? { guaranteeShare: share } : {}) } };
     },
 
     writeOff: (req, now) => {
@@ -845,16 +868,50 @@ export class SandboxStore {
     return { status: 200, body: this.ack(this.transition(m, operation, to, now, req.at, req.office, data)) };
   }
 
-  /** A notice of the other country's act: recorded and published, the record's state unchanged. */
+  /**
+   * A notice of the other country's act: recorded and published. The entry notice may write off
+   * this country's leg (the goods left its territory) and give back its share of the guarantee.
+   */
   private notice(
     operation: 'receiveExitNotice' | 'receiveEntryNotice',
-    req: { mrn: string; country: string; office: string; sealsIntact: boolean; recordedAt: string },
+    req: { mrn: string; country: string; office: string; sealsIntact: boolean; recordedAt: string; writeOffLeg?: boolean },
     now: Date,
   ): Effect {
     const m = this.movement(req.mrn);
     this.requireState(m, operation);
-    const data = { country: req.country, office: req.office, sealsIntact: req.sealsIntact, recordedAt: req.recordedAt };
-    return { status: 200, body: this.ack(this.transition(m, operation, m.state, now, undefined, null, data)) };
+    const writeOff = req.writeOffLeg === true && m.state !== 'WRITTEN_OFF';
+    const share = writeOff ? this.releaseShare(m, now, `leg written off: entry accepted in ${req.country} at ${req.office}`) : undefined;
+    const data = {
+      country: req.country,
+      office: req.office,
+      sealsIntact: req.sealsIntact,
+      recordedAt: req.recordedAt,
+      ...(writeOff ? { writtenOff: true, released: share ? { grn: share.grn, amountXof: share.amountXof } : null } : {}),
+    };
+    const after = this.transition(m, operation, writeOff ? 'WRITTEN_OFF' : m.state, now, undefined, null, data);
+    return { status: 200, body: { ...this.ack(after), ...(share ? { guaranteeShare: share } : {}) } };
+  }
+
+  /** Reserves this country's share of the movement's guarantee on an AAR; a refusal leaves the AAR received. */
+  private reserveShare(grn: string, m: MovementRow, declaration: Declaration, now: Date): GuaranteeShare {
+    try {
+      const r = this.db.transaction(() => this.reserve(grn, null, m, declaration, now))();
+      this.event(m.mrn, 'reserveGuarantee', m.state, now, undefined, null, { grn, amountXof: r.amount, share: true });
+      return { grn, status: 'RESERVED', amountXof: r.amount, code: null, reason: null };
+    } catch (error) {
+      if (!(error instanceof RefusalError)) throw error;
+      return { grn, status: 'REFUSED', amountXof: null, code: error.code, reason: error.reason };
+    }
+  }
+
+  /** Gives back this country's open share of the movement's guarantee, if it holds one. */
+  private releaseShare(m: MovementRow, now: Date, reason: string): GuaranteeShare | undefined {
+    const open = this.stmt.reservationOpenOfMovement.get(m.mrn);
+    if (!open) return undefined;
+    this.stmt.reservationClose.run('RELEASED', now.toISOString(), reason, open.id);
+    this.stmt.guaranteeAdjust.run(-open.amount, 0, open.grn);
+    this.event(m.mrn, 'releaseGuarantee', m.state, now, undefined, null, { grn: open.grn, amountXof: open.amount, reason, share: true });
+    return { grn: open.grn, status: 'RELEASED', amountXof: open.amount, code: null, reason: null };
   }
 
   private movement(mrn: string): MovementRow {
@@ -893,28 +950,43 @@ export class SandboxStore {
     return r;
   }
 
-  /** Checks the guarantee and reserves the declaration's amount at risk on it. */
-  private reserve(grn: string, accessCode: string, m: MovementRow, declaration: Declaration, now: Date): ReservationRow {
-    const g = this.guarantee(grn);
-    if (!sameSecret(accessCode, g.access_code)) refuse('GUARANTEE_ACCESS_CODE_INVALID', `the access code does not match guarantee ${grn}`);
+  /**
+   * Checks the guarantee and reserves on it this country's amount at risk of the declaration,
+   * from its own tariff. `accessCode` null: the interconnection vouches for a guarantee whose
+   * code the departure country already checked (the share reserved on an AAR).
+   */
+  private reserve(grn: string, accessCode: string | null, m: MovementRow, declaration: Declaration, now: Date): ReservationRow {
+    // A wrong code and an unknown guarantee answer alike: a guess learns nothing of whose it is.
+    const notUsable = `no guarantee ${grn} accepts this access code in the ${this.country} system`;
+    const g = this.stmt.guaranteeGet.get(grn);
+    if (accessCode !== null) {
+      const since = new Date(now.getTime() - LOCK_WINDOW_MS).toISOString();
+      const failures = g ? this.stmt.accessFailuresSince.all(grn, since) : [];
+      if (failures.length >= LOCK_ATTEMPTS) {
+        const until = new Date(Date.parse(failures[failures.length - LOCK_ATTEMPTS]!.at) + LOCK_WINDOW_MS).toISOString();
+        refuse('GUARANTEE_LOCKED', `guarantee ${grn} is locked after ${LOCK_ATTEMPTS} wrong access codes; it accepts reservations again at ${until}`);
+      }
+      if (!g) refuse('GUARANTEE_UNKNOWN', notUsable);
+      if (!sameSecret(accessCode, g.access_code)) throw new WrongAccessCode(grn, notUsable);
+    }
+    if (!g) refuse('GUARANTEE_UNKNOWN', `no guarantee ${grn} in the ${this.country} system`);
     const today = now.toISOString().slice(0, 10);
     if (today > g.expires_on) refuse('GUARANTEE_EXPIRED', `guarantee ${grn} expired on ${g.expires_on}`);
     const principalTin = declaration.principal?.tin;
     if (g.principal_tin !== null && principalTin !== g.principal_tin) {
-      refuse('GUARANTEE_PRINCIPAL_MISMATCH', `guarantee ${grn} covers principal ${g.principal_tin} only, not ${principalTin ?? 'an unnamed principal'}`);
+      refuse('GUARANTEE_PRINCIPAL_MISMATCH', `guarantee ${grn} covers its own principal only, not ${principalTin ?? 'an unnamed principal'}`);
     }
-    const { declaredValue, amount } = amountAtRisk(
-      declaration.goodsItems.map((item) => item.valueXof),
-      this.ratePercent,
-    );
+    const atRisk = tariffAmountAtRisk(this.reference.tariffs[this.country], declaration.goodsItems);
+    const amount = atRisk.totalXof;
     const available = g.reference_amount - g.reserved - g.claimed;
     if (amount > available) {
       refuse(
         'GUARANTEE_INSUFFICIENT',
-        `the amount at risk ${formatXof(amount)} (${this.ratePercent} % of ${formatXof(declaredValue)}) exceeds the ${formatXof(available)} available on guarantee ${grn}`,
+        `the amount at risk in ${this.country} ${formatXof(amount)} (duties and taxes on a customs value of ${formatXof(atRisk.customsValueXof)}) exceeds the ${formatXof(available)} available on guarantee ${grn}`,
       );
     }
-    const { lastInsertRowid } = this.stmt.reservationInsert.run(grn, m.mrn, amount, declaredValue, this.ratePercent, now.toISOString());
+    const ratePercent = atRisk.customsValueXof > 0 ? Math.round((amount * 10_000) / atRisk.customsValueXof) / 100 : 0;
+    const { lastInsertRowid } = this.stmt.reservationInsert.run(grn, m.mrn, amount, atRisk.customsValueXof, ratePercent, now.toISOString());
     this.stmt.guaranteeAdjust.run(amount, 0, grn);
     return this.stmt.reservationGet.get(Number(lastInsertRowid))!;
   }
