@@ -321,7 +321,7 @@ describe('refusals through the API', () => {
     // Burkina already holds a record of this MRN with other content: it will refuse the AAR.
     const conflicting = await fetch(`${stack.sandboxes.BF.url}/v1/movements/${mrn}/aar`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `conflict-${mrn}` },
+      headers: { ...stack.sandboxes.BF.headers, 'content-type': 'application/json', 'idempotency-key': `conflict-${mrn}` },
       body: JSON.stringify({
         mrn,
         departureCountry: 'TG',
