@@ -147,6 +147,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const app = Fastify({
     loggerInstance: logger,
+    // Closing drops every connection: Corridor's national client keeps its sockets alive (node:http
+    // agent), and a close that waited for them took fastify's 72 s keep-alive timeout. A call cut
+    // by a close is retried with its Idempotency-Key, like any other lost answer.
+    forceCloseConnections: true,
     // One line per call, written below with the MRN; fastify's own request lines would double them.
     logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
