@@ -34,9 +34,47 @@ export interface ExpectedAction {
   country?: string;
 }
 
-/** A refusal says why in French first (officers' working language) and in English. */
+/**
+ * A refusal says why in French first (officers' working language) and in English. STRANGER is
+ * for someone who may not even read the movement: its words are those of an unknown MRN, and
+ * the API answers it exactly as it answers an MRN that does not exist.
+ */
 export interface Refusal extends Words {
-  code: 'OUT_OF_ORDER' | 'WRONG_OFFICE' | 'WRONG_ROLE' | 'NOT_YOURS' | 'INVALID_INPUT';
+  code: 'OUT_OF_ORDER' | 'WRONG_OFFICE' | 'WRONG_ROLE' | 'NOT_YOURS' | 'INVALID_INPUT' | 'STRANGER';
+}
+
+/** Who records each act, whatever the state: the role column of the procedure's table. */
+export const actionRoles: Record<ActionName, ExpectedAction['role']> = {
+  release: 'officer',
+  'border-arrival': 'officer',
+  exit: 'officer',
+  entry: 'officer',
+  arrival: 'officer',
+  'control-results': 'officer',
+  'resolve-discrepancy': 'officer',
+  incident: 'officer',
+  amend: 'declarant',
+  cancel: 'declarant',
+  acknowledge: 'supervisor',
+  extend: 'supervisor',
+  'enquiry-answer': 'officer',
+  recovery: 'collector',
+};
+
+/** The words for a movement the reader may not know of: the same as for an MRN that does not exist. */
+export function unknownMovement(mrn: string): { fr: string; en: string } {
+  return { fr: `aucun mouvement ${mrn}`, en: `no movement with MRN ${mrn}` };
+}
+
+/**
+ * Who may read the movement at all: a regional supervisor; its declarant; officers and
+ * supervisors of a country on its route. Anyone else is a stranger to it.
+ */
+export function mayRead(state: Pick<TransitState, 'route' | 'declaration'>, actor: Actor): boolean {
+  if (actor.role === 'regional') return true;
+  if (actor.role === 'declarant') return actor.tin !== undefined && actor.tin === state.declaration.declarantTin;
+  const country = actor.role === 'officer' ? actor.office?.slice(0, 2) : actor.country;
+  return state.route.some((office) => office.country === country);
 }
 
 type Leg = PlannedRoute['legs'][number];
@@ -118,9 +156,31 @@ const words: Record<ActionName, { fr: string; en: string }> = {
   recovery: { fr: 'la décision de recouvrement', en: 'the recovery decision' },
 };
 
-/** Undefined when the actor may record the act now; otherwise the reason why not. */
+/**
+ * Undefined when the actor may record the act now; otherwise the reason why not. Who asks is
+ * checked before what the procedure expects (issue 18): a stranger gets the words of an unknown
+ * MRN, an officer off the route or someone in the wrong role learns nothing of the movement's
+ * state; only those with a part in it hear its status and next step. The set of acts allowed is
+ * the same as when the order came first: each of these checks is implied by an allowed act.
+ */
 export function checkAction(state: TransitState, legs: readonly Leg[], endsWith: 'DES' | 'EXT', action: ActionName, actor: Actor): Refusal | undefined {
   const what = words[action];
+  if (!mayRead(state, actor)) return { code: 'STRANGER', ...unknownMovement(state.mrn) };
+  if (actor.role === 'officer' && !state.route.some((office) => office.code === actor.office)) {
+    return {
+      code: 'WRONG_OFFICE',
+      fr: `Le bureau ${actor.office ?? '?'} n'est pas sur l'itinéraire du mouvement ${state.mrn}.`,
+      en: `Office ${actor.office ?? '?'} is not on the route of movement ${state.mrn}.`,
+    };
+  }
+  if (actionRoles[action] !== actor.role) {
+    const role = actionRoles[action];
+    return {
+      code: 'WRONG_ROLE',
+      fr: `Seul un ${frRole(role)} peut enregistrer ${what.fr} (vous êtes ${frRole(actor.role)}).`,
+      en: `${capitalise(what.en)} is recorded by a ${role}, not by a ${actor.role}.`,
+    };
+  }
   const candidates = expectedActions(state, legs, endsWith).filter((e) => e.action === action);
   if (candidates.length === 0) {
     return {

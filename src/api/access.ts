@@ -1,10 +1,10 @@
-// Who may read which movement. Acting is decided by the workflow (procedure.ts); reading here.
+// Who may read which movement (the rule is workflows/procedure.ts mayRead, which acting uses too).
 import type { Actor } from '../auth/actor.ts';
 import type { ReferenceData } from '../domain/types.ts';
 import type { TransitState } from '../../workflows/model.ts';
 import type { ListFilters } from '../client/transits.ts';
-import { countryOf as countryName } from '../domain/countries.ts';
-import { forbidden } from './errors.ts';
+import { mayRead, unknownMovement } from '../../workflows/procedure.ts';
+import { notFound } from './errors.ts';
 
 /** The country an actor answers for: a supervisor's own, an officer's office's. */
 export function countryOf(actor: Actor): string | undefined {
@@ -29,16 +29,11 @@ export function scopeFor(actor: Actor, reference: ReferenceData): Pick<ListFilte
   }
 }
 
+/**
+ * Someone who may not read a movement is answered as if it did not exist (issue 18): a 403
+ * would confirm the MRN to a stranger trying numbers. The rule is the workflow's (mayRead), so
+ * reading and acting agree on who is a stranger.
+ */
 export function assertCanRead(actor: Actor, state: TransitState): void {
-  if (actor.role === 'regional') return;
-  if (actor.role === 'declarant') {
-    if (state.declaration.declarantTin === actor.tin) return;
-    throw forbidden({ fr: `le mouvement ${state.mrn} appartient à un autre déclarant`, en: `movement ${state.mrn} belongs to another declarant` });
-  }
-  const country = countryOf(actor);
-  if (state.route.some((office) => office.country === country)) return;
-  throw forbidden({
-    fr: `le mouvement ${state.mrn} ne concerne pas les services ${countryName(country, 'fr')}`,
-    en: `movement ${state.mrn} does not concern ${countryName(country, 'en')}`,
-  });
+  if (!mayRead(state, actor)) throw notFound(unknownMovement(state.mrn));
 }

@@ -16,6 +16,28 @@ const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const HIDDEN_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
+/**
+ * How deep a body may nest. A declaration is five levels deep; the fuzz test of issue 18 sent
+ * `[[[…]]]` 20,000 deep, which JSON.parse accepts and every recursive walk after it (this one,
+ * the schemas, structuredClone) overflows the stack on: a 500. Refused first, without recursion.
+ */
+export const MAX_BODY_DEPTH = 32;
+
+/** Where `value` nests deeper than `max` levels (its path), or undefined; walked with an explicit stack. */
+export function tooDeep(value: unknown, max = MAX_BODY_DEPTH): string | undefined {
+  const stack: Array<[unknown, number, string]> = [[value, 0, '']];
+  while (stack.length > 0) {
+    const [node, depth, path] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= max) return path || '(body)';
+    const entries: Array<[string, unknown]> = Array.isArray(node)
+      ? node.map((inner, i) => [`${path}[${i}]`, inner])
+      : Object.entries(node).map(([key, inner]) => [path ? `${path}.${key}` : key, inner]);
+    for (const [where, inner] of entries) stack.push([inner, depth + 1, where]);
+  }
+  return undefined;
+}
+
 /** The first string in value (walked depth first) that matches pattern, with its path. */
 export function findHidden(value: unknown, pattern: RegExp, path = ''): string | undefined {
   if (typeof value === 'string') return pattern.test(value) ? path || '(value)' : undefined;
@@ -78,6 +100,14 @@ export async function installEdge(app: FastifyInstance, config: Config): Promise
     if (request.url.startsWith('/codec/')) return;
     const query = findHidden(request.query, HIDDEN);
     if (query) throw hiddenRefusal(`querystring.${query}`);
+    const deep = tooDeep(request.body);
+    if (deep) {
+      const where = deep.length > 80 ? `${deep.slice(0, 80)}…` : deep;
+      throw badRequest(
+        { fr: `le corps de la requête est imbriqué sur plus de ${MAX_BODY_DEPTH} niveaux`, en: `the request body nests deeper than ${MAX_BODY_DEPTH} levels` },
+        [{ path: where, message: `nested deeper than ${MAX_BODY_DEPTH} levels` }],
+      );
+    }
     const body = findHidden(request.body, HIDDEN_IN_TEXT);
     if (body) throw hiddenRefusal(body);
   });

@@ -241,6 +241,12 @@ export const variables = {
     default: '',
     doc: 'sandbox fault injection: outage window start/end (ISO 8601) during which every call is answered 503',
   },
+  CORRIDOR_SANDBOX_ADMIN_TOKEN: {
+    schema: z.string(),
+    default: '',
+    secret: true,
+    doc: "credential of a sandbox's /admin routes (faults, call records, movements, guarantees), sent as `Authorization: Bearer`; unset, they answer only this machine",
+  },
   CORRIDOR_OVERDUE_REPORT_HOUR: {
     schema: z.coerce.number({ error: 'expected an hour 0–23' }).int('expected a whole hour').min(0, 'expected an hour 0–23').max(23, 'expected an hour 0–23'),
     default: '6',
@@ -326,7 +332,7 @@ export interface Config {
   /** Penalty of a recovery, in percent of the duties and taxes claimed. */
   recoveryPenaltyPercent: number;
   overdueReportHour: number;
-  sandbox: { latencyMs: number; errorRate: number; outage: { from: string; to: string } | undefined };
+  sandbox: { latencyMs: number; errorRate: number; outage: { from: string; to: string } | undefined; adminToken: string | undefined };
 }
 
 export interface NationalSettings {
@@ -399,6 +405,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       latencyMs: read(env, 'CORRIDOR_SANDBOX_LATENCY_MS'),
       errorRate: read(env, 'CORRIDOR_SANDBOX_ERROR_RATE'),
       outage: outageWindow(read(env, 'CORRIDOR_SANDBOX_OUTAGE')),
+      adminToken: read(env, 'CORRIDOR_SANDBOX_ADMIN_TOKEN') || undefined,
     },
   };
 }

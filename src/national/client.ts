@@ -21,6 +21,7 @@ import {
 } from './contract.ts';
 import type { z } from 'zod';
 import { createHttpTransport, ExchangeTimeout } from './http-transport.ts';
+import { corridorAuthorization } from './credential.ts';
 
 export class NationalRefusal extends Error {
   override readonly name = 'NationalRefusal';
@@ -96,7 +97,12 @@ export interface HttpNationalClientOptions {
   baseUrl: string;
   /** Per call, including reading the answer. */
   timeoutMs: number;
-  /** Sent with every call, e.g. the country's credential (Authorization). */
+  /**
+   * Corridor's credential of this system (CORRIDOR_NATIONAL_XX_TOKEN), sent on every call,
+   * reads included. Unset: the development credential, to a loopback URL only (./credential.ts).
+   */
+  token?: string | undefined;
+  /** Sent with every call; an `authorization` here replaces the credential above (a user's, in tests). */
   headers?: Record<string, string>;
   /** Replaces the node:http transport (tests; a gateway that needs its own). */
   fetch?: typeof fetch;
@@ -108,6 +114,7 @@ export function createHttpNationalClient(options: HttpNationalClientOptions): Na
   const fetchImpl = options.fetch;
   const transport = fetchImpl ? undefined : createHttpTransport();
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const credential = corridorAuthorization(baseUrl, options.token);
 
   async function exchange(
     operation: OperationName | 'health',
@@ -118,7 +125,13 @@ export function createHttpNationalClient(options: HttpNationalClientOptions): Na
     signal: AbortSignal | undefined,
     callTimeoutMs: number = timeoutMs,
   ): Promise<{ status: number; json: unknown }> {
-    const allHeaders = { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers, ...headers };
+    const allHeaders = {
+      accept: 'application/json',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...credential,
+      ...options.headers,
+      ...headers,
+    };
     let status: number;
     let text: string;
     try {
@@ -230,6 +243,7 @@ export function nationalClientFromConfig(config: Config, country: NationalCountr
     country,
     baseUrl: config.national[country].url,
     timeoutMs: config.national.timeoutMs,
+    token: config.national[country].token,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
 }

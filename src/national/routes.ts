@@ -162,7 +162,9 @@ export function registerContractRoutes(app: FastifyInstance, country: NationalCo
           [op.status]: op.response,
           ...(op.status === 201 ? { 200: op.response } : {}),
           400: ErrorAnswer,
-          ...(op.mutating ? { 401: ErrorAnswer, 403: Refusal } : {}),
+          // Every operation needs Corridor's credential or a user's, reads included.
+          401: ErrorAnswer,
+          ...(op.mutating ? { 403: Refusal } : {}),
           404: Refusal,
           ...(op.mutating ? { 409: Refusal, 422: ErrorAnswer } : {}),
           503: ErrorAnswer,

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SignJWT } from 'jose';
 import type { CountryCode } from '../domain/countries.ts';
-import type { Declaration, PlannedRoute } from '../domain/types.ts';
+import type { Declaration, PlannedRoute, ReferenceData } from '../domain/types.ts';
+import { loadReferenceData } from '../domain/reference-data.ts';
 import { type ApiClient, LifecycleFailed, type LifecycleOutcome, sealsFor, type Step, stepsFor } from './lifecycle.ts';
 
 export interface NationalAnswer<T = Record<string, unknown>> {
@@ -29,6 +30,15 @@ const operationOf: Record<string, { path: string; body: (office: string, body: R
     body: (office, b) => ({ office, controlResult: b.result, sealsIntact: b.sealsIntact ?? true, discrepancies: b.discrepancies ?? [] }),
   },
 };
+
+let reference: ReferenceData | undefined;
+/** An office of `country` (reference data order), whose officer looks records up when no step names one. */
+function firstOfficeOf(country: CountryCode): string {
+  reference ??= loadReferenceData();
+  const office = Object.values(reference.offices).find((o) => o.country === country);
+  if (!office) throw new Error(`the reference data has no office in ${country}`);
+  return office.code;
+}
 
 export class NationalScreens {
   private readonly tokens = new Map<string, Promise<string>>();
@@ -85,10 +95,12 @@ export class NationalScreens {
   }
 
   /** Waits until a country's system holds its own record of the movement (made from the AAR Corridor forwarded). */
-  async awaitRecord(country: CountryCode, mrn: string, timeoutMs = 30_000): Promise<void> {
+  async awaitRecord(country: CountryCode, mrn: string, timeoutMs = 30_000, office: string = firstOfficeOf(country)): Promise<void> {
+    // The system answers reads only to its users and to Corridor: an officer of that country looks the movement up.
+    const token = await this.credential({ sub: `agent-${office.toLowerCase()}`, role: 'officer', office });
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if ((await this.call(country, 'GET', `/v1/movements/${mrn}`)).status === 200) return;
+      if ((await this.call(country, 'GET', `/v1/movements/${mrn}`, token)).status === 200) return;
       await sleep(100);
     }
     throw new Error(`the ${country} system still holds no record of ${mrn} after ${timeoutMs} ms`);
@@ -98,7 +110,7 @@ export class NationalScreens {
   async drive(mrn: string, plan: PlannedRoute, steps: Step[]): Promise<void> {
     for (const step of steps) {
       const country = step.office.slice(0, 2) as CountryCode;
-      if (country !== plan.departureCountry) await this.awaitRecord(country, mrn);
+      if (country !== plan.departureCountry) await this.awaitRecord(country, mrn, undefined, step.office);
       const answer = await this.act(mrn, step);
       if (answer.status !== 200) throw new Error(`${step.action} at ${step.office} in the ${country} system: ${answer.status} ${JSON.stringify(answer.body)}`);
     }

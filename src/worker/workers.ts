@@ -11,6 +11,7 @@ import type { ReferenceData } from '../domain/types.ts';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../logging/logger.ts';
 import { createHttpNationalClient } from '../national/client.ts';
+import { corridorAuthorization } from '../national/credential.ts';
 import { corridorDataConverter } from '../codec/data-converter.ts';
 import { TransitClient } from '../client/transits.ts';
 import { queueName, type QueueRole } from './queues.ts';
@@ -51,17 +52,14 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
           ...workflowWorkerTuning,
         });
       }
-      const client = createHttpNationalClient({
-        country: role.country,
-        baseUrl: config.national[role.country].url,
-        timeoutMs: config.national.timeoutMs,
-        fetch: withBearer(config.national[role.country].token),
-      });
-      const token = config.national[role.country].token;
+      const { url, token } = config.national[role.country];
+      // The credential as a header, so the client keeps its kept-alive node:http transport (a
+      // wrapped fetch made every national call go through undici).
+      const client = createHttpNationalClient({ country: role.country, baseUrl: url, timeoutMs: config.national.timeoutMs, token });
       const transits = new TransitClient(new Client({ connection, namespace, dataConverter }), config, namespace);
       const journal = createJournalActivities({
         country: role.country,
-        read: httpJournalReader(config.national[role.country].url, token ? { authorization: `Bearer ${token}` } : {}),
+        read: httpJournalReader(url, corridorAuthorization(url, token)),
         transits,
         reference: setup.reference ?? loadReferenceData(),
         logger: logger.child({ queue: taskQueue, journal: role.country }),
@@ -79,14 +77,4 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       return worker;
     }),
   );
-}
-
-/** The country's credential on every call, when its national system asks for one. */
-function withBearer(token: string | undefined): typeof fetch {
-  if (!token) return fetch;
-  return (input, init) => {
-    const headers = new Headers(init?.headers);
-    headers.set('authorization', `Bearer ${token}`);
-    return fetch(input, { ...init, headers });
-  };
 }

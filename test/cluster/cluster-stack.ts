@@ -119,7 +119,8 @@ export interface ClusterStack {
   keyRing: string;
   api: string;
   client: Client;
-  sandboxes: Record<CountryCode, Sandbox>;
+  /** Each with Corridor's credential of it as headers, for the tests' own reads. */
+  sandboxes: Record<CountryCode, Sandbox & { headers: Record<string, string> }>;
   workers: Record<WorkerQueue, ChildProcess>;
   /** Where a Temporal Web UI may run: the codec endpoint lets that origin in. */
   uiPort: number;
@@ -161,17 +162,18 @@ export async function startClusterStack(label: string): Promise<ClusterStack> {
 /** Everything around the server; on failure, what did start is stopped by its caller's clean-up. */
 async function around(cluster: TestCluster, dir: string): Promise<ClusterStack> {
   const logger = createLogger('test', process.env.CORRIDOR_LOG_LEVEL ?? 'silent');
-  const sandboxes = {} as Record<CountryCode, Sandbox>;
+  const sandboxes = {} as Record<CountryCode, Sandbox & { headers: Record<string, string> }>;
   // Each national system knows Corridor's credential of it, as a gateway would.
   const credentials: Record<CountryCode, string> = { TG: 'tg-gateway-credential', BF: 'bf-gateway-credential' };
   for (const country of ['TG', 'BF'] as const) {
-    sandboxes[country] = await startSandbox({
+    const sandbox = await startSandbox({
       country,
       port: 0,
       dbPath: path.join(dir, `sandbox-${country}.sqlite`),
       logger: logger.child({ sandbox: country }),
       corridorToken: credentials[country],
     });
+    sandboxes[country] = Object.assign(sandbox, { headers: { authorization: `Bearer ${credentials[country]}` } });
   }
   const keyRing = generateKeyEntry('test-key');
   const uiPort = await freePort();

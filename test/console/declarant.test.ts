@@ -48,7 +48,8 @@ describe('declarant: only their own movements', () => {
     const refusal = await eventually(page.locator('.refusal'), (text) => text.length > 0, "the refusal of another declarant's movement");
     // The console reads the error body's `fr` (it no longer splits "fr / en" messages): this holds
     // once the API sends `fr` and `en` on every error; a body with only `message` shows it whole.
-    assert.match(refusal, /appartient à un autre déclarant/);
-    assert.doesNotMatch(refusal, /belongs to another declarant/, 'the French half only, in French');
+    // Issue 18: another declarant's movement reads as one that does not exist, so an MRN tried tells nothing.
+    assert.match(refusal, new RegExp(`aucun mouvement ${other.mrn}`));
+    assert.doesNotMatch(refusal, /no movement with MRN/, 'the French half only, in French');
   });
 });

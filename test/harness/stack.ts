@@ -13,6 +13,7 @@ import { createLogger } from '../../src/logging/logger.ts';
 import { buildApi } from '../../src/api/app.ts';
 import { loadReferenceData } from '../../src/domain/reference-data.ts';
 import { startSandbox } from '../../src/national/sandbox/server.ts';
+import { corridorAuthorization } from '../../src/national/credential.ts';
 import { createWorkers } from '../../src/worker/workers.ts';
 import { signToken } from '../../src/auth/tokens.ts';
 import type { Actor } from '../../src/auth/actor.ts';
@@ -36,6 +37,8 @@ export function tempDir(name: string): string {
 
 interface RunningSandbox {
   url: string;
+  /** Corridor's credential of this sandbox as headers: every /v1 call needs one, reads included. */
+  headers: Record<string, string>;
   port: number;
   dbPath: string;
   close(): Promise<void>;
@@ -65,6 +68,11 @@ export interface StackOptions {
   env?: Record<string, string>;
 }
 
+/** The stack's sandboxes run on loopback without CORRIDOR_NATIONAL_XX_TOKEN: Corridor's development credential opens them. */
+function withCredential<S extends { url: string }>(sandbox: S): S & { headers: Record<string, string> } {
+  return Object.assign(sandbox, { headers: corridorAuthorization(sandbox.url, undefined) });
+}
+
 let runtimeInstalled = false;
 
 /** The SDK's own lines (worker state changes) only when something goes wrong. */
@@ -82,7 +90,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   for (const country of ['TG', 'BF'] as const) {
     const port = await freePort();
     const dbPath = path.join(dataDir, `sandbox-${country}.sqlite`);
-    sandboxes[country] = await startSandbox({ country, host: '127.0.0.1', port, dbPath, logger: logger.child({ sandbox: country }) });
+    sandboxes[country] = withCredential(await startSandbox({ country, host: '127.0.0.1', port, dbPath, logger: logger.child({ sandbox: country }) }));
   }
 
   const env: Record<string, string> = {
@@ -145,7 +153,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async restartSandbox(country) {
       const { port, dbPath } = sandboxes[country];
       await sandboxes[country].close();
-      sandboxes[country] = await startSandbox({ country, host: '127.0.0.1', port, dbPath, logger: logger.child({ sandbox: country }) });
+      sandboxes[country] = withCredential(await startSandbox({ country, host: '127.0.0.1', port, dbPath, logger: logger.child({ sandbox: country }) }));
     },
     async stop() {
       await app.close();

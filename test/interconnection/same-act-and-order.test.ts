@@ -131,7 +131,7 @@ describe("Burkina's entry consumed before Togo's exit", () => {
 });
 
 async function journalEvent(country: 'TG' | 'BF', mrn: string, type: string): Promise<NationalEvent> {
-  const response = await fetch(`${stack.sandboxes[country].url}/v1/events?after=0&limit=1000`);
+  const response = await fetch(`${stack.sandboxes[country].url}/v1/events?after=0&limit=1000`, { headers: stack.sandboxes[country].headers });
   const page = (await response.json()) as { events: Omit<NationalEvent, 'country'>[] };
   const event = page.events.find((e) => e.mrn === mrn && e.type === type);
   assert.ok(event, `${type} of ${mrn} in the ${country} journal`);

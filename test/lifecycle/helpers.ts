@@ -111,7 +111,7 @@ export class Corridor {
   // ---- the national systems' own view ------------------------------------------------------
 
   private async sandboxGet<T>(country: CountryCode, path: string): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${this.stack.sandboxes[country].url}${path}`);
+    const response = await fetch(`${this.stack.sandboxes[country].url}${path}`, { headers: this.stack.sandboxes[country].headers });
     return { status: response.status, body: (await response.json()) as T };
   }
 

@@ -170,16 +170,27 @@ describe('refusals through the API', () => {
       assert.equal(amend.status, 403);
     });
 
-    it("another declarant can neither read, cancel nor amend the movement, nor lodge in someone else's name", async () => {
+    it("another declarant can neither read, cancel nor amend the movement, nor lodge in someone else's name; each answer is the unknown MRN's", async () => {
+      // Issue 18: a stranger gets exactly what an MRN that does not exist gets, so trying numbers tells nothing.
+      const unknown = '26TG00000000000000';
+      const same = (answer: { status: number; body: unknown }, of: { status: number; body: unknown }, at: string) =>
+        assert.deepEqual(
+          { status: answer.status, body: JSON.stringify(answer.body).replaceAll(mrn, 'MRN') },
+          { status: of.status, body: JSON.stringify(of.body).replaceAll(unknown, 'MRN') },
+          at,
+        );
       const read = await corridor.api.call<Record<string, any>>('GET', `/transits/${mrn}`, declarantOf(other));
-      assert.equal(read.status, 403, JSON.stringify(read.body));
+      assert.equal(read.status, 404, JSON.stringify(read.body));
       assert.doesNotMatch(JSON.stringify(read.body), /timeline/);
+      same(read, await corridor.api.call('GET', `/transits/${unknown}`, declarantOf(other)), 'read');
       const cancel = await corridor.act(mrn, 'cancel', declarantOf(other), { reason: 'pas à moi' });
-      assert.equal(cancel.status, 403, JSON.stringify(cancel.body));
-      assert.equal(cancel.body.error, 'NOT_YOURS');
+      assert.equal(cancel.status, 404, JSON.stringify(cancel.body));
+      assert.equal(cancel.body.error, 'NOT_FOUND');
+      same(cancel, await corridor.act(unknown, 'cancel', declarantOf(other), { reason: 'pas à moi' }), 'cancel');
       const amend = await corridor.api.call<Record<string, any>>('POST', `/transits/${mrn}/amend`, declarantOf(other), lodged.json);
-      assert.equal(amend.status, 403, JSON.stringify(amend.body));
-      assert.equal(amend.body.error, 'NOT_YOURS');
+      assert.equal(amend.status, 404, JSON.stringify(amend.body));
+      assert.equal(amend.body.error, 'NOT_FOUND');
+      same(amend, await corridor.api.call('POST', `/transits/${unknown}/amend`, declarantOf(other), lodged.json), 'amend');
       // The TIN of the declaration must be the signed-in declarant's.
       const mine = declarationFor('lome-ouaga', tin);
       const lodge = await corridor.api.call<Record<string, any>>('POST', '/transits', declarantOf(other), mine.json);
@@ -230,10 +241,11 @@ describe('refusals through the API', () => {
       assert.equal(key.status, 400);
     });
 
-    it("another declarant's amendment is refused as not theirs, without learning the movement's LRN", async () => {
+    it("another declarant's amendment is refused as for an unknown MRN, without learning the movement's LRN", async () => {
       const theirs = declarationFor('lome-ouaga', other);
       const amend = await corridor.api.call<Record<string, any>>('POST', `/transits/${mrn}/amend`, declarantOf(other), theirs.json);
-      assert.equal(amend.status, 403, JSON.stringify(amend.body));
+      assert.equal(amend.status, 404, JSON.stringify(amend.body));
+      assert.equal(amend.body.error, 'NOT_FOUND');
       assert.doesNotMatch(JSON.stringify(amend.body), new RegExp(lodged.json.lrn));
     });
 
@@ -321,7 +333,7 @@ describe('refusals through the API', () => {
     // Burkina already holds a record of this MRN with other content: it will refuse the AAR.
     const conflicting = await fetch(`${stack.sandboxes.BF.url}/v1/movements/${mrn}/aar`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `conflict-${mrn}` },
+      headers: { ...stack.sandboxes.BF.headers, 'content-type': 'application/json', 'idempotency-key': `conflict-${mrn}` },
       body: JSON.stringify({
         mrn,
         departureCountry: 'TG',

@@ -21,13 +21,13 @@ function example(route: string): { declaration: Declaration; plan: PlannedRoute 
 }
 
 async function balance(stack: Stack, country: 'TG' | 'BF', grn: string): Promise<number> {
-  const response = await fetch(`${stack.sandboxes[country].url}/v1/guarantees/${grn}`);
+  const response = await fetch(`${stack.sandboxes[country].url}/v1/guarantees/${grn}`, { headers: stack.sandboxes[country].headers });
   assert.equal(response.status, 200);
   return ((await response.json()) as { availableXof: number }).availableXof;
 }
 
 async function nationalRecord(stack: Stack, country: 'TG' | 'BF', mrn: string) {
-  const response = await fetch(`${stack.sandboxes[country].url}/v1/movements/${mrn}`);
+  const response = await fetch(`${stack.sandboxes[country].url}/v1/movements/${mrn}`, { headers: stack.sandboxes[country].headers });
   return { status: response.status, body: (await response.json()) as { state: string; events: unknown[] } };
 }
 

@@ -13,6 +13,7 @@ import { createLogger } from '../../src/logging/logger.ts';
 import type { NationalCountry } from '../../src/national/contract.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/national/sandbox/server.ts';
 import { DEVELOPMENT_USER_SECRET } from '../../src/national/sandbox/users.ts';
+import { corridorAuthorization } from '../../src/national/credential.ts';
 import { SignJWT } from 'jose';
 
 export const silent = createLogger('test', process.env.CORRIDOR_LOG_LEVEL ?? 'silent');
@@ -25,7 +26,10 @@ export function tempDir(t: TestContext, name = 'national'): string {
 }
 
 /** A sandbox on a free port with a fresh store; closed when the test ends. */
-export async function sandbox(t: TestContext, options: Partial<SandboxOptions> & { country?: NationalCountry } = {}): Promise<Sandbox> {
+export async function sandbox(
+  t: TestContext,
+  options: Partial<SandboxOptions> & { country?: NationalCountry } = {},
+): Promise<Sandbox & { headers: Record<string, string> }> {
   const country = options.country ?? 'TG';
   const sb = await startSandbox({
     country,
@@ -36,7 +40,12 @@ export async function sandbox(t: TestContext, options: Partial<SandboxOptions> &
     ...options,
   });
   t.after(() => sb.close());
-  return sb;
+  return withCorridorCredential(sb, options.corridorToken);
+}
+
+/** A sandbox with Corridor's credential of it as headers, which `http` sends unless told otherwise. */
+export function withCorridorCredential<S extends { url: string }>(sb: S, corridorToken?: string): S & { headers: Record<string, string> } {
+  return Object.assign(sb, { headers: corridorAuthorization(sb.url, corridorToken) });
 }
 
 /** A well-formed MRN departing from `country`, with its check digit. */
@@ -105,7 +114,9 @@ export async function http(
   extraHeaders: Record<string, string> = {},
 ): Promise<HttpAnswer> {
   const url = `${typeof base === 'string' ? base : base.url}${pathname}`;
-  const headers: Record<string, string> = { ...extraHeaders };
+  // Corridor's credential unless the test names another caller: the sandbox answers no anonymous call.
+  const credential = typeof base === 'object' && 'headers' in base ? (base.headers as Record<string, string>) : corridorAuthorization(url, undefined);
+  const headers: Record<string, string> = { ...credential, ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
   const started = performance.now();

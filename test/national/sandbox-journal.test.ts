@@ -148,7 +148,7 @@ describe('the journal of a national system', () => {
     const { mrn } = await guaranteed(sb);
     const officer = await userToken({ sub: 'agent.adjovi', role: 'officer', office: 'TGLFW001' });
     assert.equal((await postAs(sb, officer, `/v1/movements/${mrn}/release-for-transit`, releaseBody)).status, 200);
-    // Corridor with its configured credential is the interconnection, as without one.
+    // Corridor with its configured credential is the interconnection.
     assert.equal((await postAs(sb, corridorToken, `/v1/movements/${mrn}/border-arrival`, { office: 'TGCKS001' })).status, 200);
     const events = (await journal(sb)).events.filter((e) => e.mrn === mrn);
     assert.deepEqual(

@@ -86,7 +86,9 @@ describe('overdue transits', { concurrency: true }, () => {
     // Exactly one claim reached the departure system, and the reservation is consumed by it.
     const calls = (await (await fetch(`${stack.sandboxes.TG.url}/admin/calls?mrn=${mrn}&operation=claimGuarantee`)).json()) as { calls: unknown[] };
     assert.equal(calls.calls.length, 1);
-    const guarantee = (await (await fetch(`${stack.sandboxes.TG.url}/v1/guarantees/${declaration.guarantee.grn}?mrn=${mrn}`)).json()) as {
+    const guarantee = (await (
+      await fetch(`${stack.sandboxes.TG.url}/v1/guarantees/${declaration.guarantee.grn}?mrn=${mrn}`, { headers: stack.sandboxes.TG.headers })
+    ).json()) as {
       reservations: { mrn: string; status: string }[];
     };
     assert.deepEqual(

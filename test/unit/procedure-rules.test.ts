@@ -4,7 +4,17 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Actor } from '../../src/auth/actor.ts';
 import type { Escalation, TransitState } from '../../workflows/model.ts';
-import { actionNames, checkAction, expectedActions, responsibleCountry, type ActionName, type Refusal } from '../../workflows/procedure.ts';
+import {
+  actionNames,
+  actionRoles,
+  checkAction,
+  expectedActions,
+  mayRead,
+  responsibleCountry,
+  unknownMovement,
+  type ActionName,
+  type Refusal,
+} from '../../workflows/procedure.ts';
 import { declarant, HOUR, iso, movement, officer, plan, regional, supervisor, T0, type RouteId, type Stage } from './transit-states.ts';
 
 const OWN = plan('lome-ouaga').declaration.declarant.tin;
@@ -58,11 +68,11 @@ const rows: Row[] = [
   [LO, 'accepted', undefined, 'release', declarant(OWN), 'WRONG_ROLE'],
   [LO, 'accepted', undefined, 'release', supervisor('TG'), 'WRONG_ROLE'],
   [LO, 'accepted', undefined, 'amend', declarant(OWN), ok],
-  [LO, 'accepted', undefined, 'amend', declarant(OTHER_TIN), 'NOT_YOURS'],
-  [LO, 'accepted', undefined, 'amend', { user: 'no-tin', role: 'declarant' }, 'NOT_YOURS'],
+  [LO, 'accepted', undefined, 'amend', declarant(OTHER_TIN), 'STRANGER'],
+  [LO, 'accepted', undefined, 'amend', { user: 'no-tin', role: 'declarant' }, 'STRANGER'],
   [LO, 'accepted', undefined, 'amend', officer('TGLFW001'), 'WRONG_ROLE'],
   [LO, 'accepted', undefined, 'cancel', declarant(OWN), ok],
-  [LO, 'accepted', undefined, 'cancel', declarant(OTHER_TIN), 'NOT_YOURS'],
+  [LO, 'accepted', undefined, 'cancel', declarant(OTHER_TIN), 'STRANGER'],
   [LO, 'accepted', undefined, 'cancel', supervisor('TG'), 'WRONG_ROLE'],
   [LO, 'accepted', undefined, 'border-arrival', officer('TGCKS001'), 'OUT_OF_ORDER'],
   [LO, 'accepted', undefined, 'incident', officer('TGLFW001'), 'OUT_OF_ORDER'],
@@ -168,7 +178,7 @@ const rows: Row[] = [
   [OL, 'accepted', undefined, 'release', officer('BFOUA001'), ok],
   [OL, 'accepted', undefined, 'release', officer('TGLFW001'), 'WRONG_OFFICE'],
   [OL, 'accepted', undefined, 'amend', declarant(OWN_BF), ok],
-  [OL, 'accepted', undefined, 'cancel', declarant(OTHER_TIN), 'NOT_YOURS'],
+  [OL, 'accepted', undefined, 'cancel', declarant(OTHER_TIN), 'STRANGER'],
   [OL, 'released', undefined, 'border-arrival', officer('BFCKN001'), ok],
   [OL, 'released', undefined, 'border-arrival', officer('TGCKS001'), ok],
   [OL, 'released', undefined, 'extend', supervisor('BF'), ok],
@@ -211,7 +221,7 @@ describe('checkAction: who may record which act, where and when', () => {
       );
     }
     const codes = new Set(rows.map((row) => row[5]));
-    for (const code of ['OUT_OF_ORDER', 'WRONG_OFFICE', 'WRONG_ROLE', 'NOT_YOURS'] as const) assert.ok(codes.has(code), code);
+    for (const code of ['OUT_OF_ORDER', 'WRONG_OFFICE', 'WRONG_ROLE', 'STRANGER'] as const) assert.ok(codes.has(code), code);
   });
 
   for (const stage of ['discharged', 'cancelled', 'rejected', 'recovery'] as const) {
@@ -220,7 +230,8 @@ describe('checkAction: who may record which act, where and when', () => {
       assert.deepEqual(expectedActions(state, state.legs, state.endsWith), []);
       for (const action of actionNames) {
         for (const actor of [officer('TGLFW001'), officer('BFOUA001'), declarant(OWN), supervisor('TG'), supervisor('BF')]) {
-          assert.equal(check(state, action, actor)?.code, 'OUT_OF_ORDER', `${action} by ${who(actor)}`);
+          // The role comes before the order: the right role hears the movement is closed, any other only that the act is not theirs.
+          assert.equal(check(state, action, actor)?.code, actionRoles[action] === actor.role ? 'OUT_OF_ORDER' : 'WRONG_ROLE', `${action} by ${who(actor)}`);
         }
       }
     });
@@ -307,14 +318,34 @@ describe('refusals to strangers', () => {
     }
   });
 
-  // Known security finding, left for later (production code unchanged here): checkAction tests
-  // the order of the procedure before the actor, so a stranger asking for an act that is not
-  // expected now gets OUT_OF_ORDER naming the movement's status and the next office.
-  test('no refusal to a stranger names the movement status', { todo: 'OUT_OF_ORDER is checked before the actor and names the status' }, () => {
-    const leaks = refusals().filter(({ state, refusal }) => refusal && (refusal.fr.includes(state.status) || refusal.en.includes(state.status)));
+  // Issue 18: who asks is checked before the order of the procedure, so a stranger asking for an
+  // act that is not expected now learns neither the movement's status nor its next office.
+  test('no refusal to a stranger names the movement status', () => {
+    const all = refusals();
+    const leaks = all.filter(({ state, refusal }) => refusal && (refusal.fr.includes(state.status) || refusal.en.includes(state.status)));
     assert.deepEqual(
       leaks.slice(0, 3).map(({ state, action, actor, refusal }) => `${action} by ${who(actor)} at ${state.status}: ${refusal!.code} ${refusal!.en}`),
       [],
     );
+    // Nor the next office: no refusal to a stranger names an office of the route other than the stranger's own.
+    for (const { state, action, actor, refusal } of all) {
+      for (const office of state.route.map((o) => o.code).filter((code) => code !== actor.office)) {
+        assert.ok(
+          !refusal!.fr.includes(office) && !refusal!.en.includes(office),
+          `${action} by ${who(actor)} at ${state.status} names ${office}: ${refusal!.en}`,
+        );
+      }
+    }
+    // The test is not empty: before issue 18, OUT_OF_ORDER reached these strangers with the status in it.
+    assert.ok(all.length > 1000, `${all.length} refusals checked`);
+  });
+
+  test('a stranger who may not read the movement hears the words of an unknown MRN, nothing else', () => {
+    for (const { state, action, actor, refusal } of refusals()) {
+      if (!mayRead(state, actor)) {
+        assert.equal(refusal?.code, 'STRANGER', `${action} by ${who(actor)} at ${state.status}`);
+        assert.deepEqual({ fr: refusal.fr, en: refusal.en }, unknownMovement(state.mrn));
+      } else assert.notEqual(refusal?.code, 'OUT_OF_ORDER', `${action} by ${who(actor)}: a reader with no part in this act learns no order`);
+    }
   });
 });

@@ -17,6 +17,7 @@ import { actLimits, controlResultValues, enquiryOutcomes, incidentKinds, recover
 import { REGISTRATION } from '../../domain/formats.ts';
 import { bilingual } from '../../domain/words.ts';
 import { actorOf } from '../authentication.ts';
+import type { Actor } from '../../auth/actor.ts';
 import { badRequest } from '../errors.ts';
 import { MrnParams, idempotencyKeyOf, refusalToApiError } from './common.ts';
 
@@ -147,10 +148,15 @@ const ActionAnswer = z.object({
 
 const inProgress = { fr: 'acte accepté, en cours', en: 'act accepted, in progress' };
 
-/** What makes two requests the same act: the action and its body, whoever sends it again. */
-function requestHash(action: string, body: object): string {
+/**
+ * What makes two requests the same act: the action, its body and who sends it. The key is the
+ * update id, so Temporal answers a repeated key with the first act's result; the actor in the
+ * hash makes that first answer go back to its own actor only: anyone else reusing the key
+ * (guessed, or seen in a log) gets IDEMPOTENCY_KEY_REUSED and learns nothing (issue 18).
+ */
+function requestHash(action: string, body: object, actor: Actor): string {
   return createHash('sha256')
-    .update(`${action}\n${canonicalJson(body)}`)
+    .update(`${action}\n${canonicalJson(actor)}\n${canonicalJson(body)}`)
     .digest('base64url');
 }
 
@@ -189,7 +195,7 @@ export const actionRoutes =
           const actor = actorOf(request);
           const key = idempotencyKeyOf(request.headers)!;
           const body = request.body as object;
-          const outcome = await answer(request.params.mrn, updates[action], { ...body, actor, requestHash: requestHash(action, body) }, key);
+          const outcome = await answer(request.params.mrn, updates[action], { ...body, actor, requestHash: requestHash(action, body, actor) }, key);
           if (!outcome.completed) {
             return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '', message: bilingual(inProgress), ...inProgress });
           }
@@ -221,7 +227,7 @@ export const actionRoutes =
           );
         const { declaration, plan } = checked;
         const declarationHash = declarationContentHash(declaration);
-        const input: m.AmendInput = { actor, declaration, declarationHash, route: plan, requestHash: requestHash('amend', { declarationHash }) };
+        const input: m.AmendInput = { actor, declaration, declarationHash, route: plan, requestHash: requestHash('amend', { declarationHash }, actor) };
         const outcome = await answer(request.params.mrn, m.amendUpdate as UpdateDefinition<m.ActionResult, [never]>, input, key);
         if (!outcome.completed)
           return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '', message: bilingual(inProgress), ...inProgress });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MRN_PATTERN, OFFICE_CODE } from '../../domain/formats.ts';
 import { TransitNotFound, TransitRefusal } from '../../client/transits.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
+import { unknownMovement } from '../../../workflows/procedure.ts';
 
 export const MrnParams = z.object({
   mrn: z.string().regex(MRN_PATTERN, 'expected an MRN: 18 characters such as 26TG0A1B2C3D4E5F67'),
@@ -57,7 +58,20 @@ const statusOfRefusal: Record<string, number> = {
 };
 
 export function refusalToApiError(error: unknown): unknown {
-  if (error instanceof TransitNotFound) return notFound({ fr: `aucun mouvement ${error.mrn}`, en: `no movement with MRN ${error.mrn}` });
+  if (error instanceof TransitNotFound) return notFound(unknownMovement(error.mrn));
+  // Someone who may not read the movement gets, byte for byte, the answer for an unknown MRN.
+  if (error instanceof TransitRefusal && error.code === 'STRANGER') return notFound({ fr: error.fr, en: error.en });
+  if (error instanceof TransitRefusal && error.code === 'IDEMPOTENCY_KEY_REUSED') {
+    // The header is what the client must change: named as a field, like any other refused input.
+    return new ApiError(
+      422,
+      error.code,
+      { fr: error.fr, en: error.en },
+      {
+        errors: [{ path: 'headers.idempotency-key', message: 'already used for another request (another act, body or person); send a new key' }],
+      },
+    );
+  }
   if (error instanceof TransitRefusal) {
     const status = statusOfRefusal[error.code] ?? 409;
     const said = { fr: error.fr, en: error.en };

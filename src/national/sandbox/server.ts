@@ -5,11 +5,12 @@
 //
 // It also stands in for SYDONIA's own screens: a call bearing the credential of one of its
 // users (an officer at an office, a declarant with a TIN; HS256 JWT signed with `userSecret`)
-// is that user's act under the system's own rules; a call without credential, or with
-// Corridor's configured token, is Corridor's. Every act is published in the journal
-// (GET /v1/events), whose long polls wake on each commit.
+// is that user's act under the system's own rules; a call with Corridor's token is Corridor's;
+// a call with neither is refused (401), reads and the journal included. Every act is
+// published in the journal (GET /v1/events), whose long polls wake on each commit.
 //
-// Besides the contract (/v1/..., /health) it serves, outside the contract:
+// Besides the contract (/v1/..., /health, the only anonymous route) it serves, outside the
+// contract, for the operator (`adminToken`, or this machine only when none is set):
 //   GET  /docs                 the contract's OpenAPI document, browsable
 //   GET  /admin/faults         the faults in force
 //   PUT  /admin/faults         replace them: {latencyMs, errorRate, outage: {from, to} | null, delayAfterCommitMs}
@@ -46,7 +47,9 @@ import { defaultSeedPath, loadSeed, type SandboxSeedInput } from './seed.ts';
 import { SandboxStore } from './store.ts';
 import { GroupCommit } from './group-commit.ts';
 import { JournalNotifier } from './journal-notifier.ts';
-import { CredentialRefused, DEVELOPMENT_USER_SECRET, callerOf, type Caller } from './users.ts';
+import { CredentialRefused, DEVELOPMENT_USER_SECRET, bearerOf, callerOf, sameSecret, type Caller } from './users.ts';
+import { isLoopbackHost } from '../../config/env.ts';
+import { DEVELOPMENT_CORRIDOR_CREDENTIAL } from '../credential.ts';
 
 export { Faults, type FaultsInput } from './faults.ts';
 export { SandboxSeed, defaultSeedPath, loadSeed, type SandboxSeedInput } from './seed.ts';
@@ -71,8 +74,14 @@ export interface SandboxOptions {
   random?: () => number;
   /** Secret the credentials of the system's own users (officers, declarants) are signed with (HS256); default a development value. */
   userSecret?: string;
-  /** Corridor's credential of this system (CORRIDOR_NATIONAL_XX_TOKEN): a call bearing it is Corridor's. */
+  /**
+   * Corridor's credential of this system (CORRIDOR_NATIONAL_XX_TOKEN): a call bearing it is
+   * Corridor's. Default, on loopback only, the published development credential; a sandbox
+   * listening beyond loopback refuses to start without one.
+   */
   corridorToken?: string;
+  /** Credential of the /admin routes (CORRIDOR_SANDBOX_ADMIN_TOKEN); unset, they answer loopback peers only. */
+  adminToken?: string;
 }
 
 export interface Sandbox {
@@ -104,8 +113,17 @@ export function sandboxOptionsFromConfig(config: Config, country: NationalCountr
     },
     logger: createLogger(`sandbox-${country}`, config.logLevel, config.logFormat),
     ...(config.national[country].token ? { corridorToken: config.national[country].token } : {}),
+    ...(config.sandbox.adminToken ? { adminToken: config.sandbox.adminToken } : {}),
   };
 }
+
+/** Thrown at start: the sandbox would be reachable from another machine with the published credential. */
+export class SandboxCredentialMissing extends Error {
+  override readonly name = 'SandboxCredentialMissing';
+}
+
+/** A peer on this machine (IPv4, IPv6 or IPv4-mapped loopback). */
+const LOOPBACK_PEER = /^(127\.[0-9.]+|::1|::ffff:127\.[0-9.]+)$/;
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { country } = options;
@@ -113,15 +131,26 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const clock = options.clock ?? (() => new Date());
   const random = options.random ?? Math.random;
   const seed = loadSeed(options.seed ?? defaultSeedPath(country));
+  const host = options.host ?? '127.0.0.1';
+  if (!options.corridorToken && !isLoopbackHost(host)) {
+    throw new SandboxCredentialMissing(
+      `the ${country} sandbox would listen on ${host}, beyond this machine, with the published development credential: set CORRIDOR_NATIONAL_${country}_TOKEN`,
+    );
+  }
   const store = new SandboxStore({ country, dbPath: options.dbPath, seed, clock });
   let faults = Faults.parse(options.faults ?? {});
   let closing = false;
   const journal = new JournalNotifier();
   const commits = new GroupCommit(store.db, () => journal.notify());
-  const credentials = { userSecret: options.userSecret ?? DEVELOPMENT_USER_SECRET, corridorToken: options.corridorToken };
+  const credentials = { userSecret: options.userSecret ?? DEVELOPMENT_USER_SECRET, corridorToken: options.corridorToken || DEVELOPMENT_CORRIDOR_CREDENTIAL };
+  const callers = new WeakMap<object, Caller>();
 
   const app = Fastify({
     loggerInstance: logger,
+    // Closing drops every connection: Corridor's national client keeps its sockets alive (node:http
+    // agent), and a close that waited for them took fastify's 72 s keep-alive timeout. A call cut
+    // by a close is retried with its Idempotency-Key, like any other lost answer.
+    forceCloseConnections: true,
     // One line per call, written below with the MRN; fastify's own request lines would double them.
     logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
@@ -129,6 +158,26 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     useContractCompilers(app);
     await app.register(fastifySwagger, swaggerOptions());
     await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+    // Who calls, before anything else: a stranger learns neither a record nor that the system is faulty.
+    app.addHook('onRequest', async (request, reply) => {
+      const route = request.routeOptions.url ?? '';
+      if (route.startsWith('/admin/')) {
+        const refused = adminRefusal(request.headers.authorization, request.socket.remoteAddress, options.adminToken);
+        if (!refused) return;
+        logger.warn({ route, peer: request.socket.remoteAddress }, `admin call refused: ${refused.reason}`);
+        return reply.code(refused.status).send({ code: refused.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', reason: refused.reason });
+      }
+      if (!route.startsWith('/v1/')) return;
+      try {
+        callers.set(request, await callerOf(request.headers.authorization, credentials));
+      } catch (error) {
+        if (!(error instanceof CredentialRefused)) throw error;
+        logger.warn({ route, reason: error.message }, 'credential refused');
+        const body: ErrorAnswerBody = { code: 'UNAUTHENTICATED', reason: error.message };
+        return reply.code(401).send(body);
+      }
+    });
 
     app.addHook('onRequest', async (request, reply) => {
       if (!request.routeOptions.url?.startsWith('/v1/')) return;
@@ -168,15 +217,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         log.debug({ operation: name, status: answer.status }, 'read');
         return reply.code(answer.status).send(answer.body);
       }
-      let caller: Caller;
-      try {
-        caller = await callerOf(request.headers.authorization, credentials);
-      } catch (error) {
-        if (!(error instanceof CredentialRefused)) throw error;
-        log.warn({ operation: name, reason: error.message }, 'credential refused');
-        const body: ErrorAnswerBody = { code: 'UNAUTHENTICATED', reason: error.message };
-        return reply.code(401).send(body);
-      }
+      // Set by the authentication hook, which answered 401 to any request it could not name.
+      const caller = callers.get(request);
+      if (!caller) throw new Error(`no caller for ${name}: the authentication hook did not run`);
       if (name === 'lodgeDeclaration') {
         // Checked as Corridor's API checks it, before the call is recorded: a malformed
         // declaration is a 400 with every field at fault, not a business refusal kept under the key.
@@ -224,7 +267,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
     });
 
-    await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    await app.listen({ host, port: options.port ?? 0 });
   } catch (error) {
     journal.close();
     await app.close().catch(() => undefined);
@@ -234,7 +277,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  const host = options.host ?? '127.0.0.1';
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
   logger.info({ url, dbPath: options.dbPath, faults }, `${seed.system} listening`);
@@ -273,6 +315,25 @@ function jsonPointer(root: string, path: string): string {
           .split('.')
           .filter(Boolean);
   return `/${[root, ...steps].map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+}
+
+/**
+ * Why an /admin call is refused, or undefined when it may go on. With an admin token, the
+ * bearer must be it, from any address (a sandbox in a network namespace is reached over its
+ * link). Without one, only this machine: the embedded profile's operator and its tests.
+ */
+function adminRefusal(
+  authorization: string | undefined,
+  peer: string | undefined,
+  adminToken: string | undefined,
+): { status: 401 | 403; reason: string } | undefined {
+  if (adminToken) {
+    const given = bearerOf(authorization);
+    if (given && sameSecret(given, adminToken)) return undefined;
+    return { status: 401, reason: "the admin routes need the sandbox's admin credential: Authorization: Bearer <CORRIDOR_SANDBOX_ADMIN_TOKEN>" };
+  }
+  if (LOOPBACK_PEER.test(peer ?? '')) return undefined;
+  return { status: 403, reason: 'the admin routes answer only this machine (set CORRIDOR_SANDBOX_ADMIN_TOKEN to reach them from elsewhere)' };
 }
 
 function registerAdminRoutes(

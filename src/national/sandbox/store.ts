@@ -471,7 +471,9 @@ export class SandboxStore {
       }
       const body = JSON.stringify(effect.body);
       const r = request as { mrn?: string; grn?: string };
-      this.stmt.callInsert.run(idempotencyKey, operation, r.mrn ?? null, r.grn ?? null, requestHash, requestJson, effect.status, outcome, body, now);
+      // The record keeps the request with its access codes masked: the hash above already tells a retry from another call.
+      const recorded = canonicalJson(withAccessCodesMasked(request));
+      this.stmt.callInsert.run(idempotencyKey, operation, r.mrn ?? null, r.grn ?? null, requestHash, recorded, effect.status, outcome, body, now);
       return { kind: 'answer', status: effect.status, body, replayed: false, outcome };
     });
     return run.immediate();
@@ -1198,7 +1200,8 @@ export class SandboxStore {
       receivedAt: c.received_at,
       replays: c.replays,
       lastReplayedAt: c.last_replayed_at,
-      request: JSON.parse(c.request) as unknown,
+      // Masked again on the way out: stores written before masking keep codes in clear.
+      request: withAccessCodesMasked(JSON.parse(c.request) as unknown),
       answer: JSON.parse(c.answer) as unknown,
     }));
   }
@@ -1251,6 +1254,17 @@ function migrateHistoryToJournal(db: Database.Database): void {
 /** The access code is a secret: records keep the GRN and mask the code. */
 function masked(declaration: Declaration): Declaration {
   return { ...declaration, guarantee: { ...declaration.guarantee, accessCode: MASKED } };
+}
+
+/**
+ * Every `accessCode` in a call's request (the reservation's, a declaration's guarantee's)
+ * masked, as Corridor masks a declaration it keeps (src/client/transits.ts maskedAccessCode):
+ * whoever reads the call records must not learn the secret that reserves a guarantee.
+ */
+export function withAccessCodesMasked(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withAccessCodesMasked);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'accessCode' && typeof v === 'string' ? MASKED : withAccessCodesMasked(v)]));
 }
 
 function sameSecret(given: string, expected: string): boolean {

@@ -2,7 +2,9 @@
 // offices, declarants with their TIN — who record acts on its screens; Corridor is one more
 // caller, the interconnection, writing what the other country recorded. The sandbox tells them
 // apart by the credential: a user's is an HS256 JWT signed with the system's own user secret;
-// Corridor calls with no credential (development) or with the token it was configured with.
+// Corridor's is the token it was configured with. A call with no credential is nobody's and is
+// refused, reads included: a movement's record, a guarantee's balance and the journal are
+// customs data (issue 18).
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
@@ -33,21 +35,21 @@ export class CredentialRefused extends Error {
 export interface CallerCheck {
   /** Secret the system's user credentials are signed with (HS256). */
   userSecret: string;
-  /** Corridor's credential of this system, when one is configured. */
-  corridorToken?: string | undefined;
+  /** Corridor's credential of this system. */
+  corridorToken: string;
 }
 
 /**
- * The caller of a request from its Authorization header. No header: Corridor, as before users
- * existed. A bearer equal to Corridor's configured token: Corridor. Otherwise the bearer must
- * verify as a user's credential: a credential that fails is refused rather than taken for
- * Corridor's, because Corridor's calls are not bound by the users' rules.
+ * The caller of a request from its Authorization header. A bearer equal to Corridor's token:
+ * Corridor. Otherwise the bearer must verify as a user's credential: a credential that fails is
+ * refused rather than taken for Corridor's, because Corridor's calls are not bound by the users'
+ * rules. No credential at all is refused.
  */
 export async function callerOf(authorization: string | undefined, check: CallerCheck): Promise<Caller> {
-  if (authorization === undefined || authorization.trim() === '') return INTERCONNECTION;
-  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+  if (authorization === undefined || authorization.trim() === '') throw new CredentialRefused('a credential is required: "Authorization: Bearer <credential>"');
+  const token = bearerOf(authorization);
   if (!token) throw new CredentialRefused('expected "Authorization: Bearer <credential>"');
-  if (check.corridorToken !== undefined && sameSecret(token, check.corridorToken)) return INTERCONNECTION;
+  if (sameSecret(token, check.corridorToken)) return INTERCONNECTION;
   let payload: unknown;
   try {
     ({ payload } = await jwtVerify(token, new TextEncoder().encode(check.userSecret), { algorithms: ['HS256'] }));
@@ -61,7 +63,13 @@ export async function callerOf(authorization: string | undefined, check: CallerC
   return c.role === 'officer' ? { kind: 'user', sub: c.sub, role: 'officer', office: c.office } : { kind: 'user', sub: c.sub, role: 'declarant', tin: c.tin };
 }
 
-function sameSecret(given: string, expected: string): boolean {
+/** The credential of an `Authorization: Bearer <credential>` header, or undefined. */
+export function bearerOf(authorization: string | undefined): string | undefined {
+  return authorization === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+}
+
+/** Compared through their digests, in constant time, so the comparison leaks neither length nor prefix. */
+export function sameSecret(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
