@@ -180,7 +180,18 @@ export const variables = {
     doc: "how long the archive keeps a closed movement's record (10 years); older rows are purged. Temporal's own retention is far shorter: past it, the API reads closed movements from the archive",
   },
   CORRIDOR_ARCHIVE_PG_URL: {
-    schema: postgresUrl.or(z.literal('')),
+    schema: z.string().superRefine((value, ctx) => {
+      // Unset is SQLite; anything else must be a PostgreSQL URL naming its database.
+      if (value === '') return;
+      let parsed: z.ZodSafeParseResult<string> | undefined;
+      try {
+        parsed = postgresUrl.safeParse(value);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed?.success)
+        ctx.addIssue({ code: 'custom', message: 'expected a postgres:// URL naming a database, such as postgres://corridor@127.0.0.1:5432/corridor_archive' });
+    }),
     default: '',
     doc: 'PostgreSQL database of the archive of closed movements (created if missing); unset: `archive.sqlite` in the data folder. The cluster profile sets it to `<CORRIDOR_PG_URL database>_archive`',
   },
