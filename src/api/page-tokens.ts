@@ -12,13 +12,13 @@ export class PageTokens {
     return createHmac('sha256', this.secret).update(`page-token\n${scope}\n${raw}`).digest();
   }
 
-  private sign(raw: string | undefined, scope: string): string | undefined {
+  sign(raw: string | undefined, scope: string): string | undefined {
     if (!raw) return undefined;
     return `${raw}.${this.mac(raw, scope).toString('base64url')}`;
   }
 
   /** The Temporal token inside a signed one, or a 400 naming the parameter. */
-  private open(token: string | undefined, scope: string): string | undefined {
+  open(token: string | undefined, scope: string): string | undefined {
     if (token === undefined) return undefined;
     const [raw, mac, extra] = token.split('.');
     const expected = raw ? this.mac(raw, scope) : undefined;
