@@ -32,7 +32,7 @@ export function createArchiveActivities({ openStore, pollMs, retentionDays, ...d
       const store = await openStore();
       try {
         while (!context.cancellationSignal.aborted) {
-          const pass = await archiveClosedSince({ ...deps, store }, cursor);
+          const pass = await archiveClosedSince({ ...deps, store }, cursor, () => context.heartbeat(cursor));
           cursor = pass.cursor;
           await sweepLeftTemporal({ ...deps, store });
           // An index range on the closing time: nothing to do on almost every pass.

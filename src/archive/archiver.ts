@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../logging/logger.ts';
 import { forMovement } from '../logging/logger.ts';
-import { executionTime, forEachExecution, quote, transitFields, type ExecutionInfo } from '../temporal/visibility.ts';
+import { executionTime, forEachExecution, listPage, quote, transitFields, type ExecutionInfo } from '../temporal/visibility.ts';
 import { stateQuery } from '../../workflows/messages.ts';
 import type { ArchiveStore } from './store.ts';
 
@@ -14,6 +14,8 @@ import type { ArchiveStore } from './store.ts';
 // cursor so a late record is never skipped (an archived run costs no query).
 const OVERLAP_MS = 5 * 60_000;
 const DAY_MS = 24 * 3600_000;
+// The frontend's largest page: one archive lookup per thousand closed movements.
+const PAGE_SIZE = 1000;
 
 export interface ArchiverDeps {
   client: Client;
@@ -31,36 +33,49 @@ export interface PassOutcome {
   failed: number;
 }
 
-export async function archiveClosedSince(deps: ArchiverDeps, cursor: string): Promise<PassOutcome> {
-  const { client, namespace, taskQueue, store, logger } = deps;
+export async function archiveClosedSince(deps: ArchiverDeps, cursor: string, alive: () => void = () => undefined): Promise<PassOutcome> {
+  const { client, namespace, taskQueue } = deps;
   let query = `WorkflowType = 'transit' AND ExecutionStatus != 'Running' AND TaskQueue = ${quote(taskQueue)}`;
   if (cursor) query += ` AND CloseTime >= ${quote(new Date(Date.parse(cursor) - OVERLAP_MS).toISOString())}`;
-  const closed: ExecutionInfo[] = [];
-  await forEachExecution(client, namespace, query, (execution) => closed.push(execution));
-  const archivedRuns = await store.runsOf(closed.map((e) => e.execution?.workflowId ?? ''));
+  const outcome = { latest: cursor, earliestFailure: undefined as string | undefined, archived: 0, failed: 0 };
+  // Page by page: a first pass over a namespace that already holds months of closed movements
+  // never holds them all in memory; `alive` after each movement keeps the activity's heartbeat going.
+  let pageToken: Uint8Array | undefined;
+  do {
+    const page = await listPage(client, namespace, query, PAGE_SIZE, pageToken);
+    await archivePage(deps, page.executions, outcome, alive);
+    alive();
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  const { latest, earliestFailure, archived, failed } = outcome;
+  return { cursor: earliestFailure && earliestFailure < latest ? earliestFailure : latest, archived, failed };
+}
 
-  let latest = cursor;
-  let earliestFailure: string | undefined;
-  let archived = 0;
-  let failed = 0;
+async function archivePage(
+  { client, store, logger }: ArchiverDeps,
+  closed: ExecutionInfo[],
+  outcome: { latest: string; earliestFailure: string | undefined; archived: number; failed: number },
+  alive: () => void,
+): Promise<void> {
+  const archivedRuns = await store.runsOf(closed.map((e) => e.execution?.workflowId ?? ''));
   for (const execution of closed) {
     const { runId, routeOffices, ...summary } = transitFields(execution);
     const closedAt = executionTime(execution.closeTime) ?? new Date().toISOString();
-    if (closedAt > latest) latest = closedAt;
+    if (closedAt > outcome.latest) outcome.latest = closedAt;
     if (archivedRuns.get(summary.mrn) === runId) continue;
     try {
       const state = await client.workflow.getHandle(summary.mrn, runId).query(stateQuery);
       await store.put({ summary: { ...summary, closedAt }, routeOffices, runId, state });
-      archived++;
+      outcome.archived++;
       forMovement(logger, summary.mrn).info({ status: state.status, closedAt }, 'archive: closed movement archived');
     } catch (error) {
       // Listed again from here on the next pass; the others are not held back by it.
-      failed++;
-      if (earliestFailure === undefined || closedAt < earliestFailure) earliestFailure = closedAt;
+      outcome.failed++;
+      if (outcome.earliestFailure === undefined || closedAt < outcome.earliestFailure) outcome.earliestFailure = closedAt;
       forMovement(logger, summary.mrn).warn({ err: error, closedAt }, 'archive: record not read; next pass tries again');
     }
+    alive();
   }
-  return { cursor: earliestFailure && earliestFailure < latest ? earliestFailure : latest, archived, failed };
 }
 
 // One visibility call per pass: Temporal's retention removes movements oldest closed first, so the
