@@ -9,13 +9,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import pg from 'pg';
 import { openArchive } from '../../src/archive/open.ts';
 import type { ArchiveStore } from '../../src/archive/store.ts';
-import { connect, postgresTarget } from '../../src/cluster/postgres.ts';
+import { dropDatabases, postgresTarget } from '../../src/cluster/postgres.ts';
 import { declarantOf, officerAt } from '../../src/simulation/lifecycle.ts';
 import { startStack, type Stack } from '../harness/stack.ts';
-import { DEFAULT_PG_URL } from '../cluster/cluster-stack.ts';
+import { throwawayPgUrl } from '../cluster/cluster-stack.ts';
 import { Corridor, declarationFor, eventually, uniqueTin, type TransitView } from '../lifecycle/helpers.ts';
 
 const YEAR_MS = 365.25 * 24 * 3600_000;
@@ -176,18 +175,6 @@ async function removeFromTemporal(stack: Stack, workflowId: string): Promise<voi
 
 afterRetention('SQLite', () => ({}));
 
-const pgUrl = (() => {
-  const url = new URL(process.env.CORRIDOR_PG_URL || DEFAULT_PG_URL);
-  url.pathname = `/corridor_test_archive_${randomBytes(4).toString('hex')}`;
-  return url.toString();
-})();
+const pgUrl = throwawayPgUrl('archive');
 afterRetention('PostgreSQL', () => ({ CORRIDOR_ARCHIVE_PG_URL: pgUrl }));
-after(async () => {
-  const target = postgresTarget(pgUrl);
-  const client = await connect(target, 'postgres');
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(target.database)} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-});
+after(() => dropDatabases(postgresTarget(pgUrl)));

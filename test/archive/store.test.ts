@@ -8,18 +8,17 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { purgeExpired } from '../../src/archive/archiver.ts';
 import { openArchive } from '../../src/archive/open.ts';
 import type { ArchivedMovement } from '../../src/archive/record.ts';
 import { ARCHIVE_FILE } from '../../src/archive/sqlite.ts';
 import type { ArchiveStore } from '../../src/archive/store.ts';
-import { connect, postgresTarget } from '../../src/cluster/postgres.ts';
+import { connect, dropDatabases, postgresTarget } from '../../src/cluster/postgres.ts';
 import { generateKeyEntry, parseKeyRing, type KeyRing } from '../../src/codec/keys.ts';
 import { initialState } from '../../workflows/state.ts';
 import { tempDir } from '../harness/stack.ts';
 import { declarationFor, uniqueTin } from '../lifecycle/helpers.ts';
-import { DEFAULT_PG_URL } from '../cluster/cluster-stack.ts';
+import { throwawayPgUrl } from '../cluster/cluster-stack.ts';
 
 const YEAR_MS = 365.25 * 24 * 3600_000;
 
@@ -169,23 +168,13 @@ describe('the archive on SQLite (embedded profile)', () => {
 });
 
 describe('the archive on PostgreSQL (cluster profile)', () => {
-  const url = new URL(process.env.CORRIDOR_PG_URL || DEFAULT_PG_URL);
-  url.pathname = `/corridor_test_archive_${randomBytes(4).toString('hex')}`;
-  const pgUrl = url.toString();
+  const pgUrl = throwawayPgUrl('archive');
   const config = (keys: KeyRing | undefined) => ({
     dataDir: '/nonexistent',
     archive: { retentionDays: 3650, pgUrl, pollMs: 1000 },
     codec: { keys, corsOrigins: [] },
   });
-  after(async () => {
-    const target = postgresTarget(pgUrl);
-    const client = await connect(target, 'postgres');
-    try {
-      await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(target.database)} WITH (FORCE)`);
-    } finally {
-      await client.end();
-    }
-  });
+  after(() => dropDatabases(postgresTarget(pgUrl)));
   behaves(
     (keys) => openArchive(config(keys)),
     async () => {
