@@ -1,9 +1,10 @@
 // Customs records outlive Temporal's retention. A movement is driven to its discharge; the
 // archiver writes its record; then its workflow is removed from Temporal, and the API still
 // answers GET /transits/:mrn with the same JSON, and lists it among the closed ones.
-// The dev server's retention cannot be shortened below a day, so the removal is an operator's
-// DeleteWorkflowExecution: what retention does when it expires (history and visibility gone;
-// the dev server carries it out 20–30 s after accepting it).
+// The dev server refuses a namespace retention under one hour ("A valid retention period is not
+// set on request" for 1m; 1h accepted), so the removal is an operator's DeleteWorkflowExecution:
+// what retention does when it expires (history and visibility gone; the dev server carries it out
+// 20–30 s after accepting it).
 // Run on SQLite (embedded profile) and on PostgreSQL (the cluster profile's archive database).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
