@@ -19,11 +19,14 @@ const seconds = z.coerce.number({ error: 'expected a number of seconds' }).posit
 
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' }).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+// zod runs the refinements even when the value is no URL at all: parse without throwing there.
+const urlOf = (v: string): URL | undefined => (URL.canParse(v) ? new URL(v) : undefined);
+
 const postgresUrl = z
   .url({ error: 'expected a URL such as postgres://user:password@127.0.0.1:5432/corridor_temporal' })
-  .refine((v) => /^postgres(ql)?:$/.test(new URL(v).protocol), 'expected a postgres:// URL')
+  .refine((v) => /^postgres(ql)?:$/.test(urlOf(v)?.protocol ?? ''), 'expected a postgres:// URL')
   .refine(
-    (v) => /^\/[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(new URL(v).pathname),
+    (v) => /^\/[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(urlOf(v)?.pathname ?? ''),
     'expected a database name (letters, digits, underscore; at most 41) after the host',
   );
 
@@ -180,18 +183,8 @@ export const variables = {
     doc: "how long the archive keeps a closed movement's record (10 years); older rows are purged. Temporal's own retention is far shorter: past it, the API reads closed movements from the archive",
   },
   CORRIDOR_ARCHIVE_PG_URL: {
-    schema: z.string().superRefine((value, ctx) => {
-      // Unset is SQLite; anything else must be a PostgreSQL URL naming its database.
-      if (value === '') return;
-      let parsed: z.ZodSafeParseResult<string> | undefined;
-      try {
-        parsed = postgresUrl.safeParse(value);
-      } catch {
-        parsed = undefined;
-      }
-      if (!parsed?.success)
-        ctx.addIssue({ code: 'custom', message: 'expected a postgres:// URL naming a database, such as postgres://corridor@127.0.0.1:5432/corridor_archive' });
-    }),
+    // Unset is SQLite; anything else must be a PostgreSQL URL naming its database.
+    schema: z.literal('').or(postgresUrl),
     default: '',
     doc: 'PostgreSQL database of the archive of closed movements (created if missing); unset: `archive.sqlite` in the data folder. The cluster profile sets it to `<CORRIDOR_PG_URL database>_archive`',
   },
