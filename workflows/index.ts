@@ -2,3 +2,4 @@
 export { transit } from './transit.ts';
 export { overdueReport } from './overdue-report.ts';
 export { journalFeed } from './journal-feed.ts';
+export { archiver } from './archiver.ts';

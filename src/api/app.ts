@@ -18,6 +18,7 @@ import { healthRoutes } from './routes/health.ts';
 import { transitRoutes } from './routes/transits.ts';
 import { consoleViews } from './views.ts';
 import { codecEndpointFor } from '../codec/server.ts';
+import { openArchive } from '../archive/open.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -71,7 +72,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await typed.register(views.metrics);
   await typed.register(healthRoutes(deps));
   const pageTokens = new PageTokens(deps.config.tokenSecret);
-  await typed.register(transitRoutes({ transits, reference: deps.reference, pageTokens }));
+  const archive = await openArchive(deps.config);
+  app.addHook('onClose', async () => archive.close());
+  await typed.register(transitRoutes({ transits, reference: deps.reference, pageTokens, archive }));
   await typed.register(actionRoutes({ transits, reference: deps.reference }));
   await typed.register(escalationRoutes({ transits, reference: deps.reference, pageTokens }));
   await typed.register(views.routes);

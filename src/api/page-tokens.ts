@@ -1,6 +1,7 @@
 // Page tokens handed to clients are Temporal's, signed and bound to the query they page:
 // a forged or altered token is refused with 400 before it reaches Temporal (which would
 // retry it as an internal error), and a token cannot be replayed against other filters.
+// The archive's pages (src/archive/listing.ts) sign their cursor the same way.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { visibilityQuery, type ListFilters, type TransitClient, type TransitSummary } from '../client/transits.ts';
 import { badRequest } from './errors.ts';
@@ -12,13 +13,13 @@ export class PageTokens {
     return createHmac('sha256', this.secret).update(`page-token\n${scope}\n${raw}`).digest();
   }
 
-  private sign(raw: string | undefined, scope: string): string | undefined {
+  sign(raw: string | undefined, scope: string): string | undefined {
     if (!raw) return undefined;
     return `${raw}.${this.mac(raw, scope).toString('base64url')}`;
   }
 
-  /** The Temporal token inside a signed one, or a 400 naming the parameter. */
-  private open(token: string | undefined, scope: string): string | undefined {
+  /** The token inside a signed one (Temporal's, or the archive's cursor), or a 400 naming the parameter. */
+  open(token: string | undefined, scope: string): string | undefined {
     if (token === undefined) return undefined;
     const [raw, mac, extra] = token.split('.');
     const expected = raw ? this.mac(raw, scope) : undefined;

@@ -12,6 +12,7 @@ import { Connection } from '@temporalio/client';
 import { assertApiTokenSecret, countries, loadConfig, tokenSecretWeakness, type Config, type CountryCode } from '../config/env.ts';
 import { loadOrCreateLocalTokenSecret, prepareDataDir } from './local-secrets.ts';
 import { startCluster, type RunningCluster } from '../cluster/cluster.ts';
+import { clusterArchiveUrl, describeArchive } from '../archive/open.ts';
 import { describeTarget, postgresTarget, PostgresUnavailable } from '../cluster/postgres.ts';
 import { PORT_BLOCK } from '../cluster/server-config.ts';
 import { loadOrCreateLocalKeyRing } from '../codec/local-key.ts';
@@ -87,6 +88,8 @@ export async function start(flags: Flags): Promise<void> {
     });
     childEnv.TEMPORAL_ADDRESS = cluster.prepared.address;
     childEnv.TEMPORAL_NAMESPACE = settings.namespace;
+    // Closed movements outlive Temporal's retention in PostgreSQL too, in a database of their own.
+    childEnv.CORRIDOR_ARCHIVE_PG_URL = config.archive.pgUrl ?? clusterArchiveUrl(config.cluster.pgUrl);
   } else {
     // The same check the API makes, before anything starts, rather than an API crashing in a loop.
     assertApiTokenSecret(config);
@@ -241,7 +244,11 @@ function workerPerQueue(config: Config): Piece[] {
     ...countries.map((country, index) => ({
       name: `worker-national-${country}`,
       args: ['worker', '--queues', `national-${country}`],
-      env: { ...without(countries.filter((c) => c !== country).flatMap(nationalVariables)), CORRIDOR_WORKER_METRICS_PORT: metricsPort(index + 1) },
+      // Nor the archive's database: a country's worker runs next to its own system, not the platform's records.
+      env: {
+        ...without([...countries.filter((c) => c !== country).flatMap(nationalVariables), 'CORRIDOR_ARCHIVE_PG_URL']),
+        CORRIDOR_WORKER_METRICS_PORT: metricsPort(index + 1),
+      },
       restarts: [],
     })),
   ];
@@ -299,6 +306,8 @@ function printBanner(
     rows.push(['PostgreSQL', describeTarget(postgresTarget(config.cluster.pgUrl))]);
   }
   for (const country of countries) rows.push([`National system ${country}`, config.national[country].url]);
+  const archive = cluster ? { ...config.archive, pgUrl: config.archive.pgUrl ?? clusterArchiveUrl(config.cluster.pgUrl) } : config.archive;
+  rows.push(['Archive', describeArchive({ ...config, archive })]);
   rows.push(['Data', config.dataDir]);
   say('');
   say(`Corridor is ready (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);

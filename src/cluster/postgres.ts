@@ -45,8 +45,9 @@ export function describeTarget(target: PostgresTarget): string {
   return `postgres://${target.user}@${target.host}:${target.port}/${target.database}`;
 }
 
-export async function connect(target: PostgresTarget, database: string): Promise<pg.Client> {
-  const client = new pg.Client({
+/** How to reach one database of the target: the same for a client and for a pool. */
+export function connectionOptions(target: PostgresTarget, database: string): pg.ClientConfig {
+  return {
     host: target.host,
     port: target.port,
     user: target.user,
@@ -54,7 +55,11 @@ export async function connect(target: PostgresTarget, database: string): Promise
     database,
     connectionTimeoutMillis: 5000,
     ...(target.tls === 'disable' ? {} : { ssl: { rejectUnauthorized: target.tls === 'verify-full' } }),
-  });
+  };
+}
+
+export async function connect(target: PostgresTarget, database: string): Promise<pg.Client> {
+  const client = new pg.Client(connectionOptions(target, database));
   try {
     await client.connect();
   } catch (error) {
@@ -102,10 +107,19 @@ async function maintenance(target: PostgresTarget): Promise<pg.Client> {
 
 /** Creates the databases that are missing; returns the ones it created. */
 export async function ensureDatabases(target: PostgresTarget): Promise<string[]> {
+  return ensureNamed(target, [target.database, target.visibilityDatabase]);
+}
+
+/** Creates one database if it is missing (the archive's); true when it created it. */
+export async function ensureDatabase(target: PostgresTarget, name: string): Promise<boolean> {
+  return (await ensureNamed(target, [name])).length > 0;
+}
+
+async function ensureNamed(target: PostgresTarget, names: string[]): Promise<string[]> {
   const client = await maintenance(target);
   const created: string[] = [];
   try {
-    for (const name of [target.database, target.visibilityDatabase]) {
+    for (const name of names) {
       const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (rowCount) continue;
       try {
@@ -113,7 +127,7 @@ export async function ensureDatabases(target: PostgresTarget): Promise<string[]>
       } catch (error) {
         if ((error as { code?: string }).code === '42501') {
           throw new PostgresUnavailable(
-            `user "${target.user}" may not create databases: create ${target.database} and ${target.visibilityDatabase} for it, or use another user (CORRIDOR_PG_URL)`,
+            `user "${target.user}" may not create databases: create ${names.join(' and ')} for it, or use another user (CORRIDOR_PG_URL)`,
           );
         }
         if ((error as { code?: string }).code !== '42P04') throw error; // created meanwhile by another start

@@ -19,11 +19,14 @@ const seconds = z.coerce.number({ error: 'expected a number of seconds' }).posit
 
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' }).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+// zod runs the refinements even when the value is no URL at all: parse without throwing there.
+const urlOf = (v: string): URL | undefined => (URL.canParse(v) ? new URL(v) : undefined);
+
 const postgresUrl = z
   .url({ error: 'expected a URL such as postgres://user:password@127.0.0.1:5432/corridor_temporal' })
-  .refine((v) => /^postgres(ql)?:$/.test(new URL(v).protocol), 'expected a postgres:// URL')
+  .refine((v) => /^postgres(ql)?:$/.test(urlOf(v)?.protocol ?? ''), 'expected a postgres:// URL')
   .refine(
-    (v) => /^\/[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(new URL(v).pathname),
+    (v) => /^\/[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(urlOf(v)?.pathname ?? ''),
     'expected a database name (letters, digits, underscore; at most 41) after the host',
   );
 
@@ -179,6 +182,22 @@ export const variables = {
     default: '30',
     doc: 'cluster profile: how long Temporal keeps the history of a completed movement (set when the namespace is created)',
   },
+  CORRIDOR_ARCHIVE_RETENTION_DAYS: {
+    schema: z.coerce.number({ error: 'expected a number of days' }).int('expected whole days').min(1, 'expected at least 1 day'),
+    default: String(3650),
+    doc: "how long the archive keeps a closed movement's record (10 years); older rows are purged. Temporal's own retention is far shorter: past it, the API reads closed movements from the archive",
+  },
+  CORRIDOR_ARCHIVE_PG_URL: {
+    // Unset is SQLite; anything else must be a PostgreSQL URL naming its database.
+    schema: z.literal('').or(postgresUrl),
+    default: '',
+    doc: 'PostgreSQL database of the archive of closed movements (created if missing); unset: `archive.sqlite` in the data folder. The cluster profile sets it to `<CORRIDOR_PG_URL database>_archive`',
+  },
+  CORRIDOR_ARCHIVE_POLL_SECONDS: {
+    schema: seconds,
+    default: '30',
+    doc: 'how often the archiver lists the movements closed since its cursor and archives them: the longest wait between a close and its archive row',
+  },
   CORRIDOR_CODEC_KEYS: {
     schema: keyRing,
     default: '',
@@ -315,6 +334,8 @@ export interface Config {
   temporal: { devPort: number; uiPort: number; sqliteSyncNormal: boolean };
   cluster: { pgUrl: string; port: number; uiPort: number; historyShards: number; retentionDays: number };
   codec: { keys: KeyRing | undefined; corsOrigins: string[] };
+  /** The archive of closed movements: PostgreSQL when a URL is set, else SQLite in the data folder. */
+  archive: { retentionDays: number; pgUrl: string | undefined; pollMs: number };
   workerMetricsPort: number;
   /** A prebuilt workflow bundle to load instead of building one. */
   workflowBundlePath: string | undefined;
@@ -387,6 +408,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       retentionDays: read(env, 'CORRIDOR_CLUSTER_RETENTION_DAYS'),
     },
     codec: { keys: read(env, 'CORRIDOR_CODEC_KEYS'), corsOrigins: read(env, 'CORRIDOR_CODEC_CORS_ORIGINS') },
+    archive: {
+      retentionDays: read(env, 'CORRIDOR_ARCHIVE_RETENTION_DAYS'),
+      pgUrl: read(env, 'CORRIDOR_ARCHIVE_PG_URL') || undefined,
+      pollMs: ms('CORRIDOR_ARCHIVE_POLL_SECONDS'),
+    },
     workerMetricsPort: read(env, 'CORRIDOR_WORKER_METRICS_PORT'),
     workflowBundlePath: read(env, 'CORRIDOR_WORKFLOW_BUNDLE') || undefined,
     notifyUrl: read(env, 'CORRIDOR_NOTIFY_URL'),

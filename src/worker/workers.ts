@@ -3,6 +3,7 @@
 // country's settings only, so a country's worker can run next to its own system.
 import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createArchiveActivities } from '../../activities/archive.ts';
 import { createCorridorActivities } from '../../activities/corridor.ts';
 import { createNationalActivities } from '../../activities/national.ts';
 import { createJournalActivities, httpJournalReader } from '../../activities/journal.ts';
@@ -14,6 +15,8 @@ import { createHttpNationalClient } from '../national/client.ts';
 import { corridorAuthorization } from '../national/credential.ts';
 import { corridorDataConverter } from '../codec/data-converter.ts';
 import { TransitClient } from '../client/transits.ts';
+import { openArchive } from '../archive/open.ts';
+import { ensureArchiver } from '../archive/start.ts';
 import { queueName, type QueueRole } from './queues.ts';
 import { activityWorkerTuning, workflowWorkerTuning } from './tuning.ts';
 
@@ -38,19 +41,34 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       const taskQueue = queueName(role, config);
       if (role.kind === 'transits') {
         if (!setup.workflowBundle) throw new Error('the transits queue needs the workflow bundle');
-        return Worker.create({
+        const client = new Client({ connection, namespace, dataConverter });
+        const worker = await Worker.create({
           connection,
           namespace,
           taskQueue,
           dataConverter,
           workflowBundle: setup.workflowBundle,
-          activities: createCorridorActivities({
-            notifyUrl: config.notifyUrl,
-            logger: logger.child({ queue: taskQueue }),
-            transits: new TransitClient(new Client({ connection, namespace, dataConverter }), config, namespace),
-          }),
+          activities: {
+            ...createCorridorActivities({
+              notifyUrl: config.notifyUrl,
+              logger: logger.child({ queue: taskQueue }),
+              transits: new TransitClient(client, config, namespace),
+            }),
+            ...createArchiveActivities({
+              client,
+              namespace,
+              taskQueue,
+              openStore: () => openArchive(config),
+              pollMs: config.archive.pollMs,
+              retentionDays: config.archive.retentionDays,
+              logger: logger.child({ queue: taskQueue, archive: true }),
+            }),
+          },
           ...workflowWorkerTuning,
         });
+        // The archiver runs as long as Corridor does; starting it again finds the running one.
+        await ensureArchiver(client, config);
+        return worker;
       }
       const { url, token } = config.national[role.country];
       // The credential as a header, so the client keeps its kept-alive node:http transport (a

@@ -8,6 +8,8 @@ import { allocateMrn } from '../../domain/mrn.ts';
 import type { ReferenceData } from '../../domain/types.ts';
 import { type TransitClient, TransitNotFound } from '../../client/transits.ts';
 import type { PageTokens } from '../page-tokens.ts';
+import type { ArchiveStore } from '../../archive/store.ts';
+import { listWithArchive } from '../../archive/listing.ts';
 import { expectedActions } from '../../../workflows/procedure.ts';
 import { transitStatuses, type TransitState } from '../../../workflows/model.ts';
 import type { Actor } from '../../auth/actor.ts';
@@ -23,6 +25,8 @@ export interface TransitRouteDeps {
   transits: TransitClient;
   reference: ReferenceData;
   pageTokens: PageTokens;
+  /** Closed movements, read from here once Temporal's retention has removed them. */
+  archive: ArchiveStore;
 }
 
 const LodgeAnswer = z.object({
@@ -50,7 +54,7 @@ const ListQuery = z.object({
 });
 
 export const transitRoutes =
-  ({ transits, reference, pageTokens }: TransitRouteDeps): FastifyPluginAsync =>
+  ({ transits, reference, pageTokens, archive }: TransitRouteDeps): FastifyPluginAsync =>
   async (plain) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
 
@@ -119,13 +123,14 @@ export const transitRoutes =
         schema: {
           tags: ['supervision'],
           summary: "One movement's state and timeline (the workflow's `state` query)",
-          description: 'Also lists `allowedActions`: what the signed-in user may do now.',
+          description:
+            "Also lists `allowedActions`: what the signed-in user may do now. A closed movement that Temporal's retention has removed is read from the archive, in the same shape.",
           params: MrnParams,
         },
       },
       async (request) => {
         const actor = actorOf(request);
-        const state = await readState(transits, request.params.mrn);
+        const state = await readState(transits, archive, request.params.mrn);
         assertCanRead(actor, state);
         return { ...state, allowedActions: allowedActionsFor(state, actor) };
       },
@@ -136,9 +141,9 @@ export const transitRoutes =
       {
         schema: {
           tags: ['supervision'],
-          summary: 'List movements (Temporal visibility), newest first',
+          summary: 'List movements (Temporal visibility, then the archive), newest first',
           description:
-            'Filters: status, office (anywhere on the route), currentOffice, declarant (TIN), vehicle, overdue. Page with pageToken from the previous answer.',
+            'Filters: status, office (anywhere on the route), currentOffice, declarant (TIN), vehicle, overdue. Page with pageToken from the previous answer. After the movements Temporal holds come the closed ones its retention has removed, from the archive.',
           querystring: ListQuery,
         },
       },
@@ -154,7 +159,7 @@ export const transitRoutes =
           ...(q.overdue ? { overdue: q.overdue === 'true' } : {}),
           ...scopeFor(actor, reference),
         };
-        return pageTokens.list(transits, filters, q.pageSize, q.pageToken).catch((error: unknown) => {
+        return listWithArchive({ pageTokens, transits, archive }, filters, q.pageSize, q.pageToken).catch((error: unknown) => {
           throw visibilityRefusal(
             error,
             Object.keys(q).filter((k) => k !== 'pageSize'),
@@ -164,12 +169,15 @@ export const transitRoutes =
     );
   };
 
-export async function readState(transits: TransitClient, mrn: string): Promise<TransitState> {
+/** The workflow's state while Temporal holds the movement; its archived record after. */
+export async function readState(transits: TransitClient, archive: ArchiveStore, mrn: string): Promise<TransitState> {
   try {
     return await transits.state(mrn);
   } catch (error) {
-    if (error instanceof TransitNotFound) throw notFound({ fr: `aucun mouvement ${mrn}`, en: `no movement with MRN ${mrn}` });
-    throw error;
+    if (!(error instanceof TransitNotFound)) throw error;
+    const archived = await archive.get(mrn);
+    if (archived) return archived.state;
+    throw notFound({ fr: `aucun mouvement ${mrn}`, en: `no movement with MRN ${mrn}` });
   }
 }
 
