@@ -45,6 +45,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
           workflowBundle: setup.workflowBundle,
           activities: createCorridorActivities({
             notifyUrl: config.notifyUrl,
+            notifySecret: config.notifySecret,
             logger: logger.child({ queue: taskQueue }),
             transits: new TransitClient(new Client({ connection, namespace, dataConverter }), config, namespace),
           }),
