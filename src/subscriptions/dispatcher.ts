@@ -66,7 +66,7 @@ const AMENDABLE = ['DECLARED', 'ACCEPTED'];
 export class Dispatcher {
   private readonly running: RunningTransits;
   private readonly seen = new Map<string, Seen>();
-  private timers: NodeJS.Timeout[] = [];
+  private readonly sleepers = new Set<() => void>();
   private loops: Promise<void>[] = [];
   private stopped = false;
 
@@ -80,7 +80,8 @@ export class Dispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    // Wake the loops from their pause (a cleared timer alone would leave them waiting forever).
+    for (const wake of this.sleepers) wake();
     await Promise.all(this.loops);
   }
 
@@ -93,7 +94,16 @@ export class Dispatcher {
         this.deps.logger.warn({ err: error }, 'subscriptions: a dispatch round failed; trying again');
       }
       if (this.stopped) break;
-      await new Promise<void>((resolve) => this.timers.push(setTimeout(resolve, this.deps.settings.pollMs)));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(wake, this.deps.settings.pollMs);
+        const sleepers = this.sleepers;
+        function wake() {
+          clearTimeout(timer);
+          sleepers.delete(wake);
+          resolve();
+        }
+        sleepers.add(wake);
+      });
     }
   }
 
