@@ -219,7 +219,9 @@ export class Dispatcher {
       return;
     }
     const retryAt = Date.now() + backoffMs(attempt, settings);
-    const suspended = store.failed(row.deliveryId, row.subscriptionId, outcome.result, retryAt, settings.suspendAfterMs);
+    // Twice the longest retry delay, plus a round: a longer gap since the last failure means nobody was trying.
+    const maxGapMs = 2 * backoffMs(Number.MAX_SAFE_INTEGER, settings) + settings.pollMs + settings.timeoutMs;
+    const suspended = store.failed(row.deliveryId, row.subscriptionId, outcome.result, retryAt, settings.suspendAfterMs, maxGapMs);
     log.warn({ subscription: row.subscriptionId, delivery: row.deliveryId, attempt, result: outcome.result }, 'subscriptions: delivery failed; will retry');
     if (suspended) {
       log.warn({ subscription: row.subscriptionId, failingForMs: settings.suspendAfterMs }, 'subscriptions: receiver failing too long; subscription suspended');

@@ -64,7 +64,7 @@ export class SubscriptionStore {
       CREATE TABLE IF NOT EXISTS subscriptions (
         id TEXT PRIMARY KEY, tin TEXT NOT NULL, url TEXT NOT NULL, events TEXT NOT NULL, secret TEXT NOT NULL,
         created_by TEXT NOT NULL, created_at TEXT NOT NULL, status TEXT NOT NULL,
-        failing_since TEXT, suspended_at TEXT, ended_at TEXT);
+        failing_since TEXT, last_failure_at TEXT, suspended_at TEXT, ended_at TEXT);
       CREATE INDEX IF NOT EXISTS subscriptions_tin ON subscriptions (tin);
       CREATE TABLE IF NOT EXISTS watches (
         subscription_id TEXT NOT NULL, mrn TEXT NOT NULL, next_index INTEGER NOT NULL,
@@ -155,21 +155,29 @@ export class SubscriptionStore {
       this.db
         .prepare("UPDATE outbox SET state = 'DELIVERED', attempts = attempts + 1, delivered_at = ? WHERE delivery_id = ?")
         .run(new Date().toISOString(), deliveryId);
-      this.db.prepare('UPDATE subscriptions SET failing_since = NULL WHERE id = ?').run(subscriptionId);
+      this.db.prepare('UPDATE subscriptions SET failing_since = NULL, last_failure_at = NULL WHERE id = ?').run(subscriptionId);
     })();
   }
 
   /**
    * Records a failed attempt and when to try again; suspends the subscription when it has been
-   * failing for `suspendAfterMs`. Answers whether it was suspended now.
+   * failing for `suspendAfterMs`. A failure more than `maxGapMs` after the previous one starts a
+   * new run: nobody was trying in between (the API was stopped), so the receiver is not blamed
+   * for that time. Answers whether it was suspended now.
    */
-  failed(deliveryId: string, subscriptionId: string, error: string, retryAt: number, suspendAfterMs: number): boolean {
+  failed(deliveryId: string, subscriptionId: string, error: string, retryAt: number, suspendAfterMs: number, maxGapMs: number): boolean {
     const now = new Date();
     return this.db.transaction(() => {
       this.db
         .prepare('UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE delivery_id = ?')
         .run(retryAt, error.slice(0, 500), deliveryId);
-      this.db.prepare('UPDATE subscriptions SET failing_since = COALESCE(failing_since, ?) WHERE id = ?').run(now.toISOString(), subscriptionId);
+      this.db
+        .prepare(
+          `UPDATE subscriptions SET last_failure_at = @now,
+             failing_since = CASE WHEN failing_since IS NULL OR last_failure_at IS NULL OR last_failure_at < @gapStart THEN @now ELSE failing_since END
+           WHERE id = @id`,
+        )
+        .run({ now: now.toISOString(), gapStart: new Date(now.getTime() - maxGapMs).toISOString(), id: subscriptionId });
       const since = (this.db.prepare('SELECT failing_since FROM subscriptions WHERE id = ?').get(subscriptionId) as { failing_since: string }).failing_since;
       if (now.getTime() - Date.parse(since) < suspendAfterMs) return false;
       const changed = this.db
