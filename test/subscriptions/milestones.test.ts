@@ -161,6 +161,15 @@ describe('status messages to the trade', { concurrency: true }, () => {
     assert.equal(explicit.body.subscription.tin, own);
   });
 
+  it('a TIN may hold at most 20 subscriptions (409 past it)', async () => {
+    const tin = uniqueTin();
+    const hook = await receiver();
+    for (let n = 0; n < 20; n++) await subscribed(tin, hook, ['RELEASED']);
+    const refused = await subscribe(declarantOf(tin), { url: hook.url, events: ['RELEASED'] });
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.equal((await mine(tin)).length, 20);
+  });
+
   it('bad input is a 400 naming the field', async () => {
     const tin = uniqueTin();
     const hook = await receiver();

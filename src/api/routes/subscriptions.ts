@@ -18,7 +18,7 @@ import { createSubscriptions } from '../../subscriptions/service.ts';
 import { newSigningSecret } from '../../subscriptions/signature.ts';
 import type { Subscription, SubscriptionStore } from '../../subscriptions/store.ts';
 import { requireRole } from '../authentication.ts';
-import { badRequest, forbidden, notFound } from '../errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 
 const Body = z.object({
   url: z.string().min(1, 'expected the callback URL').max(2048, 'expected at most 2048 characters'),
@@ -28,6 +28,9 @@ const Body = z.object({
     .max(acceptedEventNames.length, 'expected each milestone once'),
   tin: z.string().regex(TIN, 'expected a TIN (taxpayer identification number) such as 1000123456').optional(),
 });
+
+// Each subscription multiplies every milestone of the TIN's movements: a bound keeps one TIN from flooding the outbox.
+const MAX_PER_TIN = 20;
 
 const IdParams = z.object({ id: z.string().regex(/^sub_[0-9a-f-]{36}$/, 'expected a subscription id such as sub_0b6c…') });
 
@@ -81,6 +84,12 @@ export const subscriptionRoutes =
           throw forbidden({
             fr: `vous ne pouvez vous abonner qu'aux mouvements de votre propre NIF (${actor.tin ?? 'aucun'}), pas ${tin ?? ''}`,
             en: `you may subscribe only to the movements of your own TIN (${actor.tin ?? 'none'}), not ${tin ?? ''}`,
+          });
+        }
+        if (store.ofTin(tin).length >= MAX_PER_TIN) {
+          throw conflict('TOO_MANY_SUBSCRIPTIONS', {
+            fr: `au plus ${MAX_PER_TIN} abonnements par NIF : mettez fin à l'un d'eux d'abord`,
+            en: `at most ${MAX_PER_TIN} subscriptions per TIN: end one first`,
           });
         }
         const vetted = await vetCallbackUrl(request.body.url, policy);
