@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Actor } from '../../src/auth/actor.ts';
 import { startStack, type Stack } from '../harness/stack.ts';
 import { eventually, startWebhook, type Webhook } from '../harness/webhook.ts';
-import { Corridor, declarationFor, declarantOf, uniqueTin } from '../lifecycle/helpers.ts';
+import { Corridor, declarationFor, declarantOf, officerAt, uniqueTin } from '../lifecycle/helpers.ts';
 
 const WAIT = 60_000;
 const EVERY_MILESTONE = [
@@ -143,6 +143,23 @@ describe('status messages to the trade', { concurrency: true }, () => {
     assert.equal(view?.status, 'ACTIVE');
     assert.deepEqual(view?.deliveries, { pending: 0, delivered: CLEAN_LOME_OUAGA.length });
     assert.equal((view as unknown as Record<string, unknown>).secret, undefined, 'the secret is shown once, at subscription');
+  });
+
+  it('an incident on the road, which changes no listed field, still reaches the subscriber (the timeline is read again)', async () => {
+    const tin = uniqueTin();
+    const hook = await receiver();
+    await subscribed(tin, hook, ['INCIDENT']);
+    const d = declarationFor('lome-ouaga', tin);
+    const mrn = await corridor.accepted(d);
+    await corridor.drive(mrn, d.plan, 0, 1);
+    const answer = await corridor.act(mrn, 'incident', officerAt('TGCKS001'), {
+      kind: 'BREAKDOWN',
+      description: 'panne de boîte de vitesses à Sokodé, réparée sur place',
+    });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    await eventually(async () => (events(hook, mrn).length >= 1 ? true : undefined), WAIT, 'the incident at the subscriber');
+    assert.deepEqual(events(hook, mrn), ['INCIDENT']);
+    assert.equal(hook.signed.valid, hook.deliveries);
   });
 
   it('another TIN cannot subscribe for this one (403), nor can an officer', async () => {
