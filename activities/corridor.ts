@@ -4,6 +4,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from '../src/logging/logger.ts';
 import type { TransitClient } from '../src/client/transits.ts';
 import { forMovement } from '../src/logging/logger.ts';
+import { DELIVERY_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from '../src/subscriptions/signature.ts';
 
 export interface NotificationMessage {
   /** Unique and stable across retries: the receiver deduplicates on it. */
@@ -24,6 +25,8 @@ export interface DeliveryOutcome {
 
 export interface CorridorActivityDeps {
   notifyUrl: string | undefined;
+  /** Signs each notification (X-Corridor-Signature), as every delivery to the trade is signed; undefined: unsigned. */
+  notifySecret?: string | undefined;
   logger: Logger;
   /** Visibility reads for the daily report. */
   transits: TransitClient;
@@ -35,7 +38,7 @@ export interface OverdueReport {
   counts: { office: string; level: number; count: number }[];
 }
 
-export function createCorridorActivities({ notifyUrl, logger, transits, timeoutMs = 10_000 }: CorridorActivityDeps) {
+export function createCorridorActivities({ notifyUrl, notifySecret, logger, transits, timeoutMs = 10_000 }: CorridorActivityDeps) {
   return {
     async compileOverdueReport(): Promise<OverdueReport> {
       const counts = await transits.overdueCounts();
@@ -51,11 +54,20 @@ export function createCorridorActivities({ notifyUrl, logger, transits, timeoutM
       }
       const attempt = Context.current().info.attempt;
       let response: Response;
+      const body = JSON.stringify(message);
+      // Signed at each attempt: the timestamp is the attempt's, so a receiver's freshness check holds on a late retry.
+      const signature = notifySecret ? { [SIGNATURE_HEADER]: signatureHeader(notifySecret, body) } : {};
       try {
         response = await fetch(notifyUrl, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': message.id, 'x-corridor-notification-id': message.id },
-          body: JSON.stringify(message),
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': message.id,
+            'x-corridor-notification-id': message.id,
+            [DELIVERY_ID_HEADER]: message.id,
+            ...signature,
+          },
+          body,
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {

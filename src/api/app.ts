@@ -16,6 +16,7 @@ import { actionRoutes } from './routes/actions.ts';
 import { escalationRoutes } from './routes/escalations.ts';
 import { healthRoutes } from './routes/health.ts';
 import { transitRoutes } from './routes/transits.ts';
+import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { consoleViews } from './views.ts';
 import { codecEndpointFor } from '../codec/server.ts';
 import { openArchive } from '../archive/open.ts';
@@ -77,6 +78,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await typed.register(transitRoutes({ transits, reference: deps.reference, pageTokens, archive }));
   await typed.register(actionRoutes({ transits, reference: deps.reference }));
   await typed.register(escalationRoutes({ transits, reference: deps.reference, pageTokens }));
+  await typed.register(subscriptionRoutes({ ...deps, transits }));
   await typed.register(views.routes);
   await app.register(codecEndpointFor(deps.config));
   return app;

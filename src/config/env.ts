@@ -220,6 +220,45 @@ export const variables = {
     default: undefined,
     doc: 'webhook that receives every notification (escalations, alerts, daily report); unset: notifications are kept in the workflow only',
   },
+  CORRIDOR_NOTIFY_SECRET: {
+    schema: z.string().refine((v) => v === '' || v.length >= 32, 'expected at least 32 characters'),
+    default: '',
+    secret: true,
+    doc: 'secret that signs every notification sent to CORRIDOR_NOTIFY_URL (header X-Corridor-Signature, see "Status messages to the trade"); unset: notifications go unsigned',
+  },
+  CORRIDOR_SUBSCRIPTIONS_ALLOWED_HOSTS: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9.:-]*(\s*,\s*[A-Za-z0-9.:-]+)*$/, 'expected host names or addresses, comma-separated')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    default: '',
+    doc: "callback hosts the operator allows whatever they resolve to (an importer's receiver on a private network); others must be https to public addresses",
+  },
+  CORRIDOR_SUBSCRIPTIONS_SUSPEND_AFTER_SECONDS: {
+    schema: seconds,
+    default: String(DAY),
+    doc: "a subscriber's receiver failing for this long is suspended (its subscription says so)",
+  },
+  CORRIDOR_SUBSCRIPTIONS_RETRY_SECONDS: {
+    schema: seconds,
+    default: '10',
+    doc: 'first retry of a failed delivery to a subscriber; each next one waits twice as long, up to an hour',
+  },
+  CORRIDOR_SUBSCRIPTIONS_POLL_SECONDS: {
+    schema: seconds,
+    default: '2',
+    doc: "how often the API's dispatcher of status messages looks for changed movements and for deliveries due",
+  },
+  CORRIDOR_SUBSCRIPTIONS_REFRESH_SECONDS: {
+    schema: seconds,
+    default: '30',
+    doc: "a subscribed movement's timeline is read again after this long even when its listed fields did not change (an incident)",
+  },
   CORRIDOR_BORDER_DWELL_TARGET_SECONDS: { schema: seconds, default: String(2 * HOUR), doc: 'border dwell target at a PCJ before a border alert' },
   CORRIDOR_ESCALATION_LEVEL2_AFTER_SECONDS: { schema: seconds, default: String(DAY), doc: 'after the deadline, delay to level 2 (country supervisor)' },
   CORRIDOR_ENQUIRY_AFTER_SECONDS: {
@@ -340,6 +379,10 @@ export interface Config {
   /** A prebuilt workflow bundle to load instead of building one. */
   workflowBundlePath: string | undefined;
   notifyUrl: string | undefined;
+  /** Signs the notifications sent to notifyUrl; undefined: unsigned. */
+  notifySecret: string | undefined;
+  /** Status messages to the trade (src/subscriptions). */
+  subscriptions: { allowedHosts: string[]; suspendAfterMs: number; retryMs: number; pollMs: number; refreshMs: number };
   /** Every delay the workflow watches, in milliseconds; passed into the workflow as input. */
   delays: {
     borderDwellTargetMs: number;
@@ -416,6 +459,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     workerMetricsPort: read(env, 'CORRIDOR_WORKER_METRICS_PORT'),
     workflowBundlePath: read(env, 'CORRIDOR_WORKFLOW_BUNDLE') || undefined,
     notifyUrl: read(env, 'CORRIDOR_NOTIFY_URL'),
+    notifySecret: read(env, 'CORRIDOR_NOTIFY_SECRET') || undefined,
+    subscriptions: {
+      allowedHosts: read(env, 'CORRIDOR_SUBSCRIPTIONS_ALLOWED_HOSTS'),
+      suspendAfterMs: ms('CORRIDOR_SUBSCRIPTIONS_SUSPEND_AFTER_SECONDS'),
+      retryMs: ms('CORRIDOR_SUBSCRIPTIONS_RETRY_SECONDS'),
+      pollMs: ms('CORRIDOR_SUBSCRIPTIONS_POLL_SECONDS'),
+      refreshMs: ms('CORRIDOR_SUBSCRIPTIONS_REFRESH_SECONDS'),
+    },
     delays: {
       borderDwellTargetMs: ms('CORRIDOR_BORDER_DWELL_TARGET_SECONDS'),
       level2AfterMs: ms('CORRIDOR_ESCALATION_LEVEL2_AFTER_SECONDS'),

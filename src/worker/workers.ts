@@ -51,6 +51,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
           activities: {
             ...createCorridorActivities({
               notifyUrl: config.notifyUrl,
+              notifySecret: config.notifySecret,
               logger: logger.child({ queue: taskQueue }),
               transits: new TransitClient(client, config, namespace),
             }),

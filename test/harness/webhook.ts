@@ -1,6 +1,9 @@
 // A notification receiver for tests: records each notification once (deduplicating on its id,
-// as a real receiver must), and can refuse the first delivery of each one to force retries.
+// as a real receiver must), and can refuse the first delivery of each one to force retries,
+// or every delivery (a receiver that is down). Given the signing secret, it checks each
+// delivery's X-Corridor-Signature the documented way and counts those that fail.
 import { createServer, type Server } from 'node:http';
+import { verifySignature } from '../../src/subscriptions/signature.ts';
 
 export interface Received {
   id: string;
@@ -17,18 +20,46 @@ export interface Webhook {
   received: Received[];
   /** Deliveries including repeats of an id (retries). */
   deliveries: number;
+  /** With a secret: deliveries whose signature verified, and those that did not (or had none). */
+  signed: { valid: number; invalid: number };
+  /** The signing secret to check deliveries with (settable once a subscription has answered it). */
+  secret: string | undefined;
+  /** Every delivery's X-Corridor-Signature header, in order (undefined when absent). */
+  signatures: (string | undefined)[];
   close(): Promise<void>;
 }
 
-export async function startWebhook(options: { failFirstAttempt?: boolean } = {}): Promise<Webhook> {
+export async function startWebhook(options: { failFirstAttempt?: boolean; failAll?: boolean; secret?: string } = {}): Promise<Webhook> {
   const seen = new Set<string>();
   const attempted = new Set<string>();
-  const hook: Webhook = { url: '', received: [], deliveries: 0, close: async () => undefined };
+  const hook: Webhook = {
+    url: '',
+    received: [],
+    deliveries: 0,
+    signed: { valid: 0, invalid: 0 },
+    secret: options.secret,
+    signatures: [],
+    close: async () => undefined,
+  };
   const server: Server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
       hook.deliveries++;
+      const signature = request.headers['x-corridor-signature'] as string | undefined;
+      hook.signatures.push(signature);
+      if (hook.secret !== undefined) {
+        if (verifySignature(hook.secret, signature, body)) hook.signed.valid++;
+        else {
+          hook.signed.invalid++;
+          response.writeHead(401).end('bad signature');
+          return;
+        }
+      }
+      if (options.failAll) {
+        response.writeHead(503).end('down');
+        return;
+      }
       const message = JSON.parse(body) as Received;
       const id = request.headers['idempotency-key'];
       if (id !== message.id) {
