@@ -26,11 +26,33 @@ export const lomeOuagaShape: FloorShape = {
   timersAfter: [1, 2, 4, 5], // release (leg deadline), border arrival (dwell), entry (next leg), arrival (control results due)
 };
 
+/**
+ * The national path's lifecycle on lome-ouaga, read from a real one's history (11:11 UTC,
+ * 2026-11-28, `simulate --via national`): seven journal events signalled by the consumers
+ * (registration, release, border arrival and exit in Togo's journal; entry, arrival and control
+ * results in Burkina's), and only four activities, the forwards: the AAR to Burkina after the
+ * release; the discharge in Burkina after the control results, then the write-off and the
+ * guarantee's release in Togo together. The acts themselves are already in their systems, so
+ * nothing is written back. Its timers are today's: after release, border arrival, entry and arrival.
+ */
+export const nationalShape: FloorShape = {
+  steps: [
+    [0], // registration (the movement starts from it): nothing to send
+    [1], // release: the AAR to Burkina
+    [0], // border arrival
+    [0], // exit
+    [0], // entry
+    [0], // arrival
+    [1, 2], // control results: discharge in Burkina, then write-off and guarantee release in Togo
+  ],
+  timersAfter: [1, 2, 4, 5],
+};
+
 export const activityCount = (shape: FloorShape) => shape.steps.flat().reduce((a, b) => a + b, 0);
 
 /** `1+1,1+1,1,1,1,1,1+1+2` (steps by comma, waves by plus) and `1,2,4,5` (steps after which a timer is armed). */
-export function parseShape(steps: string | undefined, timers: string | undefined): FloorShape {
-  const shape = { ...lomeOuagaShape };
+export function parseShape(steps: string | undefined, timers: string | undefined, base: FloorShape = lomeOuagaShape): FloorShape {
+  const shape = { ...base };
   if (steps !== undefined) {
     shape.steps = steps.split(',').map((step) => step.split('+').map(Number));
     if (shape.steps.some((step) => step.some((n) => !Number.isInteger(n) || n < 0))) {
