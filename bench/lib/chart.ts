@@ -14,6 +14,8 @@ const COLORS: Record<string, string> = {
   driver: '#bab0ac',
   corridor: '#e15759',
   floor: '#4e79a7',
+  national: '#59a14f',
+  'national floor': '#8cd17d',
   p50: '#a0cbe8',
   p95: '#4e79a7',
   p99: '#1f3b5a',
@@ -107,12 +109,29 @@ export function renderChart(result: BenchResult): string {
   add(
     barPanel(
       top,
-      'Lifecycles per second: Corridor through its API, and the floor (same shape, no logic)',
+      'Lifecycles per second: each path beside its floor (same shape, no logic)',
       'lifecycles/s',
-      ts.map((t) => ({
-        label: `${t.id}${t.ratio !== undefined ? ` (ratio ${t.ratio.toFixed(2)})` : ''}`,
-        bars: [bar('Corridor', t.corridor?.lifecyclesPerSecond, COLORS.corridor!), bar('floor', t.floor?.lifecyclesPerSecond, COLORS.floor!)],
-      })),
+      ts.flatMap((t) => [
+        ...(t.corridor || t.floor
+          ? [
+              {
+                label: `${t.id} today's path, API${t.ratio !== undefined ? ` (ratio ${t.ratio.toFixed(2)})` : ''}`,
+                bars: [bar('Corridor', t.corridor?.lifecyclesPerSecond, COLORS.corridor!), bar('floor', t.floor?.lifecyclesPerSecond, COLORS.floor!)],
+              },
+            ]
+          : []),
+        ...(t.national || t.nationalFloor
+          ? [
+              {
+                label: `${t.id} national path, journals${t.nationalRatio !== undefined ? ` (ratio ${t.nationalRatio.toFixed(2)})` : ''}`,
+                bars: [
+                  bar('national', t.national?.lifecyclesPerSecond, COLORS.national!),
+                  bar('floor', t.nationalFloor?.lifecyclesPerSecond, COLORS['national floor']!),
+                ],
+              },
+            ]
+          : []),
+      ]),
       { value: 10, label: 'goal 10/s' },
     ),
   );
@@ -152,6 +171,22 @@ export function renderChart(result: BenchResult): string {
         value: 250,
         label: 'goal p99 250 ms',
       }),
+    );
+  }
+  if (ts.some((t) => t.forwarding)) {
+    const groups = ts.flatMap((t: TargetResult) =>
+      (t.forwarding?.pairs ?? []).map((p) => ({
+        label: ts.length > 1 ? `${t.id} ${p.pair}` : p.pair,
+        bars: [bar('p50', p.p50, COLORS.p50!), bar('p95', p.p95, COLORS.p95!), bar('p99', p.p99, COLORS.p99!)],
+      })),
+    );
+    add(
+      barPanel(
+        top,
+        `Forwarding on the national path under ${String(result.options.rate)} lifecycles/s: act recorded in one system → the other holds what it needs`,
+        'ms',
+        groups,
+      ),
     );
   }
   if (ts.some((t) => t.capacity)) {
