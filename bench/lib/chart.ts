@@ -1,6 +1,6 @@
 // The run as a picture (SVG, no dependencies): throughput against the floor, where the CPU
 // goes per lifecycle, officer act latency against its goal, and memory of parked transits.
-import type { BenchResult, TargetResult } from './result.ts';
+import type { BenchResult, FloorResult, TargetResult } from './result.ts';
 
 const W = 1100;
 const PANEL_H = 300;
@@ -96,6 +96,18 @@ function fmt(v: number): string {
 
 const processes = ['server', 'worker', 'api', 'sandbox-TG', 'sandbox-BF', 'driver'];
 
+/** One run's CPU per lifecycle, stacked by process (a floor's worker counts as the worker). */
+function cpuBar(label: string, run: FloorResult | undefined): Bar {
+  return {
+    label,
+    parts: processes.map((p) => ({
+      name: p,
+      value: run?.cpuSecondsPerLifecycle[p] ?? run?.cpuSecondsPerLifecycle[p === 'worker' ? 'floor-worker' : p] ?? Number.NaN,
+      color: COLORS[p]!,
+    })),
+  };
+}
+
 export function renderChart(result: BenchResult): string {
   const ts = result.targets;
   const panels: string[] = [];
@@ -143,15 +155,9 @@ export function renderChart(result: BenchResult): string {
       ts.map((t) => ({
         label: t.id,
         bars: [
-          { label: 'Corridor', parts: processes.map((p) => ({ name: p, value: t.corridor?.cpuSecondsPerLifecycle[p] ?? Number.NaN, color: COLORS[p]! })) },
-          {
-            label: 'floor',
-            parts: processes.map((p) => ({
-              name: p,
-              value: t.floor?.cpuSecondsPerLifecycle[p === 'worker' ? 'floor-worker' : p] ?? Number.NaN,
-              color: COLORS[p]!,
-            })),
-          },
+          cpuBar('Corridor', t.corridor),
+          cpuBar('floor', t.floor),
+          ...(t.national || t.nationalFloor ? [cpuBar('national', t.national), cpuBar('national floor', t.nationalFloor)] : []),
         ],
       })),
     ) + legend(top + PANEL_H - 16, processes),

@@ -49,7 +49,7 @@ function pathRows(each: (cell: (t: TargetResult) => Cell) => Cell[], get: (t: Ta
     ['worker → server calls per lifecycle', ...both((r) => f(sum(r?.sdk.requests), 1))],
     ['workflow task: run / queued (ms)', ...both((r) => `${f(r?.sdk.workflowTaskMs, 1)}+${f(r?.sdk.workflowTaskScheduleToStartMs, 1)}`)],
     ['activity: run / queued (ms)', ...both((r) => `${f(r?.sdk.activityMs, 1)}+${f(r?.sdk.activityScheduleToStartMs, 1)}`)],
-    ['server CPU s per lifecycle', ...both((r) => f(r?.cpuSecondsPerLifecycle.server, 3))],
+    ['CPU s per lifecycle: server, all processes', ...both((r) => `${f(r?.cpuSecondsPerLifecycle.server, 3)}, ${f(sum(r?.cpuSecondsPerLifecycle), 3)}`)],
   ];
 }
 
@@ -76,7 +76,7 @@ function rows(result: BenchResult): Row[] {
       }),
     ]);
   }
-  out.push({ section: 'CPU seconds per lifecycle (Corridor / floor)' });
+  out.push({ section: "CPU seconds per lifecycle, today's path (Corridor / floor)" });
   for (const name of ['server', 'worker', 'api', 'sandbox-TG', 'sandbox-BF', 'driver']) out.push([`  ${name}`, ...each((t) => cpuRow(t, name))]);
   out.push(['  all processes', ...each((t) => pair(f(sum(t.corridor?.cpuSecondsPerLifecycle), 3), f(sum(t.floor?.cpuSecondsPerLifecycle), 3)))]);
   out.push(['cores busy over the run', ...each((t) => pair(f(t.corridor?.machineBusy), f(t.floor?.machineBusy)))]);
