@@ -129,7 +129,7 @@ const USAGE = `npm run bench -- [flags]
   --count N              lifecycles in the throughput run, for each path and each floor (200)
   --concurrency C        lifecycles driven at a time (40)
   --warmup W             unmeasured lifecycles before each throughput run (20)
-  --rounds R             floor and Corridor take turns, N/R lifecycles at a time (2)
+  --rounds R             both paths and their floors take turns, N/R lifecycles at a time (2)
   --rate R               lifecycles started per second in the latency and forwarding runs (2)
   --latency-seconds D    length of the latency run, and of the forwarding run (60)
   --parked K             transits parked mid-route in the capacity run (10000; 100k for the large run)
@@ -137,12 +137,12 @@ const USAGE = `npm run bench -- [flags]
   --overdue-share S      share of the parked transits made overdue (0.1)
   --overdue-after T      seconds after release an overdue transit's deadline passes (15)
   --route ID             example declaration to drive (lome-ouaga)
-  --floor-shape S        the floor's updates and activity waves (1+1,1+1,1,1,1,1,1+1+2: lome-ouaga today)
-  --floor-timers T       steps after which the floor arms a deadline timer (1,2,4,5), or none
+  --floor-shape S        today's floor: updates and activity waves (1+1,1+1,1,1,1,1,1+1+2: lome-ouaga today)
+  --floor-timers T       steps after which today's floor arms a deadline timer (1,2,4,5), or none
   --floor-wait W         the floor's client waits for updates completed (one call) or accepted then result (completed)
   --national-floor-shape S   the national path's floor: activity waves after each journal event (0,1,0,0,0,0,1+2)
   --national-floor-timers T  steps after which the national floor arms a deadline timer (1,2,4,5)
-  --compare V[|V…]       floor variants run in the same rounds, e.g. "shape=1,1+1,1,1,1,1,1+1|wait=accepted|timers=1"
+  --compare V[|V…]       variants of today's floor run in the same rounds, e.g. "shape=1,1+1,1,1,1,1,1+1|wait=accepted|timers=1"
   --profile P[,P…]       embedded (default), embedded-sync-normal, cluster (TEMPORAL_ADDRESS)
   --api URL              measure a stack already running there instead of starting one
   --phases a,b           any of ${phaseNames.join(', ')} (${defaultPhases.join(',')})
