@@ -44,12 +44,19 @@ function pathRows(each: (cell: (t: TargetResult) => Cell) => Cell[], get: (t: Ta
       }),
     ],
     ['history events per lifecycle', ...both((r) => f(r?.history?.events, 0))],
-    ['workflow tasks per lifecycle', ...both((r) => f(r?.sdk.workflowTasks, 1))],
+    // The SDK counts a query it answers as a workflow task: told apart here, since the national
+    // path's driver polls Corridor (a query) until the movement is DISCHARGED and no floor does.
+    [
+      'workflow tasks + queries answered per lifecycle',
+      ...both((r) => `${f(r?.sdk.requests.RespondWorkflowTaskCompleted, 1)}+${f(r?.sdk.requests.RespondQueryTaskCompleted ?? (r ? 0 : undefined), 1)}`),
+    ],
     ['activity tasks per lifecycle', ...both((r) => f(r?.sdk.activityTasks, 1))],
     ['worker → server calls per lifecycle', ...both((r) => f(sum(r?.sdk.requests), 1))],
     ['workflow task: run / queued (ms)', ...both((r) => `${f(r?.sdk.workflowTaskMs, 1)}+${f(r?.sdk.workflowTaskScheduleToStartMs, 1)}`)],
     ['activity: run / queued (ms)', ...both((r) => `${f(r?.sdk.activityMs, 1)}+${f(r?.sdk.activityScheduleToStartMs, 1)}`)],
     ['CPU s per lifecycle: server, all processes', ...both((r) => `${f(r?.cpuSecondsPerLifecycle.server, 3)}, ${f(sum(r?.cpuSecondsPerLifecycle), 3)}`)],
+    ['cores busy over the run', ...both((r) => f(r?.machineBusy))],
+    ["neighbours' CPU meanwhile (cores)", ...both((r) => f(r?.neighbourCores))],
   ];
 }
 
@@ -76,16 +83,16 @@ function rows(result: BenchResult): Row[] {
       }),
     ]);
   }
-  out.push({ section: "CPU seconds per lifecycle, today's path (Corridor / floor)" });
-  for (const name of ['server', 'worker', 'api', 'sandbox-TG', 'sandbox-BF', 'driver']) out.push([`  ${name}`, ...each((t) => cpuRow(t, name))]);
-  out.push(['  all processes', ...each((t) => pair(f(sum(t.corridor?.cpuSecondsPerLifecycle), 3), f(sum(t.floor?.cpuSecondsPerLifecycle), 3)))]);
-  out.push(['cores busy over the run', ...each((t) => pair(f(t.corridor?.machineBusy), f(t.floor?.machineBusy)))]);
-  out.push(["neighbours' CPU meanwhile (cores)", ...each((t) => pair(f(t.corridor?.neighbourCores), f(t.floor?.neighbourCores)))]);
-  out.push(['log lines per lifecycle (all processes)', ...each((t) => f(sum(t.corridor?.logLinesPerLifecycle), 1))]);
-  out.push([
-    'mean act round trip, lodge / officer (ms)',
-    ...each((t) => (t.corridor ? pair(f(t.corridor.meanActMs.lodge, 0), f(meanOfficer(t.corridor.meanActMs), 0)) : undefined)),
-  ]);
+  if (ts.some((t) => t.corridor || t.floor)) {
+    out.push({ section: "CPU seconds per lifecycle, today's path (Corridor / floor)" });
+    for (const name of ['server', 'worker', 'api', 'sandbox-TG', 'sandbox-BF', 'driver']) out.push([`  ${name}`, ...each((t) => cpuRow(t, name))]);
+    out.push(['  all processes', ...each((t) => pair(f(sum(t.corridor?.cpuSecondsPerLifecycle), 3), f(sum(t.floor?.cpuSecondsPerLifecycle), 3)))]);
+    out.push(['log lines per lifecycle (all processes)', ...each((t) => f(sum(t.corridor?.logLinesPerLifecycle), 1))]);
+    out.push([
+      'mean act round trip, lodge / officer (ms)',
+      ...each((t) => (t.corridor ? pair(f(t.corridor.meanActMs.lodge, 0), f(meanOfficer(t.corridor.meanActMs), 0)) : undefined)),
+    ]);
+  }
 
   if (ts.some((t) => t.latency)) {
     out.push({ section: `Officer act latency under ${o.rate} lifecycles/s for ${o.latencySeconds} s: p50 / p95 / p99 (ms), goal p99 ≤ 250` });
