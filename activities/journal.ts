@@ -15,6 +15,28 @@ import type { NationalEvent } from '../workflows/model.ts';
 export interface JournalPage {
   events: Omit<NationalEvent, 'country'>[];
   lastSequence: number;
+  headSequence?: number;
+}
+
+/**
+ * What the consumer heartbeats: its cursor (where a retried attempt resumes) and how far
+ * behind the journal it is, read by the API for the console, /health and /metrics.
+ */
+export interface JournalProgress {
+  cursor: number;
+  /** The journal's last sequence when last read. */
+  head: number;
+  /** When the oldest event not yet carried was recorded in the national system; null when caught up. */
+  oldestUnconsumedAt: string | null;
+  /** When the journal was last read. */
+  readAt: string;
+}
+
+/** The cursor in a heartbeat of this or an earlier version (a bare number). */
+export function cursorOf(details: unknown): number | undefined {
+  if (typeof details === 'number') return details;
+  const cursor = (details as Partial<JournalProgress> | undefined)?.cursor;
+  return typeof cursor === 'number' ? cursor : undefined;
 }
 
 /** Reads the journal after `cursor`; waits up to `waitSeconds` for a first event. */
@@ -40,18 +62,30 @@ export function createJournalActivities({ country, read, transits, reference, lo
     async consumeJournal({ cursor: from, runForMs }: ConsumeJournalInput): Promise<number> {
       const context = Context.current();
       // A retried attempt resumes where the last one said it had got to.
-      const heartbeat = context.info.heartbeatDetails as number | undefined;
-      let cursor = Math.max(from, typeof heartbeat === 'number' ? heartbeat : 0);
+      // Exported with the worker's Temporal metrics (Prometheus), which the API's /metrics appends.
+      const consumed = context.metricMeter.createCounter(
+        'corridor_journal_events_consumed',
+        'events',
+        "Events read from a country's national system journal, per type and source",
+      );
+      let cursor = Math.max(from, cursorOf(context.info.heartbeatDetails) ?? 0);
+      let head = cursor;
+      const progress = (oldestUnconsumedAt: string | null): JournalProgress => ({ cursor, head, oldestUnconsumedAt, readAt: new Date().toISOString() });
+      context.heartbeat(progress(null));
       const until = Date.now() + runForMs;
       while (Date.now() < until && !context.cancellationSignal.aborted) {
         const page = await read(cursor, { limit: 200, waitSeconds: 10, signal: context.cancellationSignal });
-        for (const published of page.events) {
+        head = Math.max(head, page.headSequence ?? page.lastSequence);
+        for (const [index, published] of page.events.entries()) {
           const event: NationalEvent = { ...published, country };
+          context.heartbeat(progress(event.at));
           await carry(event);
+          consumed.add(1, { country, type: event.type, source: event.source });
           cursor = event.sequence;
-          context.heartbeat(cursor);
+          const next = page.events[index + 1];
+          context.heartbeat(progress(next ? next.at : cursor < head ? event.at : null));
         }
-        context.heartbeat(cursor);
+        if (page.events.length === 0) context.heartbeat(progress(null));
       }
       return cursor;
     },

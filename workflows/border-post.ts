@@ -2,10 +2,13 @@
 // from the country it leaves, the entry into the next one. The border dwell time runs from the
 // arrival to the entry accepted. The exit act also serves the last office of a route toward Mali
 // or Niger, where exit confirmed ends the movement (discharged by ./destination.ts).
+import { patched } from '@temporalio/workflow';
+import type { CountryCode } from '../src/domain/countries.ts';
 import { checkActBody } from './acts.ts';
 import { dischargeAndWriteOff } from './destination.ts';
 import * as m from './messages.ts';
-import { SYSTEM, type Movement } from './movement.ts';
+import { SYSTEM, type Keyed, type Movement } from './movement.ts';
+import { nationalRefusalOr } from './national-answers.ts';
 import { closeEscalationOnArrival } from './watch.ts';
 
 export function registerBorderPostActs(mv: Movement): void {
@@ -44,12 +47,13 @@ export function registerBorderPostActs(mv: Movement): void {
       mv.officeOf(office).leftAt = crossing.exitAt;
       state.currentOffice = route.legs[state.legIndex]!.to;
       mv.recordAct(keyed, 'EXIT_CONFIRMED', actor, office, { sealsIntact: sealsIntact ?? true, ...(remarks ? { remarks } : {}) });
+      await sendNotice(mv, keyed, 'EXIT', mv.countryOf(crossing.entryOffice), office, sealsIntact ?? true, crossing.exitAt);
     } else {
       // The last office is an exit toward a third country: exit confirmed ends the movement here.
       state.exitConfirmedAt = mv.actedAt(keyed);
       mv.officeOf(office).leftAt = state.exitConfirmedAt;
       mv.recordAct(keyed, 'EXIT_CONFIRMED', actor, office, { sealsIntact: sealsIntact ?? true, final: true, ...(remarks ? { remarks } : {}) });
-      await dischargeAndWriteOff(mv, office);
+      await dischargeAndWriteOff(mv, office, { keyed });
     }
   });
 
@@ -75,5 +79,27 @@ export function registerBorderPostActs(mv: Movement): void {
     mv.setStatus('RELEASED');
     mv.recordAct(keyed, 'ENTRY_ACCEPTED', actor, office, { sealsIntact, dwellSeconds: crossing.dwellSeconds, ...(remarks ? { remarks } : {}) });
     if (crossing.alertAt) mv.record('BORDER_ALERT_CLEARED', SYSTEM, office, { dwellSeconds: crossing.dwellSeconds });
+    await sendNotice(mv, keyed, 'ENTRY', mv.countryOf(crossing.exitOffice), office, sealsIntact ?? true, at);
   });
+}
+
+/**
+ * Tells the other side of the border post what this side recorded: the exit notice to the
+ * country of entry, the entry notice to the country of exit (its territory is left behind).
+ * Movements that began before notices existed go on without them, as they were recorded.
+ */
+async function sendNotice(mv: Movement, keyed: Keyed, act: 'EXIT' | 'ENTRY', to: string, office: string, sealsIntact: boolean, recordedAt: string) {
+  if (!patched('border-notices')) return;
+  const { mrn } = mv;
+  const from = mv.countryOf(office) as CountryCode;
+  const notice = { mrn, country: from, office, sealsIntact, recordedAt };
+  const system = mv.national(to);
+  const ack = await nationalRefusalOr(() => (act === 'EXIT' ? system.receiveExitNotice(notice) : system.receiveEntryNotice(notice)));
+  const type = act === 'EXIT' ? 'EXIT_CONFIRMED' : 'ENTRY_ACCEPTED';
+  if ('refusal' in ack) {
+    // Informative: the act stands on this side; the other system's refusal is kept for the reconciliation.
+    mv.record(`${act}_NOTICE_REFUSED`, SYSTEM, office, { country: to, ...ack.refusal });
+    return;
+  }
+  mv.record(`${act}_NOTICE_SENT`, SYSTEM, office, { country: to, ...mv.forwardOf(keyed, type) });
 }

@@ -76,7 +76,7 @@ export function registerDepartureActs(mv: Movement): void {
     state.nextDeadline = deadline;
     mv.setStatus('RELEASED');
     mv.recordAct(keyed, 'RELEASED', actor, office, { seals: sealsAffixed, timeLimit: deadline, controlResult: controlResult ?? 'SATISFACTORY' });
-    await sendAar(mv, sealsAffixed, deadline);
+    await sendAar(mv, sealsAffixed, deadline, mv.forwardOf(keyed, 'RELEASED'));
   });
 
   mv.act(
@@ -160,7 +160,7 @@ function reject(mv: Movement, refusal: NationalRefusal): void {
 }
 
 /** The anticipated arrival record: every next country's system creates its own record from it. */
-async function sendAar(mv: Movement, seals: string[], timeLimit: string): Promise<void> {
+async function sendAar(mv: Movement, seals: string[], timeLimit: string, forwardOf: Record<string, unknown>): Promise<void> {
   const { mrn, state, route } = mv;
   await Promise.all(
     route.countries
@@ -194,7 +194,7 @@ async function sendAar(mv: Movement, seals: string[], timeLimit: string): Promis
           return;
         }
         state.nationalReferences[country] = ack.reference;
-        mv.record('AAR_SENT', SYSTEM, undefined, { country, reference: ack.reference });
+        mv.record('AAR_SENT', SYSTEM, undefined, { country, reference: ack.reference, ...forwardOf });
       }),
   );
 }

@@ -5,7 +5,7 @@ import { countryOf } from '../src/domain/countries.ts';
 import { words } from '../src/domain/words.ts';
 import { checkActBody } from './acts.ts';
 import * as m from './messages.ts';
-import { SYSTEM, type Movement } from './movement.ts';
+import { SYSTEM, type Keyed, type Movement } from './movement.ts';
 import { nationalRefusalOr } from './national-answers.ts';
 import { closeEscalation, closeEscalationOnArrival } from './watch.ts';
 
@@ -56,7 +56,7 @@ export function registerDestinationActs(mv: Movement): void {
         return;
       }
       // A route toward Mali or Niger ends with the exit confirmed after the control results.
-      if (route.endsWith === 'DES') await dischargeAndWriteOff(mv, office);
+      if (route.endsWith === 'DES') await dischargeAndWriteOff(mv, office, { keyed });
     },
   );
 
@@ -76,12 +76,13 @@ export function registerDestinationActs(mv: Movement): void {
     state.controlResults!.resolution = resolution;
     mv.setStatus('ARRIVED');
     mv.recordAct(keyed, 'DISCREPANCY_RESOLVED', actor, office, { resolution });
-    if (route.endsWith === 'DES') await dischargeAndWriteOff(mv, office);
+    if (route.endsWith === 'DES') await dischargeAndWriteOff(mv, office, { keyed });
   });
 }
 
 /** Discharge at destination, write-off at departure, guarantee released: the movement is over. */
-export async function dischargeAndWriteOff(mv: Movement, office: string, alternativeProof?: string): Promise<void> {
+export async function dischargeAndWriteOff(mv: Movement, office: string, by: { keyed?: Keyed; alternativeProof?: string } = {}): Promise<void> {
+  const { alternativeProof } = by;
   const { mrn, state } = mv;
   const finalOffice = mv.finalOffice();
   const destinationCountry = mv.countryOf(finalOffice);
@@ -108,6 +109,6 @@ export async function dischargeAndWriteOff(mv: Movement, office: string, alterna
   state.currentOffice = finalOffice;
   state.nextDeadline = undefined;
   mv.setStatus('DISCHARGED');
-  mv.record('WRITTEN_OFF', SYSTEM, mv.departureOffice());
+  mv.record('WRITTEN_OFF', SYSTEM, mv.departureOffice(), by.keyed ? mv.forwardOf(by.keyed, 'DISCHARGED') : undefined);
   mv.record('GUARANTEE_RELEASED', SYSTEM, mv.departureOffice(), { grn: state.guarantee.grn });
 }

@@ -102,6 +102,14 @@ export class Movement {
     else this.record(what, by, office, { ...details, keyedIn: keyed.country, eventId: keyed.eventId }, keyed.at);
   }
 
+  /**
+   * What a forward says of the act it carries, for an act keyed in a national system: the
+   * forwarding latency (recorded there → held by the other system) is read from it.
+   */
+  forwardOf(keyed: Keyed, type: string): Record<string, unknown> {
+    return keyed.in === 'national' ? { forwardOf: { type, keyedIn: keyed.country, recordedAt: keyed.at } } : {};
+  }
+
   /** When the act happened: the national system's time of recording, or now for an act keyed in Corridor. */
   actedAt(keyed: Keyed): string {
     return keyed.in === 'national' ? keyed.at : this.now();

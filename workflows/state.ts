@@ -80,5 +80,28 @@ export function summarise(state: TransitState) {
       ),
     ),
     guarantee: state.guarantee.state,
+    forwards: forwardsOf(state),
   };
+}
+
+/**
+ * Each act keyed in one national system and carried to the other: when it was recorded there
+ * and when the other system held what it needs (the AAR, a notice, the write-off).
+ */
+export function forwardsOf(state: TransitState) {
+  const forwards: { type: string; from: string; to: string; recordedAt: string; forwardedAt: string; latencyMs: number }[] = [];
+  for (const entry of state.timeline) {
+    const of = entry.details?.forwardOf as { type: string; keyedIn: string; recordedAt: string } | undefined;
+    if (!of) continue;
+    const to = typeof entry.details?.country === 'string' ? entry.details.country : state.route[0]!.country;
+    forwards.push({
+      type: of.type,
+      from: of.keyedIn,
+      to,
+      recordedAt: of.recordedAt,
+      forwardedAt: entry.at,
+      latencyMs: Math.max(0, Date.parse(entry.at) - Date.parse(of.recordedAt)),
+    });
+  }
+  return forwards;
 }

@@ -27,7 +27,7 @@ export function registerSupervisionActs(mv: Movement): void {
       extendDeadline(mv, actor, office, leg.timeLimitHours ?? 0, 'goods found during the enquiry', true);
     } else if (outcome === 'PROOF_OF_ARRIVAL') {
       closeEscalation(mv, actor, office, 'ENQUIRY_RESOLVED');
-      await dischargeAndWriteOff(mv, office, `preuve alternative / alternative proof: ${answer}`);
+      await dischargeAndWriteOff(mv, office, { alternativeProof: `preuve alternative / alternative proof: ${answer}` });
     }
   });
 }

@@ -23,3 +23,17 @@ export type NotificationRecord = Omit<WorkflowNotification, 'message'> & { messa
 
 /** GET /transits/:mrn: the workflow's state and what the signed-in user may do now. */
 export type TransitState = Omit<WorkflowState, 'notifications'> & { notifications: NotificationRecord[]; allowedActions: string[] };
+
+/** GET /interconnection: each country's journal as Corridor's consumer reads it, and the forwarding time. */
+export interface Interconnection {
+  now: string;
+  maxLagSeconds: number;
+  journals: Array<{
+    country: string;
+    state: 'ok' | 'late' | 'unreadable' | 'stopped';
+    backlog: number | null;
+    lagSeconds: number | null;
+    problem?: string;
+  }>;
+  forwarding: Array<{ from: string; to: string; count: number; p50Seconds: number; p95Seconds: number; p99Seconds: number }>;
+}

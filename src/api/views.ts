@@ -10,6 +10,7 @@ import { StateCache } from '../indicators/states.ts';
 import type { ApiDeps } from './app.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { indicatorRoutes } from './routes/indicators.ts';
+import { interconnectionRoutes } from './routes/interconnection.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -36,13 +37,14 @@ export function consoleViews(deps: ApiDeps & { transits: TransitClient }): Views
   const warn = (message: string, error: unknown) => logger.warn({ err: error }, message);
 
   return {
-    metrics: metricsRoutes({ config, projection, running, warn }),
+    metrics: metricsRoutes({ config, client, projection, running, warn }),
     routes: async (app) => {
       app.addHook('onReady', async () => projection.startBackground());
       app.addHook('onClose', async () => projection.close());
       await app.register(sessionRoutes({ config, reference }));
       await app.register(overviewRoutes({ config, reference, running, states }));
       await app.register(indicatorRoutes({ config, reference, projection, running }));
+      await app.register(interconnectionRoutes({ config, client, projection }));
       await app.register(consoleRoutes());
     },
   };

@@ -135,6 +135,11 @@ export const variables = {
     secret: true,
     doc: "credential of Burkina Faso's national system, sent as `Authorization: Bearer`; read only by the process serving national-BF",
   },
+  CORRIDOR_JOURNAL_MAX_LAG_SECONDS: {
+    schema: seconds,
+    default: '300',
+    doc: 'age of the oldest act recorded in a national system and not yet carried by Corridor past which /health turns red naming the country',
+  },
   CORRIDOR_NATIONAL_TIMEOUT_SECONDS: { schema: seconds, default: '10', doc: 'timeout of one call to a national system, after which the activity retries' },
   CORRIDOR_TASK_QUEUE_PREFIX: {
     schema: z.string().regex(/^[A-Za-z0-9._-]*$/, 'expected letters, digits, dot, dash or underscore'),
@@ -290,6 +295,8 @@ export interface Config {
   tokens: { audience: string; maxLifetimeSeconds: number; devTokens: boolean };
   trustProxy: boolean | number | string[];
   metricsToken: string | undefined;
+  /** Past this age of its oldest unconsumed act, a country's journal is late (/health red). */
+  journalMaxLagSeconds: number;
   rateLimits: { writesPerMinute: number; signInPerMinute: number; authFailuresPerMinute: number };
   /** Only the countries this process serves are read (see loadConfig); another country's entry throws. */
   national: Record<CountryCode, NationalSettings> & { timeoutMs: number };
@@ -346,6 +353,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     },
     trustProxy: trustProxy(read(env, 'CORRIDOR_TRUST_PROXY')),
     metricsToken: read(env, 'CORRIDOR_METRICS_TOKEN') || undefined,
+    journalMaxLagSeconds: read(env, 'CORRIDOR_JOURNAL_MAX_LAG_SECONDS'),
     rateLimits: {
       writesPerMinute: read(env, 'CORRIDOR_RATE_LIMIT_WRITES_PER_MINUTE'),
       signInPerMinute: read(env, 'CORRIDOR_RATE_LIMIT_SIGN_IN_PER_MINUTE'),

@@ -51,6 +51,19 @@ CREATE TABLE IF NOT EXISTS crossings (
   UNIQUE (mrn, seq)
 );
 CREATE INDEX IF NOT EXISTS crossings_entry_at ON crossings (entry_at);
+CREATE TABLE IF NOT EXISTS forwards (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  mrn TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  from_country TEXT NOT NULL,
+  to_country TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  forwarded_at TEXT NOT NULL,
+  latency_ms INTEGER NOT NULL,
+  UNIQUE (mrn, seq)
+);
+CREATE INDEX IF NOT EXISTS forwards_forwarded_at ON forwards (forwarded_at);
 CREATE TABLE IF NOT EXISTS legs (
   mrn TEXT NOT NULL,
   seq INTEGER NOT NULL,
@@ -75,6 +88,17 @@ export interface CrossingRow {
   entry_at: string;
   dwell_seconds: number;
   alerted: number;
+}
+
+export interface ForwardRow {
+  id: number;
+  mrn: string;
+  type: string;
+  from_country: string;
+  to_country: string;
+  recorded_at: string;
+  forwarded_at: string;
+  latency_ms: number;
 }
 
 export interface LegRow {
@@ -159,6 +183,15 @@ export class Projection {
   /** Crossings recorded after the row id given (the metrics' histogram takes each once). */
   crossingsAfterId(id: number): CrossingRow[] {
     return this.db.prepare('SELECT * FROM crossings WHERE id > ? ORDER BY id').all(id) as CrossingRow[];
+  }
+
+  /** Acts carried from one national system to the other after the row id given (each taken once). */
+  forwardsAfterId(id: number): ForwardRow[] {
+    return this.db.prepare('SELECT * FROM forwards WHERE id > ? ORDER BY id').all(id) as ForwardRow[];
+  }
+
+  forwardsSince(fromIso: string): ForwardRow[] {
+    return this.db.prepare('SELECT * FROM forwards WHERE forwarded_at >= ? ORDER BY forwarded_at').all(fromIso) as ForwardRow[];
   }
 
   legsSince(fromIso: string): LegRow[] {
@@ -296,6 +329,14 @@ export class Projection {
         if (existing.some((e) => e.seq === seq && e.entry_at === c.entryAt)) return;
         this.db.prepare('DELETE FROM crossings WHERE mrn = ? AND seq = ?').run(mrn, seq);
         insertCrossing.run(mrn, seq, c.post, c.arrivalAt, c.entryAt, c.dwellSeconds, c.alertAt ? 1 : 0);
+      });
+      // A forward, once done, never changes: inserted once, so the histogram takes it once.
+      const insertForward = this.db.prepare(
+        `INSERT OR IGNORE INTO forwards (mrn, seq, type, from_country, to_country, recorded_at, forwarded_at, latency_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      (facts?.forwards ?? []).forEach((f, seq) => {
+        insertForward.run(mrn, seq, f.type, f.from, f.to, f.recordedAt, f.forwardedAt, f.latencyMs);
       });
       this.db.prepare('DELETE FROM legs WHERE mrn = ?').run(mrn);
       const insertLeg = this.db.prepare(

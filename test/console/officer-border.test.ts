@@ -66,6 +66,17 @@ describe('officer: a truck cleared through the border post from the console', ()
     await eventually(atPost, (text) => text.includes(registration) && text.includes('attend la sortie'), 'the truck at the post on the overview');
     assert.match((await atPost.locator('[data-dwell]').textContent()) ?? '', /^\d\d:\d\d:\d\d$/);
     await eventually(supervisor.locator('[data-office="TGCKS001"] [data-count="present"]'), (text) => /\b1\b/.test(text), 'one truck present at Cinkassé');
+    // The link between the two systems: each country's journal read and up to date, in French.
+    for (const [country, name] of [
+      ['TG', 'Togo'],
+      ['BF', 'Burkina Faso'],
+    ] as const) {
+      await eventually(
+        supervisor.locator(`[data-testid="interconnection"] tr[data-country="${country}"]`),
+        (text) => text.includes(name) && text.includes('à jour'),
+        `${name}'s journal on the overview`,
+      );
+    }
 
     await act(cinkasse, mrn, 'exit');
     await eventually(

@@ -83,6 +83,12 @@ describe('acts recorded only in the national systems reach the other country', (
       assert.equal(departureCalls.releaseGuarantee, 1, JSON.stringify(departureCalls));
       assert.equal(otherCalls.receiveAar, 1, JSON.stringify(otherCalls));
       assert.equal(otherCalls.discharge, 1, JSON.stringify(otherCalls));
+      // Each side of the border post was told of the other's act.
+      assert.equal(otherCalls.receiveExitNotice, 1, JSON.stringify(otherCalls));
+      assert.equal(departureCalls.receiveEntryNotice, 1, JSON.stringify(departureCalls));
+      // Each forward names the act it carried and when that act was recorded in its own system.
+      const forwarded = state.timeline.filter((e) => e.details?.forwardOf).map((e) => (e.details!.forwardOf as { type: string }).type);
+      assert.deepEqual(forwarded, ['RELEASED', 'EXIT_CONFIRMED', 'ENTRY_ACCEPTED', 'DISCHARGED']);
       // The guarantee is back to the franc.
       assert.equal(await corridor.available(departure, grn), availableBefore);
     });

@@ -107,7 +107,9 @@ test(`${MOVEMENTS} movements through the journals, worker killed ${KILLS} times:
     'AAR_SENT',
     'BORDER_ARRIVAL',
     'EXIT_CONFIRMED',
+    'EXIT_NOTICE_SENT',
     'ENTRY_ACCEPTED',
+    'ENTRY_NOTICE_SENT',
     'ARRIVED',
     'CONTROL_RESULTS',
     'DISCHARGED_AT_DESTINATION',
@@ -124,7 +126,7 @@ test(`${MOVEMENTS} movements through the journals, worker killed ${KILLS} times:
   }
 
   // Corridor's own calls (key workflowId:activityId): each once per movement, retries landing on the first answer.
-  const expected = { TG: { writeOff: 1, releaseGuarantee: 1 }, BF: { receiveAar: 1, discharge: 1 } } as const;
+  const expected = { TG: { receiveEntryNotice: 1, writeOff: 1, releaseGuarantee: 1 }, BF: { receiveAar: 1, receiveExitNotice: 1, discharge: 1 } } as const;
   for (const country of ['TG', 'BF'] as const) {
     const response = await fetch(`${stack.sandboxes[country].url}/admin/calls`);
     const { calls } = (await response.json()) as { calls: Array<{ mrn: string | null; operation: string; idempotencyKey: string; status: number }> };

@@ -161,8 +161,17 @@ export class Corridor {
 /** What a clean lome-ouaga lifecycle leaves behind: each national operation once, each act once, in this order. */
 export const CLEAN_LOME_OUAGA: { calls: Record<CountryCode, Record<string, number>>; timeline: string[] } = {
   calls: {
-    TG: { registerDeclaration: 1, reserveGuarantee: 1, recordRelease: 1, recordBorderArrival: 1, confirmExit: 1, writeOff: 1, releaseGuarantee: 1 },
-    BF: { receiveAar: 1, acceptEntry: 1, recordArrival: 1, recordControlResults: 1, discharge: 1 },
+    TG: {
+      registerDeclaration: 1,
+      reserveGuarantee: 1,
+      recordRelease: 1,
+      recordBorderArrival: 1,
+      confirmExit: 1,
+      receiveEntryNotice: 1,
+      writeOff: 1,
+      releaseGuarantee: 1,
+    },
+    BF: { receiveAar: 1, receiveExitNotice: 1, acceptEntry: 1, recordArrival: 1, recordControlResults: 1, discharge: 1 },
   },
   timeline: [
     'LODGED',
@@ -173,7 +182,9 @@ export const CLEAN_LOME_OUAGA: { calls: Record<CountryCode, Record<string, numbe
     'AAR_SENT',
     'BORDER_ARRIVAL',
     'EXIT_CONFIRMED',
+    'EXIT_NOTICE_SENT',
     'ENTRY_ACCEPTED',
+    'ENTRY_NOTICE_SENT',
     'ARRIVED',
     'CONTROL_RESULTS',
     'DISCHARGED_AT_DESTINATION',

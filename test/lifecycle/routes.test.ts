@@ -83,7 +83,17 @@ describe('every route of the corridor, end to end through the API', () => {
       }
       assert.deepEqual(
         state.timeline.filter((e) => e.by.role === 'system').map((e) => e.what),
-        ['REGISTERED', 'GUARANTEE_RESERVED', 'ACCEPTED', 'AAR_SENT', 'DISCHARGED_AT_DESTINATION', 'WRITTEN_OFF', 'GUARANTEE_RELEASED'],
+        [
+          'REGISTERED',
+          'GUARANTEE_RESERVED',
+          'ACCEPTED',
+          'AAR_SENT',
+          'EXIT_NOTICE_SENT',
+          'ENTRY_NOTICE_SENT',
+          'DISCHARGED_AT_DESTINATION',
+          'WRITTEN_OFF',
+          'GUARANTEE_RELEASED',
+        ],
       );
 
       // The border crossing, measured from arrival at the post to entry accepted.
@@ -100,6 +110,10 @@ describe('every route of the corridor, end to end through the API', () => {
       assert.equal(des.status, 200);
       assert.equal(dep.body.state, 'WRITTEN_OFF');
       assert.equal(des.body.state, 'DISCHARGED');
+      // The other side of the border post was told: the exit to the country of entry, the entry to the country of exit.
+      const operations = (record: typeof dep) => (record.body.events as { operation: string }[]).map((e) => e.operation);
+      assert.equal(operations(des).filter((o) => o === 'receiveExitNotice').length, 1);
+      assert.equal(operations(dep).filter((o) => o === 'receiveEntryNotice').length, 1);
       assert.ok(state.nationalReferences[departure] && state.nationalReferences[destination]);
       assert.notEqual(state.nationalReferences[departure], state.nationalReferences[destination]);
       assert.equal(await balance(stack, departure, declaration.guarantee.grn), before);

@@ -9,7 +9,7 @@ import { duration, time } from '../format.ts';
 import { usePoll } from '../hooks.ts';
 import { countryName, levelKey } from '../i18n.ts';
 import { href } from '../route.ts';
-import type { OfficeCounts, Overview as Data } from '../types.ts';
+import type { Interconnection, OfficeCounts, Overview as Data } from '../types.ts';
 
 const REFRESH_MS = 3_000;
 
@@ -124,6 +124,8 @@ export function Overview() {
           </section>
         ))}
 
+        <InterconnectionPanel />
+
         <section class="panel escalations-panel">
           <h3>{t('openEscalations')}</h3>
           {overview.escalations.length === 0 ? (
@@ -144,6 +146,73 @@ export function Overview() {
           )}
         </section>
       </div>
+    </section>
+  );
+}
+
+/** Each country's journal (acts waiting, how far behind) and how long acts take to reach the other system. */
+function InterconnectionPanel() {
+  const { t, lang, colon } = useConsole();
+  const { data, error } = usePoll(() => get<Interconnection>('/interconnection'), REFRESH_MS, []);
+  const seconds = (value: number | null) => (value === null ? '…' : value < 1 ? `${Math.round(value * 1000)} ms` : duration(Math.round(value), lang));
+  return (
+    <section class="panel interconnection-panel wide-2" data-testid="interconnection">
+      <h3>{t('interconnection')}</h3>
+      {!data ? (
+        <p class="muted">{error ? `${t('errorLoading')}${colon}${problemText(error, lang)}` : t('loading')}</p>
+      ) : (
+        <>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('journalOf')}</th>
+                <th>{t('journalState')}</th>
+                <th>{t('journalBacklog')}</th>
+                <th>{t('journalLag')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.journals.map((journal) => (
+                <tr key={journal.country} data-country={journal.country} class={journal.state === 'ok' ? '' : 'count-overdue'}>
+                  <td>{countryName(journal.country, lang)}</td>
+                  <td title={journal.problem ?? ''}>{t(`journal_${journal.state}`)}</td>
+                  <td>{journal.backlog ?? '…'}</td>
+                  <td>{seconds(journal.lagSeconds)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h4>{t('forwardingLatency')}</h4>
+          {data.forwarding.length === 0 ? (
+            <p class="muted">{t('noForwarding')}</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('forwardingDirection')}</th>
+                  <th>{t('forwardingCount')}</th>
+                  <th>p50</th>
+                  <th>p95</th>
+                  <th>p99</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.forwarding.map((f) => (
+                  <tr key={`${f.from}-${f.to}`} data-direction={`${f.from}-${f.to}`}>
+                    <td>
+                      {countryName(f.from, lang)} → {countryName(f.to, lang)}
+                    </td>
+                    <td>{f.count}</td>
+                    <td>{seconds(f.p50Seconds)}</td>
+                    <td>{seconds(f.p95Seconds)}</td>
+                    <td>{seconds(f.p99Seconds)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
     </section>
   );
 }

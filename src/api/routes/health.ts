@@ -9,6 +9,8 @@ import proto from '@temporalio/proto';
 const { temporal } = proto;
 import type { Config } from '../../config/env.ts';
 import { countries } from '../../config/env.ts';
+import { countryOf } from '../../domain/countries.ts';
+import { readJournalStatus } from '../../interconnection/journal-status.ts';
 
 type PartState = { ok: boolean; detail: string };
 
@@ -48,8 +50,30 @@ export async function checkAll(deps: HealthDeps): Promise<Record<string, PartSta
   for (const country of countries) {
     checks.push([`worker:${config.taskQueues.national[country]}`, checkPollers(deps, config.taskQueues.national[country], 'activity')]);
   }
+  for (const country of countries) checks.push([`journal-${country}`, checkJournal(deps, country)]);
   const results = await Promise.all(checks.map(async ([name, check]) => [name, await check] as const));
   return Object.fromEntries(results);
+}
+
+/** A country's journal: read by Corridor's consumer, and its oldest unconsumed act within the limit. */
+async function checkJournal({ client, config }: HealthDeps, country: (typeof countries)[number]): Promise<PartState> {
+  try {
+    const journal = await readJournalStatus(client, config.taskQueues.transits, country, config.journalMaxLagSeconds);
+    const name = { fr: `journal ${countryOf(country, 'fr')}`, en: `${countryOf(country, 'en')}'s journal` };
+    switch (journal.state) {
+      case 'ok':
+        return { ok: true, detail: `${name.en}: ${journal.backlog ?? 0} event(s) behind, lag ${journal.lagSeconds ?? 0} s` };
+      case 'late':
+        return {
+          ok: false,
+          detail: `${name.fr} en retard de ${journal.lagSeconds} s (limite ${config.journalMaxLagSeconds} s), ${journal.backlog} événement(s) en attente / ${name.en} is ${journal.lagSeconds} s behind (limit ${config.journalMaxLagSeconds} s), ${journal.backlog} event(s) waiting`,
+        };
+      default:
+        return { ok: false, detail: `${name.fr} illisible / ${name.en} cannot be read: ${journal.problem ?? journal.state}` };
+    }
+  } catch (error) {
+    return { ok: false, detail: `journal ${country}: ${message(error)}` };
+  }
 }
 
 async function checkTemporal({ client }: HealthDeps): Promise<PartState> {

@@ -6,12 +6,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/env.ts';
 import type { Projection } from '../../indicators/projection.ts';
 import type { RunningTransits } from '../../indicators/running.ts';
+import { readJournals } from './interconnection.ts';
 
 export interface MetricsDeps {
   config: Config;
+  client: Client;
   projection: Projection;
   running: RunningTransits;
   warn: (message: string, error: unknown) => void;
@@ -20,7 +23,7 @@ export interface MetricsDeps {
 const DWELL_BUCKETS_SECONDS = [1, 5, 15, 30, 60, 300, 900, 1800, 3600, 5400, 7200, 10800, 21600, 43200, 86400];
 const WORKER_SCRAPE_TIMEOUT_MS = 1_000;
 
-export function metricsRoutes({ config, projection, running, warn }: MetricsDeps): FastifyPluginAsync {
+export function metricsRoutes({ config, client, projection, running, warn }: MetricsDeps): FastifyPluginAsync {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'corridor_api_' });
   const latency = new Histogram({
@@ -51,7 +54,33 @@ export function metricsRoutes({ config, projection, running, warn }: MetricsDeps
     registers: [registry],
   });
   const inFlight = new Gauge({ name: 'corridor_transits_in_flight', help: 'Movements in flight, by status', labelNames: ['status'], registers: [registry] });
+  const journalBacklog = new Gauge({
+    name: 'corridor_journal_backlog_events',
+    help: "Events published in a country's national system journal and not yet carried by Corridor",
+    labelNames: ['country'],
+    registers: [registry],
+  });
+  const journalLag = new Gauge({
+    name: 'corridor_journal_lag_seconds',
+    help: 'Age of the oldest act recorded in a national system and not yet carried (0 when caught up)',
+    labelNames: ['country'],
+    registers: [registry],
+  });
+  const journalReadable = new Gauge({
+    name: 'corridor_journal_readable',
+    help: "1 when Corridor's consumer reads the country's journal, 0 when it cannot or does not run",
+    labelNames: ['country'],
+    registers: [registry],
+  });
+  const forwarding = new Histogram({
+    name: 'corridor_forwarding_latency_seconds',
+    help: 'Act recorded in one national system → what the other system needs held there (AAR, exit/entry notice, write-off)',
+    labelNames: ['from', 'to', 'act'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400],
+    registers: [registry],
+  });
   let lastCrossingId = 0;
+  let lastForwardId = 0;
 
   const update = async () => {
     await projection.refresh();
@@ -66,6 +95,15 @@ export function metricsRoutes({ config, projection, running, warn }: MetricsDeps
     for (const crossing of projection.crossingsAfterId(lastCrossingId)) {
       dwell.observe({ post: crossing.post }, crossing.dwell_seconds);
       lastCrossingId = crossing.id;
+    }
+    for (const forward of projection.forwardsAfterId(lastForwardId)) {
+      forwarding.observe({ from: forward.from_country, to: forward.to_country, act: forward.type }, forward.latency_ms / 1000);
+      lastForwardId = forward.id;
+    }
+    for (const journal of await readJournals({ config, client })) {
+      journalReadable.set({ country: journal.country }, journal.state === 'ok' || journal.state === 'late' ? 1 : 0);
+      if (journal.backlog !== null) journalBacklog.set({ country: journal.country }, journal.backlog);
+      if (journal.lagSeconds !== null) journalLag.set({ country: journal.country }, journal.lagSeconds);
     }
     const { items } = await running.get();
     escalations.reset();

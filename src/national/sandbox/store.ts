@@ -339,6 +339,9 @@ const stepRules = {
   recordBorderArrival: { DEPARTURE: ['RELEASED'], ARRIVAL: ['AAR_RECEIVED'] },
   confirmExit: { DEPARTURE: ['RELEASED', 'AT_BORDER'], ARRIVAL: ['CONTROLLED'] },
   acceptEntry: { ARRIVAL: ['AAR_RECEIVED', 'AT_BORDER'] },
+  // Notices tell of the other side's act; they change no state and may arrive late (a link was down).
+  receiveExitNotice: { ARRIVAL: ['AAR_RECEIVED', 'AT_BORDER', 'ENTERED', 'ARRIVED', 'HELD', 'CONTROLLED', 'EXITED', 'DISCHARGED'] },
+  receiveEntryNotice: { DEPARTURE: ['RELEASED', 'AT_BORDER', 'EXITED', 'WRITTEN_OFF'] },
   recordArrival: { ARRIVAL: ['ENTERED'] },
   recordControlResults: { ARRIVAL: ['ARRIVED', 'HELD'] },
   discharge: { ARRIVAL: ['CONTROLLED', 'EXITED'] },
@@ -515,6 +518,10 @@ export class SandboxStore {
     switch (operation) {
       case 'receiveAar':
         notPermitted('key an AAR: it comes from the country of departure through the interconnection');
+        return;
+      case 'receiveExitNotice':
+      case 'receiveEntryNotice':
+        notPermitted('key a notice of the other country: it comes through the interconnection');
         return;
       case 'lodgeDeclaration':
       case 'registerDeclaration': {
@@ -762,6 +769,8 @@ export class SandboxStore {
     recordBorderArrival: (req, now) => this.officeStep('recordBorderArrival', req, now, 'AT_BORDER', {}),
     confirmExit: (req, now) => this.officeStep('confirmExit', req, now, 'EXITED', { sealsIntact: req.sealsIntact }),
     acceptEntry: (req, now) => this.officeStep('acceptEntry', req, now, 'ENTERED', { sealsIntact: req.sealsIntact }),
+    receiveExitNotice: (req, now) => this.notice('receiveExitNotice', req, now),
+    receiveEntryNotice: (req, now) => this.notice('receiveEntryNotice', req, now),
     recordArrival: (req, now) => this.officeStep('recordArrival', req, now, 'ARRIVED', { sealsIntact: req.sealsIntact }),
     recordControlResults: (req, now) =>
       this.officeStep('recordControlResults', req, now, req.controlResult === 'SATISFACTORY' ? 'CONTROLLED' : 'HELD', {
@@ -834,6 +843,18 @@ export class SandboxStore {
     this.requireOffice(req.office);
     this.requireState(m, operation);
     return { status: 200, body: this.ack(this.transition(m, operation, to, now, req.at, req.office, data)) };
+  }
+
+  /** A notice of the other country's act: recorded and published, the record's state unchanged. */
+  private notice(
+    operation: 'receiveExitNotice' | 'receiveEntryNotice',
+    req: { mrn: string; country: string; office: string; sealsIntact: boolean; recordedAt: string },
+    now: Date,
+  ): Effect {
+    const m = this.movement(req.mrn);
+    this.requireState(m, operation);
+    const data = { country: req.country, office: req.office, sealsIntact: req.sealsIntact, recordedAt: req.recordedAt };
+    return { status: 200, body: this.ack(this.transition(m, operation, m.state, now, undefined, null, data)) };
   }
 
   private movement(mrn: string): MovementRow {
