@@ -140,7 +140,7 @@ const USAGE = `npm run bench -- [flags]
   --floor-shape S        today's floor: updates and activity waves (1+1,1+1,1,1,1,1,1+1+2: lome-ouaga today)
   --floor-timers T       steps after which today's floor arms a deadline timer (1,2,4,5), or none
   --floor-wait W         the floor's client waits for updates completed (one call) or accepted then result (completed)
-  --national-floor-shape S   the national path's floor: activity waves after each journal event (0,1,0,0,0,0,1+2)
+  --national-floor-shape S   the national path's floor: activity waves after each journal event (0,1,0,1,1,0,1+2)
   --national-floor-timers T  steps after which the national floor arms a deadline timer (1,2,4,5)
   --compare V[|V…]       variants of today's floor run in the same rounds, e.g. "shape=1,1+1,1,1,1,1,1+1|wait=accepted|timers=1"
   --profile P[,P…]       embedded (default), embedded-sync-normal, cluster (TEMPORAL_ADDRESS)

@@ -27,11 +27,12 @@ export const lomeOuagaShape: FloorShape = {
 };
 
 /**
- * The national path's lifecycle on lome-ouaga, read from a real one's history (11:11 UTC,
- * 2026-11-28, `simulate --via national`): seven journal events signalled by the consumers
- * (registration, release, border arrival and exit in Togo's journal; entry, arrival and control
- * results in Burkina's), and only four activities, the forwards: the AAR to Burkina after the
- * release; the discharge in Burkina after the control results, then the write-off and the
+ * The national path's lifecycle on lome-ouaga, read from real ones' histories (2026-11-28,
+ * `simulate --via national`, with the exit and entry notices): seven journal events signalled by
+ * the consumers (registration, release, border arrival and exit in Togo's journal; entry, arrival
+ * and control results in Burkina's), and six activities, the forwards: the AAR to Burkina after
+ * the release, the exit notice to Burkina after the exit, the entry notice to Togo after the
+ * entry, the discharge in Burkina after the control results, then the write-off and the
  * guarantee's release in Togo together. The acts themselves are already in their systems, so
  * nothing is written back. Its timers are today's: after release, border arrival, entry and arrival.
  */
@@ -40,8 +41,8 @@ export const nationalShape: FloorShape = {
     [0], // registration (the movement starts from it): nothing to send
     [1], // release: the AAR to Burkina
     [0], // border arrival
-    [0], // exit
-    [0], // entry
+    [1], // exit: the exit notice to Burkina
+    [1], // entry: the entry notice to Togo
     [0], // arrival
     [1, 2], // control results: discharge in Burkina, then write-off and guarantee release in Togo
   ],

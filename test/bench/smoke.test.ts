@@ -87,11 +87,11 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
   assert.ok(target.nationalRatio > 0);
   assert.deepEqual(target.nationalShapeDifferences, [], "the national floor has the national path's shape");
 
-  // Forwarding latency at 2 lifecycles/s for a second: both lifecycles' release → AAR and write-off, from the journals.
+  // Forwarding latency at 2 lifecycles/s for a second: each of both lifecycles' forwards, from the journals.
   assert.equal(target.forwarding.completed, 2, JSON.stringify(target.forwarding.failures));
   assert.equal(target.forwarding.missingWriteOffs, 0);
   const pairs = new Map(target.forwarding.pairs.map((p: { pair: string; count: number; p50: number; p99: number }) => [p.pair, p]));
-  for (const name of ['release → AAR', 'discharge → write-off']) {
+  for (const name of ['release → AAR', 'exit → exit notice', 'entry → entry notice', 'discharge → write-off']) {
     const figure = pairs.get(name) as { count: number; p50: number; p99: number } | undefined;
     assert.equal(figure?.count, 2, `${name}: ${JSON.stringify(target.forwarding.pairs)}`);
     assert.ok(figure.p50 > 0 && figure.p99 >= figure.p50, `${name}: ${JSON.stringify(figure)}`);
