@@ -8,6 +8,7 @@ import {
   condition,
   defineSignal,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -37,6 +38,7 @@ export async function floor(input: FloorInput): Promise<number> {
   let deadlines = 0;
   const run = async (step: number) => {
     busy = true;
+    if (input.patchedAt.includes(step)) patched(`floor-step-${step}`);
     for (const wave of input.steps[step]!) await Promise.all(Array.from({ length: wave }, (_, i) => noop({ step, i })));
     upsertSearchAttributes([{ key: TransitStatus, value: `STEP_${step}` }]);
     done = step + 1;
