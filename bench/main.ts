@@ -1,7 +1,9 @@
 // `npm run bench`: how fast Corridor is, and how much of the cost is Corridor's own.
-// Throughput through the real API against Temporal's floor for the same shape, officer act
-// latency under background load, and memory of transits parked mid-route; a table on stdout,
-// a JSON file and a chart under bench/results/. It measures; it asserts nothing.
+// Throughput of both paths (acts keyed in Corridor's API; acts recorded in the national
+// systems and carried by the journals), each against Temporal's floor for its own shape, in
+// the same rounds; forwarding latency on the national path and officer act latency under
+// background load; memory of transits parked mid-route; a table on stdout, a JSON file and a
+// chart under bench/results/. It measures; it asserts nothing.
 // About 350 lines: the command's flags, its phases in order and the report; each phase's
 // work is in bench/phases/.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,28 +12,43 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../src/config/env.ts';
+import { countries, loadConfig } from '../src/config/env.ts';
 import { signToken } from '../src/auth/tokens.ts';
 import { parseFlags, intFlag, stringFlag, UsageError, type Flags, type FlagSpec } from '../src/cli/args.ts';
 import { ApiClient, type TokenFor } from '../src/simulation/lifecycle.ts';
 import { exampleDeclaration } from '../src/simulation/simulate.ts';
 import { temporalSettings } from '../src/temporal/connection.ts';
+import { NationalScreens } from '../src/simulation/national-screens.ts';
+import { DEVELOPMENT_USER_SECRET } from '../src/national/sandbox/users.ts';
 import { stopAllChildren } from './lib/children.ts';
 import { describeMachine } from './lib/machine.ts';
 import { attachStack, startStack, type CorridorStack } from './lib/stack.ts';
 import { runningTarget, targetFor } from './lib/targets.ts';
-import { formatShape, parseShape, parseVariant, type FloorShape, type FloorVariant } from './floor/shape.ts';
+import { formatShape, nationalShape, parseShape, parseVariant, type FloorShape, type FloorVariant } from './floor/shape.ts';
 import { startFloorRig, type FloorWait } from './phases/floor.ts';
-import { corridorRig, runThroughput, type Rig } from './phases/throughput.ts';
+import { corridorRig, runThroughput, type Rig, type RigRun } from './phases/throughput.ts';
 import { runLatency } from './phases/latency.ts';
 import { runCapacity } from './phases/capacity.ts';
-import { shapeDifferences, summariseCapacity, summariseCorridor, summariseFloor, summariseLatency, type BenchResult, type TargetResult } from './lib/result.ts';
+import { runForwarding } from './phases/forwarding.ts';
+import {
+  shapeDifferences,
+  summariseCapacity,
+  summariseCorridor,
+  summariseFloor,
+  summariseForwarding,
+  summariseLatency,
+  type BenchResult,
+  type TargetResult,
+} from './lib/result.ts';
 import { renderTable } from './lib/table.ts';
 import { renderChart } from './lib/chart.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
-const phaseNames = ['floor', 'throughput', 'latency', 'capacity'] as const;
+const phaseNames = ['floor', 'throughput', 'national', 'forwarding', 'latency', 'capacity'] as const;
 type Phase = (typeof phaseNames)[number];
+// Capacity parks thousands of transits (minutes on two cores): named when wanted, so that the
+// default run stays within ten minutes.
+const defaultPhases: Phase[] = ['floor', 'throughput', 'national', 'forwarding', 'latency'];
 
 export interface BenchOptions {
   count: number;
@@ -50,6 +67,7 @@ export interface BenchOptions {
   phases: Phase[];
   out: string;
   floorShape: FloorShape;
+  nationalFloorShape: FloorShape;
   floorWait: FloorWait;
   compare: FloorVariant[];
   keep: boolean;
@@ -57,7 +75,7 @@ export interface BenchOptions {
 }
 
 function options(flags: Flags): BenchOptions {
-  const phases = stringFlag(flags, 'phases', phaseNames.join(','))
+  const phases = stringFlag(flags, 'phases', defaultPhases.join(','))
     .split(',')
     .map((p) => p.trim());
   for (const phase of phases)
@@ -69,7 +87,7 @@ function options(flags: Flags): BenchOptions {
   if (!(rate > 0)) throw new UsageError('--rate expects a positive number of lifecycles per second');
   const concurrency = intFlag(flags, 'concurrency', 40);
   return {
-    count: intFlag(flags, 'count', 300),
+    count: intFlag(flags, 'count', 200),
     concurrency,
     warmup: intFlag(flags, 'warmup', 20, 0),
     rounds: intFlag(flags, 'rounds', 2),
@@ -90,6 +108,11 @@ function options(flags: Flags): BenchOptions {
       flags['floor-shape'] === undefined ? undefined : stringFlag(flags, 'floor-shape'),
       flags['floor-timers'] === undefined ? undefined : stringFlag(flags, 'floor-timers'),
     ),
+    nationalFloorShape: parseShape(
+      flags['national-floor-shape'] === undefined ? undefined : stringFlag(flags, 'national-floor-shape'),
+      flags['national-floor-timers'] === undefined ? undefined : stringFlag(flags, 'national-floor-timers'),
+      nationalShape,
+    ),
     floorWait: floorWait(stringFlag(flags, 'floor-wait', 'completed')),
     compare: [],
     keep: flags.keep === true,
@@ -103,24 +126,29 @@ function floorWait(value: string): FloorWait {
 }
 
 const USAGE = `npm run bench -- [flags]
-  --count N              lifecycles in the throughput run, for Corridor and for the floor (300)
+  --count N              lifecycles in the throughput run, for each path and each floor (200)
   --concurrency C        lifecycles driven at a time (40)
   --warmup W             unmeasured lifecycles before each throughput run (20)
-  --rounds R             floor and Corridor take turns, N/R lifecycles at a time (2)
-  --rate R               background lifecycles per second in the latency run (2)
-  --latency-seconds D    length of the latency run (60)
+  --rounds R             both paths and their floors take turns, N/R lifecycles at a time (2)
+  --rate R               lifecycles started per second in the latency and forwarding runs (2)
+  --latency-seconds D    length of the latency run, and of the forwarding run (60)
   --parked K             transits parked mid-route in the capacity run (10000; 100k for the large run)
   --park-concurrency P   lifecycles parked at a time (C)
   --overdue-share S      share of the parked transits made overdue (0.1)
   --overdue-after T      seconds after release an overdue transit's deadline passes (15)
   --route ID             example declaration to drive (lome-ouaga)
-  --floor-shape S        the floor's updates and activity waves (1+1,1+1,1,1,1,1,1+1+2: lome-ouaga today)
-  --floor-timers T       steps after which the floor arms a deadline timer (1,2,4,5), or none
+  --floor-shape S        today's floor: updates and activity waves (1+1,1+1,1,1+1,1+1,1,1+1+2: lome-ouaga today)
+  --floor-timers T       steps after which today's floor arms a deadline timer (1,2,4,5), or none
   --floor-wait W         the floor's client waits for updates completed (one call) or accepted then result (completed)
-  --compare V[|V…]       floor variants run in the same rounds, e.g. "shape=1,1+1,1,1,1,1,1+1|wait=accepted|timers=1"
+  --national-floor-shape S   the national path's floor: activity waves after each journal event (0,1,0,1,1,0,1+2)
+  --national-floor-timers T  steps after which the national floor arms a deadline timer (1,2,4,5)
+  --compare V[|V…]       variants of today's floor run in the same rounds, e.g. "shape=1,1+1,1,1+1,1+1,1,1+1|wait=accepted|timers=1"
   --profile P[,P…]       embedded (default), embedded-sync-normal, cluster (TEMPORAL_ADDRESS)
   --api URL              measure a stack already running there instead of starting one
-  --phases a,b           any of ${phaseNames.join(', ')} (all)
+  --phases a,b           any of ${phaseNames.join(', ')} (${defaultPhases.join(',')})
+                           floor: each path's floor; throughput: acts keyed in Corridor's API;
+                           national: acts recorded in the national systems, carried by the journals;
+                           forwarding: the national path's forwarding latency at --rate
   --out DIR              where the JSON and the chart go (bench/results/)
   --keep                 keep the run's folder (logs, databases)
   --cpu-prof DIR         write a V8 CPU profile of each Corridor process into DIR (for finding Corridor's own cost)
@@ -145,6 +173,8 @@ const FLAGS: FlagSpec = {
       'floor-shape',
       'floor-timers',
       'floor-wait',
+      'national-floor-shape',
+      'national-floor-timers',
       'compare',
       'profile',
       'api',
@@ -198,6 +228,7 @@ async function main(): Promise<void> {
       options: {
         ...opts,
         floorShape: formatShape(opts.floorShape),
+        nationalFloorShape: formatShape(opts.nationalFloorShape),
         compare: opts.compare.map((v) => v.name),
         out: path.relative(process.cwd(), opts.out) || '.',
       },
@@ -212,6 +243,7 @@ async function main(): Promise<void> {
     const target = await planned.start();
     let stack: CorridorStack | undefined;
     let floorRig: Rig | undefined;
+    let nationalFloorRig: Rig | undefined;
     const variantRigs: Rig[] = [];
     let connection: Connection | undefined;
     try {
@@ -225,6 +257,19 @@ async function main(): Promise<void> {
       if (opts.phases.includes('floor')) {
         floorRig = await startFloorRig({ target, client, runDir, shape: opts.floorShape, wait: opts.floorWait });
         rigs.push(floorRig);
+      }
+      // The national path's own floor: its journal events reach the workflow as signals.
+      if (opts.phases.includes('floor') && opts.phases.includes('national')) {
+        nationalFloorRig = await startFloorRig({
+          target,
+          client,
+          runDir,
+          shape: opts.nationalFloorShape,
+          wait: opts.floorWait,
+          delivery: 'signal',
+          name: 'national-floor',
+        });
+        rigs.push(nationalFloorRig);
       }
       if (opts.phases.includes('floor')) {
         for (const variant of opts.compare) {
@@ -245,6 +290,9 @@ async function main(): Promise<void> {
       const probe = { pids: { ...stack?.pids, server: target.serverPid }, metricsUrl: stack?.metricsUrl };
       const logLines = () => Object.fromEntries((stack?.children ?? []).map((c) => [c.name, c.logLines()]));
       if (stack && api && opts.phases.includes('throughput')) rigs.push(corridorRig({ api, client, probe, declaration, plan }));
+      // Declarants and officers in the sandboxes' own screens, with the sandboxes' development user secret.
+      const screens = stack ? new NationalScreens(stack.sandboxUrls, DEVELOPMENT_USER_SECRET) : undefined;
+      if (stack && api && screens && opts.phases.includes('national')) rigs.push(corridorRig({ api, client, probe, declaration, plan, screens }));
 
       if (rigs.length > 0) {
         let linesBefore = logLines();
@@ -257,15 +305,17 @@ async function main(): Promise<void> {
           label: `throughput ${target.id}:`,
           onMeasuring: () => (linesBefore = logLines()),
         });
-        const floorRun = runs.get('floor');
-        const corridorRun = runs.get('corridor');
-        if (floorRun) result.floor = summariseFloor(floorRun);
-        if (corridorRun) result.corridor = summariseCorridor(corridorRun, linesBefore, logLines());
-        if (result.floor && result.corridor) {
-          result.ratio = result.corridor.lifecyclesPerSecond / result.floor.lifecyclesPerSecond;
-          const differences = shapeDifferences(result.corridor.history, result.floor.history);
-          if (differences) result.shapeDifferences = differences;
-        }
+        // Log lines are counted over the whole measured stretch, both paths together: each path's row carries them.
+        const linesAfter = logLines();
+        const today = againstFloor(runs.get('corridor'), runs.get('floor'), 'Corridor', linesBefore, linesAfter);
+        Object.assign(result, { corridor: today.path, floor: today.floor, ratio: today.ratio, shapeDifferences: today.differences });
+        const national = againstFloor(runs.get('national'), runs.get('national-floor'), 'national path', linesBefore, linesAfter);
+        Object.assign(result, {
+          national: national.path,
+          nationalFloor: national.floor,
+          nationalRatio: national.ratio,
+          nationalShapeDifferences: national.differences,
+        });
         if (variantRigs.length) {
           result.variants = opts.compare.map((variant) => {
             const summary = summariseFloor(runs.get(variant.name)!);
@@ -280,9 +330,26 @@ async function main(): Promise<void> {
         }
         save();
         await floorRig?.stop();
+        await nationalFloorRig?.stop();
         await Promise.all(variantRigs.map((rig) => rig.stop()));
       }
-      if (!stack || !api) continue;
+      if (!stack || !api || !screens) continue;
+
+      if (opts.phases.includes('forwarding')) {
+        const run = await runForwarding({
+          label: `forwarding ${target.id}`,
+          api,
+          screens,
+          journals: { urls: stack.sandboxUrls, tokens: Object.fromEntries(countries.map((c) => [c, config.national[c].token])) },
+          probe,
+          declaration,
+          plan,
+          rate: opts.rate,
+          seconds: opts.latencySeconds,
+        });
+        result.forwarding = summariseForwarding(run);
+        save();
+      }
 
       if (opts.phases.includes('latency')) {
         const run = await runLatency({ label: `latency   ${target.id}`, api, probe, declaration, plan, rate: opts.rate, seconds: opts.latencySeconds });
@@ -308,6 +375,7 @@ async function main(): Promise<void> {
       }
     } finally {
       await floorRig?.stop();
+      await nationalFloorRig?.stop();
       await Promise.all(variantRigs.map((rig) => rig.stop()));
       await stack?.stop();
       await connection?.close();
@@ -320,6 +388,20 @@ async function main(): Promise<void> {
   process.stdout.write(`results: ${path.relative(process.cwd(), jsonFile)}\nchart:   ${path.relative(process.cwd(), chartFile)}\n`);
   if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
   else process.stdout.write(`run folder kept: ${runDir}\n`);
+}
+
+/** A path's run and its floor's, summarised; the ratio of their rates, and where the floor's shape is not the path's. */
+function againstFloor(
+  pathRun: RigRun | undefined,
+  floorRun: RigRun | undefined,
+  name: 'Corridor' | 'national path',
+  linesBefore: Record<string, number>,
+  linesAfter: Record<string, number>,
+) {
+  const path = pathRun ? summariseCorridor(pathRun, linesBefore, linesAfter) : undefined;
+  const floor = floorRun ? summariseFloor(floorRun) : undefined;
+  if (!path || !floor) return { path, floor, ratio: undefined, differences: undefined };
+  return { path, floor, ratio: path.lifecyclesPerSecond / floor.lifecyclesPerSecond, differences: shapeDifferences(path.history, floor.history, name) };
 }
 
 function gitState(): { commit: string; dirty: boolean } | undefined {

@@ -1,7 +1,8 @@
 // The shape of one Corridor lifecycle on lome-ouaga, as the transit workflow runs it: seven
 // updates (lodge, then six officers' acts), each running its national system calls in
-// waves (a wave's calls run together), twelve activities in all; and a deadline timer armed
-// after release and re-armed after border arrival, entry and arrival. The benchmark checks
+// waves (a wave's calls run together), fourteen activities in all; a deadline timer armed
+// after release and re-armed after border arrival, entry and arrival; and the version marker
+// of the exit notice's `patched()` at the exit. The benchmark checks
 // this against a real transit's history and says so when they differ, so a change to the
 // workflow that changes its shape shows up instead of silently skewing the ratio.
 import { UsageError } from '../../src/cli/args.ts';
@@ -11,6 +12,11 @@ export interface FloorShape {
   steps: number[][];
   /** Steps after which the deadline timer is (re-)armed; the one before it is cancelled. */
   timersAfter: number[];
+  /**
+   * Steps at which the workflow calls `patched()`, as a workflow changed under a patch does: a
+   * marker and an upsert of TemporalChangeVersion in each new movement's history.
+   */
+  patchedAt: number[];
 }
 
 export const lomeOuagaShape: FloorShape = {
@@ -18,23 +24,48 @@ export const lomeOuagaShape: FloorShape = {
     [1, 1], // lodge: register the declaration, reserve the guarantee
     [1, 1], // release: record the release, then the AAR to Burkina
     [1], // border-arrival
-    [1], // exit
-    [1], // entry
+    [1, 1], // exit: confirm it, then the exit notice to Burkina
+    [1, 1], // entry: accept it, then the entry notice to Togo
     [1], // arrival
     [1, 1, 2], // control-results: record them, discharge, then write-off and guarantee release together
   ],
   timersAfter: [1, 2, 4, 5], // release (leg deadline), border arrival (dwell), entry (next leg), arrival (control results due)
+  patchedAt: [3], // the exit notice, sent under patched() so that movements on the road before it replay
+};
+
+/**
+ * The national path's lifecycle on lome-ouaga, read from real ones' histories (2026-11-28,
+ * `simulate --via national`, with the exit and entry notices): seven journal events signalled by
+ * the consumers (registration, release, border arrival and exit in Togo's journal; entry, arrival
+ * and control results in Burkina's), and six activities, the forwards: the AAR to Burkina after
+ * the release, the exit notice to Burkina after the exit, the entry notice to Togo after the
+ * entry, the discharge in Burkina after the control results, then the write-off and the
+ * guarantee's release in Togo together. The acts themselves are already in their systems, so
+ * nothing is written back. Its timers are today's: after release, border arrival, entry and arrival.
+ */
+export const nationalShape: FloorShape = {
+  steps: [
+    [0], // registration (the movement starts from it): nothing to send
+    [1], // release: the AAR to Burkina
+    [0], // border arrival
+    [1], // exit: the exit notice to Burkina
+    [1], // entry: the entry notice to Togo
+    [0], // arrival
+    [1, 2], // control results: discharge in Burkina, then write-off and guarantee release in Togo
+  ],
+  timersAfter: [1, 2, 4, 5],
+  patchedAt: [3],
 };
 
 export const activityCount = (shape: FloorShape) => shape.steps.flat().reduce((a, b) => a + b, 0);
 
-/** `1+1,1+1,1,1,1,1,1+1+2` (steps by comma, waves by plus) and `1,2,4,5` (steps after which a timer is armed). */
-export function parseShape(steps: string | undefined, timers: string | undefined): FloorShape {
-  const shape = { ...lomeOuagaShape };
+/** `1+1,1+1,1,1+1,1+1,1,1+1+2` (steps by comma, waves by plus) and `1,2,4,5` (steps after which a timer is armed). */
+export function parseShape(steps: string | undefined, timers: string | undefined, base: FloorShape = lomeOuagaShape): FloorShape {
+  const shape = { ...base };
   if (steps !== undefined) {
     shape.steps = steps.split(',').map((step) => step.split('+').map(Number));
     if (shape.steps.some((step) => step.some((n) => !Number.isInteger(n) || n < 0))) {
-      throw new UsageError(`--floor-shape ${steps}: expected steps by comma, waves of activities by plus, e.g. 1+1,1+1,1,1,1,1,1+1+2`);
+      throw new UsageError(`--floor-shape ${steps}: expected steps by comma, waves of activities by plus, e.g. 1+1,1+1,1,1+1,1+1,1,1+1+2`);
     }
   }
   if (timers !== undefined) {
@@ -47,7 +78,8 @@ export function parseShape(steps: string | undefined, timers: string | undefined
 }
 
 export function formatShape(shape: FloorShape): string {
-  return `${shape.steps.map((s) => s.join('+')).join(',')} timers after ${shape.timersAfter.join(',') || 'none'}`;
+  const patched = shape.patchedAt.length ? ` patched at ${shape.patchedAt.join(',')}` : '';
+  return `${shape.steps.map((s) => s.join('+')).join(',')} timers after ${shape.timersAfter.join(',') || 'none'}${patched}`;
 }
 
 export interface FloorVariant {
@@ -57,7 +89,7 @@ export interface FloorVariant {
 }
 
 /**
- * --compare "shape=1,1+1,1,1,1,1,1+1;timers=1" "wait=accepted": floors of another shape or
+ * --compare "shape=1,1+1,1,1+1,1+1,1,1+1;timers=1" "wait=accepted": floors of another shape or
  * client, run in the same rounds as the floor and Corridor, to measure a change before making it.
  */
 export function parseVariant(spec: string, base: FloorVariant): FloorVariant {

@@ -1,6 +1,6 @@
 // The run as a picture (SVG, no dependencies): throughput against the floor, where the CPU
 // goes per lifecycle, officer act latency against its goal, and memory of parked transits.
-import type { BenchResult, TargetResult } from './result.ts';
+import type { BenchResult, FloorResult, TargetResult } from './result.ts';
 
 const W = 1100;
 const PANEL_H = 300;
@@ -14,6 +14,8 @@ const COLORS: Record<string, string> = {
   driver: '#bab0ac',
   corridor: '#e15759',
   floor: '#4e79a7',
+  national: '#59a14f',
+  'national floor': '#8cd17d',
   p50: '#a0cbe8',
   p95: '#4e79a7',
   p99: '#1f3b5a',
@@ -94,6 +96,18 @@ function fmt(v: number): string {
 
 const processes = ['server', 'worker', 'api', 'sandbox-TG', 'sandbox-BF', 'driver'];
 
+/** One run's CPU per lifecycle, stacked by process (a floor's worker counts as the worker). */
+function cpuBar(label: string, run: FloorResult | undefined): Bar {
+  return {
+    label,
+    parts: processes.map((p) => ({
+      name: p,
+      value: run?.cpuSecondsPerLifecycle[p] ?? run?.cpuSecondsPerLifecycle[p === 'worker' ? 'floor-worker' : p] ?? Number.NaN,
+      color: COLORS[p]!,
+    })),
+  };
+}
+
 export function renderChart(result: BenchResult): string {
   const ts = result.targets;
   const panels: string[] = [];
@@ -107,12 +121,29 @@ export function renderChart(result: BenchResult): string {
   add(
     barPanel(
       top,
-      'Lifecycles per second: Corridor through its API, and the floor (same shape, no logic)',
+      'Lifecycles per second: each path beside its floor (same shape, no logic)',
       'lifecycles/s',
-      ts.map((t) => ({
-        label: `${t.id}${t.ratio !== undefined ? ` (ratio ${t.ratio.toFixed(2)})` : ''}`,
-        bars: [bar('Corridor', t.corridor?.lifecyclesPerSecond, COLORS.corridor!), bar('floor', t.floor?.lifecyclesPerSecond, COLORS.floor!)],
-      })),
+      ts.flatMap((t) => [
+        ...(t.corridor || t.floor
+          ? [
+              {
+                label: `${t.id} today's path, API${t.ratio !== undefined ? ` (ratio ${t.ratio.toFixed(2)})` : ''}`,
+                bars: [bar('Corridor', t.corridor?.lifecyclesPerSecond, COLORS.corridor!), bar('floor', t.floor?.lifecyclesPerSecond, COLORS.floor!)],
+              },
+            ]
+          : []),
+        ...(t.national || t.nationalFloor
+          ? [
+              {
+                label: `${t.id} national path, journals${t.nationalRatio !== undefined ? ` (ratio ${t.nationalRatio.toFixed(2)})` : ''}`,
+                bars: [
+                  bar('national', t.national?.lifecyclesPerSecond, COLORS.national!),
+                  bar('floor', t.nationalFloor?.lifecyclesPerSecond, COLORS['national floor']!),
+                ],
+              },
+            ]
+          : []),
+      ]),
       { value: 10, label: 'goal 10/s' },
     ),
   );
@@ -124,15 +155,9 @@ export function renderChart(result: BenchResult): string {
       ts.map((t) => ({
         label: t.id,
         bars: [
-          { label: 'Corridor', parts: processes.map((p) => ({ name: p, value: t.corridor?.cpuSecondsPerLifecycle[p] ?? Number.NaN, color: COLORS[p]! })) },
-          {
-            label: 'floor',
-            parts: processes.map((p) => ({
-              name: p,
-              value: t.floor?.cpuSecondsPerLifecycle[p === 'worker' ? 'floor-worker' : p] ?? Number.NaN,
-              color: COLORS[p]!,
-            })),
-          },
+          cpuBar('Corridor', t.corridor),
+          cpuBar('floor', t.floor),
+          ...(t.national || t.nationalFloor ? [cpuBar('national', t.national), cpuBar('national floor', t.nationalFloor)] : []),
         ],
       })),
     ) + legend(top + PANEL_H - 16, processes),
@@ -152,6 +177,22 @@ export function renderChart(result: BenchResult): string {
         value: 250,
         label: 'goal p99 250 ms',
       }),
+    );
+  }
+  if (ts.some((t) => t.forwarding)) {
+    const groups = ts.flatMap((t: TargetResult) =>
+      (t.forwarding?.pairs ?? []).map((p) => ({
+        label: ts.length > 1 ? `${t.id} ${p.pair}` : p.pair,
+        bars: [bar('p50', p.p50, COLORS.p50!), bar('p95', p.p95, COLORS.p95!), bar('p99', p.p99, COLORS.p99!)],
+      })),
+    );
+    add(
+      barPanel(
+        top,
+        `Forwarding on the national path under ${String(result.options.rate)} lifecycles/s: act recorded in one system → the other holds what it needs`,
+        'ms',
+        groups,
+      ),
     );
   }
   if (ts.some((t) => t.capacity)) {

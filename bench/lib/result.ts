@@ -4,6 +4,9 @@ import { percentile } from '../../src/simulation/simulate.ts';
 import type { RigRun } from '../phases/throughput.ts';
 import type { LatencyRun, ActionLatency } from '../phases/latency.ts';
 import type { CapacityRun } from '../phases/capacity.ts';
+import type { ForwardingRun } from '../phases/forwarding.ts';
+import type { ForwardingFigure, ForwardingSample } from './forwarding.ts';
+import type { OpenLoopWindow } from './open-loop.ts';
 import type { HistoryCount } from './history.ts';
 import type { Machine } from './machine.ts';
 import { byLabel, histogram, total, type Scrape } from './prometheus.ts';
@@ -45,15 +48,28 @@ export interface CorridorResult extends FloorResult {
   logLinesPerLifecycle: Record<string, number>;
 }
 
-export interface LatencyResult {
+/** An open-loop run: R lifecycles started per second for D seconds. */
+export interface OpenLoopResult {
   rate: number;
   seconds: number;
   started: number;
   completed: number;
   failed: number;
   failures: string[];
-  actions: ActionLatency[];
   cpuShare: Record<string, number | undefined>;
+}
+
+export interface LatencyResult extends OpenLoopResult {
+  actions: ActionLatency[];
+}
+
+export interface ForwardingResult extends OpenLoopResult {
+  /** Acts paired with what the other system received, per pair of the table in bench/lib/forwarding.ts, then over all. */
+  pairs: ForwardingFigure[];
+  /** Discharged movements whose departure write-off was not in the journal when it was read. */
+  missingWriteOffs: number;
+  /** The slowest forwards, with their MRN: where to look (the movement's history, the logs of --keep). */
+  slowest: ForwardingSample[];
 }
 
 export interface CapacityResult {
@@ -85,6 +101,15 @@ export interface TargetResult {
   /** Where the floor's history differs from a Corridor lifecycle's in the events that make its shape; empty: same shape. */
   shapeDifferences?: string[];
   latency?: LatencyResult;
+  /** The national path: acts recorded in the national systems, carried by the journal consumers. */
+  national?: CorridorResult;
+  /** Temporal's floor of the national path's shape (signals from a consumer instead of updates from the API). */
+  nationalFloor?: FloorResult;
+  /** The national path's lifecycles per second over its own floor's. */
+  nationalRatio?: number;
+  nationalShapeDifferences?: string[];
+  /** Forwarding latency on the national path: act recorded in one system → the other system holds what it needs. */
+  forwarding?: ForwardingResult;
   capacity?: CapacityResult;
   /** Floors of other shapes or clients (--compare), measured in the same rounds. */
   variants?: (FloorResult & { name: string; shape: string; wait: string; ratioToFloor: number | undefined })[];
@@ -176,7 +201,8 @@ export function summariseCorridor(run: RigRun, linesBefore: Record<string, numbe
   };
 }
 
-export function summariseLatency(run: LatencyRun): LatencyResult {
+/** What an open-loop run (latency, forwarding) reports whatever it measures. */
+function openLoopSummary(run: { window: OpenLoopWindow; rate: number; started: number }): OpenLoopResult {
   const { window } = run;
   return {
     rate: run.rate,
@@ -185,8 +211,29 @@ export function summariseLatency(run: LatencyRun): LatencyResult {
     completed: window.result.outcomes.length,
     failed: window.result.failures.length,
     failures: window.result.failures.slice(0, 5).map((f) => f.slice(0, 300)),
-    actions: run.actions.map((a) => ({ ...a, p50: round(a.p50, 1), p95: round(a.p95, 1), p99: round(a.p99, 1), max: round(a.max, 1) })),
     cpuShare: Object.fromEntries(Object.entries(window.cpu).map(([name, s]) => [name, s === undefined ? undefined : round(s / window.seconds, 3)])),
+  };
+}
+
+const roundedPercentiles = <T extends { p50: number; p95: number; p99: number; max: number }>(a: T): T => ({
+  ...a,
+  p50: round(a.p50, 1),
+  p95: round(a.p95, 1),
+  p99: round(a.p99, 1),
+  max: round(a.max, 1),
+});
+
+export function summariseLatency(run: LatencyRun): LatencyResult {
+  return { ...openLoopSummary(run), actions: run.actions.map(roundedPercentiles) };
+}
+
+export function summariseForwarding(run: ForwardingRun): ForwardingResult {
+  const writtenOff = new Set(run.samples.filter((s) => s.pair === 'discharge → write-off').map((s) => s.mrn));
+  return {
+    ...openLoopSummary(run),
+    pairs: run.figures.map(roundedPercentiles),
+    missingWriteOffs: run.window.result.outcomes.filter((o) => !writtenOff.has(o.mrn)).length,
+    slowest: [...run.samples].sort((a, b) => b.ms - a.ms).slice(0, 3),
   };
 }
 
@@ -220,15 +267,35 @@ export function summariseCapacity(run: CapacityRun): CapacityResult {
 const SHAPE_EVENTS = [
   'ACTIVITY_TASK_SCHEDULED',
   'WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
+  'WORKFLOW_EXECUTION_SIGNALED',
   'TIMER_STARTED',
   'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES',
   'WORKFLOW_TASK_COMPLETED',
 ];
 
-/** The floor is only a floor if it has Corridor's shape: the events that make a shape, counted in both. */
-export function shapeDifferences(corridor: HistoryCount | undefined, floor: HistoryCount | undefined): string[] | undefined {
-  if (!corridor || !floor) return undefined;
-  return SHAPE_EVENTS.filter((type) => (corridor.byType[type] ?? 0) !== (floor.byType[type] ?? 0)).map(
-    (type) => `${type}: Corridor ${corridor.byType[type] ?? 0}, floor ${floor.byType[type] ?? 0}`,
-  );
+/**
+ * On the national path the events come as the officers record them, and one workflow task
+ * takes as many as have arrived: how many tasks a lifecycle needs, and how often a timer is
+ * re-armed inside one, changes from one lifecycle to the next (3 to 4 timers, 8 to 10 tasks
+ * seen on a quiet machine). Its shape is the part that does not: the events it carries, the
+ * activities it runs and its upserts. The tasks and timers per lifecycle are printed beside it.
+ */
+const SIGNALLED_SHAPE_EVENTS = [
+  'ACTIVITY_TASK_SCHEDULED',
+  'WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
+  'WORKFLOW_EXECUTION_SIGNALED',
+  'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES',
+];
+
+/** The floor is only a floor if it has its path's shape: the events that make a shape, counted in both. */
+export function shapeDifferences(
+  path: HistoryCount | undefined,
+  floor: HistoryCount | undefined,
+  name: 'Corridor' | 'national path' = 'Corridor',
+): string[] | undefined {
+  if (!path || !floor) return undefined;
+  const events = name === 'national path' ? SIGNALLED_SHAPE_EVENTS : SHAPE_EVENTS;
+  return events
+    .filter((type) => (path.byType[type] ?? 0) !== (floor.byType[type] ?? 0))
+    .map((type) => `${type}: ${name} ${path.byType[type] ?? 0}, floor ${floor.byType[type] ?? 0}`);
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { countries, loadConfig } from '../../src/config/env.ts';
+import type { CountryCode } from '../../src/domain/countries.ts';
 import { freePort } from '../../test/harness/ports.ts';
 import { startCorridor, waitFor, type Child } from './children.ts';
 import { pidListeningOn, type Pids } from './proc.ts';
@@ -12,6 +13,8 @@ import type { RunningTarget } from './targets.ts';
 
 export interface CorridorStack {
   apiUrl: string;
+  /** Each country's national system (sandbox), where the national path's officers record their acts. */
+  sandboxUrls: Record<CountryCode, string>;
   tokenSecret: string;
   /** The worker's Prometheus endpoint (Temporal SDK metrics). */
   metricsUrl: string | undefined;
@@ -30,7 +33,10 @@ export async function startStack(target: RunningTarget, runDir: string, env: Rec
   const logDir = path.join(runDir, `${target.id}-logs`);
   mkdirSync(logDir, { recursive: true });
   const apiPort = await freePort();
-  const sandboxUrls = Object.fromEntries(await Promise.all(countries.map(async (c) => [c, `http://127.0.0.1:${await freePort()}`] as const)));
+  const sandboxUrls = Object.fromEntries(await Promise.all(countries.map(async (c) => [c, `http://127.0.0.1:${await freePort()}`] as const))) as Record<
+    CountryCode,
+    string
+  >;
   const metricsPort = await freePort();
   const tokenSecret = loadConfig().tokenSecret;
   const common: Record<string, string> = {
@@ -56,6 +62,7 @@ export async function startStack(target: RunningTarget, runDir: string, env: Rec
 
   return {
     apiUrl,
+    sandboxUrls,
     tokenSecret,
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     pids: {
@@ -88,6 +95,7 @@ export function attachStack(apiUrl: string): CorridorStack {
   const port = (url: string) => Number(new URL(url).port || 80);
   return {
     apiUrl,
+    sandboxUrls: Object.fromEntries(countries.map((c) => [c, config.national[c].url])) as Record<CountryCode, string>,
     tokenSecret: config.tokenSecret,
     metricsUrl: `http://127.0.0.1:${config.workerMetricsPort}/metrics`,
     pids: {

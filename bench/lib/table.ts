@@ -1,6 +1,6 @@
 // The run as a table on stdout: one row per figure, one column per target, so that the
 // embedded default and a cluster can be read side by side.
-import type { BenchResult, TargetResult } from './result.ts';
+import type { BenchResult, CorridorResult, FloorResult, TargetResult } from './result.ts';
 
 type Cell = string | undefined;
 type Row = [string, ...Cell[]] | { section: string };
@@ -15,45 +15,65 @@ function cpuRow(t: TargetResult, name: string): Cell {
   return pair(f(c, 3), f(fl, 3));
 }
 
+interface PathFigures {
+  path: CorridorResult | undefined;
+  floor: FloorResult | undefined;
+  ratio: number | undefined;
+  differences: string[] | undefined;
+}
+
+/** One path beside its own same-shape floor: rate, ratio, and where the round trips go. */
+function pathRows(each: (cell: (t: TargetResult) => Cell) => Cell[], get: (t: TargetResult) => PathFigures): Row[] {
+  const both = (cell: (r: FloorResult | undefined) => string) => each((t) => pair(cell(get(t).path), cell(get(t).floor)));
+  return [
+    ['lifecycles per second', ...both((r) => f(r?.lifecyclesPerSecond))],
+    ['ratio to its floor (goal ≥ 0.9)', ...each((t) => f(get(t).ratio))],
+    ['lifecycles done + failed', ...both(count)],
+    [
+      'lifecycle time mean / p95 (s)',
+      ...each((t) => {
+        const p = get(t).path;
+        return p ? pair(f(p.meanLifecycleSeconds), f(p.p95LifecycleSeconds)) : undefined;
+      }),
+    ],
+    [
+      "floor has the path's shape",
+      ...each((t) => {
+        const d = get(t).differences;
+        return d === undefined ? undefined : d.length === 0 ? 'yes' : 'NO, see below';
+      }),
+    ],
+    ['history events per lifecycle', ...both((r) => f(r?.history?.events, 0))],
+    // The SDK counts a query it answers as a workflow task: told apart here, since the national
+    // path's driver polls Corridor (a query) until the movement is DISCHARGED and no floor does.
+    [
+      'workflow tasks + queries answered per lifecycle',
+      ...both((r) => `${f(r?.sdk.requests.RespondWorkflowTaskCompleted, 1)}+${f(r?.sdk.requests.RespondQueryTaskCompleted ?? (r ? 0 : undefined), 1)}`),
+    ],
+    ['activity tasks per lifecycle', ...both((r) => f(r?.sdk.activityTasks, 1))],
+    ['worker → server calls per lifecycle', ...both((r) => f(sum(r?.sdk.requests), 1))],
+    ['workflow task: run / queued (ms)', ...both((r) => `${f(r?.sdk.workflowTaskMs, 1)}+${f(r?.sdk.workflowTaskScheduleToStartMs, 1)}`)],
+    ['activity: run / queued (ms)', ...both((r) => `${f(r?.sdk.activityMs, 1)}+${f(r?.sdk.activityScheduleToStartMs, 1)}`)],
+    ['CPU s per lifecycle: server, all processes', ...both((r) => `${f(r?.cpuSecondsPerLifecycle.server, 3)}, ${f(sum(r?.cpuSecondsPerLifecycle), 3)}`)],
+    ['cores busy over the run', ...both((r) => f(r?.machineBusy))],
+    ["neighbours' CPU meanwhile (cores)", ...both((r) => f(r?.neighbourCores))],
+  ];
+}
+
 function rows(result: BenchResult): Row[] {
   const ts = result.targets;
   const o = result.options as { count: number; concurrency: number; route: string; rate: number; latencySeconds: number; parked: number };
   const each = (cell: (t: TargetResult) => Cell): Cell[] => ts.map(cell);
   const out: Row[] = [];
-  out.push({ section: `Throughput: ${o.count} lifecycles, ${o.concurrency} at a time, route ${o.route} (Corridor / floor)` });
-  out.push(['lifecycles per second', ...each((t) => pair(f(t.corridor?.lifecyclesPerSecond), f(t.floor?.lifecyclesPerSecond)))]);
-  out.push(['ratio Corridor / floor (goal ≥ 0.9)', ...each((t) => f(t.ratio))]);
-  out.push(['lifecycles done + failed (no answer in 15 s = failed)', ...each((t) => pair(`${count(t.corridor)}`, `${count(t.floor)}`))]);
-  out.push([
-    'lifecycle time mean / p95 (s)',
-    ...each((t) => (t.corridor ? pair(f(t.corridor.meanLifecycleSeconds), f(t.corridor.p95LifecycleSeconds)) : undefined)),
-  ]);
-  out.push([
-    "floor has Corridor's shape",
-    ...each((t) => (t.shapeDifferences === undefined ? undefined : t.shapeDifferences.length === 0 ? 'yes' : 'NO, see below')),
-  ]);
-  out.push(['history events per lifecycle', ...each((t) => pair(f(t.corridor?.history?.events, 0), f(t.floor?.history?.events, 0)))]);
-  out.push(['workflow tasks per lifecycle', ...each((t) => pair(f(t.corridor?.sdk.workflowTasks, 1), f(t.floor?.sdk.workflowTasks, 1)))]);
-  out.push(['activity tasks per lifecycle', ...each((t) => pair(f(t.corridor?.sdk.activityTasks, 1), f(t.floor?.sdk.activityTasks, 1)))]);
-  out.push(['worker → server calls per lifecycle', ...each((t) => pair(f(sum(t.corridor?.sdk.requests), 1), f(sum(t.floor?.sdk.requests), 1)))]);
-  out.push([
-    'workflow task: run / queued (ms)',
-    ...each((t) =>
-      pair(
-        `${f(t.corridor?.sdk.workflowTaskMs, 1)}+${f(t.corridor?.sdk.workflowTaskScheduleToStartMs, 1)}`,
-        `${f(t.floor?.sdk.workflowTaskMs, 1)}+${f(t.floor?.sdk.workflowTaskScheduleToStartMs, 1)}`,
-      ),
-    ),
-  ]);
-  out.push([
-    'activity: run / queued (ms)',
-    ...each((t) =>
-      pair(
-        `${f(t.corridor?.sdk.activityMs, 1)}+${f(t.corridor?.sdk.activityScheduleToStartMs, 1)}`,
-        `${f(t.floor?.sdk.activityMs, 1)}+${f(t.floor?.sdk.activityScheduleToStartMs, 1)}`,
-      ),
-    ),
-  ]);
+  out.push({ section: `Throughput: ${o.count} lifecycles, ${o.concurrency} at a time, route ${o.route}` });
+  if (ts.some((t) => t.corridor || t.floor)) {
+    out.push({ section: "Today's path: acts keyed in Corridor through its API (Corridor / its floor: updates)" });
+    out.push(...pathRows(each, (t) => ({ path: t.corridor, floor: t.floor, ratio: t.ratio, differences: t.shapeDifferences })));
+  }
+  if (ts.some((t) => t.national || t.nationalFloor)) {
+    out.push({ section: 'National path: acts recorded in the national systems, carried by the journals (national / its floor: signals)' });
+    out.push(...pathRows(each, (t) => ({ path: t.national, floor: t.nationalFloor, ratio: t.nationalRatio, differences: t.nationalShapeDifferences })));
+  }
   for (const name of [...new Set(ts.flatMap((t) => t.variants?.map((v) => v.name) ?? []))]) {
     out.push([
       `${name}: lifecycles/s (× floor), server CPU s, events`,
@@ -63,16 +83,16 @@ function rows(result: BenchResult): Row[] {
       }),
     ]);
   }
-  out.push({ section: 'CPU seconds per lifecycle (Corridor / floor)' });
-  for (const name of ['server', 'worker', 'api', 'sandbox-TG', 'sandbox-BF', 'driver']) out.push([`  ${name}`, ...each((t) => cpuRow(t, name))]);
-  out.push(['  all processes', ...each((t) => pair(f(sum(t.corridor?.cpuSecondsPerLifecycle), 3), f(sum(t.floor?.cpuSecondsPerLifecycle), 3)))]);
-  out.push(['cores busy over the run', ...each((t) => pair(f(t.corridor?.machineBusy), f(t.floor?.machineBusy)))]);
-  out.push(["neighbours' CPU meanwhile (cores)", ...each((t) => pair(f(t.corridor?.neighbourCores), f(t.floor?.neighbourCores)))]);
-  out.push(['log lines per lifecycle (all processes)', ...each((t) => f(sum(t.corridor?.logLinesPerLifecycle), 1))]);
-  out.push([
-    'mean act round trip, lodge / officer (ms)',
-    ...each((t) => (t.corridor ? pair(f(t.corridor.meanActMs.lodge, 0), f(meanOfficer(t.corridor.meanActMs), 0)) : undefined)),
-  ]);
+  if (ts.some((t) => t.corridor || t.floor)) {
+    out.push({ section: "CPU seconds per lifecycle, today's path (Corridor / floor)" });
+    for (const name of ['server', 'worker', 'api', 'sandbox-TG', 'sandbox-BF', 'driver']) out.push([`  ${name}`, ...each((t) => cpuRow(t, name))]);
+    out.push(['  all processes', ...each((t) => pair(f(sum(t.corridor?.cpuSecondsPerLifecycle), 3), f(sum(t.floor?.cpuSecondsPerLifecycle), 3)))]);
+    out.push(['log lines per lifecycle (all processes)', ...each((t) => f(sum(t.corridor?.logLinesPerLifecycle), 1))]);
+    out.push([
+      'mean act round trip, lodge / officer (ms)',
+      ...each((t) => (t.corridor ? pair(f(t.corridor.meanActMs.lodge, 0), f(meanOfficer(t.corridor.meanActMs), 0)) : undefined)),
+    ]);
+  }
 
   if (ts.some((t) => t.latency)) {
     out.push({ section: `Officer act latency under ${o.rate} lifecycles/s for ${o.latencySeconds} s: p50 / p95 / p99 (ms), goal p99 ≤ 250` });
@@ -87,6 +107,31 @@ function rows(result: BenchResult): Row[] {
       ]);
     }
     out.push(['lifecycles completed / failed', ...each((t) => (t.latency ? pair(String(t.latency.completed), String(t.latency.failed)) : undefined))]);
+  }
+
+  if (ts.some((t) => t.forwarding)) {
+    out.push({
+      section: `Forwarding latency on the national path under ${o.rate} lifecycles/s for ${o.latencySeconds} s: act recorded in one system → the other holds what it needs, p50 / p95 / p99 (ms)`,
+    });
+    const pairs = [...new Set(ts.flatMap((t) => t.forwarding?.pairs.map((p) => p.pair) ?? []))];
+    for (const name of pairs) {
+      out.push([
+        `  ${name}`,
+        ...each((t) => {
+          const p = t.forwarding?.pairs.find((x) => x.pair === name);
+          return p ? `${f(p.p50, 0)} / ${f(p.p95, 0)} / ${f(p.p99, 0)} (${p.count})` : undefined;
+        }),
+      ]);
+    }
+    out.push(['lifecycles completed / failed', ...each((t) => (t.forwarding ? pair(String(t.forwarding.completed), String(t.forwarding.failed)) : undefined))]);
+    out.push(['discharged without a write-off in the journal', ...each((t) => (t.forwarding ? String(t.forwarding.missingWriteOffs) : undefined))]);
+    out.push([
+      'slowest forward',
+      ...each((t) => {
+        const s = t.forwarding?.slowest[0];
+        return s ? `${f(s.ms, 0)} ms, ${s.pair}, ${s.mrn}` : undefined;
+      }),
+    ]);
   }
 
   if (ts.some((t) => t.capacity)) {
@@ -158,6 +203,11 @@ export function renderTable(result: BenchResult): string {
   for (const t of result.targets) {
     if (t.shapeDifferences?.length)
       out.push('', `${t.id}: the floor's shape differs from Corridor's (${String(result.options.floorShape)}): ${t.shapeDifferences.join('; ')}`);
+    if (t.nationalShapeDifferences?.length)
+      out.push(
+        '',
+        `${t.id}: the national floor's shape differs from the national path's (${String(result.options.nationalFloorShape)}): ${t.nationalShapeDifferences.join('; ')}`,
+      );
   }
   return out.join('\n');
 }

@@ -10,7 +10,7 @@ import { startNode, waitFor } from '../lib/children.ts';
 import { countHistory } from '../lib/history.ts';
 import type { RunningTarget } from '../lib/targets.ts';
 import type { FloorShape } from '../floor/shape.ts';
-import { stepUpdate, type floor, type FloorInput } from '../floor/workflow.ts';
+import { stepSignal, stepUpdate, type floor, type FloorInput } from '../floor/workflow.ts';
 import type { Rig } from './throughput.ts';
 
 const WORKER = new URL('../floor/worker.ts', import.meta.url).pathname;
@@ -22,12 +22,22 @@ const WORKER = new URL('../floor/worker.ts', import.meta.url).pathname;
  */
 export type FloorWait = 'completed' | 'accepted';
 
+/**
+ * How each step reaches the floor's workflow: an update, as the API delivers an act keyed in
+ * Corridor; or a signal, as a journal consumer delivers an act recorded in a national system
+ * (signal-with-start for the registration). With signals the client sends every step in turn,
+ * each once the server has taken the one before, then waits for the workflow's end: nothing
+ * answers a signal, so the driver cannot wait for each step as an officer waits for an update.
+ */
+export type FloorDelivery = 'update' | 'signal';
+
 export async function startFloorRig(args: {
   target: RunningTarget;
   client: Client;
   runDir: string;
   shape: FloorShape;
   wait: FloorWait;
+  delivery?: FloorDelivery;
   name?: string;
 }): Promise<Rig> {
   const { target, client, shape } = args;
@@ -56,7 +66,18 @@ export async function startFloorRig(args: {
       workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: [{ key: TransitStatus, value: 'STEP_0' }],
     });
-    if (args.wait === 'completed') {
+    if (args.delivery === 'signal') {
+      const handle = await client.workflow.signalWithStart<typeof floor, [number]>('floor', {
+        workflowId,
+        taskQueue,
+        args: [input],
+        signal: stepSignal,
+        signalArgs: [0],
+        typedSearchAttributes: [{ key: TransitStatus, value: 'STEP_0' }],
+      });
+      for (let step = 1; step < shape.steps.length; step++) await handle.signal(stepSignal, step);
+      await handle.result();
+    } else if (args.wait === 'completed') {
       await client.workflow.executeUpdateWithStart(stepUpdate, { args: [0], startWorkflowOperation: start });
       const handle = await start.workflowHandle();
       for (let step = 1; step < shape.steps.length; step++) await handle.executeUpdate(stepUpdate, { args: [step] });

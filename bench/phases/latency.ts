@@ -1,11 +1,11 @@
 // Officer action latency under load: a new lifecycle starts every 1/R s for D seconds (an
 // open loop: a slow corridor does not slow the arrivals), each driven by the simulator;
 // every act's HTTP round trip is kept, per action.
-import { Progress } from '../../src/simulation/progress.ts';
-import { driveLifecycle, withLrn, type ApiClient, type LifecycleOutcome } from '../../src/simulation/lifecycle.ts';
+import { driveLifecycle, withLrn, type ApiClient } from '../../src/simulation/lifecycle.ts';
 import { percentile, simulatedLrn } from '../../src/simulation/simulate.ts';
 import type { Declaration, PlannedRoute } from '../../src/domain/types.ts';
-import { measure, type Probe, type Window } from '../lib/window.ts';
+import { openLoop, type OpenLoopWindow } from '../lib/open-loop.ts';
+import type { Probe } from '../lib/window.ts';
 
 export interface ActionLatency {
   action: string;
@@ -17,7 +17,7 @@ export interface ActionLatency {
 }
 
 export interface LatencyRun {
-  window: Window<{ outcomes: LifecycleOutcome[]; failures: string[] }>;
+  window: OpenLoopWindow;
   rate: number;
   started: number;
   actions: ActionLatency[];
@@ -32,29 +32,13 @@ export async function runLatency(args: {
   rate: number;
   seconds: number;
 }): Promise<LatencyRun> {
-  const total = Math.max(1, Math.round(args.rate * args.seconds));
-  const progress = new Progress(args.label, total);
-  const window = await measure(args.probe, async () => {
-    const outcomes: LifecycleOutcome[] = [];
-    const failures: string[] = [];
-    const running: Promise<void>[] = [];
-    const t0 = performance.now();
-    for (let i = 0; i < total; i++) {
-      // Arrivals on a fixed schedule, not after the previous one: waiting would hide queueing.
-      const due = t0 + (i * 1000) / args.rate;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      running.push(
-        driveLifecycle(args.api, withLrn(args.declaration, simulatedLrn(i)), args.plan)
-          .then((outcome) => void outcomes.push(outcome))
-          .catch((error: unknown) => void failures.push(String(error)))
-          .finally(() => progress.tick()),
-      );
-    }
-    await Promise.all(running);
-    return { outcomes, failures };
+  const { window, started } = await openLoop({
+    label: args.label,
+    probe: args.probe,
+    rate: args.rate,
+    seconds: args.seconds,
+    lifecycle: (i) => driveLifecycle(args.api, withLrn(args.declaration, simulatedLrn(i)), args.plan),
   });
-
   const samples = new Map<string, number[]>();
   const add = (action: string, ms: number) => samples.set(action, [...(samples.get(action) ?? []), ms]);
   for (const outcome of window.result.outcomes) {
@@ -72,5 +56,5 @@ export async function runLatency(args: {
   });
   const actions = [...samples.entries()].map(([action, values]) => row(action, values));
   if (officer.length) actions.push(row('all officer acts', officer));
-  return { window, rate: args.rate, started: total, actions };
+  return { window, rate: args.rate, started, actions };
 }

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { Progress } from '../../src/simulation/progress.ts';
 import { runLifecycles } from '../../src/simulation/simulate.ts';
 import type { ApiClient, LifecycleOutcome } from '../../src/simulation/lifecycle.ts';
+import type { NationalScreens } from '../../src/simulation/national-screens.ts';
 import type { Declaration, PlannedRoute } from '../../src/domain/types.ts';
 import { countHistory, type HistoryCount } from '../lib/history.ts';
 import { measure, type Probe } from '../lib/window.ts';
@@ -18,9 +19,9 @@ export interface Batch {
   outcomes?: LifecycleOutcome[];
 }
 
-/** Something that runs lifecycles: Corridor through its API, or the floor through a Temporal client. */
+/** Something that runs lifecycles: Corridor through its API or through the national systems' journals, or a floor through a Temporal client. */
 export interface Rig {
-  /** 'corridor', 'floor', or a floor variant's name (--compare). */
+  /** 'corridor', 'national', 'floor', 'national-floor', or a floor variant's name (--compare). */
   name: string;
   probe: Probe;
   batch(count: number, concurrency: number, onDone?: () => void): Promise<Batch>;
@@ -36,13 +37,33 @@ export interface RigRun {
   history: HistoryCount | undefined;
 }
 
-export function corridorRig(args: { api: ApiClient; client: Client | undefined; probe: Probe; declaration: Declaration; plan: PlannedRoute }): Rig {
+/**
+ * Corridor's lifecycles as the simulator drives them: acts keyed in Corridor's API (today's
+ * path, 'corridor'), or, given the national systems' screens, recorded there and carried to
+ * Corridor by the journal consumers ('national'; Corridor is only read, until DISCHARGED).
+ */
+export function corridorRig(args: {
+  api: ApiClient;
+  client: Client | undefined;
+  probe: Probe;
+  declaration: Declaration;
+  plan: PlannedRoute;
+  screens?: NationalScreens | undefined;
+}): Rig {
   let first: string | undefined;
   return {
-    name: 'corridor',
+    name: args.screens ? 'national' : 'corridor',
     probe: args.probe,
     async batch(count, concurrency, onDone) {
-      const run = await runLifecycles({ api: args.api, declaration: args.declaration, plan: args.plan, count, concurrency, onDone: () => onDone?.() });
+      const run = await runLifecycles({
+        api: args.api,
+        declaration: args.declaration,
+        plan: args.plan,
+        count,
+        concurrency,
+        screens: args.screens,
+        onDone: () => onDone?.(),
+      });
       first ??= run.outcomes[0]?.mrn;
       return {
         done: run.outcomes.length,

@@ -1,6 +1,8 @@
 // Keeps `npm run bench` working: a tiny run of every phase against the test run's Temporal
 // server (the `cluster` target, which takes TEMPORAL_ADDRESS), checking that it finishes and
-// writes its JSON, table and chart. It says nothing about speed: the benchmark asserts nothing.
+// writes its JSON, table and chart, with real figures for both paths (acts keyed in Corridor,
+// acts recorded in the national systems) and their floors. It says nothing about speed: the
+// benchmark asserts nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -19,6 +21,8 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
     'bench/main.ts',
     '--profile',
     'cluster',
+    '--phases',
+    'floor,throughput,national,forwarding,latency,capacity',
     '--count',
     '2',
     '--concurrency',
@@ -55,6 +59,8 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
   assert.match(stdout, /lifecycles per second/);
   assert.match(stdout, /all officer acts/);
   assert.match(stdout, /memory per parked transit/);
+  assert.match(stdout, /National path/);
+  assert.match(stdout, /release → AAR/);
   const json = readdirSync(out).find((f) => f.endsWith('.json'));
   assert.ok(json, 'a JSON result file');
   assert.ok(
@@ -70,4 +76,28 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
   assert.ok(target.corridor.history.events > 0, 'history events of one lifecycle counted');
   assert.equal(target.latency.failed, 0);
   assert.equal(target.capacity.failed, 0);
+
+  // The national path: two lifecycles through the sandboxes' screens, carried by the journals.
+  assert.equal(target.national.count, 2);
+  assert.equal(target.national.failed, 0, JSON.stringify(target.national.failures));
+  assert.ok(target.national.lifecyclesPerSecond > 0, 'a positive rate on the national path');
+  assert.ok(target.national.history.byType.WORKFLOW_EXECUTION_SIGNALED >= 7, 'the journal events reached the movement as signals');
+  assert.equal(target.nationalFloor.failed, 0);
+  assert.ok(target.nationalFloor.lifecyclesPerSecond > 0, "a positive rate for the national path's floor");
+  assert.ok(target.nationalRatio > 0);
+  assert.deepEqual(target.nationalShapeDifferences, [], "the national floor has the national path's shape");
+
+  // Forwarding latency at 2 lifecycles/s for a second: each of both lifecycles' forwards, from the journals.
+  assert.equal(target.forwarding.completed, 2, JSON.stringify(target.forwarding.failures));
+  assert.equal(target.forwarding.missingWriteOffs, 0);
+  const pairs = new Map(target.forwarding.pairs.map((p: { pair: string; count: number; p50: number; p99: number }) => [p.pair, p]));
+  for (const name of ['release → AAR', 'exit → exit notice', 'entry → entry notice', 'discharge → write-off']) {
+    const figure = pairs.get(name) as { count: number; p50: number; p99: number } | undefined;
+    assert.equal(figure?.count, 2, `${name}: ${JSON.stringify(target.forwarding.pairs)}`);
+    assert.ok(figure.p50 > 0 && figure.p99 >= figure.p50, `${name}: ${JSON.stringify(figure)}`);
+  }
+  assert.equal(
+    (pairs.get('all forwards') as { count: number } | undefined)?.count,
+    target.forwarding.pairs.slice(0, -1).reduce((a: number, p: { count: number }) => a + p.count, 0),
+  );
 });
