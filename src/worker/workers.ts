@@ -15,6 +15,8 @@ import { corridorDataConverter } from '../codec/data-converter.ts';
 import { TransitClient } from '../client/transits.ts';
 import { queueName, type QueueRole } from './queues.ts';
 import { activityWorkerTuning, workflowWorkerTuning } from './tuning.ts';
+import { withBundleGlobals } from './bundle-globals.ts';
+import { vouchPublicKeys } from '../auth/act-keys.ts';
 
 export interface WorkerSetup {
   config: Config;
@@ -42,7 +44,8 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
           namespace,
           taskQueue,
           dataConverter,
-          workflowBundle: setup.workflowBundle,
+          // The public keys acts are checked against come from this process's configuration, never from a payload.
+          workflowBundle: withBundleGlobals(setup.workflowBundle, { vouchKeys: vouchPublicKeys(config), encodeFailures: config.codec.keys !== undefined }),
           activities: createCorridorActivities({
             notifyUrl: config.notifyUrl,
             logger: logger.child({ queue: taskQueue }),
@@ -58,7 +61,8 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         fetch: withBearer(config.national[role.country].token),
       });
       const token = config.national[role.country].token;
-      const transits = new TransitClient(new Client({ connection, namespace, dataConverter }), config, namespace);
+      // The journal consumer vouches for its own country's events with its own country's key.
+      const transits = new TransitClient(new Client({ connection, namespace, dataConverter }), config, namespace, { consumerOf: role.country });
       const journal = createJournalActivities({
         country: role.country,
         read: httpJournalReader(config.national[role.country].url, token ? { authorization: `Bearer ${token}` } : {}),
