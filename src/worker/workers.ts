@@ -39,13 +39,16 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       const taskQueue = queueName(role, config);
       if (role.kind === 'transits') {
         if (!setup.workflowBundle) throw new Error('the transits queue needs the workflow bundle');
+        const vouchKeys = vouchPublicKeys(config);
+        // An operator compares these with the keys the API and each country's worker hold: a mismatch refuses every act.
+        logger.info({ queue: taskQueue, publicKeys: vouchKeys }, 'acts are checked against these public keys');
         return Worker.create({
           connection,
           namespace,
           taskQueue,
           dataConverter,
           // The public keys acts are checked against come from this process's configuration, never from a payload.
-          workflowBundle: withBundleGlobals(setup.workflowBundle, { vouchKeys: vouchPublicKeys(config), encodeFailures: config.codec.keys !== undefined }),
+          workflowBundle: withBundleGlobals(setup.workflowBundle, { vouchKeys, encodeFailures: config.codec.keys !== undefined }),
           activities: createCorridorActivities({
             notifyUrl: config.notifyUrl,
             logger: logger.child({ queue: taskQueue }),
