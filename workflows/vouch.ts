@@ -9,11 +9,10 @@
 // into the workflow bundle at start (src/worker/bundle-globals.ts): never from workflow input or a
 // payload, where an attacker could choose them. The signer's side is src/auth/act-signature.ts;
 // the signed bytes are built here, once, for both.
-import { hashes, verify } from '@noble/ed25519';
-import { sha512 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../src/domain/canonical-json.ts';
 import { words, type Words } from '../src/domain/words.ts';
 import type { NationalEvent } from './model.ts';
+import { verifyEd25519 } from './vouch-crypto.ts';
 
 /** The signature of an act, carried next to it in the update's input or as the signal's second argument. */
 export interface Vouch {
@@ -39,9 +38,6 @@ export const VOUCH_KEYS_GLOBAL = '__corridorVouchKeys';
  */
 export const ACT_VOUCH_MAX_AGE_MS = 60 * 60 * 1000;
 const ACT_VOUCH_MAX_AHEAD_MS = 5 * 60 * 1000;
-
-// Synchronous SHA-512 for ed25519 (its default is WebCrypto, asynchronous, absent in the sandbox).
-if (!hashes.sha512) hashes.sha512 = sha512;
 
 const utf8 = new TextEncoder();
 
@@ -74,7 +70,7 @@ function signedBy(vouch: unknown, by: string, message: (at: string) => Uint8Arra
   const key = injectedKey(by);
   if (!key) return false;
   try {
-    return verify(hexBytes(v.sig), message(v.at), key);
+    return verifyEd25519(hexBytes(v.sig), message(v.at), key);
   } catch {
     return false;
   }
