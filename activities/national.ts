@@ -99,7 +99,15 @@ function toFailure(error: unknown, country: NationalCountry, operation: Operatio
   if (error instanceof NationalRefusal) {
     log.info({ ...fields, code: error.code, reason: error.reason }, `${operation}: refused by the national system`);
     const details: NationalRefusalDetails = { code: error.code, reason: error.reason, country, operation };
-    return ApplicationFailure.create({ type: nationalFailureTypes.refusal, message: error.reason, nonRetryable: true, details: [details] });
+    // The system's reason may quote declared values, balances, a GRN or a TIN: it travels in the
+    // details (a payload, encrypted with a key ring), never in the message, which Temporal stores
+    // in clear unless failures are encoded.
+    return ApplicationFailure.create({
+      type: nationalFailureTypes.refusal,
+      message: `${operation}: refused by the ${country} system (${error.code})`,
+      nonRetryable: true,
+      details: [details],
+    });
   }
   if (error instanceof NationalUnavailable) {
     log.warn({ ...fields, status: error.status, err: error.message }, `${operation}: national system unavailable, will retry`);

@@ -26,6 +26,9 @@ import { Corridor, declarantOf, declarationFor, officerAt, uniqueTin } from '../
 import { eventually } from '../test/harness/webhook.ts';
 // The watch's delays of seconds, the same as test/overdue's.
 import { ladderEnv } from '../test/overdue/ladder-env.ts';
+import { DEVELOPMENT_USER_SECRET } from '../src/national/sandbox/users.ts';
+import { NationalScreens } from '../src/simulation/national-screens.ts';
+import { sealsFor, stepsFor } from '../test/lifecycle/helpers.ts';
 
 const HISTORIES = fileURLToPath(new URL('../test/histories/', import.meta.url));
 const HISTORY_TYPE = (proto as unknown as Root).lookupType('temporal.api.history.v1.History');
@@ -157,6 +160,29 @@ const scenarios: Scenario[] = [
     },
   },
 ];
+
+// Every act keyed in the national systems: the movement is started and moved by the journals' signals.
+scenarios.push({
+  name: 'national-path.lome-ouaga',
+  status: 'DISCHARGED',
+  async run(corridor) {
+    const stack = corridor.stack;
+    const screens = new NationalScreens({ TG: stack.sandboxes.TG.url, BF: stack.sandboxes.BF.url }, DEVELOPMENT_USER_SECRET);
+    const tin = uniqueTin();
+    const d = declarationFor('lome-ouaga', tin);
+    const lodged = await screens.lodge('TG', tin, d.json);
+    if (lodged.status !== 201) throw new Error(JSON.stringify(lodged.body));
+    const mrn = lodged.body.mrn;
+    await eventually(
+      async () => ((await corridor.api.call('GET', `/transits/${mrn}`, { user: 'regional', role: 'regional' })).status === 200 ? true : undefined),
+      60_000,
+      'started',
+    );
+    await screens.drive(mrn, d.plan, stepsFor(d.plan, sealsFor(mrn)));
+    await until(corridor, mrn, (s) => s.status === 'DISCHARGED', 'discharged');
+    return mrn;
+  },
+});
 
 async function expect200(answer: Promise<{ status: number; body: unknown }>): Promise<void> {
   const { status, body } = await answer;

@@ -2,7 +2,16 @@
 // turns them into HTTP answers: one list, so a renamed failure cannot silently become a 500.
 
 /** Refusals of an act by the workflow (ApplicationFailure type). */
-export const refusalCodes = ['OUT_OF_ORDER', 'WRONG_OFFICE', 'WRONG_ROLE', 'NOT_YOURS', 'INVALID_INPUT', 'LRN_CONFLICT', 'NATIONAL_REFUSAL'] as const;
+export const refusalCodes = [
+  'OUT_OF_ORDER',
+  'WRONG_OFFICE',
+  'WRONG_ROLE',
+  'NOT_YOURS',
+  'INVALID_INPUT',
+  'LRN_CONFLICT',
+  'NATIONAL_REFUSAL',
+  'NOT_VOUCHED',
+] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
 
 /** What a national activity reports when it fails (ApplicationFailure type). */

@@ -4,7 +4,7 @@
 // it came from. An act that depends on one not yet seen (the entry into Burkina before Togo's
 // exit) waits here; an act already recorded through Corridor counts once, and a different
 // version of it is a discrepancy for both countries' supervisors.
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, log, patched, setHandler } from '@temporalio/workflow';
 import type { Actor } from '../src/auth/actor.ts';
 import { countryOf } from '../src/domain/countries.ts';
 import { words } from '../src/domain/words.ts';
@@ -14,6 +14,7 @@ import type { NationalEvent, RegisteredIn } from './model.ts';
 import { SYSTEM, type Keyed, type Movement } from './movement.ts';
 import { checkAction, type ActionName } from './procedure.ts';
 import { departureShare } from './guarantee.ts';
+import { eventVouched } from './vouch.ts';
 
 /** The journal's event types that are officers' acts on the road, and the act each one is. */
 const actOf: Record<string, ActionName> = {
@@ -46,8 +47,21 @@ export function registerInterconnection(mv: Movement): void {
   const applied = new Set<string>();
   const inbox: NationalEvent[] = [];
   if (mv.registeredIn) applied.add(mv.registeredIn.eventId);
+  // Movements started before events were vouched for replay their unsigned events as they were
+  // applied; every movement started since refuses an event its country's consumer did not sign.
+  const vouching = patched('vouched-national-events');
 
-  setHandler(m.nationalEventSignal, (event) => {
+  setHandler(m.nationalEventSignal, (event, vouch) => {
+    if (vouching && !eventVouched(mv.mrn, event, vouch)) {
+      // Left out of the state: a stranger's signal changes nothing, not even the timeline.
+      log.warn('national event refused: not vouched for by the consumer of its country', {
+        mrn: mv.mrn,
+        eventId: event?.id,
+        country: event?.country,
+        vouchedBy: (vouch as { by?: unknown } | undefined)?.by,
+      });
+      return;
+    }
     // The consumer may deliver an event again after a crash: its id is applied once.
     if (applied.has(event.id) || inbox.some((waiting) => waiting.id === event.id)) return;
     inbox.push(event);

@@ -17,9 +17,12 @@ import type {
   SealCheckBody,
 } from './acts.ts';
 import type { Actor, Declaration, NationalEvent, PlannedRoute, TransitState, TransitStatus } from './model.ts';
+import type { Vouch } from './vouch.ts';
 
 interface Acting {
   actor: Actor;
+  /** Corridor's API signature of this act (./vouch.ts): an act nobody entitled vouched for is refused. */
+  vouch?: Vouch | undefined;
   /** Hash of the request body, echoed in the answer: the same Idempotency-Key with another body is told apart. */
   requestHash?: string | undefined;
 }
@@ -89,6 +92,7 @@ export const stateQuery = defineQuery<TransitState>('state');
  * An act recorded in a national system, from its journal. A signal rather than an update: the
  * server stores it durably without waiting for the workflow worker, so a country's journal is
  * drained even while the workflow worker is down, and one history event is written instead of
- * two; the movement applies each event id once.
+ * two; the movement applies each event id once. The second argument is the country consumer's
+ * signature of the event (./vouch.ts); histories recorded before it carry none.
  */
-export const nationalEventSignal = defineSignal<[NationalEvent]>('nationalEvent');
+export const nationalEventSignal = defineSignal<[NationalEvent, Vouch?]>('nationalEvent');

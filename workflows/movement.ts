@@ -2,7 +2,7 @@
 // systems' activities, the notifications, the lock that lets one act run at a time, and the one
 // shape every act's handler takes. The stage modules (departure, border post, destination,
 // road, supervision, watch) register their handlers over one Movement.
-import { ApplicationFailure, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, currentUpdateInfo, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { NationalActivities } from '../activities/national.ts';
 import type { CorridorActivities } from '../activities/corridor.ts';
@@ -16,6 +16,7 @@ import { checkAction, type ActionName, type Refusal } from './procedure.ts';
 import { SearchAttributeSync } from './search.ts';
 import { initialState } from './state.ts';
 import { nationalCall } from './national-answers.ts';
+import { actVouchRefusal } from './vouch.ts';
 
 export const SYSTEM: ActedBy = { user: 'corridor', role: 'system' };
 const HOUR_MS = 3_600_000;
@@ -225,9 +226,9 @@ export class Movement {
   }
 
   /**
-   * Every act follows the same shape: refuse at once if out of order (validator, nothing is
-   * written to history); then, holding the lock, check again (another act may have come
-   * first), call the national system, and only then change the state.
+   * Every act follows the same shape: refuse at once if nobody entitled vouched for it, or if
+   * out of order (validator, nothing is written to history); then, holding the lock, check again
+   * (another act may have come first), call the national system, and only then change the state.
    */
   act<I extends { actor: Actor; requestHash?: string | undefined }>(
     update: UpdateDefinition<ActionResult, [I]>,
@@ -248,6 +249,17 @@ export class Movement {
         }),
       {
         validator: (input) => {
+          // Before anything else: whoever holds a Temporal client could send any actor here.
+          // Validators do not run on replay, so histories recorded before vouching replay as they were.
+          const info = currentUpdateInfo();
+          const unvouched = actVouchRefusal({
+            mrn: this.mrn,
+            update: info?.name ?? update.name,
+            updateId: info?.id ?? '',
+            input: (input ?? {}) as unknown as Record<string, unknown>,
+            now: Date.now(),
+          });
+          if (unvouched) throw refusalFailure(unvouched);
           if (!input?.actor) {
             throw refusalFailure({ code: 'INVALID_INPUT', fr: 'la requête ne nomme pas qui agit', en: 'the request carries no actor' });
           }

@@ -42,12 +42,16 @@ export async function nationalCall<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A national system's refusal as the act's refusal. */
+/**
+ * A national system's refusal as the act's refusal. Its reason may quote declared values,
+ * balances or TINs: it is in the details (a payload, encrypted with a key ring) for the one who
+ * acted, and never in the message, which the history keeps in clear unless failures are encoded.
+ */
 export function nationalRefusalFailure(refusal: NationalRefusal): ApplicationFailure {
   const w = words('NATIONAL_REFUSAL', `Le système national a refusé : ${refusal.reason}`, `The national system refused: ${refusal.reason}`);
   return ApplicationFailure.create({
     type: w.code,
-    message: `${w.fr} / ${w.en}`,
+    message: `Le système national a refusé l'acte (${refusal.code}) / The national system refused the act (${refusal.code})`,
     // details keep the system's own code and reason, as clients have read them since the start.
     details: [{ fr: w.fr, en: w.en, code: refusal.code, reason: refusal.reason }],
     nonRetryable: true,

@@ -2,7 +2,7 @@
 // secrets in it 0600. And the cluster profile's token secret, like its codec key ring, is
 // created there on first start when none is set, so that it never signs with the published
 // development secret.
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
@@ -20,4 +20,25 @@ export function loadOrCreateLocalTokenSecret(file: string): { secret: string; cr
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   return { secret, created: true };
+}
+
+/**
+ * A random 32-byte key kept in `file` (base64, mode 0600), created on first use. Several
+ * processes of one machine (the API, the workers) may ask at the same moment: the key is written
+ * to a file of its own and linked into place, so each reads the one key that won, never half of one.
+ */
+export function loadOrCreateLocalKey(file: string): Buffer {
+  const read = () => Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (existsSync(file)) return read();
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(draft, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(draft, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(draft);
+  }
+  return read();
 }

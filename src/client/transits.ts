@@ -13,12 +13,15 @@ import type { Actor } from '../auth/actor.ts';
 import type { Declaration, PlannedRoute } from '../domain/types.ts';
 import * as m from '../../workflows/messages.ts';
 import type { NationalEvent, RegisteredIn, TransitInput, TransitState, TransitStatus } from '../../workflows/model.ts';
+import type { Vouch } from '../../workflows/vouch.ts';
 import { declarationContentHash } from '../domain/declaration-hash.ts';
 import * as sa from '../../workflows/search-attributes.ts';
 import type { transit } from '../../workflows/transit.ts';
 import type { journalFeed } from '../../workflows/journal-feed.ts';
 import type { CountryCode } from '../domain/countries.ts';
 import { countExecutions, listPage, quote, transitFields, type ExecutionInfo, type TransitFields } from '../temporal/visibility.ts';
+import { apiSigner, countrySigner } from '../auth/act-keys.ts';
+import type { ActSigner } from '../auth/act-signature.ts';
 
 /** A refusal from the workflow or Temporal, with what the API needs to answer: its code and its words. */
 export class TransitRefusal extends Error {
@@ -87,12 +90,34 @@ export type TransitSummary = Omit<TransitFields, 'runId' | 'routeOffices'>;
 const WORKFLOW_TYPE = 'transit';
 const ANSWER_WAIT_MS = 15_000;
 
+export interface TransitClientOptions {
+  /** Set for a country's journal consumer: the country whose key vouches for the events it delivers. */
+  consumerOf?: CountryCode;
+}
+
 export class TransitClient {
+  // Loaded on first use: a consumer never signs acts, the API never signs national events.
+  private signers: { api?: ActSigner; consumer?: ActSigner } = {};
+
   constructor(
     private readonly client: Client,
     private readonly config: Config,
     private readonly namespace: string,
+    private readonly options: TransitClientOptions = {},
   ) {}
+
+  private apiSigner(): ActSigner {
+    this.signers.api ??= apiSigner(this.config);
+    return this.signers.api;
+  }
+
+  /** The consumer's own country signs whatever its journal holds: an event naming another country is then refused by the movement. */
+  private consumerSigner(): ActSigner {
+    const country = this.options.consumerOf;
+    if (!country) throw new Error("this Temporal client is no country's journal consumer: it cannot vouch for national events");
+    this.signers.consumer ??= countrySigner(this.config, country);
+    return this.signers.consumer;
+  }
 
   /** Lodges a validated declaration. The same MRN always lands on the same workflow (USE_EXISTING). */
   async lodge(args: {
@@ -187,12 +212,12 @@ export class TransitClient {
       registeredIn,
     };
     try {
-      await this.client.workflow.signalWithStart<typeof transit, [NationalEvent]>(WORKFLOW_TYPE, {
+      await this.client.workflow.signalWithStart<typeof transit, [NationalEvent, Vouch?]>(WORKFLOW_TYPE, {
         workflowId: event.mrn,
         taskQueue: this.config.taskQueues.transits,
         args: [input],
         signal: m.nationalEventSignal,
-        signalArgs: [event],
+        signalArgs: [event, this.consumerSigner().vouchEvent(event)],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: initialSearchAttributes(declaration, route),
       });
@@ -213,10 +238,13 @@ export class TransitClient {
     });
   }
 
-  /** Carries an act from a national system's journal to its movement; false when no running movement has this MRN. */
+  /**
+   * Carries an act from a national system's journal to its movement, vouched for with this
+   * consumer's country key; false when no running movement has this MRN.
+   */
   async deliverNationalEvent(event: NationalEvent): Promise<boolean> {
     try {
-      await this.client.workflow.getHandle(event.mrn).signal(m.nationalEventSignal, event);
+      await this.client.workflow.getHandle(event.mrn).signal(m.nationalEventSignal, event, this.consumerSigner().vouchEvent(event));
       return true;
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return false;
@@ -244,11 +272,16 @@ export class TransitClient {
     }
   }
 
-  /** Records an act. The idempotency key is the update id: the server answers a retried click with the first answer. */
-  async act<I>(mrn: string, update: UpdateDefinition<m.ActionResult, [I]>, input: I, idempotencyKey: string): Promise<ActOutcome> {
+  /**
+   * Records an act. The idempotency key is the update id: the server answers a retried click with
+   * the first answer. The API vouches for the act (actor, body, movement, update id): without that,
+   * the movement refuses it.
+   */
+  async act<I extends object>(mrn: string, update: UpdateDefinition<m.ActionResult, [I]>, input: I, idempotencyKey: string): Promise<ActOutcome> {
     const handle: WorkflowHandle = this.client.workflow.getHandle(mrn);
     try {
-      const result = await withinWait(handle.executeUpdate(update, { args: [input], updateId: idempotencyKey }));
+      const vouch = this.apiSigner().vouchAct({ mrn, update: update.name, updateId: idempotencyKey, input });
+      const result = await withinWait(handle.executeUpdate(update, { args: [{ ...input, vouch }], updateId: idempotencyKey }));
       const sent = (input as { requestHash?: string }).requestHash;
       if (result && sent && result.requestHash && result.requestHash !== sent) throw keyReused();
       return result ? { completed: true, result } : { completed: false };

@@ -18,6 +18,19 @@ const TAG_BYTES = 16;
 const utf8 = new TextEncoder();
 const text = new TextDecoder();
 
+/**
+ * What a payload in clear decodes to with a key ring: a marker, not its content. Not an error:
+ * the codec runs on the whole workflow activation, and an error there fails the workflow task
+ * again and again, so one forged signal would jam a movement for good. The marker instead reaches
+ * the workflow as a value that is no act: an update carrying it has no vouch and is refused by
+ * its validator (nothing enters history), a signal carrying it is ignored.
+ */
+export const CLEAR_PAYLOAD_REFUSED = { corridorRefused: 'PAYLOAD_IN_CLEAR' } as const;
+const REFUSED_CLEAR_PAYLOAD: Payload = {
+  metadata: { encoding: utf8.encode('json/plain') },
+  data: utf8.encode(JSON.stringify(CLEAR_PAYLOAD_REFUSED)),
+};
+
 export class PayloadDecryptionError extends Error {
   override name = 'PayloadDecryptionError';
 }
@@ -52,8 +65,12 @@ export class EncryptionCodec implements PayloadCodec {
 
   private decrypt(payload: Payload): Payload {
     const encoding = payload.metadata?.encoding;
-    // Histories written before encryption was switched on stay readable.
-    if (!encoding || text.decode(encoding) !== ENCRYPTED_ENCODING) return payload;
+    // With a key ring every payload Corridor writes is encrypted: one in clear was written by a
+    // Temporal client without Corridor's codec (an act forged from the command line), and is
+    // refused rather than read: the workflow gets the refusal marker in its place (see below).
+    // Histories written before encryption was switched on are refused the same way: switch it on
+    // with no movement running, or let those finish first.
+    if (!encoding || text.decode(encoding) !== ENCRYPTED_ENCODING) return REFUSED_CLEAR_PAYLOAD;
     const rawId = payload.metadata?.[KEY_ID_METADATA];
     if (!rawId) throw new PayloadDecryptionError('an encrypted payload carries no key id');
     const id = text.decode(rawId);

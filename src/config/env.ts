@@ -41,6 +41,40 @@ const keyRing = z.string().transform((value, ctx): KeyRing | undefined => {
   }
 });
 
+// An Ed25519 seed (32 bytes, base64): never echoed back in an error.
+const actKey = z
+  .string()
+  .refine(
+    (v) => v === '' || (/^[A-Za-z0-9+/]+={0,2}$/.test(v.trim()) && Buffer.from(v.trim(), 'base64').length === 32),
+    'expected 32 random bytes in base64 (npx tsx src/auth/act-keys-cli.ts makes them)',
+  )
+  .transform((v) => (v === '' ? undefined : Buffer.from(v.trim(), 'base64')));
+
+/** Who vouches for acts: Corridor's API and each country's journal consumer. */
+export const vouchers = ['corridor', 'TG', 'BF'] as const;
+
+const actPublicKeys = z.string().transform((value, ctx): Record<string, Buffer> | undefined => {
+  if (value.trim() === '') return undefined;
+  const keys: Record<string, Buffer> = {};
+  for (const entry of value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const [name, encoded = ''] = entry.split(':');
+    if (!(vouchers as readonly string[]).includes(name ?? '') || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || Buffer.from(encoded, 'base64').length !== 32) {
+      ctx.addIssue({ code: 'custom', message: `expected ${vouchers.join(', ')} each as name:base64 (32 bytes), comma-separated` });
+      return z.NEVER;
+    }
+    keys[name!] = Buffer.from(encoded, 'base64');
+  }
+  const missing = vouchers.filter((name) => !keys[name]);
+  if (missing.length) {
+    ctx.addIssue({ code: 'custom', message: `missing the public key of ${missing.join(', ')}: every party that vouches for acts needs one` });
+    return z.NEVER;
+  }
+  return keys;
+});
+
 const origins = z
   .string()
   .refine(
@@ -142,6 +176,29 @@ export const variables = {
     schema: seconds,
     default: '300',
     doc: 'age of the oldest act recorded in a national system and not yet carried by Corridor past which /health turns red naming the country',
+  },
+  CORRIDOR_NATIONAL_TG_ACT_KEY: {
+    schema: actKey,
+    default: '',
+    secret: true,
+    doc: "Ed25519 key (32 bytes, base64) with which Togo's journal consumer vouches for the acts of Togo's offices; read only by the process serving national-TG. Empty: kept in `<data>/act-keys/` (one machine)",
+  },
+  CORRIDOR_NATIONAL_BF_ACT_KEY: {
+    schema: actKey,
+    default: '',
+    secret: true,
+    doc: "Ed25519 key (32 bytes, base64) with which Burkina Faso's journal consumer vouches for the acts of Burkina's offices; read only by the process serving national-BF. Empty: kept in `<data>/act-keys/`",
+  },
+  CORRIDOR_ACT_SIGNING_KEY: {
+    schema: actKey,
+    default: '',
+    secret: true,
+    doc: 'Ed25519 key (32 bytes, base64) with which the API vouches for every act keyed in Corridor; the API only. Empty: kept in `<data>/act-keys/` (one machine)',
+  },
+  CORRIDOR_ACT_PUBLIC_KEYS: {
+    schema: actPublicKeys,
+    default: '',
+    doc: 'public keys the workflow worker checks acts against, `corridor:base64,TG:base64,BF:base64` (`npx tsx src/auth/act-keys-cli.ts` prints them); the worker writes them into the workflow bundle. Empty: those of the keys in `<data>/act-keys/`',
   },
   CORRIDOR_NATIONAL_TIMEOUT_SECONDS: { schema: seconds, default: '10', doc: 'timeout of one call to a national system, after which the activity retries' },
   CORRIDOR_TASK_QUEUE_PREFIX: {
@@ -375,6 +432,8 @@ export interface Config {
   codec: { keys: KeyRing | undefined; corsOrigins: string[] };
   /** The archive of closed movements: PostgreSQL when a URL is set, else SQLite in the data folder. */
   archive: { retentionDays: number; pgUrl: string | undefined; pollMs: number };
+  /** Vouched acts: the API's signing key, and the public keys the workflow checks (undefined: the local key files). */
+  vouching: { signingKey: Buffer | undefined; publicKeys: Record<string, Buffer> | undefined };
   workerMetricsPort: number;
   /** A prebuilt workflow bundle to load instead of building one. */
   workflowBundlePath: string | undefined;
@@ -403,6 +462,8 @@ export interface NationalSettings {
   url: string;
   /** Undefined when the national system asks for none (the sandbox). */
   token: string | undefined;
+  /** The key this country's journal consumer vouches with; undefined: the local key file. */
+  actKey: Buffer | undefined;
 }
 
 export interface LoadOptions {
@@ -456,6 +517,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       pgUrl: read(env, 'CORRIDOR_ARCHIVE_PG_URL') || undefined,
       pollMs: ms('CORRIDOR_ARCHIVE_POLL_SECONDS'),
     },
+    vouching: { signingKey: read(env, 'CORRIDOR_ACT_SIGNING_KEY'), publicKeys: read(env, 'CORRIDOR_ACT_PUBLIC_KEYS') },
     workerMetricsPort: read(env, 'CORRIDOR_WORKER_METRICS_PORT'),
     workflowBundlePath: read(env, 'CORRIDOR_WORKFLOW_BUNDLE') || undefined,
     notifyUrl: read(env, 'CORRIDOR_NOTIFY_URL'),
@@ -492,7 +554,11 @@ function nationalSettings(env: NodeJS.ProcessEnv, served: readonly CountryCode[]
   for (const country of countries) {
     if (served.includes(country)) {
       const token = read(env, `CORRIDOR_NATIONAL_${country}_TOKEN`);
-      national[country] = { url: read(env, `CORRIDOR_NATIONAL_${country}_URL`), token: token === '' ? undefined : token };
+      national[country] = {
+        url: read(env, `CORRIDOR_NATIONAL_${country}_URL`),
+        token: token === '' ? undefined : token,
+        actKey: read(env, `CORRIDOR_NATIONAL_${country}_ACT_KEY`),
+      };
     } else {
       Object.defineProperty(national, country, {
         enumerable: false,

@@ -5,9 +5,18 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 const require = createRequire(import.meta.url);
 
 export const WORKFLOWS_PATH = require.resolve('../../workflows/index.ts');
+// Encodes failures in the sandbox when the worker says so (a key ring is set): see the module.
+const SANDBOX_FAILURE_CONVERTER = require.resolve('../codec/sandbox-failure-converter.ts');
+// Shared by every movement of a worker rather than set up again in each (see the module).
+const PRELOADED = [require.resolve('../../workflows/vouch-crypto.ts')];
 
 export function buildWorkflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  return bundleWorkflowCode({
+    workflowsPath,
+    failureConverterPath: SANDBOX_FAILURE_CONVERTER,
+    preloadModules: PRELOADED,
+    logger: quietBundlerLogger,
+  });
 }
 
 // The bundler logs every webpack step at info; Corridor's own start-up lines are enough.

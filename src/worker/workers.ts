@@ -19,6 +19,8 @@ import { openArchive } from '../archive/open.ts';
 import { ensureArchiver } from '../archive/start.ts';
 import { queueName, type QueueRole } from './queues.ts';
 import { activityWorkerTuning, workflowWorkerTuning } from './tuning.ts';
+import { withBundleGlobals } from './bundle-globals.ts';
+import { vouchPublicKeys } from '../auth/act-keys.ts';
 
 export interface WorkerSetup {
   config: Config;
@@ -41,13 +43,17 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       const taskQueue = queueName(role, config);
       if (role.kind === 'transits') {
         if (!setup.workflowBundle) throw new Error('the transits queue needs the workflow bundle');
+        const vouchKeys = vouchPublicKeys(config);
+        // An operator compares these with the keys the API and each country's worker hold: a mismatch refuses every act.
+        logger.info({ queue: taskQueue, publicKeys: vouchKeys }, 'acts are checked against these public keys');
         const client = new Client({ connection, namespace, dataConverter });
         const worker = await Worker.create({
           connection,
           namespace,
           taskQueue,
           dataConverter,
-          workflowBundle: setup.workflowBundle,
+          // The public keys acts are checked against come from this process's configuration, never from a payload.
+          workflowBundle: withBundleGlobals(setup.workflowBundle, { vouchKeys, encodeFailures: config.codec.keys !== undefined }),
           activities: {
             ...createCorridorActivities({
               notifyUrl: config.notifyUrl,
@@ -75,7 +81,8 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       // The credential as a header, so the client keeps its kept-alive node:http transport (a
       // wrapped fetch made every national call go through undici).
       const client = createHttpNationalClient({ country: role.country, baseUrl: url, timeoutMs: config.national.timeoutMs, token });
-      const transits = new TransitClient(new Client({ connection, namespace, dataConverter }), config, namespace);
+      // The journal consumer vouches for its own country's events with its own country's key.
+      const transits = new TransitClient(new Client({ connection, namespace, dataConverter }), config, namespace, { consumerOf: role.country });
       const journal = createJournalActivities({
         country: role.country,
         read: httpJournalReader(url, corridorAuthorization(url, token)),

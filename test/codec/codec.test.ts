@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { EncryptionCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadDecryptionError } from '../../src/codec/encryption-codec.ts';
+import { CLEAR_PAYLOAD_REFUSED, EncryptionCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadDecryptionError } from '../../src/codec/encryption-codec.ts';
 import { generateKeyEntry, InvalidKeyRing, parseKeyRing } from '../../src/codec/keys.ts';
 import { ConfigError, loadConfig } from '../../src/config/env.ts';
 
@@ -77,11 +77,16 @@ describe('payload codec', () => {
     await assert.rejects(codec.decode([relabelled]), PayloadDecryptionError, 'key id swapped');
   });
 
-  it('leaves payloads written before encryption was switched on readable', async () => {
+  it('refuses a payload in clear (one a Temporal client sent without the codec): it decodes to the refusal marker, none of its content', async () => {
     const codec = new EncryptionCodec(parseKeyRing(k1));
-    const plain = toPayload(declaration);
-    const [decoded] = await codec.decode([plain]);
-    assert.deepEqual(fromPayload(decoded!), declaration);
+    const forged = { actor: { user: 'forger', role: 'officer', office: 'TGLFW001' }, seals: ['SL-1'] };
+    const plain = [toPayload(declaration), toPayload(forged), toPayload(null), toPayload(new Uint8Array([1, 2]))];
+    const decoded = await codec.decode(plain);
+    assert.equal(decoded.length, plain.length);
+    for (const payload of decoded) assert.deepEqual(fromPayload(payload), CLEAR_PAYLOAD_REFUSED);
+    // Encrypted payloads beside them still decode.
+    const [sealed] = await codec.encode([toPayload(forged)]);
+    assert.deepEqual((await codec.decode([plain[1]!, sealed!])).map(fromPayload), [CLEAR_PAYLOAD_REFUSED, forged]);
   });
 
   it('keeps null and binary payloads intact', async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { nationalEventSignal } from '../../workflows/messages.ts';
+import { TransitClient } from '../../src/client/transits.ts';
 import type { NationalEvent } from '../../workflows/model.ts';
 import { DEVELOPMENT_USER_SECRET } from '../../src/national/sandbox/users.ts';
 import { NationalScreens } from '../../src/simulation/national-screens.ts';
@@ -101,9 +101,10 @@ describe("Burkina's entry consumed before Togo's exit", () => {
     const tgEvent = await journalEvent('TG', mrn, 'EXIT_CONFIRMED');
     const bfEvent = await journalEvent('BF', mrn, 'ENTRY_ACCEPTED');
     assert.ok(Date.parse(tgEvent.at) <= Date.parse(bfEvent.at));
-    const handle = stack.client.workflow.getHandle(mrn);
-    await handle.signal(nationalEventSignal, bfEvent);
-    await handle.signal(nationalEventSignal, tgEvent);
+    // Delivered as each country's journal consumer delivers them (vouched with its own key), Burkina's first.
+    const consumer = (country: 'TG' | 'BF') => new TransitClient(stack.client, stack.config, 'default', { consumerOf: country });
+    assert.ok(await consumer('BF').deliverNationalEvent(bfEvent));
+    assert.ok(await consumer('TG').deliverNationalEvent(tgEvent));
     await stack.startWorker();
 
     const crossed = await eventually(
