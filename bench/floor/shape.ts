@@ -1,8 +1,8 @@
 // The shape of one Corridor lifecycle on lome-ouaga, as the transit workflow runs it: seven
 // updates (lodge, then six officers' acts), each running its national system calls in
-// waves (a wave's calls run together), fourteen activities in all; a deadline timer armed
-// after release and re-armed after border arrival, entry and arrival; and the version marker
-// of the exit notice's `patched()` at the exit. The benchmark checks
+// waves (a wave's calls run together), twelve activities in all; a deadline timer armed
+// after release and re-armed after border arrival, entry and arrival; and the version markers
+// of `patched()`: the guarantee's shares as the movement starts, the notices at the exit. The benchmark checks
 // this against a real transit's history and says so when they differ, so a change to the
 // workflow that changes its shape shows up instead of silently skewing the ratio.
 import { UsageError } from '../../src/cli/args.ts';
@@ -27,20 +27,20 @@ export const lomeOuagaShape: FloorShape = {
     [1, 1], // exit: confirm it, then the exit notice to Burkina
     [1, 1], // entry: accept it, then the entry notice to Togo
     [1], // arrival
-    [1, 1, 2], // control-results: record them, discharge, then write-off and guarantee release together
+    [1, 1], // control-results: record them, then discharge (Burkina gives back its share with it; Togo wrote off its leg at the entry)
   ],
   timersAfter: [1, 2, 4, 5], // release (leg deadline), border arrival (dwell), entry (next leg), arrival (control results due)
-  patchedAt: [3], // the exit notice, sent under patched() so that movements on the road before it replay
+  patchedAt: [0, 3], // the guarantee's shares (decided as the movement starts), then the exit notice: movements begun before replay
 };
 
 /**
  * The national path's lifecycle on lome-ouaga, read from real ones' histories (2026-11-28,
  * `simulate --via national`, with the exit and entry notices): seven journal events signalled by
  * the consumers (registration, release, border arrival and exit in Togo's journal; entry, arrival
- * and control results in Burkina's), and six activities, the forwards: the AAR to Burkina after
- * the release, the exit notice to Burkina after the exit, the entry notice to Togo after the
- * entry, the discharge in Burkina after the control results, then the write-off and the
- * guarantee's release in Togo together. The acts themselves are already in their systems, so
+ * and control results in Burkina's), and four activities, the forwards: the AAR to Burkina after
+ * the release (Burkina reserves its share with it), the exit notice to Burkina after the exit,
+ * the entry notice to Togo after the entry (Togo writes off its leg and gives back its share with
+ * it), the discharge in Burkina after the control results. The acts themselves are already in their systems, so
  * nothing is written back. Its timers are today's: after release, border arrival, entry and arrival.
  */
 export const nationalShape: FloorShape = {
@@ -51,10 +51,10 @@ export const nationalShape: FloorShape = {
     [1], // exit: the exit notice to Burkina
     [1], // entry: the entry notice to Togo
     [0], // arrival
-    [1, 2], // control results: discharge in Burkina, then write-off and guarantee release in Togo
+    [1], // control results: discharge in Burkina (its share given back with it)
   ],
   timersAfter: [1, 2, 4, 5],
-  patchedAt: [3],
+  patchedAt: [0, 0, 3], // the guarantee's shares and the vouched national events at the start, the notices at the exit
 };
 
 export const activityCount = (shape: FloorShape) => shape.steps.flat().reduce((a, b) => a + b, 0);

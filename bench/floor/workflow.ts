@@ -38,7 +38,10 @@ export async function floor(input: FloorInput): Promise<number> {
   let deadlines = 0;
   const run = async (step: number) => {
     busy = true;
-    if (input.patchedAt.includes(step)) patched(`floor-step-${step}`);
+    // One marker per patch the transit calls at this step (several may fall on one step).
+    input.patchedAt.forEach((at, i) => {
+      if (at === step) patched(`floor-patch-${i}`);
+    });
     for (const wave of input.steps[step]!) await Promise.all(Array.from({ length: wave }, (_, i) => noop({ step, i })));
     upsertSearchAttributes([{ key: TransitStatus, value: `STEP_${step}` }]);
     done = step + 1;
