@@ -216,6 +216,8 @@ export interface TransitState {
     goodsItemCount: number;
     grossMassKg: number;
     valueXof: number;
+    /** Each goods item's HS code and customs value: what each country's amount at risk is computed from. Absent on movements lodged before it was kept. */
+    goods?: { hsCode: string; valueXof: number }[];
   };
   routeId: string;
   departureCountry: string;

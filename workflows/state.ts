@@ -14,6 +14,7 @@ export function declarationSummary(declaration: Declaration): TransitState['decl
     goodsItemCount: declaration.goodsItems.length,
     grossMassKg: declaration.goodsItems.reduce((sum, item) => sum + item.grossMassKg, 0),
     valueXof: declaration.goodsItems.reduce((sum, item) => sum + item.valueXof, 0),
+    goods: declaration.goodsItems.map((item) => ({ hsCode: item.hsCode, valueXof: item.valueXof })),
   };
 }
 

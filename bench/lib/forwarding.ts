@@ -5,6 +5,7 @@
 // journals, so the figure is what the two administrations would see, not what Corridor thinks.
 import type { CountryCode } from '../../src/domain/countries.ts';
 import { percentile } from '../../src/simulation/simulate.ts';
+import { corridorAuthorization } from '../../src/national/credential.ts';
 
 /** One journal event, as GET /v1/events answers it (the fields the pairing reads). */
 export interface JournalEntry {
@@ -14,6 +15,8 @@ export interface JournalEntry {
   mrn: string;
   at: string;
   source: 'officer' | 'interconnection';
+  /** The record's state after the event: WRITTEN_OFF once the departure system wrote off its leg. */
+  state?: string;
 }
 
 /**
@@ -28,6 +31,7 @@ export const FORWARDS: readonly { name: string; acts: readonly string[]; forward
   { name: 'release → AAR', acts: ['RELEASED'], forwarded: 'AAR_RECEIVED' },
   { name: 'exit → exit notice', acts: ['EXIT_CONFIRMED'], forwarded: 'EXIT_NOTICE_RECEIVED' },
   { name: 'entry → entry notice', acts: ['ENTRY_ACCEPTED'], forwarded: 'ENTRY_NOTICE_RECEIVED' },
+  // Movements begun before the guarantee's shares (and a movement whose entry notice was refused) are written off after the discharge.
   { name: 'discharge → write-off', acts: ['CONTROL_RESULTS', 'DISCHARGED'], forwarded: 'WRITTEN_OFF' },
 ];
 
@@ -99,23 +103,18 @@ export function forwardingFigures(samples: ForwardingSample[]): ForwardingFigure
 }
 
 /**
- * Reads a national system's whole journal with its cursor (GET /v1/events?after=&limit=). The
- * sandbox answers this read without a credential; a system that asks for one (401) is given
- * the country's Corridor credential, as the journal consumer passes it.
+ * Reads a national system's whole journal with its cursor (GET /v1/events?after=&limit=), with
+ * Corridor's credential of that system, as the journal consumer reads it.
  */
 export async function readJournal(baseUrl: string, token: string | undefined, after = 0): Promise<JournalEntry[]> {
   const events: JournalEntry[] = [];
   let cursor = after;
-  let headers: Record<string, string> = {};
+  const headers = corridorAuthorization(baseUrl, token);
   for (;;) {
     const url = new URL('/v1/events', baseUrl);
     url.searchParams.set('after', String(cursor));
     url.searchParams.set('limit', '500');
-    let response = await fetch(url, { headers });
-    if (response.status === 401 && token && !headers.authorization) {
-      headers = { authorization: `Bearer ${token}` };
-      response = await fetch(url, { headers });
-    }
+    const response = await fetch(url, { headers });
     if (!response.ok) throw new Error(`the journal at ${url.origin} answered ${response.status}`);
     const page = (await response.json()) as { events: JournalEntry[]; lastSequence: number };
     events.push(...page.events);
@@ -129,8 +128,7 @@ export async function journalHead(baseUrl: string, token: string | undefined): P
   const url = new URL('/v1/events', baseUrl);
   url.searchParams.set('after', String(Number.MAX_SAFE_INTEGER));
   url.searchParams.set('limit', '1');
-  let response = await fetch(url);
-  if (response.status === 401 && token) response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(url, { headers: corridorAuthorization(baseUrl, token) });
   if (!response.ok) throw new Error(`the journal at ${url.origin} answered ${response.status}`);
   return ((await response.json()) as { headSequence: number }).headSequence;
 }

@@ -228,7 +228,7 @@ export function summariseLatency(run: LatencyRun): LatencyResult {
 }
 
 export function summariseForwarding(run: ForwardingRun): ForwardingResult {
-  const writtenOff = new Set(run.samples.filter((s) => s.pair === 'discharge → write-off').map((s) => s.mrn));
+  const writtenOff = new Set(run.writtenOff);
   return {
     ...openLoopSummary(run),
     pairs: run.figures.map(roundedPercentiles),

@@ -32,6 +32,8 @@ export interface ForwardingRun {
   started: number;
   samples: ForwardingSample[];
   figures: ForwardingFigure[];
+  /** The finished movements whose departure record reached WRITTEN_OFF. */
+  writtenOff: string[];
 }
 
 export async function runForwarding(args: {
@@ -56,25 +58,27 @@ export async function runForwarding(args: {
     seconds: args.seconds,
     lifecycle: (i) => driveNationalLifecycle(args.screens, args.api, withLrn(args.declaration, simulatedLrn(i)), args.plan),
   });
-  // A lifecycle returns once Corridor shows the movement DISCHARGED; the departure system's
-  // write-off may land a moment later. Read until every finished movement has its write-off
-  // (or 30 s pass: what is missing then is left out and counted as missing).
+  // A lifecycle returns once Corridor shows the movement DISCHARGED. The departure system writes
+  // off its leg with the entry notice (or, for a movement whose notice failed, after the
+  // discharge). Read until every finished movement's departure record is WRITTEN_OFF (or 30 s
+  // pass: what is missing then is counted as missing).
   const mrns = new Set(window.result.outcomes.map((o) => o.mrn));
   const deadline = Date.now() + 30_000;
   let journals: Record<CountryCode, JournalEntry[]>;
+  let writtenOff: Set<string>;
   for (;;) {
     journals = Object.fromEntries(
       await Promise.all(countries.map(async (c) => [c, await readJournal(args.journals.urls[c], args.journals.tokens[c], heads[c])] as const)),
     ) as Record<CountryCode, JournalEntry[]>;
-    const writtenOff = new Set(
+    writtenOff = new Set(
       Object.values(journals)
         .flat()
-        .filter((e) => e.type === 'WRITTEN_OFF')
+        .filter((e) => e.state === 'WRITTEN_OFF')
         .map((e) => e.mrn),
     );
     if ([...mrns].every((m) => writtenOff.has(m)) || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 500));
   }
   const samples = pairForwards(journals, mrns);
-  return { window, rate: args.rate, started, samples, figures: forwardingFigures(samples) };
+  return { window, rate: args.rate, started, samples, figures: forwardingFigures(samples), writtenOff: [...mrns].filter((m) => writtenOff.has(m)) };
 }

@@ -91,7 +91,8 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
   assert.equal(target.forwarding.completed, 2, JSON.stringify(target.forwarding.failures));
   assert.equal(target.forwarding.missingWriteOffs, 0);
   const pairs = new Map(target.forwarding.pairs.map((p: { pair: string; count: number; p50: number; p99: number }) => [p.pair, p]));
-  for (const name of ['release → AAR', 'exit → exit notice', 'entry → entry notice', 'discharge → write-off']) {
+  // The departure's write-off travels with the entry notice now (its own pair stays for movements begun before): every movement was written off all the same.
+  for (const name of ['release → AAR', 'exit → exit notice', 'entry → entry notice']) {
     const figure = pairs.get(name) as { count: number; p50: number; p99: number } | undefined;
     assert.equal(figure?.count, 2, `${name}: ${JSON.stringify(target.forwarding.pairs)}`);
     assert.ok(figure.p50 > 0 && figure.p99 >= figure.p50, `${name}: ${JSON.stringify(figure)}`);

@@ -16,7 +16,7 @@ describe('per-country settings', () => {
 
   it("the national-TG worker's configuration neither parses nor holds Burkina's settings", () => {
     const config = loadConfig(env, { countries: ['TG'] });
-    assert.deepEqual(config.national.TG, { url: env.CORRIDOR_NATIONAL_TG_URL, token: 'tg-credential' });
+    assert.deepEqual(config.national.TG, { url: env.CORRIDOR_NATIONAL_TG_URL, token: 'tg-credential', actKey: undefined });
     assert.throws(() => config.national.BF, /does not serve BF: it reads none of CORRIDOR_NATIONAL_BF_\*/);
     assert.ok(!JSON.stringify(config).includes('not a url'));
   });

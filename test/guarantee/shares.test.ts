@@ -38,12 +38,16 @@ describe('one guarantee, one share per country', () => {
   const whenState = (mrn: string, holds: (s: TransitState) => boolean, what: string) =>
     eventually(async () => ((s) => (holds(s) ? s : undefined))(await state(mrn)), WAIT, what);
   const reservation = async (country: 'TG' | 'BF', mrn: string) => {
-    const answer = await fetch(`${stack.sandboxes[country].url}/v1/guarantees/${grn}?mrn=${mrn}`);
+    const answer = await fetch(`${stack.sandboxes[country].url}/v1/guarantees/${grn}?mrn=${mrn}`, { headers: stack.sandboxes[country].headers });
     const body = (await answer.json()) as { availableXof: number; reservations: { status: string; amountXof: number }[] };
     return { available: body.availableXof, statuses: body.reservations.map((r) => [r.status, r.amountXof]) };
   };
   const available = async (country: 'TG' | 'BF') =>
-    ((await (await fetch(`${stack.sandboxes[country].url}/v1/guarantees/${grn}`)).json()) as { availableXof: number }).availableXof;
+    (
+      (await (await fetch(`${stack.sandboxes[country].url}/v1/guarantees/${grn}`, { headers: stack.sandboxes[country].headers })).json()) as {
+        availableXof: number;
+      }
+    ).availableXof;
   const claims = async (country: 'TG' | 'BF', mrn: string) =>
     ((await (await fetch(`${stack.sandboxes[country].url}/admin/calls?mrn=${mrn}&operation=claimGuarantee`)).json()) as { calls: unknown[] }).calls.length;
   const lrn = () => `GS${randomBytes(6).toString('hex')}`;
@@ -59,6 +63,18 @@ describe('one guarantee, one share per country', () => {
     const mrn = lodged.body.mrn;
     assert.deepEqual((await reservation('TG', mrn)).statuses, [['RESERVED', togo]]);
     assert.deepEqual((await reservation('BF', mrn)).statuses, []);
+    // GET /transits/:mrn shows each country's amount at risk and how it was computed, item by item.
+    const view = (
+      await api.call<TransitState & { amountsAtRisk: Record<string, { totalXof: number; items: { hsCode: string; rates: { DD: number } }[] }> }>(
+        'GET',
+        `/transits/${mrn}`,
+        regional,
+      )
+    ).body;
+    assert.equal(view.amountsAtRisk.TG!.totalXof, togo);
+    assert.equal(view.amountsAtRisk.BF!.totalXof, burkina);
+    assert.equal(view.amountsAtRisk.TG!.items.length, declaration.goodsItems.length);
+    assert.ok(view.amountsAtRisk.TG!.items.every((item) => item.rates.DD >= 0 && /^\d{6,10}$/.test(item.hsCode)));
 
     const steps = stepsFor(plan, sealsFor(mrn));
     const step = async (action: string) => {
@@ -84,7 +100,9 @@ describe('one guarantee, one share per country', () => {
     await step('entry');
     // The goods left Togo's territory: its leg is written off and its share given back.
     assert.deepEqual((await reservation('TG', mrn)).statuses, [['RELEASED', togo]]);
-    const togoRecord = (await (await fetch(`${stack.sandboxes.TG.url}/v1/movements/${mrn}`)).json()) as { state: string };
+    const togoRecord = (await (await fetch(`${stack.sandboxes.TG.url}/v1/movements/${mrn}`, { headers: stack.sandboxes.TG.headers })).json()) as {
+      state: string;
+    };
     assert.equal(togoRecord.state, 'WRITTEN_OFF');
     assert.deepEqual((await reservation('BF', mrn)).statuses, [['RESERVED', burkina]]);
     await step('arrival');

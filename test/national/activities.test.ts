@@ -92,7 +92,9 @@ describe('national activities', () => {
     assert.match(details.reason, /exceeds/);
     assert.equal(details.country, 'TG');
     assert.equal(details.operation, 'reserveGuarantee');
-    assert.equal(failure.message, details.reason);
+    // The message, kept in clear where failures are not encrypted, names the refusal but none of its figures (issue 18).
+    assert.equal(failure.message, 'reserveGuarantee: refused by the TG system (GUARANTEE_INSUFFICIENT)');
+    assert.doesNotMatch(failure.message, /XOF|\d{3},\d{3}/);
   });
 
   test('an unavailable system is a retryable NationalUnavailable', async (t) => {

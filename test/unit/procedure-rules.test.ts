@@ -34,14 +34,19 @@ const escalations = {
   },
   'control-results-missing': { level: 2, kind: 'CONTROL_RESULTS_MISSING', overdueSince: iso(T0 + 112 * HOUR), lastNotifiedAt: iso(T0 + 112 * HOUR) },
 } satisfies Record<string, Escalation>;
-type EscalationName = keyof typeof escalations;
+/** The enquiry gave nothing: the recovery is proposed to the collectors of the country where the goods were last known. */
+type EscalationName = keyof typeof escalations | 'recovery-proposed';
+const collector = (country: string): Actor => ({ user: `receveur-${country.toLowerCase()}`, role: 'collector', country });
 
 type Expected = 'allowed' | Refusal['code'];
 type Row = [route: RouteId, stage: Stage, escalation: EscalationName | undefined, action: ActionName, actor: Actor, expected: Expected];
 
 function at(route: RouteId, stage: Stage, escalation?: EscalationName): TransitState {
   const state = movement(route, stage);
-  if (escalation) state.escalation = structuredClone(escalations[escalation]);
+  if (escalation === 'recovery-proposed') {
+    state.escalation = { ...structuredClone(escalations.enquiry), recoveryAt: iso(T0 + 480 * HOUR) };
+    state.recovery = { country: responsibleCountry(state), state: 'PROPOSED', proposedAt: iso(T0 + 480 * HOUR), amountXof: 1_000_000, penaltyXof: 100_000 };
+  } else if (escalation) state.escalation = structuredClone(escalations[escalation]);
   return state;
 }
 
@@ -195,6 +200,15 @@ const rows: Row[] = [
   [OL, 'released', 'enquiry', 'enquiry-answer', officer('TGLFW001'), 'WRONG_OFFICE'],
   [OL, 'released', 'overdue', 'acknowledge', supervisor('BF'), ok],
   [OL, 'entered', 'overdue', 'acknowledge', supervisor('TG'), ok],
+  // The recovery: proposed at the end of the ladder, decided by a collector of the country where the goods were last known.
+  [LO, 'released', 'recovery-proposed', 'recovery', collector('TG'), ok],
+  [LO, 'released', 'recovery-proposed', 'recovery', collector('BF'), 'WRONG_OFFICE'],
+  [LO, 'released', 'recovery-proposed', 'recovery', supervisor('TG'), 'WRONG_ROLE'],
+  [LO, 'released', 'recovery-proposed', 'recovery', officer('TGLFW001'), 'WRONG_ROLE'],
+  [LO, 'released', 'recovery-proposed', 'recovery', collector('ML'), 'STRANGER'],
+  [LO, 'released', 'enquiry', 'recovery', collector('TG'), 'OUT_OF_ORDER'],
+  [LO, 'entered', 'recovery-proposed', 'recovery', collector('BF'), ok],
+  [LO, 'entered', 'recovery-proposed', 'recovery', collector('TG'), 'WRONG_OFFICE'],
 ];
 
 const who = (actor: Actor) => `${actor.role} ${actor.office ?? actor.country ?? actor.tin ?? ''}`.trim();

@@ -89,7 +89,11 @@ export function SignIn(props: { lang: Lang; onToken: (token: string) => Promise<
                 <button
                   type="button"
                   class="link"
-                  data-user={user.actor.office ?? user.actor.country ?? user.actor.tin ?? user.actor.role}
+                  data-user={
+                    user.actor.role === 'collector'
+                      ? `collector-${user.actor.country}`
+                      : (user.actor.office ?? user.actor.country ?? user.actor.tin ?? user.actor.role)
+                  }
                   onClick={() => void asUser(user)}
                 >
                   {describe(user)}

@@ -14,6 +14,8 @@ import { expectedActions } from '../../../workflows/procedure.ts';
 import { transitStatuses, type TransitState } from '../../../workflows/model.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { bilingual } from '../../domain/words.ts';
+import { amountAtRisk, type AmountAtRisk } from '../../domain/amount-at-risk.ts';
+import type { CountryCode } from '../../domain/countries.ts';
 import { REGISTRATION, TIN } from '../../domain/formats.ts';
 import { visibilityRefusal } from './common.ts';
 import { assertCanRead, scopeFor } from '../access.ts';
@@ -132,7 +134,7 @@ export const transitRoutes =
         const actor = actorOf(request);
         const state = await readState(transits, archive, request.params.mrn);
         assertCanRead(actor, state);
-        return { ...state, allowedActions: allowedActionsFor(state, actor) };
+        return { ...state, allowedActions: allowedActionsFor(state, actor), ...amountsAtRiskOf(state, reference) };
       },
     );
 
@@ -212,3 +214,14 @@ function requestIdOf(headers: Record<string, unknown>): { requestId?: string } {
 }
 
 export { ApiError };
+
+/**
+ * Each country of the route's amount at risk, item by item from its own tariff (duty rate and
+ * where it came from, base, each tax): what that country reserves as its share of the guarantee.
+ */
+function amountsAtRiskOf(state: TransitState, reference: ReferenceData): { amountsAtRisk?: Partial<Record<CountryCode, AmountAtRisk>> } {
+  const goods = state.declaration.goods;
+  if (!goods) return {};
+  const countries = [...new Set(state.route.map((office) => office.country))].filter((c): c is CountryCode => c in reference.tariffs);
+  return { amountsAtRisk: Object.fromEntries(countries.map((country) => [country, amountAtRisk(reference.tariffs[country], goods)])) };
+}
