@@ -32,9 +32,12 @@ export function recordShare(mv: Movement, country: string, answer: ShareAnswer, 
   const shares = state.guarantee.shares;
   const at = mv.now();
   const existing = shares.find((share) => share.country === country);
+  const reservedAt = answer.status === 'RESERVED' ? at : existing?.reservedAt;
   const next: GuaranteeShareState = {
     country,
     state: answer.status,
+    ...(reservedAt ? { reservedAt } : {}),
+    ...(answer.status === 'RELEASED' ? { closedAt: at } : {}),
     ...(answer.amountXof !== null ? { amountXof: answer.amountXof } : existing?.amountXof !== undefined ? { amountXof: existing.amountXof } : {}),
     at,
     ...(answer.reason ? { reason: answer.reason } : {}),
@@ -63,7 +66,8 @@ export function recordShare(mv: Movement, country: string, answer: ShareAnswer, 
 /** The departure country's share, reserved with the declaration's registration. */
 export function departureShare(mv: Movement, amountXof: number): void {
   if (!mv.shares) return;
-  mv.state.guarantee.shares = [{ country: mv.route.departureCountry, state: 'RESERVED', amountXof, at: mv.now() }];
+  const at = mv.now();
+  mv.state.guarantee.shares = [{ country: mv.route.departureCountry, state: 'RESERVED', amountXof, at, reservedAt: at }];
 }
 
 /** After discharge: every share given back is the mainlevée of the whole guarantee. */
@@ -115,7 +119,7 @@ export function registerRecoveryAct(mv: Movement): void {
     );
     Object.assign(recovery, { state: 'CONFIRMED', decidedAt: mv.now(), decidedBy: actor, reason });
     const share = shareOf(mv, country);
-    if (share) Object.assign(share, { state: 'CLAIMED', at: mv.now() });
+    if (share) Object.assign(share, { state: 'CLAIMED', at: mv.now(), closedAt: mv.now() });
     // The goods never reached the countries after it: their shares are given back.
     for (const other of state.guarantee.shares ?? []) {
       if (other.country === country || other.state !== 'RESERVED') continue;

@@ -168,6 +168,9 @@ export interface GuaranteeShareState {
   amountXof?: number;
   /** When it last changed. */
   at: string;
+  /** When this country reserved it, and when it was released or claimed: what the indicators chart over time. */
+  reservedAt?: string;
+  closedAt?: string;
   /** Why it was refused or released. */
   reason?: string;
 }

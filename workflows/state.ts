@@ -82,6 +82,11 @@ export function summarise(state: TransitState) {
     ),
     guarantee: state.guarantee.state,
     forwards: forwardsOf(state),
+    shares: (state.guarantee.shares ?? []).flatMap((share) =>
+      share.reservedAt && share.amountXof !== undefined
+        ? [{ country: share.country, amountXof: share.amountXof, reservedAt: share.reservedAt, ...(share.closedAt ? { closedAt: share.closedAt } : {}) }]
+        : [],
+    ),
   };
 }
 

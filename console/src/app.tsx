@@ -11,6 +11,7 @@ import { Transit } from './pages/Transit.tsx';
 import { Transits } from './pages/Transits.tsx';
 import { href, useLocation, type Location } from './route.ts';
 import type { Me } from './types.ts';
+import { Recoveries } from './pages/Recoveries.tsx';
 
 const TOKEN = 'corridor.token';
 const LANG = 'corridor.lang';
@@ -83,7 +84,7 @@ export function App() {
           {t('appName')} <small>{t('appTagline')}</small>
         </a>
         <nav>
-          {who.role !== 'declarant' && (
+          {who.role !== 'declarant' && who.role !== 'collector' && (
             <a href={href('overview')} class={page.name === 'overview' ? 'active' : ''}>
               {t('navOverview')}
             </a>
@@ -96,7 +97,12 @@ export function App() {
           <a href={href('transits')} class={page.name === 'transits' || page.name === 'transit' ? 'active' : ''}>
             {t('navTransits')}
           </a>
-          {who.role !== 'declarant' && (
+          {(who.role === 'collector' || who.role === 'supervisor' || who.role === 'regional') && (
+            <a href={href('recoveries')} class={page.name === 'recoveries' ? 'active' : ''}>
+              {t('navRecoveries')}
+            </a>
+          )}
+          {who.role !== 'declarant' && who.role !== 'collector' && (
             <a href={href('indicators')} class={page.name === 'indicators' ? 'active' : ''}>
               {t('navIndicators')}
             </a>
@@ -120,7 +126,7 @@ export function App() {
 
 function pageFor(location: Location, me: Me, lang: Lang): { name: string; view: JSX.Element } {
   const [first, second] = location.path;
-  const home = me.role === 'officer' ? 'desk' : me.role === 'declarant' || me.role === 'collector' ? 'transits' : 'overview';
+  const home = me.role === 'officer' ? 'desk' : me.role === 'declarant' ? 'transits' : me.role === 'collector' ? 'recoveries' : 'overview';
   const name = first ?? home;
   switch (name) {
     case 'overview':
@@ -136,6 +142,8 @@ function pageFor(location: Location, me: Me, lang: Lang): { name: string; view: 
     }
     case 'indicators':
       return { name, view: <LazyIndicators /> };
+    case 'recoveries':
+      return { name, view: <Recoveries /> };
     default:
       return { name, view: <p class="muted">{translate(lang, 'notFound')}</p> };
   }

@@ -13,6 +13,7 @@ import { indicatorRoutes } from './routes/indicators.ts';
 import { interconnectionRoutes } from './routes/interconnection.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { overviewRoutes } from './routes/overview.ts';
+import { recoveryRoutes } from './routes/recoveries.ts';
 import { sessionRoutes } from './routes/session.ts';
 
 export interface Views {
@@ -45,6 +46,7 @@ export function consoleViews(deps: ApiDeps & { transits: TransitClient }): Views
       await app.register(overviewRoutes({ config, reference, running, states }));
       await app.register(indicatorRoutes({ config, reference, projection, running }));
       await app.register(interconnectionRoutes({ config, client, projection }));
+      await app.register(recoveryRoutes({ running, states }));
       await app.register(consoleRoutes());
     },
   };

@@ -3,7 +3,7 @@
 import type { ReferenceData } from '../domain/types.ts';
 import { percentile } from '../simulation/simulate.ts';
 import { corridorOffices } from './overview.ts';
-import type { CrossingRow, LegRow, MovementRow } from './projection.ts';
+import type { CrossingRow, LegRow, MovementRow, ShareRow } from './projection.ts';
 import type { RunningTransit } from './running.ts';
 
 export interface DwellDay {
@@ -65,6 +65,14 @@ export interface Indicators {
   legs: LegFigures[];
   offices: OfficeFigures[];
   completed: CompletedDay[];
+  /** Per day, the amount at risk each country held at the end of it (its shares of guarantees still open). */
+  atRisk: AtRiskDay[];
+}
+
+export interface AtRiskDay {
+  day: string;
+  TG: number;
+  BF: number;
 }
 
 /** Days in UTC: Lomé and Ouagadougou keep UTC all year, so a UTC day is the officers' day. */
@@ -84,6 +92,7 @@ export function computeIndicators(args: {
   legs: LegRow[];
   movements: MovementRow[];
   running: RunningTransit[];
+  shares?: ShareRow[];
   now?: Date;
 }): Indicators {
   const now = args.now ?? new Date();
@@ -101,7 +110,24 @@ export function computeIndicators(args: {
       from,
       args.days,
     ),
+    atRisk: atRiskByDay(args.shares ?? [], from, args.days, now),
   };
+}
+
+/** At the end of each day (now, for today): the sum of the shares reserved and not yet closed, per country. */
+function atRiskByDay(shares: ShareRow[], from: string, days: number, now: Date): AtRiskDay[] {
+  const start = new Date(from).getTime();
+  const result: AtRiskDay[] = [];
+  for (let i = 0; i < days; i++) {
+    const end = new Date(Math.min(start + (i + 1) * 86_400_000, now.getTime())).toISOString();
+    const day: AtRiskDay = { day: dayOf(new Date(start + i * 86_400_000).toISOString()), TG: 0, BF: 0 };
+    for (const share of shares) {
+      if (share.reserved_at > end || (share.closed_at !== null && share.closed_at <= end)) continue;
+      if (share.country === 'TG' || share.country === 'BF') day[share.country] += share.amount_xof;
+    }
+    result.push(day);
+  }
+  return result;
 }
 
 function dwellByPostAndDay(crossings: CrossingRow[], targetSeconds: number): DwellDay[] {

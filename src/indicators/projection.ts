@@ -64,6 +64,14 @@ CREATE TABLE IF NOT EXISTS forwards (
   UNIQUE (mrn, seq)
 );
 CREATE INDEX IF NOT EXISTS forwards_forwarded_at ON forwards (forwarded_at);
+CREATE TABLE IF NOT EXISTS shares (
+  mrn TEXT NOT NULL,
+  country TEXT NOT NULL,
+  amount_xof INTEGER NOT NULL,
+  reserved_at TEXT NOT NULL,
+  closed_at TEXT,
+  PRIMARY KEY (mrn, country)
+);
 CREATE TABLE IF NOT EXISTS legs (
   mrn TEXT NOT NULL,
   seq INTEGER NOT NULL,
@@ -99,6 +107,14 @@ export interface ForwardRow {
   recorded_at: string;
   forwarded_at: string;
   latency_ms: number;
+}
+
+export interface ShareRow {
+  mrn: string;
+  country: string;
+  amount_xof: number;
+  reserved_at: string;
+  closed_at: string | null;
 }
 
 export interface LegRow {
@@ -188,6 +204,11 @@ export class Projection {
   /** Acts carried from one national system to the other after the row id given (each taken once). */
   forwardsAfterId(id: number): ForwardRow[] {
     return this.db.prepare('SELECT * FROM forwards WHERE id > ? ORDER BY id').all(id) as ForwardRow[];
+  }
+
+  /** Shares of the guarantee held at some moment since `fromIso` (still open, or closed after it). */
+  sharesHeldSince(fromIso: string): ShareRow[] {
+    return this.db.prepare('SELECT * FROM shares WHERE closed_at IS NULL OR closed_at >= ?').all(fromIso) as ShareRow[];
   }
 
   forwardsSince(fromIso: string): ForwardRow[] {
@@ -338,6 +359,10 @@ export class Projection {
       (facts?.forwards ?? []).forEach((f, seq) => {
         insertForward.run(mrn, seq, f.type, f.from, f.to, f.recordedAt, f.forwardedAt, f.latencyMs);
       });
+      // The shares as the movement holds them now (a release closes one): replaced as a whole.
+      this.db.prepare('DELETE FROM shares WHERE mrn = ?').run(mrn);
+      const insertShare = this.db.prepare('INSERT INTO shares (mrn, country, amount_xof, reserved_at, closed_at) VALUES (?, ?, ?, ?, ?)');
+      for (const share of facts?.shares ?? []) insertShare.run(mrn, share.country, share.amountXof, share.reservedAt, share.closedAt ?? null);
       this.db.prepare('DELETE FROM legs WHERE mrn = ?').run(mrn);
       const insertLeg = this.db.prepare(
         'INSERT INTO legs (mrn, seq, from_office, to_office, started_at, arrived_at, seconds, allowed_seconds, late) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',

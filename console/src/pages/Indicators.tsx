@@ -5,7 +5,8 @@ import { useState } from 'preact/hooks';
 import { download, get, problemText } from '../api.ts';
 import { ChartView } from '../components/Chart.tsx';
 import { useConsole } from '../context.ts';
-import { duration, percent } from '../format.ts';
+import { amount, duration, percent } from '../format.ts';
+import { countryName } from '../i18n.ts';
 import { usePoll } from '../hooks.ts';
 import type { Indicators as Data } from '../types.ts';
 
@@ -246,6 +247,36 @@ export function Indicators() {
           {data.completed.reduce((sum, c) => sum + c.total, 0)} · {t('discharged')}
           {colon}
           {data.completed.reduce((sum, c) => sum + c.discharged, 0)}
+        </p>
+      </section>
+
+      <section class="panel wide" data-indicator="at-risk">
+        <h3>
+          {t('atRiskHeld')}
+          <button type="button" class="csv" onClick={csv('at-risk')}>
+            {t('downloadCsv')}
+          </button>
+        </h3>
+        <ChartView
+          label={t('atRiskHeld')}
+          config={{
+            type: 'line',
+            data: {
+              labels: data.atRisk.map((d) => d.day),
+              datasets: [
+                { label: countryName('TG', lang), data: data.atRisk.map((d) => d.TG), borderColor: COLOURS.median, backgroundColor: COLOURS.median },
+                { label: countryName('BF', lang), data: data.atRisk.map((d) => d.BF), borderColor: COLOURS.p90, backgroundColor: COLOURS.p90 },
+              ],
+            },
+            options: { scales: { y: { beginAtZero: true } } },
+          }}
+        />
+        <p class="small" data-testid="at-risk-now">
+          {countryName('TG', lang)}
+          {colon}
+          {amount(data.atRisk[data.atRisk.length - 1]?.TG, lang)} · {countryName('BF', lang)}
+          {colon}
+          {amount(data.atRisk[data.atRisk.length - 1]?.BF, lang)}
         </p>
       </section>
     </section>

@@ -20,7 +20,7 @@ export interface IndicatorDeps {
 
 const Window = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
 
-const tables: { [K in 'border-dwell' | 'legs' | 'offices' | 'completed']: (i: Indicators) => string } = {
+const tables: { [K in 'border-dwell' | 'legs' | 'offices' | 'completed' | 'at-risk']: (i: Indicators) => string } = {
   'border-dwell': (i) => toCsv(i.borderDwell, ['post', 'day', 'crossings', 'medianSeconds', 'p90Seconds', 'targetSeconds', 'overTarget', 'alerts']),
   legs: (i) => toCsv(i.legs, ['from', 'to', 'legs', 'medianSeconds', 'p90Seconds', 'medianAllowedSeconds', 'late', 'lateRate']),
   offices: (i) =>
@@ -39,6 +39,7 @@ const tables: { [K in 'border-dwell' | 'legs' | 'offices' | 'completed']: (i: In
       'escalationsLevel3',
     ]),
   completed: (i) => toCsv(i.completed, ['day', 'discharged', 'cancelled', 'rejected', 'recovery', 'total']),
+  'at-risk': (i) => toCsv(i.atRisk, ['day', 'TG', 'BF']),
 };
 
 export const indicatorRoutes =
@@ -57,6 +58,7 @@ export const indicatorRoutes =
         legs: projection.legsSince(from),
         movements: projection.movements(),
         running: (await running.get()).items,
+        shares: projection.sharesHeldSince(from),
       });
     };
 
