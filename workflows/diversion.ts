@@ -114,8 +114,10 @@ export function registerDiversionAct(mv: Movement): void {
       }
       mv.record('DIVERTED', actor, where, { from, to: newOffice, reason, routeId: plan.routeId, route: codes, ...(deadline ? { timeLimit: deadline } : {}) });
 
-      if (patched('diversion')) await tellSystems(mv, { before, codes, newOffice, reason, deadline });
       if (state.escalation.level > 0 && deadline) closeEscalation(mv, actor, where, 'DIVERTED');
+      // Every call this act makes is new to the workflow: behind the marker, as the rule for new commands asks.
+      if (!patched('diversion')) return;
+      await tellSystems(mv, { before, codes, newOffice, reason, deadline });
       mv.notify(
         'DIVERTED',
         [...route.countries.map((c) => `supervisor:${c}`), `office:${newOffice}`, `principal:${state.declaration.principalTin}`],

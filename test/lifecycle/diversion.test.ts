@@ -104,6 +104,25 @@ describe('diversion', () => {
     assert.equal(await corridor.available('BF', grn), availableBf);
   });
 
+  it("at the border post, after the exit from Togo: the crossing stays, and the entry sets the new leg's time limit", async () => {
+    const d = declarationFor('lome-ouaga', tin);
+    const mrn = await corridor.accepted(d);
+    await corridor.drive(mrn, d.plan, 0, 3); // release, border arrival, exit at Cinkassé
+    const answer = await corridor.act(mrn, 'divert', officerAt('TGCKS001'), { office: 'BFBOB001', reason: 'convoi sécurisé vers Bobo-Dioulasso' });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.status, 'AT_BORDER');
+    const atPost = await corridor.state(mrn);
+    assert.equal(atPost.currentOffice, 'BFCKN001', 'the entry is still awaited at Cinkansé');
+    assert.equal(atPost.legDeadline, undefined, 'no road time limit while at the post');
+    const before = Date.now();
+    const entry = await corridor.act(mrn, 'entry', officerAt('BFCKN001'), { sealsIntact: true });
+    assert.equal(entry.status, 200, JSON.stringify(entry.body));
+    assert.equal(entry.body.currentOffice, 'BFBOB001');
+    const entered = await corridor.state(mrn);
+    const deadline = Date.parse(entered.legDeadline!);
+    assert.ok(deadline >= before + 71 * HOUR && deadline <= Date.now() + 72 * HOUR, entered.legDeadline);
+  });
+
   it('no route joins the current office to the new one: 400 with the reason, in French first, and nothing changes', async () => {
     const d = declarationFor('lome-ouaga', tin);
     const mrn = await corridor.accepted(d);
