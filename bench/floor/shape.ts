@@ -30,7 +30,7 @@ export const lomeOuagaShape: FloorShape = {
     [1, 1], // control-results: record them, then discharge (Burkina gives back its share with it; Togo wrote off its leg at the entry)
   ],
   timersAfter: [1, 2, 4, 5], // release (leg deadline), border arrival (dwell), entry (next leg), arrival (control results due)
-  patchedAt: [0, 3], // the guarantee's shares (decided as the movement starts), then the exit notice: movements begun before replay
+  patchedAt: [0, 0, 3], // the guarantee's shares and the vouched national events (decided as the movement starts), then the exit notice
 };
 
 /**
