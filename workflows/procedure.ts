@@ -119,7 +119,7 @@ export function expectedActions(state: TransitState, legs: readonly Leg[], endsW
       break;
   }
   if ((EN_ROUTE as readonly string[]).includes(state.status)) {
-    officer('incident', ...state.route.map((office) => office.code));
+    officer('incident', ...incidentOffices(state, legs));
   }
   if (state.escalation.level > 0 && !['DISCHARGED', 'RECOVERY', 'CANCELLED', 'REJECTED'].includes(state.status)) {
     const country = responsibleCountry(state);
@@ -132,6 +132,19 @@ export function expectedActions(state: TransitState, legs: readonly Leg[], endsW
     expected.push({ action: 'extend', role: 'supervisor', country: responsibleCountry(state) });
   }
   return expected;
+}
+
+/**
+ * Where an incident may be recorded: by an officer of the country where the truck is (the
+ * current leg's country), or at the office at either end of the leg (at the border post, the
+ * other side's office too). The procès-verbal is that country's act; another country's officer
+ * cannot see the truck and may not write it.
+ */
+export function incidentOffices(state: Pick<TransitState, 'route' | 'legIndex'>, legs: readonly Leg[]): string[] {
+  const leg = legs[state.legIndex];
+  if (!leg) return state.route.map((office) => office.code);
+  const country = state.route.find((office) => office.code === leg.from)?.country;
+  return state.route.filter((office) => office.country === country || office.code === leg.from || office.code === leg.to).map((office) => office.code);
 }
 
 /** The country whose officers are waiting for the truck, so whose supervisors answer for it. */
@@ -219,6 +232,15 @@ export function checkAction(state: TransitState, legs: readonly Leg[], endsWith:
     if (actor.office && expected.offices?.includes(actor.office)) return undefined;
   }
   const offices = roleMatches.flatMap((e) => e.offices ?? []);
+  if (action === 'incident') {
+    const where = countryOf(state.route.find((office) => office.code === offices[0])?.country, 'fr');
+    const whereEn = countryOf(state.route.find((office) => office.code === offices[0])?.country, 'en');
+    return {
+      code: 'WRONG_OFFICE',
+      fr: `Le procès-verbal d'incident est dressé par un agent du pays où se trouve le camion, ici un agent ${where} (bureau ${offices.join(' ou ')}), pas au bureau ${actor.office ?? '?'}.`,
+      en: `The incident report is drawn up by an officer of the country where the truck is, here an officer of ${whereEn} (office ${offices.join(' or ')}), not at ${actor.office ?? '?'}.`,
+    };
+  }
   return {
     code: 'WRONG_OFFICE',
     fr: `On enregistre ${what.fr} au bureau ${offices.join(' ou ')}, pas au bureau ${actor.office ?? '?'}.`,
