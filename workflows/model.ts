@@ -134,7 +134,11 @@ export interface Incident {
   description: string;
   office: string;
   by: Actor;
+  /** The report: where it happened and what the officer saw. */
+  place?: string;
+  observations?: string;
   newVehicle?: { registration: string; nationality: string };
+  newTrailer?: { registration: string };
   newSeals?: string[];
   extendedByHours?: number;
   /** The leg (index in the route plan) the truck was on: the cap on extensions counts per leg. */

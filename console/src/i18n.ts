@@ -480,6 +480,8 @@ export const eventWords: CodeWords = {
   CONTROL_RESULTS: { fr: 'Résultats du contrôle', en: 'Control results' },
   DISCREPANCY_RESOLVED: { fr: 'Anomalie levée', en: 'Discrepancy resolved' },
   INCIDENT: { fr: "Procès-verbal d'incident en route", en: 'Incident report en route' },
+  INCIDENT_SENT: { fr: "Procès-verbal d'incident transmis au système national", en: 'Incident report sent to the national system' },
+  INCIDENT_REFUSED: { fr: "Procès-verbal d'incident refusé par le système national", en: 'Incident report refused by the national system' },
   CAUGHT_UP: { fr: 'Rattrapé depuis le système national (avant escalade)', en: 'Caught up from the national system (before escalating)' },
   DISCHARGED_AT_DESTINATION: { fr: 'Apurement à destination', en: 'Discharged at destination' },
   WRITTEN_OFF: { fr: 'Clôture au bureau de départ', en: 'Written off at the office of departure' },
@@ -546,7 +548,9 @@ export const resultWords: CodeWords = {
 export const incidentWords: CodeWords = {
   BREAKDOWN: { fr: 'Panne', en: 'Breakdown' },
   ACCIDENT: { fr: 'Accident', en: 'Accident' },
+  SEALS_BROKEN: { fr: 'Scellés rompus', en: 'Seals broken' },
   TRANSHIPMENT: { fr: 'Transbordement', en: 'Transhipment' },
+  PARTIAL_LOSS: { fr: 'Perte partielle', en: 'Partial loss' },
   OTHER: { fr: 'Autre', en: 'Other' },
 };
 
