@@ -160,7 +160,7 @@ const words: Record<ActionName, { fr: string; en: string }> = {
   arrival: { fr: "l'arrivée", en: 'the arrival' },
   'control-results': { fr: 'les résultats du contrôle', en: 'the control results' },
   'resolve-discrepancy': { fr: "la levée de l'anomalie", en: 'the resolution of the discrepancy' },
-  incident: { fr: "l'incident", en: 'the incident' },
+  incident: { fr: "le procès-verbal d'incident", en: 'the incident report' },
   amend: { fr: 'la rectification', en: 'the amendment' },
   cancel: { fr: "l'annulation", en: 'the cancellation' },
   acknowledge: { fr: "la prise en compte de l'alerte", en: 'the acknowledgement' },
