@@ -2,6 +2,7 @@
 // limits that apply to them, and the checks the workflow makes whoever sends the update. Pure
 // TypeScript: the workflow imports it; the API's zod schemas (src/api/routes/actions.ts) are
 // checked against these types at compile time, so the two layers cannot drift apart.
+import { OFFICE_CODE } from '../src/domain/formats.ts';
 import { words, type Words } from '../src/domain/words.ts';
 
 export const actLimits = {
@@ -106,6 +107,11 @@ export interface RecoveryBody {
   decision: RecoveryDecision;
   reason: string;
 }
+/** A diversion (déroutement): the new office of destination or exit, and why the road changed. */
+export interface DivertBody {
+  office: string;
+  reason: string;
+}
 export interface EnquiryAnswerBody {
   answer: string;
   outcome: EnquiryOutcome;
@@ -126,6 +132,7 @@ export interface ActBodies {
   extend: ExtendBody;
   'enquiry-answer': EnquiryAnswerBody;
   recovery: RecoveryBody;
+  divert: DivertBody;
 }
 
 const blank = (text: unknown) => typeof text !== 'string' || !text.trim();
@@ -179,6 +186,16 @@ export const checkActBody: { [A in keyof ActBodies]: (body: ActBodies[A]) => Wor
       ? invalid('decision', 'attendu confirm ou waive', 'expected confirm or waive')
       : blank(b.reason)
         ? invalid('reason', 'une décision de recouvrement est toujours motivée', 'a recovery decision always gives its reason')
+        : undefined,
+  divert: (b) =>
+    typeof b.office !== 'string' || !OFFICE_CODE.test(b.office)
+      ? invalid(
+          'office',
+          'attendu le code du nouveau bureau de destination ou de sortie, tel que BFBOB001',
+          'expected the code of the new office of destination or exit, such as BFBOB001',
+        )
+      : blank(b.reason)
+        ? invalid('reason', 'un déroutement est toujours motivé', 'a diversion always gives its reason')
         : undefined,
   'enquiry-answer': (b) =>
     !(enquiryOutcomes as readonly string[]).includes(b.outcome)

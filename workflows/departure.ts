@@ -161,11 +161,20 @@ function reject(mv: Movement, refusal: NationalRefusal): void {
   mv.record('REJECTED', SYSTEM, mv.departureOffice(), { code: refusal.code, reason: refusal.reason });
 }
 
-/** The anticipated arrival record: every next country's system creates its own record from it. */
-async function sendAar(mv: Movement, seals: string[], timeLimit: string, forwardOf: Record<string, unknown>): Promise<void> {
+/**
+ * The anticipated arrival record: every next country's system creates its own record from it
+ * (or only `countries`, those a diversion now takes the truck into).
+ */
+export async function sendAar(
+  mv: Movement,
+  seals: string[],
+  timeLimit: string,
+  forwardOf: Record<string, unknown>,
+  countries?: readonly string[],
+): Promise<void> {
   const { mrn, state, route } = mv;
   await Promise.all(
-    route.countries
+    (countries ?? route.countries)
       .filter((country) => country !== route.departureCountry)
       .map(async (country) => {
         const ack = await nationalRefusalOr(() =>

@@ -7,6 +7,7 @@ import type {
   AcknowledgeBody,
   CancelBody,
   CheckpointBody,
+  DivertBody,
   ControlResultsBody,
   EnquiryAnswerBody,
   RecoveryBody,
@@ -18,6 +19,7 @@ import type {
 } from './acts.ts';
 import type { Actor, Declaration, NationalEvent, PlannedRoute, TransitState, TransitStatus } from './model.ts';
 import type { Vouch } from './vouch.ts';
+import type { RoadNetwork } from '../src/domain/route-plan.ts';
 
 interface Acting {
   actor: Actor;
@@ -59,6 +61,10 @@ export interface AcknowledgeInput extends Acting, AcknowledgeBody {}
 export interface ExtendInput extends Acting, ExtendBody {}
 export interface EnquiryAnswerInput extends Acting, EnquiryAnswerBody {}
 export interface RecoveryInput extends Acting, RecoveryBody {}
+export interface DivertInput extends Acting, DivertBody {
+  /** The reference data's offices and legs, as the API holds them: the workflow plans the new road from where the truck is. */
+  network: RoadNetwork;
+}
 
 /** What every officer or declarant action answers: enough to show the next step, not the whole file. */
 export interface ActionResult {
@@ -85,6 +91,7 @@ export const acknowledgeUpdate = defineUpdate<ActionResult, [AcknowledgeInput]>(
 export const extendUpdate = defineUpdate<ActionResult, [ExtendInput]>('extend');
 export const enquiryAnswerUpdate = defineUpdate<ActionResult, [EnquiryAnswerInput]>('enquiryAnswer');
 export const recoveryUpdate = defineUpdate<ActionResult, [RecoveryInput]>('recovery');
+export const divertUpdate = defineUpdate<ActionResult, [DivertInput]>('divert');
 
 export const stateQuery = defineQuery<TransitState>('state');
 

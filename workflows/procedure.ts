@@ -22,12 +22,15 @@ export const actionNames = [
   'extend',
   'enquiry-answer',
   'recovery',
+  'divert',
 ] as const;
 export type ActionName = (typeof actionNames)[number];
 
+export type ActingRole = 'officer' | 'declarant' | 'supervisor' | 'collector';
+
 export interface ExpectedAction {
   action: ActionName;
-  role: 'officer' | 'declarant' | 'supervisor' | 'collector';
+  role: ActingRole;
   /** Officers: the offices where the act may be recorded. */
   offices?: string[];
   /** Supervisors and collectors: the country whose supervisors (collectors) may act. */
@@ -43,23 +46,33 @@ export interface Refusal extends Words {
   code: 'OUT_OF_ORDER' | 'WRONG_OFFICE' | 'WRONG_ROLE' | 'NOT_YOURS' | 'INVALID_INPUT' | 'STRANGER';
 }
 
-/** Who records each act, whatever the state: the role column of the procedure's table. */
-export const actionRoles: Record<ActionName, ExpectedAction['role']> = {
-  release: 'officer',
-  'border-arrival': 'officer',
-  exit: 'officer',
-  entry: 'officer',
-  arrival: 'officer',
-  'control-results': 'officer',
-  'resolve-discrepancy': 'officer',
-  incident: 'officer',
-  amend: 'declarant',
-  cancel: 'declarant',
-  acknowledge: 'supervisor',
-  extend: 'supervisor',
-  'enquiry-answer': 'officer',
-  recovery: 'collector',
+/**
+ * Who records each act, whatever the state: the role column of the procedure's table. Most acts
+ * have one role; a diversion (déroutement) is decided by a supervisor of the country where the
+ * truck is or by the officer of the office where it stands, whoever meets the closed road first.
+ */
+export const actionRoles: Record<ActionName, readonly ActingRole[]> = {
+  release: ['officer'],
+  'border-arrival': ['officer'],
+  exit: ['officer'],
+  entry: ['officer'],
+  arrival: ['officer'],
+  'control-results': ['officer'],
+  'resolve-discrepancy': ['officer'],
+  incident: ['officer'],
+  amend: ['declarant'],
+  cancel: ['declarant'],
+  acknowledge: ['supervisor'],
+  extend: ['supervisor'],
+  'enquiry-answer': ['officer'],
+  recovery: ['collector'],
+  divert: ['supervisor', 'officer'],
 };
+
+/** Whether this role records this act at some point of the procedure. */
+export function recordsAct(action: ActionName, role: string): boolean {
+  return (actionRoles[action] as readonly string[]).includes(role);
+}
 
 /** The words for a movement the reader may not know of: the same as for an MRN that does not exist. */
 export function unknownMovement(mrn: string): { fr: string; en: string } {
@@ -120,6 +133,12 @@ export function expectedActions(state: TransitState, legs: readonly Leg[], endsW
   }
   if ((EN_ROUTE as readonly string[]).includes(state.status)) {
     officer('incident', ...incidentOffices(state, legs));
+    // A road closed ahead: the truck is diverted where it stands (either end of its leg, or the post).
+    const leg = legs[state.legIndex];
+    if (leg) {
+      expected.push({ action: 'divert', role: 'supervisor', country: responsibleCountry(state) });
+      officer('divert', ...new Set([leg.from, leg.to]));
+    }
   }
   if (state.escalation.level > 0 && !['DISCHARGED', 'RECOVERY', 'CANCELLED', 'REJECTED'].includes(state.status)) {
     const country = responsibleCountry(state);
@@ -167,6 +186,7 @@ const words: Record<ActionName, { fr: string; en: string }> = {
   extend: { fr: 'la prorogation du délai', en: 'the extension of the time limit' },
   'enquiry-answer': { fr: "la réponse à l'enquête", en: 'the answer to the enquiry' },
   recovery: { fr: 'la décision de recouvrement', en: 'the recovery decision' },
+  divert: { fr: 'le déroutement (changement de bureau de destination)', en: 'the diversion (change of office of destination)' },
 };
 
 /**
@@ -186,12 +206,12 @@ export function checkAction(state: TransitState, legs: readonly Leg[], endsWith:
       en: `Office ${actor.office ?? '?'} is not on the route of movement ${state.mrn}.`,
     };
   }
-  if (actionRoles[action] !== actor.role) {
-    const role = actionRoles[action];
+  if (!recordsAct(action, actor.role)) {
+    const roles = actionRoles[action];
     return {
       code: 'WRONG_ROLE',
-      fr: `Seul un ${frRole(role)} peut enregistrer ${what.fr} (vous êtes ${frRole(actor.role)}).`,
-      en: `${capitalise(what.en)} is recorded by a ${role}, not by a ${actor.role}.`,
+      fr: `Seul un ${roles.map(frRole).join(' ou un ')} peut enregistrer ${what.fr} (vous êtes ${frRole(actor.role)}).`,
+      en: `${capitalise(what.en)} is recorded by a ${roles.join(' or a ')}, not by a ${actor.role}.`,
     };
   }
   const candidates = expectedActions(state, legs, endsWith).filter((e) => e.action === action);

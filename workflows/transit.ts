@@ -2,6 +2,7 @@
 // The story of the procedure: the declaration is registered and guaranteed at departure, then
 // the officers' acts move it on — release (./departure.ts), the border post (./border-post.ts),
 // arrival and control at destination (./destination.ts), incidents on the road (./road.ts),
+// a diversion to another office of destination or exit (./diversion.ts),
 // supervisors and the enquiry (./supervision.ts) — while the watch (./watch.ts) holds the
 // deadlines and the escalation ladder. The same acts recorded in a national system arrive from
 // its journal (./interconnection.ts). Who may act when is in ./procedure.ts.
@@ -9,6 +10,7 @@ import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow
 import { registerBorderPostActs } from './border-post.ts';
 import { registerAndGuarantee, registerDepartureActs } from './departure.ts';
 import { registerDestinationActs } from './destination.ts';
+import { registerDiversionAct } from './diversion.ts';
 import { acceptRegistered, registerInterconnection } from './interconnection.ts';
 import * as m from './messages.ts';
 import type { TransitInput } from './model.ts';
@@ -28,6 +30,7 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
   registerBorderPostActs(mv);
   registerDestinationActs(mv);
   registerRoadActs(mv);
+  registerDiversionAct(mv);
   registerSupervisionActs(mv);
   registerRecoveryAct(mv);
   registerInterconnection(mv);

@@ -163,6 +163,7 @@ const fr = {
   note: 'Note (facultative)',
   hours: 'Heures',
   reason: 'Motif',
+  newOffice: 'Nouveau bureau de destination ou de sortie (code, ex. BFBOB001)',
   answer: 'Réponse du principal',
   outcome: 'Issue',
   decision: 'Décision',
@@ -366,6 +367,7 @@ const en: Record<Key, string> = {
   note: 'Note (optional)',
   hours: 'Hours',
   reason: 'Reason',
+  newOffice: 'New office of destination or exit (code, e.g. BFBOB001)',
   answer: "Principal's answer",
   outcome: 'Outcome',
   decision: 'Decision',
@@ -453,6 +455,7 @@ export const actionWords: CodeWords = {
   cancel: { fr: 'Annuler la déclaration', en: 'Cancel the declaration' },
   amend: { fr: 'Rectifier la déclaration', en: 'Amend the declaration' },
   recovery: { fr: 'Décider du recouvrement', en: 'Decide the recovery' },
+  divert: { fr: 'Dérouter (changement de bureau de destination)', en: 'Divert (change of office of destination)' },
 };
 
 /** The collector's decision on a proposed recovery. */
@@ -491,6 +494,11 @@ export const eventWords: CodeWords = {
   INCIDENT_SENT: { fr: "Procès-verbal d'incident transmis au système national", en: 'Incident report sent to the national system' },
   INCIDENT_REFUSED: { fr: "Procès-verbal d'incident refusé par le système national", en: 'Incident report refused by the national system' },
   CAUGHT_UP: { fr: 'Rattrapé depuis le système national (avant escalade)', en: 'Caught up from the national system (before escalating)' },
+  DIVERTED: { fr: 'Déroutement : changement de bureau de destination', en: 'Diversion: office of destination changed' },
+  DIVERSION_SENT: { fr: 'Déroutement transmis au système national', en: 'Diversion sent to the national system' },
+  DIVERSION_REFUSED: { fr: 'Déroutement refusé par le système national', en: 'Diversion refused by the national system' },
+  AAR_WITHDRAWN: { fr: "Avis anticipé d'arrivée retiré (le camion n'entrera pas)", en: 'Anticipated arrival record withdrawn (the truck will not enter)' },
+  AAR_WITHDRAWAL_REFUSED: { fr: "Retrait de l'avis anticipé d'arrivée refusé", en: 'Withdrawal of the anticipated arrival record refused' },
   DISCHARGED_AT_DESTINATION: { fr: 'Apurement à destination', en: 'Discharged at destination' },
   WRITTEN_OFF: { fr: 'Clôture au bureau de départ', en: 'Written off at the office of departure' },
   GUARANTEE_RELEASED: { fr: 'Mainlevée de la caution', en: 'Guarantee released' },

@@ -120,3 +120,107 @@ function buildPlan(routeId: string, offices: Office[], reference: ReferenceData)
     endsWith: destinationOffice.roles.includes('DES') ? 'DES' : 'EXT',
   };
 }
+
+/** The part of the reference data a diversion is planned on: offices and legs, small enough to travel with the act. */
+export interface RoadNetwork {
+  version: string;
+  offices: Office[];
+  legs: LegDefinition[];
+  routes: { id: string; offices: string[] }[];
+}
+
+export function roadNetwork(reference: ReferenceData): RoadNetwork {
+  return {
+    version: reference.version,
+    offices: Object.values(reference.offices),
+    legs: reference.legs,
+    routes: reference.routes.map((route) => ({ id: route.id, offices: route.offices })),
+  };
+}
+
+export type DiversionPlanResult =
+  | { ok: true; routeId: string; offices: Office[]; legs: PlannedLeg[]; countries: CountryCode[]; endsWith: 'DES' | 'EXT' }
+  | { ok: false; fr: string; en: string };
+
+/**
+ * The road from `from` (where the truck is) to `to` (the new office of destination or exit),
+ * fewest legs first, never through an office the movement has already passed (`passed`, in
+ * travel order, ending with `from`): a truck does not go back through a border post it crossed.
+ * The whole route is `passed` followed by the new road. Pure: the workflow calls it.
+ */
+export function planDiversion(passed: readonly string[], to: string, network: RoadNetwork): DiversionPlanResult {
+  const office = network.offices.find((o) => o.code === to);
+  const from = passed[passed.length - 1]!;
+  if (!office) {
+    return {
+      ok: false,
+      fr: `office : ${to} n'est pas un bureau de douane connu (données de référence ${network.version})`,
+      en: `office: ${to} is not a known customs office (reference data ${network.version})`,
+    };
+  }
+  if (!office.roles.includes('DES') && !office.roles.includes('EXT')) {
+    return {
+      ok: false,
+      fr: `office : ${to} (${office.name}) n'est ni un bureau de destination ni un bureau de sortie`,
+      en: `office: ${to} (${office.name}) is neither an office of destination nor an office of exit`,
+    };
+  }
+  // Breadth first over the legs, fewest legs first. A route alternates as the known routes do: a
+  // road leg, then a border crossing, then a road leg… so every office on it is one where officers
+  // act (the truck is replanned from an office it reached by road's end or a crossing's far side).
+  const key = (office: string, afterRoad: boolean) => `${office}:${afterRoad}`;
+  const previous = new Map<string, { leg: LegDefinition; from: string }>();
+  const seen = new Set(passed.slice(0, -1));
+  const visited = new Set([key(from, false)]);
+  let frontier: { office: string; afterRoad: boolean }[] = [{ office: from, afterRoad: false }];
+  let reached: string | undefined;
+  while (frontier.length > 0 && !reached) {
+    const next: typeof frontier = [];
+    for (const at of frontier) {
+      for (const leg of network.legs) {
+        if (leg.from !== at.office || seen.has(leg.to) || leg.to === from) continue;
+        if ((leg.kind === 'road') === at.afterRoad) continue;
+        const k = key(leg.to, leg.kind === 'road');
+        if (visited.has(k)) continue;
+        visited.add(k);
+        previous.set(k, { leg, from: key(at.office, at.afterRoad) });
+        if (leg.to === to && leg.kind === 'road') reached = k;
+        next.push({ office: leg.to, afterRoad: leg.kind === 'road' });
+      }
+    }
+    frontier = next;
+  }
+  if (!reached) {
+    return {
+      ok: false,
+      fr: `office : aucun itinéraire ne relie le bureau ${from} au bureau ${to} sans revenir sur un bureau déjà franchi (données de référence ${network.version}) ; déroutement impossible`,
+      en: `office: no route joins office ${from} to office ${to} without going back over an office already passed (reference data ${network.version}); the diversion is refused`,
+    };
+  }
+  const road: LegDefinition[] = [];
+  for (let k: string | undefined = reached; k !== key(from, false); ) {
+    const step: { leg: LegDefinition; from: string } = previous.get(k!)!;
+    road.unshift(step.leg);
+    k = step.from;
+  }
+  const codes = [...passed, ...road.map((leg) => leg.to)];
+  const offices = codes.map((code) => {
+    const found = network.offices.find((o) => o.code === code)!;
+    return { ...found, roles: [...found.roles] };
+  });
+  const countries: CountryCode[] = [];
+  for (const o of offices) if (!countries.includes(o.country)) countries.push(o.country);
+  const known = network.routes.find((route) => route.offices.length === codes.length && route.offices.every((code, i) => code === codes[i]));
+  return {
+    ok: true,
+    routeId: known?.id ?? `diverted:${arrow(codes)}`,
+    offices,
+    legs: road.map((leg) =>
+      leg.kind === 'road'
+        ? { from: leg.from, to: leg.to, kind: 'road', timeLimitHours: leg.timeLimitHours }
+        : { from: leg.from, to: leg.to, kind: 'crossing', borderPost: leg.borderPost },
+    ),
+    countries,
+    endsWith: office.roles.includes('DES') ? 'DES' : 'EXT',
+  };
+}

@@ -207,6 +207,8 @@ export const operationNames = [
   'writeOff',
   'cancel',
   'amend',
+  'divert',
+  'withdrawAar',
   'getMovement',
   'getGuarantee',
   'listEvents',
@@ -348,6 +350,8 @@ export const journalEventTypes = [
   'WRITTEN_OFF',
   'AMENDED',
   'CANCELLED',
+  'DIVERTED',
+  'AAR_WITHDRAWN',
   // The procès-verbal d'incident the country where the truck is drew up (receiveIncident).
   'INCIDENT',
 ] as const;
@@ -375,6 +379,8 @@ export const journalEventOf = {
   writeOff: 'WRITTEN_OFF',
   amend: 'AMENDED',
   cancel: 'CANCELLED',
+  divert: 'DIVERTED',
+  withdrawAar: 'AAR_WITHDRAWN',
 } as const satisfies Record<Exclude<OperationName, 'getMovement' | 'getGuarantee' | 'listEvents'>, JournalEventType>;
 
 export const EventSource = doc(
@@ -396,7 +402,7 @@ export const JournalEvent = component(
     state: doc(MovementState, "The record's state after the act."),
     data: doc(
       z.record(z.string(), z.unknown()),
-      "The act's data. DECLARATION_REGISTERED: reference, lrn, declarantTin, declaration (as stored, access code masked) and guarantee {grn, amountXof} when lodged directly (null otherwise); GUARANTEE_*: grn, amountXof, reason; RELEASED: seals, timeLimit, controlResult; AAR_RECEIVED: departureCountry, departureReference, seals, timeLimit; BORDER_ARRIVAL/EXIT_CONFIRMED/ENTRY_ACCEPTED/ARRIVED: sealsIntact; EXIT_NOTICE_RECEIVED/ENTRY_NOTICE_RECEIVED: country and office where the other system recorded the act, sealsIntact, recordedAt; INCIDENT: country, office, kind, place, description, observations, newVehicle, newTrailer, newSeals, extendHours, recordedAt; CONTROL_RESULTS: controlResult, sealsIntact, discrepancies; DISCHARGED: alternativeProof; AMENDED: version, reservation; CANCELLED: reason, released. occurredAt: the time of the act given with the call, when one was.",
+      "The act's data. DECLARATION_REGISTERED: reference, lrn, declarantTin, declaration (as stored, access code masked) and guarantee {grn, amountXof} when lodged directly (null otherwise); GUARANTEE_*: grn, amountXof, reason; RELEASED: seals, timeLimit, controlResult; AAR_RECEIVED: departureCountry, departureReference, seals, timeLimit; BORDER_ARRIVAL/EXIT_CONFIRMED/ENTRY_ACCEPTED/ARRIVED: sealsIntact; EXIT_NOTICE_RECEIVED/ENTRY_NOTICE_RECEIVED: country and office where the other system recorded the act, sealsIntact, recordedAt; INCIDENT: country, office, kind, place, description, observations, newVehicle, newTrailer, newSeals, extendHours, recordedAt; CONTROL_RESULTS: controlResult, sealsIntact, discrepancies; DISCHARGED: alternativeProof; AMENDED: version, reservation; CANCELLED: reason, released; DIVERTED: office, route, reason, timeLimit; AAR_WITHDRAWN: reason, released. occurredAt: the time of the act given with the call, when one was.",
     ),
   }),
   "One transit event of this system's journal, written in the same transaction as the act it records.",
@@ -960,6 +966,42 @@ export const operations = {
       'GUARANTEE_PRINCIPAL_MISMATCH',
       'GUARANTEE_INSUFFICIENT',
     ],
+  }),
+  divert: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/diversion',
+    params: MrnParams,
+    body: z.object({
+      office: doc(OfficeCode, 'The new office of destination or exit (changement de bureau de destination).'),
+      route: doc(z.array(OfficeCode).min(2), 'The whole route after the diversion, office codes in travel order, from the office of departure.'),
+      reason: Reason,
+      timeLimit: doc(Timestamp.nullable(), "The time limit of the new leg, when the truck is on it; null when it is set later (at the next country's entry)."),
+      at: atField,
+    }),
+    query: undefined,
+    response: MovementAck,
+    status: 200,
+    mutating: true,
+    tag: 'movements',
+    summary: 'Record a diversion (déroutement): the movement now goes to another office of destination or exit',
+    description:
+      "Sent through the interconnection to the departure system and to every next system still on the route. The record keeps its state; its declaration's route and its time limit become the new ones. The same diversion sent again changes nothing.",
+    refusals: ['MOVEMENT_UNKNOWN', 'MOVEMENT_STATE', 'USER_NOT_PERMITTED'],
+  }),
+  withdrawAar: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/aar-withdrawal',
+    params: MrnParams,
+    body: z.object({ reason: Reason }),
+    query: undefined,
+    response: MovementAck,
+    status: 200,
+    mutating: true,
+    tag: 'movements',
+    summary: 'Withdraw the AAR: after a diversion the truck will not enter this country',
+    description:
+      "A record received by AAR, the goods not entered yet: AAR_RECEIVED → CANCELLED, and this country's share of the guarantee, if it holds one, is released in the same step (guaranteeShare). Withdrawing a record already withdrawn answers it as it is.",
+    refusals: ['MOVEMENT_UNKNOWN', 'MOVEMENT_STATE', 'USER_NOT_PERMITTED'],
   }),
   getMovement: operation({
     method: 'GET',

@@ -122,6 +122,7 @@ describe('indicators and metrics', () => {
       legs: rebuilt.legsSince(from),
       movements: rebuilt.movements(),
       running: (await running.get()).items,
+      shares: rebuilt.sharesHeldSince(from),
     });
     await rebuilt.close();
     assert.deepEqual({ ...again, generatedAt: '' }, { ...figures, generatedAt: '' });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadReferenceData } from '../../src/domain/reference-data.ts';
-import { planRoute } from '../../src/domain/route-plan.ts';
+import { planDiversion, planRoute, roadNetwork } from '../../src/domain/route-plan.ts';
 import type { ReferenceData } from '../../src/domain/types.ts';
 
 const reference = loadReferenceData();
@@ -151,5 +151,49 @@ describe('planRoute errors', () => {
       errors(['TGLFW001', 'constructor']).map((e) => e.path),
       ['route[1]'],
     );
+  });
+});
+
+describe('planDiversion: the road from where the truck is to a new office of destination or exit', () => {
+  const network = roadNetwork(reference);
+
+  test('after entering Burkina at Cinkansé, Ouagadougou gives way to Bobo-Dioulasso: one road leg, 72 h, the lome-bobo route', () => {
+    const result = planDiversion(['TGLFW001', 'TGCKS001', 'BFCKN001'], 'BFBOB001', network);
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.equal(result.routeId, 'lome-bobo');
+    assert.deepEqual(result.legs, [{ from: 'BFCKN001', to: 'BFBOB001', kind: 'road', timeLimitHours: 72 }]);
+    assert.deepEqual(
+      result.offices.map((o) => o.code),
+      ['TGLFW001', 'TGCKS001', 'BFCKN001', 'BFBOB001'],
+    );
+    assert.equal(result.endsWith, 'DES');
+  });
+
+  test('still in Togo, toward Niger: road, crossing, road, ending at an office of exit', () => {
+    const result = planDiversion(['TGLFW001'], 'BFKAN001', network);
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(
+      result.legs.map((leg) => `${leg.from}>${leg.to}:${leg.kind}`),
+      ['TGLFW001>TGCKS001:road', 'TGCKS001>BFCKN001:crossing', 'BFCKN001>BFKAN001:road'],
+    );
+    assert.equal(result.endsWith, 'EXT');
+  });
+
+  test('no route back over the border post already crossed, nor through an office where no officer would act', () => {
+    const back = planDiversion(['TGLFW001', 'TGCKS001', 'BFCKN001'], 'TGLFW001', network);
+    assert.equal(back.ok, false);
+    assert.match(back.ok ? '' : back.fr, /aucun itinéraire ne relie le bureau BFCKN001 au bureau TGLFW001/);
+    assert.match(back.ok ? '' : back.en, /no route joins office BFCKN001 to office TGLFW001/);
+    // Ouagadougou → Cinkansé → Bobo-Dioulasso would pass Cinkansé by road twice without a crossing.
+    assert.equal(planDiversion(['BFOUA001'], 'BFBOB001', network).ok, false);
+  });
+
+  test('an unknown office, or one that neither ends nor exits a transit, is refused with the reason', () => {
+    const unknown = planDiversion(['TGLFW001'], 'BFZZZ001', network);
+    assert.match(unknown.ok ? '' : unknown.fr, /n'est pas un bureau de douane connu/);
+    // An office of transit only (a reference version where Cinkansé were not an office of exit).
+    const transitOnly = { ...network, offices: network.offices.map((o) => (o.code === 'BFCKN001' ? { ...o, roles: ['TRA' as const] } : o)) };
+    const notAnEnd = planDiversion(['TGLFW001'], 'BFCKN001', transitOnly);
+    assert.match(notAnEnd.ok ? '' : notAnEnd.fr, /n'est ni un bureau de destination ni un bureau de sortie/);
   });
 });

@@ -6,7 +6,7 @@ import type { Actor } from '../../src/auth/actor.ts';
 import type { Escalation, TransitState } from '../../workflows/model.ts';
 import {
   actionNames,
-  actionRoles,
+  recordsAct,
   checkAction,
   expectedActions,
   mayRead,
@@ -213,6 +213,20 @@ const rows: Row[] = [
   [LO, 'released', 'enquiry', 'recovery', collector('TG'), 'OUT_OF_ORDER'],
   [LO, 'entered', 'recovery-proposed', 'recovery', collector('BF'), ok],
   [LO, 'entered', 'recovery-proposed', 'recovery', collector('TG'), 'WRONG_OFFICE'],
+  // A diversion: a supervisor of the country where the truck is, or the officer of the office where it stands.
+  [LO, 'entered', undefined, 'divert', supervisor('BF'), ok],
+  [LO, 'entered', undefined, 'divert', officer('BFCKN001'), ok],
+  [LO, 'entered', undefined, 'divert', officer('BFOUA001'), ok],
+  [LO, 'entered', undefined, 'divert', supervisor('TG'), 'WRONG_OFFICE'],
+  [LO, 'entered', undefined, 'divert', officer('TGLFW001'), 'WRONG_OFFICE'],
+  [LO, 'entered', undefined, 'divert', declarant(OWN), 'WRONG_ROLE'],
+  [LO, 'entered', undefined, 'divert', collector('BF'), 'WRONG_ROLE'],
+  [LO, 'released', undefined, 'divert', supervisor('TG'), ok],
+  [LO, 'released', undefined, 'divert', officer('TGLFW001'), ok],
+  [LO, 'released', undefined, 'divert', officer('BFCKN001'), 'WRONG_OFFICE'],
+  [LO, 'at-border', undefined, 'divert', officer('BFCKN001'), ok],
+  [LO, 'accepted', undefined, 'divert', supervisor('TG'), 'OUT_OF_ORDER'],
+  [LO, 'arrived', undefined, 'divert', officer('BFOUA001'), 'OUT_OF_ORDER'],
 ];
 
 const who = (actor: Actor) => `${actor.role} ${actor.office ?? actor.country ?? actor.tin ?? ''}`.trim();
@@ -249,7 +263,7 @@ describe('checkAction: who may record which act, where and when', () => {
       for (const action of actionNames) {
         for (const actor of [officer('TGLFW001'), officer('BFOUA001'), declarant(OWN), supervisor('TG'), supervisor('BF')]) {
           // The role comes before the order: the right role hears the movement is closed, any other only that the act is not theirs.
-          assert.equal(check(state, action, actor)?.code, actionRoles[action] === actor.role ? 'OUT_OF_ORDER' : 'WRONG_ROLE', `${action} by ${who(actor)}`);
+          assert.equal(check(state, action, actor)?.code, recordsAct(action, actor.role) ? 'OUT_OF_ORDER' : 'WRONG_ROLE', `${action} by ${who(actor)}`);
         }
       }
     });
@@ -266,15 +280,27 @@ describe('expectedActions: what the procedure waits for', () => {
     const atThePost = 'TGLFW001|TGCKS001|BFCKN001';
     const inBurkina = 'BFCKN001|BFOUA001';
     assert.deepEqual(summary(at(LO, 'accepted')), ['release:officer@TGLFW001', 'amend:declarant@', 'cancel:declarant@']);
-    assert.deepEqual(summary(at(LO, 'released')), ['border-arrival:officer@TGCKS001|BFCKN001', `incident:officer@${inTogo}`, 'extend:supervisor@TG']);
-    assert.deepEqual(summary(at(LO, 'at-border')), ['exit:officer@TGCKS001', `incident:officer@${atThePost}`]);
-    assert.deepEqual(summary(at(LO, 'exited')), ['entry:officer@BFCKN001', `incident:officer@${atThePost}`]);
-    assert.deepEqual(summary(at(LO, 'entered')), ['arrival:officer@BFOUA001', `incident:officer@${inBurkina}`, 'extend:supervisor@BF']);
+    const divert = (country: string, offices: string) => [`divert:supervisor@${country}`, `divert:officer@${offices}`];
+    assert.deepEqual(summary(at(LO, 'released')), [
+      'border-arrival:officer@TGCKS001|BFCKN001',
+      `incident:officer@${inTogo}`,
+      ...divert('TG', 'TGLFW001|TGCKS001'),
+      'extend:supervisor@TG',
+    ]);
+    assert.deepEqual(summary(at(LO, 'at-border')), ['exit:officer@TGCKS001', `incident:officer@${atThePost}`, ...divert('TG', 'TGCKS001|BFCKN001')]);
+    assert.deepEqual(summary(at(LO, 'exited')), ['entry:officer@BFCKN001', `incident:officer@${atThePost}`, ...divert('BF', 'TGCKS001|BFCKN001')]);
+    assert.deepEqual(summary(at(LO, 'entered')), [
+      'arrival:officer@BFOUA001',
+      `incident:officer@${inBurkina}`,
+      ...divert('BF', 'BFCKN001|BFOUA001'),
+      'extend:supervisor@BF',
+    ]);
     assert.deepEqual(summary(at(LO, 'arrived')), ['control-results:officer@BFOUA001', 'extend:supervisor@BF']);
     assert.deepEqual(summary(at(LO, 'held')), ['resolve-discrepancy:officer@BFOUA001']);
     assert.deepEqual(summary(at(LO, 'released', 'enquiry')), [
       'border-arrival:officer@TGCKS001|BFCKN001',
       `incident:officer@${inTogo}`,
+      ...divert('TG', 'TGLFW001|TGCKS001'),
       'acknowledge:supervisor@TG',
       'extend:supervisor@TG',
       'enquiry-answer:officer@TGLFW001',

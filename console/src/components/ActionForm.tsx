@@ -1,5 +1,5 @@
 // One act's form (release with seals, border arrival, exit, entry, arrival, control results,
-// resolve discrepancy, incident, acknowledge, extend, enquiry answer, cancel), posted to
+// resolve discrepancy, incident, diversion, acknowledge, extend, enquiry answer, cancel), posted to
 // POST /transits/:mrn/<action>. A refusal shows the API's reason here, in place.
 import { useState } from 'preact/hooks';
 import { ApiError, post } from '../api.ts';
@@ -81,6 +81,10 @@ const specs: Record<string, FieldSpec[]> = {
     { name: 'decision', kind: 'select', label: 'decision', initial: 'confirm', options: Object.entries(recoveryDecisionWords) },
     { name: 'reason', kind: 'area', label: 'reason' },
   ],
+  divert: [
+    { name: 'office', kind: 'text', label: 'newOffice' },
+    { name: 'reason', kind: 'area', label: 'reason' },
+  ],
 };
 
 export const formActions = new Set(Object.keys(specs));
@@ -135,6 +139,8 @@ function bodyOf(action: string, v: Record<string, Value>): Record<string, unknow
       return { reason: text(v.reason) };
     case 'recovery':
       return { decision: v.decision, reason: text(v.reason) };
+    case 'divert':
+      return { office: text(v.office).toUpperCase(), reason: text(v.reason) };
     default:
       return {};
   }

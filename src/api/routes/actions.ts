@@ -14,7 +14,8 @@ import type { TransitClient } from '../../client/transits.ts';
 import * as m from '../../../workflows/messages.ts';
 import type { ActionName } from '../../../workflows/procedure.ts';
 import { actLimits, controlResultValues, enquiryOutcomes, incidentKinds, recoveryDecisions, type ActBodies } from '../../../workflows/acts.ts';
-import { REGISTRATION } from '../../domain/formats.ts';
+import { OFFICE_CODE, REGISTRATION } from '../../domain/formats.ts';
+import { roadNetwork } from '../../domain/route-plan.ts';
 import { bilingual } from '../../domain/words.ts';
 import { actorOf } from '../authentication.ts';
 import type { Actor } from '../../auth/actor.ts';
@@ -82,6 +83,10 @@ const bodies = {
     decision: z.enum(recoveryDecisions, { error: `expected ${recoveryDecisions.join(' or ')}` }),
     reason: text(actLimits.reasonChars, 'reason'),
   }),
+  divert: z.object({
+    office: z.string().trim().toUpperCase().regex(OFFICE_CODE, 'expected the code of the new office of destination or exit, such as BFBOB001'),
+    reason: text(actLimits.reasonChars, 'reason'),
+  }),
 } as const;
 
 // Each schema must produce exactly the act's fields as the workflow defines them (workflows/acts.ts).
@@ -101,6 +106,7 @@ const schemasMatchActs: SchemasMatchActs = {
   extend: true,
   'enquiry-answer': true,
   recovery: true,
+  divert: true,
 };
 void schemasMatchActs;
 
@@ -118,6 +124,7 @@ const updates: Record<Exclude<ActionName, 'amend'>, UpdateDefinition<m.ActionRes
   extend: m.extendUpdate,
   'enquiry-answer': m.enquiryAnswerUpdate,
   recovery: m.recoveryUpdate,
+  divert: m.divertUpdate,
 } as Record<Exclude<ActionName, 'amend'>, UpdateDefinition<m.ActionResult, [never]>>;
 
 const summaries: Record<ActionName, string> = {
@@ -137,6 +144,8 @@ const summaries: Record<ActionName, string> = {
   'enquiry-answer': "Record the principal's answer to the enquiry — officer at the office of departure",
   recovery:
     "Decide the recovery the overdue ladder proposed (confirm: the claim goes to this country's system, on its share of the guarantee, with the penalty; waive: no claim, the movement stays under enquiry) — collector of the country where the goods were last known",
+  divert:
+    'Divert the movement (déroutement, changement de bureau de destination) to another office of destination or exit, with the reason: the route is planned again from where the truck is with the reference data, a new time limit is set for the new leg, the AAR is withdrawn from a country the truck will no longer enter (its share of the guarantee released) and sent to one it now will, and each system is told; 400 with the reason when no route joins — supervisor of the country where the truck is, or the officer of the office where it stands',
 };
 
 const ActionAnswer = z.object({
@@ -181,6 +190,10 @@ export const actionRoutes =
       return outcome;
     };
 
+    // What an act needs besides its body: a diversion is planned on the reference data's offices and legs.
+    const network = roadNetwork(reference);
+    const extras: Partial<Record<ActionName, object>> = { divert: { network } };
+
     for (const [action, body] of Object.entries(bodies) as [Exclude<ActionName, 'amend'>, z.ZodType][]) {
       app.post(
         `/transits/:mrn/${action}`,
@@ -199,7 +212,12 @@ export const actionRoutes =
           const actor = actorOf(request);
           const key = idempotencyKeyOf(request.headers)!;
           const body = request.body as object;
-          const outcome = await answer(request.params.mrn, updates[action], { ...body, actor, requestHash: requestHash(action, body, actor) }, key);
+          const outcome = await answer(
+            request.params.mrn,
+            updates[action],
+            { ...body, ...extras[action], actor, requestHash: requestHash(action, body, actor) },
+            key,
+          );
           if (!outcome.completed) {
             return reply.code(202).send({ mrn: request.params.mrn, status: 'PROCESSING', currentOffice: '', message: bilingual(inProgress), ...inProgress });
           }

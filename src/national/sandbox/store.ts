@@ -292,6 +292,7 @@ function prepareStatements(db: Database.Database) {
     movementState: db.prepare('UPDATE movements SET state = ?, updated_at = ? WHERE mrn = ?'),
     movementRelease: db.prepare('UPDATE movements SET seals = ?, time_limit = ? WHERE mrn = ?'),
     movementTranshipped: db.prepare('UPDATE movements SET seals = ?, declaration = ? WHERE mrn = ?'),
+    movementDivert: db.prepare('UPDATE movements SET declaration = ?, time_limit = COALESCE(?, time_limit), updated_at = ? WHERE mrn = ?'),
     movementAmend: db.prepare('UPDATE movements SET declaration = ?, version = version + 1, updated_at = ? WHERE mrn = ?'),
     movementList: db.prepare<[{ state: string | null; role: string | null }], MovementRow>(
       'SELECT * FROM movements WHERE (@state IS NULL OR state = @state) AND (@role IS NULL OR role = @role) ORDER BY created_at, mrn',
@@ -369,6 +370,9 @@ const stepRules = {
   writeOff: { DEPARTURE: ['RELEASED', 'AT_BORDER', 'EXITED'] },
   cancel: { DEPARTURE: ['REGISTERED', 'GUARANTEED'] },
   amend: { DEPARTURE: ['REGISTERED', 'GUARANTEED'] },
+  // A diversion re-routes a movement on the road, in any country's record the truck has not left behind.
+  divert: { DEPARTURE: ['RELEASED', 'AT_BORDER', 'EXITED', 'WRITTEN_OFF'], ARRIVAL: ['AAR_RECEIVED', 'AT_BORDER', 'ENTERED'] },
+  withdrawAar: { ARRIVAL: ['AAR_RECEIVED', 'AT_BORDER', 'CANCELLED'] },
   reserveGuarantee: { DEPARTURE: ['REGISTERED'] },
 } as const satisfies Record<string, StepRule>;
 
@@ -537,6 +541,10 @@ export class SandboxStore {
     switch (operation) {
       case 'receiveAar':
         notPermitted('key an AAR: it comes from the country of departure through the interconnection');
+        return;
+      case 'divert':
+      case 'withdrawAar':
+        notPermitted('key a diversion: it is decided on the road and comes through the interconnection');
         return;
       case 'receiveExitNotice':
       case 'receiveEntryNotice':
@@ -876,6 +884,34 @@ export class SandboxStore {
       this.stmt.movementAmend.run(JSON.stringify(masked(req.declaration)), now.toISOString(), m.mrn);
       const after = this.transition(this.movement(m.mrn), 'amend', m.state, now, undefined, null, { version, reservation: replaced });
       return { status: 200, body: { ...this.ack(after), reservation: replaced } };
+    },
+    divert: (req, now) => {
+      const m = this.movement(req.mrn);
+      this.requireState(m, 'divert');
+      const declaration = JSON.parse(m.declaration) as Record<string, unknown>;
+      const same = JSON.stringify(declaration.route) === JSON.stringify(req.route) && (req.timeLimit === null || req.timeLimit === m.time_limit);
+      if (same) return { status: 200, body: this.ack(m) };
+      this.stmt.movementDivert.run(JSON.stringify({ ...declaration, route: req.route }), req.timeLimit, now.toISOString(), m.mrn);
+      const after = this.transition(this.movement(m.mrn), 'divert', m.state, now, req.at, null, {
+        office: req.office,
+        route: req.route,
+        reason: req.reason,
+        timeLimit: req.timeLimit,
+      });
+      return { status: 200, body: this.ack(after) };
+    },
+
+    withdrawAar: (req, now) => {
+      const m = this.movement(req.mrn);
+      this.requireState(m, 'withdrawAar');
+      if (m.state === 'CANCELLED') return { status: 200, body: this.ack(m) };
+      // The truck will not enter: this country's share of the guarantee is given back with the record.
+      const share = this.releaseShare(m, now, `AAR withdrawn: ${req.reason}`);
+      const after = this.transition(m, 'withdrawAar', 'CANCELLED', now, undefined, null, {
+        reason: req.reason,
+        released: share ? { grn: share.grn, amountXof: share.amountXof } : null,
+      });
+      return { status: 200, body: { ...this.ack(after), ...(share ? { guaranteeShare: share } : {}) } };
     },
   };
 
