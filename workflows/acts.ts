@@ -30,9 +30,24 @@ export function sameSeals(a: readonly string[], b: readonly string[]): boolean {
   return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 }
 
+/**
+ * The seals an officer read on the truck against those the movement carries now (after a
+ * transhipment, the new ones): any difference is a seal discrepancy, and the act is refused
+ * with both lists so the officer can check the truck again or draw up an incident report.
+ */
+export function sealDiscrepancy(carried: readonly string[], read: readonly string[] | undefined): Words | undefined {
+  if (!read || sameSeals(carried, read)) return undefined;
+  return words(
+    'SEAL_DISCREPANCY',
+    `Scellés non conformes : relevés ${read.join(', ')}, attendus ${carried.join(', ')}. Vérifiez le camion ou dressez un procès-verbal d'incident.`,
+    `Seal discrepancy: read ${read.join(', ')}, expected ${carried.join(', ')}. Check the truck again or draw up an incident report.`,
+  );
+}
+
 export const controlResultValues = ['SATISFACTORY', 'DISCREPANCIES'] as const;
 export type ControlResultValue = (typeof controlResultValues)[number];
-export const incidentKinds = ['BREAKDOWN', 'ACCIDENT', 'TRANSHIPMENT', 'OTHER'] as const;
+/** Panne, accident, scellés rompus, transbordement, perte partielle, autre. */
+export const incidentKinds = ['BREAKDOWN', 'ACCIDENT', 'SEALS_BROKEN', 'TRANSHIPMENT', 'PARTIAL_LOSS', 'OTHER'] as const;
 export type IncidentKind = (typeof incidentKinds)[number];
 export const enquiryOutcomes = ['PROOF_OF_ARRIVAL', 'GOODS_FOUND', 'NOT_RESOLVED'] as const;
 export type EnquiryOutcome = (typeof enquiryOutcomes)[number];
@@ -53,6 +68,8 @@ export interface CheckpointBody {
 export interface SealCheckBody {
   sealsIntact: boolean;
   remarks?: string | undefined;
+  /** The seals the officer read on the truck: compared with the seals the movement carries now (after a transhipment, the new ones). */
+  seals?: string[] | undefined;
 }
 export interface ControlResultsBody {
   /** DISCREPANCIES (or seals not intact) holds the movement until an officer resolves it. */
@@ -63,10 +80,14 @@ export interface ControlResultsBody {
 export interface ResolveDiscrepancyBody {
   resolution: string;
 }
+/** The procès-verbal d'incident: what happened, where, and what the officer saw. */
 export interface IncidentBody {
   kind: IncidentKind;
   description: string;
+  place?: string | undefined;
+  observations?: string | undefined;
   newVehicle?: { registration: string; nationality: string } | undefined;
+  newTrailer?: { registration: string } | undefined;
   newSeals?: string[] | undefined;
   extendHours?: number | undefined;
 }

@@ -4,10 +4,10 @@
 // or Niger, where exit confirmed ends the movement (discharged by ./destination.ts).
 import { patched } from '@temporalio/workflow';
 import type { CountryCode } from '../src/domain/countries.ts';
-import { checkActBody } from './acts.ts';
+import { checkActBody, sealDiscrepancy, type SealCheckBody } from './acts.ts';
 import { dischargeAndWriteOff } from './destination.ts';
 import * as m from './messages.ts';
-import { SYSTEM, type Keyed, type Movement } from './movement.ts';
+import { refusalFailure, SYSTEM, type Keyed, type Movement } from './movement.ts';
 import { nationalRefusalOr } from './national-answers.ts';
 import { recordShare } from './guarantee.ts';
 import { closeEscalationOnArrival } from './watch.ts';
@@ -58,8 +58,11 @@ export function registerBorderPostActs(mv: Movement): void {
     }
   });
 
-  mv.act(m.entryUpdate, 'entry', checkActBody.entry, async ({ actor, sealsIntact, remarks }, keyed) => {
+  const checkEntry = (body: SealCheckBody) => checkActBody.entry(body) ?? sealDiscrepancy(state.seals, body.seals);
+  mv.act(m.entryUpdate, 'entry', checkEntry, async ({ actor, sealsIntact, remarks, seals }, keyed) => {
     const office = actor.office!;
+    const discrepancy = sealDiscrepancy(state.seals, seals);
+    if (discrepancy) throw refusalFailure(discrepancy);
     await mv.writeInto(keyed, mv.countryOf(office), () =>
       mv.national(mv.countryOf(office)).acceptEntry({ mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() }),
     );

@@ -6,7 +6,9 @@
 // version of it is a discrepancy for both countries' supervisors.
 import { condition, log, patched, setHandler } from '@temporalio/workflow';
 import type { Actor } from '../src/auth/actor.ts';
-import { countryOf } from '../src/domain/countries.ts';
+import { countryNames, countryOf, isCorridorCountry } from '../src/domain/countries.ts';
+import type { journalEventOf } from '../src/national/contract.ts';
+import { nationalRefusalOr } from './national-answers.ts';
 import { words } from '../src/domain/words.ts';
 import { sameSeals } from './acts.ts';
 import * as m from './messages.ts';
@@ -43,8 +45,12 @@ type Disposition =
   | { kind: 'discrepancy'; recorded: Record<string, unknown> }
   | { kind: 'ignore'; why: string };
 
+/** The journal events each movement applied, so a catch-up never applies one twice (see catchUpFromSystems). */
+const appliedOf = new WeakMap<Movement, Set<string>>();
+
 export function registerInterconnection(mv: Movement): void {
   const applied = new Set<string>();
+  appliedOf.set(mv, applied);
   const inbox: NationalEvent[] = [];
   if (mv.registeredIn) applied.add(mv.registeredIn.eventId);
   // Movements started before events were vouched for replay their unsigned events as they were
@@ -208,4 +214,86 @@ export function acceptRegistered(mv: Movement, registeredIn: RegisteredIn): void
   }
   mv.setStatus('ACCEPTED');
   mv.recordAct(keyed, 'ACCEPTED', SYSTEM, office);
+}
+
+/**
+ * Before the ladder climbs (overdue, enquiry): asks each system still ahead of the truck for its
+ * record of the movement. An act an officer keyed there that never reached Corridor (the journal
+ * event lost, or keyed while the link was down) is applied now, with that system's time, as if
+ * the journal had carried it; the same event arriving later through the journal counts once.
+ * True when the movement caught up, so the ladder is looked at again before anything escalates.
+ */
+export async function catchUpFromSystems(mv: Movement): Promise<boolean> {
+  const applied = appliedOf.get(mv) ?? new Set<string>();
+  let caughtUp = false;
+  for (const country of countriesAhead(mv)) {
+    const record = await nationalRefusalOr(() => mv.national(country).getMovement({ mrn: mv.mrn }));
+    if ('refusal' in record) continue; // that system holds no record (no AAR yet): nothing to catch up from
+    const missed = record.events
+      .filter((step) => step.source === 'officer')
+      .map((step) => eventOf(mv.mrn, country, step))
+      .filter((event) => event.type in actOf && !applied.has(event.id));
+    for (const event of missed) {
+      if (mv.isTerminal() || disposition(mv, event).kind !== 'apply') continue;
+      applied.add(event.id);
+      await apply(mv, event);
+      const system = isCorridorCountry(country) ? countryNames[country].system : { fr: country, en: country };
+      mv.record(
+        'CAUGHT_UP',
+        SYSTEM,
+        event.office ?? undefined,
+        { country, type: event.type, eventId: event.id, fr: `rattrapé depuis ${system.fr}`, en: `caught up from ${system.en}` },
+        event.at,
+      );
+      caughtUp = true;
+    }
+  }
+  if (caughtUp) mv.search.sync(mv.state);
+  return caughtUp;
+}
+
+/** The countries whose systems may hold the next acts: the current office's, then each one after it on the route. */
+function countriesAhead(mv: Movement): string[] {
+  const from = Math.max(
+    0,
+    mv.state.route.findIndex((office) => office.code === mv.state.currentOffice),
+  );
+  return [...new Set(mv.state.route.slice(from).map((office) => office.country))];
+}
+
+/** The journal event type of each operation that records an act on the road (the contract's journalEventOf, checked at compile time). */
+const eventTypeOf = {
+  recordRelease: 'RELEASED',
+  recordBorderArrival: 'BORDER_ARRIVAL',
+  confirmExit: 'EXIT_CONFIRMED',
+  acceptEntry: 'ENTRY_ACCEPTED',
+  recordArrival: 'ARRIVED',
+  recordControlResults: 'CONTROL_RESULTS',
+} as const satisfies Partial<typeof journalEventOf>;
+
+type RecordStep = {
+  operation: string;
+  at: string;
+  recordedAt: string;
+  office: string | null;
+  officer: string | null;
+  sequence: number;
+  source: string;
+  data: Record<string, unknown>;
+};
+
+/** One step of a system's record as the journal event it was published as (same id: `TG-000000000123`). */
+function eventOf(mrn: string, country: string, step: RecordStep): NationalEvent {
+  return {
+    id: `${country}-${String(step.sequence).padStart(12, '0')}`,
+    sequence: step.sequence,
+    country,
+    type: (eventTypeOf as Record<string, string>)[step.operation] ?? step.operation,
+    mrn,
+    office: step.office,
+    officer: step.officer,
+    at: step.recordedAt,
+    source: 'officer',
+    data: step.data,
+  };
 }

@@ -44,6 +44,8 @@ export interface TransitSettings {
   timeScale: number;
   /** Penalty added to the duties and taxes claimed in a recovery, in percent of them; absent on movements started before it existed (0). */
   recoveryPenaltyPercent?: number;
+  /** Most hours officers' incidents may add to one leg's time limit; absent on movements started before the cap (no cap). */
+  incidentExtensionCapHours?: number;
 }
 
 /**
@@ -132,9 +134,15 @@ export interface Incident {
   description: string;
   office: string;
   by: Actor;
+  /** The report: where it happened and what the officer saw. */
+  place?: string;
+  observations?: string;
   newVehicle?: { registration: string; nationality: string };
+  newTrailer?: { registration: string };
   newSeals?: string[];
   extendedByHours?: number;
+  /** The leg (index in the route plan) the truck was on: the cap on extensions counts per leg. */
+  legIndex?: number;
 }
 
 export interface ControlResults {

@@ -132,7 +132,7 @@ export function expectedActions(state: TransitState, legs: readonly Leg[], endsW
       break;
   }
   if ((EN_ROUTE as readonly string[]).includes(state.status)) {
-    officer('incident', ...state.route.map((office) => office.code));
+    officer('incident', ...incidentOffices(state, legs));
     // A road closed ahead: the truck is diverted where it stands (either end of its leg, or the post).
     const leg = legs[state.legIndex];
     if (leg) {
@@ -153,6 +153,19 @@ export function expectedActions(state: TransitState, legs: readonly Leg[], endsW
   return expected;
 }
 
+/**
+ * Where an incident may be recorded: by an officer of the country where the truck is (the
+ * current leg's country), or at the office at either end of the leg (at the border post, the
+ * other side's office too). The procès-verbal is that country's act; another country's officer
+ * cannot see the truck and may not write it.
+ */
+export function incidentOffices(state: Pick<TransitState, 'route' | 'legIndex'>, legs: readonly Leg[]): string[] {
+  const leg = legs[state.legIndex];
+  if (!leg) return state.route.map((office) => office.code);
+  const country = state.route.find((office) => office.code === leg.from)?.country;
+  return state.route.filter((office) => office.country === country || office.code === leg.from || office.code === leg.to).map((office) => office.code);
+}
+
 /** The country whose officers are waiting for the truck, so whose supervisors answer for it. */
 export function responsibleCountry(state: TransitState): string {
   return state.route.find((office) => office.code === state.currentOffice)?.country ?? state.departureCountry;
@@ -166,7 +179,7 @@ const words: Record<ActionName, { fr: string; en: string }> = {
   arrival: { fr: "l'arrivée", en: 'the arrival' },
   'control-results': { fr: 'les résultats du contrôle', en: 'the control results' },
   'resolve-discrepancy': { fr: "la levée de l'anomalie", en: 'the resolution of the discrepancy' },
-  incident: { fr: "l'incident", en: 'the incident' },
+  incident: { fr: "le procès-verbal d'incident", en: 'the incident report' },
   amend: { fr: 'la rectification', en: 'the amendment' },
   cancel: { fr: "l'annulation", en: 'the cancellation' },
   acknowledge: { fr: "la prise en compte de l'alerte", en: 'the acknowledgement' },
@@ -239,6 +252,15 @@ export function checkAction(state: TransitState, legs: readonly Leg[], endsWith:
     if (actor.office && expected.offices?.includes(actor.office)) return undefined;
   }
   const offices = roleMatches.flatMap((e) => e.offices ?? []);
+  if (action === 'incident') {
+    const where = countryOf(state.route.find((office) => office.code === offices[0])?.country, 'fr');
+    const whereEn = countryOf(state.route.find((office) => office.code === offices[0])?.country, 'en');
+    return {
+      code: 'WRONG_OFFICE',
+      fr: `Le procès-verbal d'incident est dressé par un agent du pays où se trouve le camion, ici un agent ${where} (bureau ${offices.join(' ou ')}), pas au bureau ${actor.office ?? '?'}.`,
+      en: `The incident report is drawn up by an officer of the country where the truck is, here an officer of ${whereEn} (office ${offices.join(' or ')}), not at ${actor.office ?? '?'}.`,
+    };
+  }
   return {
     code: 'WRONG_OFFICE',
     fr: `On enregistre ${what.fr} au bureau ${offices.join(' ou ')}, pas au bureau ${actor.office ?? '?'}.`,

@@ -3,7 +3,7 @@
 // the country's supervisor, then the enquiry, then recovery on the guarantee), reminders of an
 // unacknowledged level, the border alert, and control results missing after arrival. Also the
 // changes of deadline that acts make: an extension, an arrival that stops the ladder.
-import { type ApplicationFailure, condition } from '@temporalio/workflow';
+import { type ApplicationFailure, condition, patched } from '@temporalio/workflow';
 import type { Actor } from '../src/auth/actor.ts';
 import { words } from '../src/domain/words.ts';
 import { alarmKey, LEVEL, nextAlarm, type Alarm } from './escalation.ts';
@@ -11,6 +11,7 @@ import type { ActedBy } from './model.ts';
 import { refusalFailure, SYSTEM, type Movement } from './movement.ts';
 import { responsibleCountry } from './procedure.ts';
 import { proposeRecovery } from './guarantee.ts';
+import { catchUpFromSystems } from './interconnection.ts';
 
 /** Runs until the movement ends, arming one timer at a time and re-arming only when the next moment changes. */
 export async function watch(mv: Movement): Promise<void> {
@@ -38,6 +39,9 @@ async function fire(mv: Movement, alarm: Alarm): Promise<void> {
   const next = state.currentOffice;
   const principal = `principal:${state.declaration.principalTin}`;
   const esc = state.escalation;
+  // Only a movement no system has seen escalates: the next systems are asked first, before the
+  // overdue and again before the enquiry. Movements started before it climb as they did.
+  if ((alarm.kind === 'OVERDUE' || alarm.kind === 'ENQUIRY') && patched('enquiry-asks-systems') && (await catchUpFromSystems(mv))) return;
   switch (alarm.kind) {
     case 'OVERDUE':
       state.escalation = { level: LEVEL.OVERDUE, kind: 'OVERDUE', overdueSince: state.legDeadline ?? at };

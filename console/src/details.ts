@@ -38,6 +38,9 @@ const labels: Record<string, Both> = {
   kind: { fr: 'Nature', en: 'Kind' },
   description: { fr: 'Description', en: 'Description' },
   newVehicle: { fr: 'Nouveau véhicule', en: 'New vehicle' },
+  newTrailer: { fr: 'Nouvelle remorque', en: 'New trailer' },
+  place: { fr: 'Lieu', en: 'Place' },
+  observations: { fr: 'Constatations', en: 'What the officer saw' },
   reason: { fr: 'Motif', en: 'Reason' },
   code: { fr: 'Code du refus', en: 'Refusal code' },
   level: { fr: 'Niveau', en: 'Level' },
@@ -61,6 +64,8 @@ const labelsFor: Record<string, Record<string, Both>> = {
   RECOVERY: { amountXof: { fr: 'Montant de la mise en jeu', en: 'Amount claimed' } },
   NOTIFICATION_SENT: { kind: { fr: 'Objet', en: 'Subject' } },
   ESCALATION_CLOSED: { level: { fr: 'Niveau atteint', en: 'Level reached' } },
+  CAUGHT_UP: { country: { fr: 'Rattrapé depuis', en: 'Caught up from' } },
+  INCIDENT_SENT: { country: { fr: 'Transmis à', en: 'Sent to' } },
 };
 
 /** Why an escalation closed (ESCALATION_CLOSED `because`). */
@@ -121,6 +126,8 @@ function value(what: string, key: string, raw: unknown, lang: Lang, officeNames:
     case 'hours':
       return typeof raw === 'number' ? `${new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB').format(raw)} h` : undefined;
     case 'country':
+      // Caught up from, or sent to, a national system: named as officers know it (SYDONIA Burkina).
+      if ((what === 'CAUGHT_UP' || what === 'INCIDENT_SENT') && isCorridorCountry(raw)) return countryNames[raw].system[lang];
       return countryName(String(raw), lang);
     case 'controlResult':
     case 'result':
@@ -141,6 +148,10 @@ function value(what: string, key: string, raw: unknown, lang: Lang, officeNames:
       const vehicle = raw as { registration?: string; nationality?: string } | null;
       if (!vehicle || typeof vehicle !== 'object') return String(raw);
       return `${vehicle.registration ?? '?'}${vehicle.nationality ? ` (${countryName(vehicle.nationality, lang)})` : ''}`;
+    }
+    case 'newTrailer': {
+      const trailer = raw as { registration?: string } | null;
+      return trailer && typeof trailer === 'object' ? (trailer.registration ?? '?') : String(raw);
     }
     case 'seals':
     case 'newSeals':

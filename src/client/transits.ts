@@ -186,6 +186,7 @@ export class TransitClient {
       delays: { ...this.config.delays },
       timeScale: this.config.timeScale,
       recoveryPenaltyPercent: this.config.recoveryPenaltyPercent,
+      incidentExtensionCapHours: this.config.incidentExtensionCapHours,
     };
   }
 

@@ -372,6 +372,11 @@ export const variables = {
     default: '10',
     doc: 'penalty added to the duties and taxes claimed in a recovery, in percent of them (illustrative until each administration sets its own)',
   },
+  CORRIDOR_INCIDENT_EXTENSION_CAP_HOURS: {
+    schema: z.coerce.number({ error: 'expected a number of hours' }).positive('expected a positive number').max(720, 'expected at most 720'),
+    default: '72',
+    doc: "most hours that officers' incidents may add to one leg's time limit; more takes a supervisor's extension",
+  },
   CORRIDOR_TIME_SCALE: {
     schema: z.coerce.number({ error: 'expected a number' }).positive('expected a positive number'),
     default: '1',
@@ -454,6 +459,8 @@ export interface Config {
   timeScale: number;
   /** Penalty of a recovery, in percent of the duties and taxes claimed. */
   recoveryPenaltyPercent: number;
+  /** Most hours officers' incidents may add to one leg's time limit. */
+  incidentExtensionCapHours: number;
   overdueReportHour: number;
   sandbox: { latencyMs: number; errorRate: number; outage: { from: string; to: string } | undefined; adminToken: string | undefined };
 }
@@ -539,6 +546,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     },
     timeScale: read(env, 'CORRIDOR_TIME_SCALE'),
     recoveryPenaltyPercent: read(env, 'CORRIDOR_RECOVERY_PENALTY_PERCENT'),
+    incidentExtensionCapHours: read(env, 'CORRIDOR_INCIDENT_EXTENSION_CAP_HOURS'),
     overdueReportHour: read(env, 'CORRIDOR_OVERDUE_REPORT_HOUR'),
     sandbox: {
       latencyMs: read(env, 'CORRIDOR_SANDBOX_LATENCY_MS'),

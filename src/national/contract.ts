@@ -200,6 +200,7 @@ export const operationNames = [
   'acceptEntry',
   'receiveExitNotice',
   'receiveEntryNotice',
+  'receiveIncident',
   'recordArrival',
   'recordControlResults',
   'discharge',
@@ -351,14 +352,10 @@ export const journalEventTypes = [
   'CANCELLED',
   'DIVERTED',
   'AAR_WITHDRAWN',
-  // Reserved for the incident operation (procès-verbal d'incident) of a later contract version.
+  // The procès-verbal d'incident the country where the truck is drew up (receiveIncident).
   'INCIDENT',
 ] as const;
-export const JournalEventType = component(
-  'JournalEventType',
-  z.enum(journalEventTypes),
-  'The act an event records. INCIDENT is reserved: no operation emits it yet.',
-);
+export const JournalEventType = component('JournalEventType', z.enum(journalEventTypes), 'The act an event records.');
 export type JournalEventType = z.output<typeof JournalEventType>;
 
 /** The journal event each mutating operation publishes when it changes a record (a replay or a refusal publishes none). */
@@ -375,6 +372,7 @@ export const journalEventOf = {
   acceptEntry: 'ENTRY_ACCEPTED',
   receiveExitNotice: 'EXIT_NOTICE_RECEIVED',
   receiveEntryNotice: 'ENTRY_NOTICE_RECEIVED',
+  receiveIncident: 'INCIDENT',
   recordArrival: 'ARRIVED',
   recordControlResults: 'CONTROL_RESULTS',
   discharge: 'DISCHARGED',
@@ -404,7 +402,7 @@ export const JournalEvent = component(
     state: doc(MovementState, "The record's state after the act."),
     data: doc(
       z.record(z.string(), z.unknown()),
-      "The act's data. DECLARATION_REGISTERED: reference, lrn, declarantTin, declaration (as stored, access code masked) and guarantee {grn, amountXof} when lodged directly (null otherwise); GUARANTEE_*: grn, amountXof, reason; RELEASED: seals, timeLimit, controlResult; AAR_RECEIVED: departureCountry, departureReference, seals, timeLimit; BORDER_ARRIVAL/EXIT_CONFIRMED/ENTRY_ACCEPTED/ARRIVED: sealsIntact; EXIT_NOTICE_RECEIVED/ENTRY_NOTICE_RECEIVED: country and office where the other system recorded the act, sealsIntact, recordedAt; CONTROL_RESULTS: controlResult, sealsIntact, discrepancies; DISCHARGED: alternativeProof; AMENDED: version, reservation; CANCELLED: reason, released; DIVERTED: office, route, reason, timeLimit; AAR_WITHDRAWN: reason, released. occurredAt: the time of the act given with the call, when one was.",
+      "The act's data. DECLARATION_REGISTERED: reference, lrn, declarantTin, declaration (as stored, access code masked) and guarantee {grn, amountXof} when lodged directly (null otherwise); GUARANTEE_*: grn, amountXof, reason; RELEASED: seals, timeLimit, controlResult; AAR_RECEIVED: departureCountry, departureReference, seals, timeLimit; BORDER_ARRIVAL/EXIT_CONFIRMED/ENTRY_ACCEPTED/ARRIVED: sealsIntact; EXIT_NOTICE_RECEIVED/ENTRY_NOTICE_RECEIVED: country and office where the other system recorded the act, sealsIntact, recordedAt; INCIDENT: country, office, kind, place, description, observations, newVehicle, newTrailer, newSeals, extendHours, recordedAt; CONTROL_RESULTS: controlResult, sealsIntact, discrepancies; DISCHARGED: alternativeProof; AMENDED: version, reservation; CANCELLED: reason, released; DIVERTED: office, route, reason, timeLimit; AAR_WITHDRAWN: reason, released. occurredAt: the time of the act given with the call, when one was.",
     ),
   }),
   "One transit event of this system's journal, written in the same transaction as the act it records.",
@@ -814,6 +812,51 @@ export const operations = {
     summary: 'Receive the entry notice: the next country accepted the goods at the border post',
     description:
       "Sent through the interconnection to the country of exit: its territory is left behind. The record's state does not change; a departure record takes it once released.",
+    refusals: ['MOVEMENT_UNKNOWN', 'MOVEMENT_STATE', 'USER_NOT_PERMITTED'],
+  }),
+  receiveIncident: operation({
+    method: 'POST',
+    path: '/v1/movements/:mrn/incident',
+    params: MrnParams,
+    body: z.object({
+      country: doc(Country, 'The country where the truck is, whose officer drew up the report.'),
+      office: doc(OfficeCode, 'The office of the officer who drew up the report, in that country.'),
+      kind: doc(
+        z.enum(['BREAKDOWN', 'ACCIDENT', 'SEALS_BROKEN', 'TRANSHIPMENT', 'PARTIAL_LOSS', 'OTHER']),
+        'Panne, accident, scellés rompus, transbordement, perte partielle, autre.',
+      ),
+      place: doc(z.string().nullable().default(null), 'Where it happened (lieu), as the officer wrote it.'),
+      description: doc(Reason, 'What happened, as the officer wrote it.'),
+      observations: doc(z.string().nullable().default(null), 'What the officer saw (constatations).'),
+      newVehicle: doc(
+        z
+          .object({ registration: z.string().min(1), nationality: Country.or(z.string().length(2)) })
+          .nullable()
+          .default(null),
+        'Transhipment: the vehicle the goods were moved to.',
+      ),
+      newTrailer: doc(
+        z
+          .object({ registration: z.string().min(1) })
+          .nullable()
+          .default(null),
+        'Transhipment: the new trailer, when there is one.',
+      ),
+      newSeals: doc(
+        z.array(z.string().min(1)).default([]),
+        'Transhipment (or seals replaced): the seals now on the goods. The record takes them: the next seal check compares with these.',
+      ),
+      extendHours: doc(z.number().positive().nullable().default(null), 'Hours the incident added to the time limit of the leg, if any.'),
+      recordedAt: doc(Timestamp, 'When the report was recorded where it was drawn up.'),
+    }),
+    query: undefined,
+    response: MovementAck,
+    status: 200,
+    mutating: true,
+    tag: 'movements',
+    summary: "Receive the incident report (procès-verbal d'incident) drawn up by the country where the truck is",
+    description:
+      "Sent through the interconnection to the departure country's system and to each system still ahead of the truck. The record's state does not change; a transhipment replaces the record's vehicle, trailer and seals, so the next office checks the new ones.",
     refusals: ['MOVEMENT_UNKNOWN', 'MOVEMENT_STATE', 'USER_NOT_PERMITTED'],
   }),
   recordArrival: operation({

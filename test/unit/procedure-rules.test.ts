@@ -99,7 +99,8 @@ const rows: Row[] = [
   [LO, 'released', undefined, 'arrival', officer('BFOUA001'), 'OUT_OF_ORDER'],
   [LO, 'released', undefined, 'incident', officer('TGLFW001'), ok],
   [LO, 'released', undefined, 'incident', officer('TGCKS001'), ok],
-  [LO, 'released', undefined, 'incident', officer('BFOUA001'), ok], // an office on the route, though the truck is still in Togo
+  // Issue 16: the truck is still in Togo, so its incident report is Togo's; an office of Burkina on the route may not draw it up.
+  [LO, 'released', undefined, 'incident', officer('BFOUA001'), 'WRONG_OFFICE'],
   [LO, 'released', undefined, 'incident', officer('BFBOB001'), 'WRONG_OFFICE'],
   [LO, 'released', undefined, 'incident', declarant(OWN), 'WRONG_ROLE'],
   [LO, 'released', undefined, 'extend', supervisor('TG'), ok], // before the deadline passes, too
@@ -119,6 +120,9 @@ const rows: Row[] = [
   [LO, 'exited', undefined, 'entry', officer('TGCKS001'), 'WRONG_OFFICE'],
   [LO, 'exited', undefined, 'exit', officer('TGCKS001'), 'OUT_OF_ORDER'],
   [LO, 'exited', undefined, 'incident', officer('BFCKN001'), ok],
+  [LO, 'exited', undefined, 'incident', officer('BFOUA001'), 'WRONG_OFFICE'], // at the post, the far side's office only
+  [LO, 'entered', undefined, 'incident', officer('BFOUA001'), ok],
+  [LO, 'entered', undefined, 'incident', officer('TGCKS001'), 'WRONG_OFFICE'], // in Burkina now: no longer Togo's act
 
   // Entered, on the road to the destination: arrival there only.
   [LO, 'entered', undefined, 'arrival', officer('BFOUA001'), ok],
@@ -271,20 +275,23 @@ describe('expectedActions: what the procedure waits for', () => {
     expectedActions(state, state.legs, state.endsWith).map((e) => `${e.action}:${e.role}@${e.offices?.join('|') ?? e.country ?? ''}`);
 
   test('lome-ouaga, step by step', () => {
-    const all = 'TGLFW001|TGCKS001|BFCKN001|BFOUA001';
+    // Incidents: the offices of the country where the truck is, and the office at either end of its leg.
+    const inTogo = 'TGLFW001|TGCKS001';
+    const atThePost = 'TGLFW001|TGCKS001|BFCKN001';
+    const inBurkina = 'BFCKN001|BFOUA001';
     assert.deepEqual(summary(at(LO, 'accepted')), ['release:officer@TGLFW001', 'amend:declarant@', 'cancel:declarant@']);
     const divert = (country: string, offices: string) => [`divert:supervisor@${country}`, `divert:officer@${offices}`];
     assert.deepEqual(summary(at(LO, 'released')), [
       'border-arrival:officer@TGCKS001|BFCKN001',
-      `incident:officer@${all}`,
+      `incident:officer@${inTogo}`,
       ...divert('TG', 'TGLFW001|TGCKS001'),
       'extend:supervisor@TG',
     ]);
-    assert.deepEqual(summary(at(LO, 'at-border')), ['exit:officer@TGCKS001', `incident:officer@${all}`, ...divert('TG', 'TGCKS001|BFCKN001')]);
-    assert.deepEqual(summary(at(LO, 'exited')), ['entry:officer@BFCKN001', `incident:officer@${all}`, ...divert('BF', 'TGCKS001|BFCKN001')]);
+    assert.deepEqual(summary(at(LO, 'at-border')), ['exit:officer@TGCKS001', `incident:officer@${atThePost}`, ...divert('TG', 'TGCKS001|BFCKN001')]);
+    assert.deepEqual(summary(at(LO, 'exited')), ['entry:officer@BFCKN001', `incident:officer@${atThePost}`, ...divert('BF', 'TGCKS001|BFCKN001')]);
     assert.deepEqual(summary(at(LO, 'entered')), [
       'arrival:officer@BFOUA001',
-      `incident:officer@${all}`,
+      `incident:officer@${inBurkina}`,
       ...divert('BF', 'BFCKN001|BFOUA001'),
       'extend:supervisor@BF',
     ]);
@@ -292,7 +299,7 @@ describe('expectedActions: what the procedure waits for', () => {
     assert.deepEqual(summary(at(LO, 'held')), ['resolve-discrepancy:officer@BFOUA001']);
     assert.deepEqual(summary(at(LO, 'released', 'enquiry')), [
       'border-arrival:officer@TGCKS001|BFCKN001',
-      `incident:officer@${all}`,
+      `incident:officer@${inTogo}`,
       ...divert('TG', 'TGLFW001|TGCKS001'),
       'acknowledge:supervisor@TG',
       'extend:supervisor@TG',

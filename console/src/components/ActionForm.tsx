@@ -29,7 +29,8 @@ const specs: Record<string, FieldSpec[]> = {
   ],
   'border-arrival': checkpoint,
   exit: checkpoint,
-  entry: checkpoint,
+  // The seals read on the truck, checked against those it carries now (after a transhipment, the new ones).
+  entry: [sealsIntact, { name: 'sealsRead', kind: 'text', label: 'sealsRead' }, remarks],
   arrival: checkpoint,
   'control-results': [
     {
@@ -51,10 +52,13 @@ const specs: Record<string, FieldSpec[]> = {
       initial: 'BREAKDOWN',
       options: Object.entries(incidentWords),
     },
+    { name: 'place', kind: 'text', label: 'place' },
     { name: 'description', kind: 'area', label: 'description' },
+    { name: 'observations', kind: 'area', label: 'observations' },
     { name: 'extendHours', kind: 'number', label: 'extendHours' },
     { name: 'newVehicle', kind: 'text', label: 'newVehicle' },
     { name: 'newVehicleNationality', kind: 'text', label: 'newVehicleNationality' },
+    { name: 'newTrailer', kind: 'text', label: 'newTrailer' },
     { name: 'newSeals', kind: 'text', label: 'newSeals' },
   ],
   acknowledge: [{ name: 'note', kind: 'area', label: 'note' }],
@@ -104,9 +108,10 @@ function bodyOf(action: string, v: Record<string, Value>): Record<string, unknow
   switch (action) {
     case 'release':
       return { seals: list(v.seals), ...(v.controlResult ? { controlResult: 'SATISFACTORY' } : {}), ...optional('timeLimitHours', number(v.timeLimitHours)) };
+    case 'entry':
+      return { sealsIntact: Boolean(v.sealsIntact), ...optional('seals', list(v.sealsRead)), ...optional('remarks', text(v.remarks)) };
     case 'border-arrival':
     case 'exit':
-    case 'entry':
     case 'arrival':
       return { sealsIntact: Boolean(v.sealsIntact), ...optional('remarks', text(v.remarks)) };
     case 'control-results':
@@ -117,7 +122,10 @@ function bodyOf(action: string, v: Record<string, Value>): Record<string, unknow
       return {
         kind: v.kind,
         description: text(v.description),
+        ...optional('place', text(v.place)),
+        ...optional('observations', text(v.observations)),
         ...optional('extendHours', number(v.extendHours)),
+        ...(text(v.newTrailer) ? { newTrailer: { registration: text(v.newTrailer) } } : {}),
         ...(text(v.newVehicle) ? { newVehicle: { registration: text(v.newVehicle), nationality: text(v.newVehicleNationality).toUpperCase() } } : {}),
         ...optional('newSeals', list(v.newSeals)),
       };

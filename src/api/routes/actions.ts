@@ -36,7 +36,7 @@ const bodies = {
   }),
   'border-arrival': z.object({ sealsIntact: z.boolean().optional(), remarks }),
   exit: z.object({ sealsIntact: z.boolean().optional(), remarks }),
-  entry: z.object({ sealsIntact, remarks }),
+  entry: z.object({ sealsIntact, remarks, seals: z.array(seal).min(1).max(actLimits.sealsPerAct).optional() }),
   arrival: z.object({ sealsIntact, remarks }),
   'control-results': z
     .object({
@@ -53,6 +53,9 @@ const bodies = {
     .object({
       kind: z.enum(incidentKinds, { error: `expected ${incidentKinds.join(', ')}` }),
       description: text(actLimits.descriptionChars, 'description'),
+      place: text(actLimits.remarksChars, 'place').optional(),
+      observations: text(actLimits.descriptionChars, 'observations').optional(),
+      newTrailer: z.object({ registration: z.string().trim().toUpperCase().regex(REGISTRATION, 'expected a registration such as TG 1234 AB') }).optional(),
       newVehicle: z
         .object({
           registration: z.string().trim().toUpperCase().regex(REGISTRATION, 'expected a registration such as TG 1234 AB'),
@@ -132,7 +135,8 @@ const summaries: Record<ActionName, string> = {
   arrival: 'Arrival at the office of destination or exit, with seal check — officer there',
   'control-results': 'Control results at destination; discrepancies hold the movement — officer there',
   'resolve-discrepancy': 'Discrepancy resolved; the movement is discharged — officer at destination',
-  incident: 'Incident en route (breakdown, accident, transhipment with new vehicle and seals) — officer on the route',
+  incident:
+    "Procès-verbal d'incident (breakdown, accident, seals broken, transhipment with new vehicle and seals, partial loss), sent to the departure country's system and to each system ahead — officer of the country where the truck is",
   amend: 'Amend the declaration before release — the declarant',
   cancel: 'Cancel the declaration before release; the guarantee reservation is released — the declarant',
   acknowledge: 'Acknowledge the current escalation level (no more reminders for it) — supervisor of the country',

@@ -119,6 +119,7 @@ function deskRow(state: TransitState, actor: Actor) {
   return {
     mrn: state.mrn,
     vehicle: state.declaration.vehicle,
+    seals: state.seals,
     declarantName: state.declaration.declarantName,
     status: state.status,
     routeId: state.routeId,
@@ -150,7 +151,9 @@ function pendingRow(item: RunningTransit): DeskRow {
   };
 }
 
-export type DeskRow = Omit<ReturnType<typeof deskRow>, 'since' | 'legDeadline' | 'crossing'> & {
+export type DeskRow = Omit<ReturnType<typeof deskRow>, 'since' | 'legDeadline' | 'crossing' | 'seals'> & {
+  /** The seals the truck carries now; absent while the state is being read. */
+  seals?: string[];
   since?: string;
   legDeadline?: string;
   crossing?: TransitState['crossings'][number];

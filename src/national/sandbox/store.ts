@@ -291,6 +291,7 @@ function prepareStatements(db: Database.Database) {
     ),
     movementState: db.prepare('UPDATE movements SET state = ?, updated_at = ? WHERE mrn = ?'),
     movementRelease: db.prepare('UPDATE movements SET seals = ?, time_limit = ? WHERE mrn = ?'),
+    movementTranshipped: db.prepare('UPDATE movements SET seals = ?, declaration = ? WHERE mrn = ?'),
     movementDivert: db.prepare('UPDATE movements SET declaration = ?, time_limit = COALESCE(?, time_limit), updated_at = ? WHERE mrn = ?'),
     movementAmend: db.prepare('UPDATE movements SET declaration = ?, version = version + 1, updated_at = ? WHERE mrn = ?'),
     movementList: db.prepare<[{ state: string | null; role: string | null }], MovementRow>(
@@ -355,6 +356,11 @@ const stepRules = {
   // Notices tell of the other side's act; they change no state and may arrive late (a link was down).
   receiveExitNotice: { ARRIVAL: ['AAR_RECEIVED', 'AT_BORDER', 'ENTERED', 'ARRIVED', 'HELD', 'CONTROLLED', 'EXITED', 'DISCHARGED'] },
   receiveEntryNotice: { DEPARTURE: ['RELEASED', 'AT_BORDER', 'EXITED', 'WRITTEN_OFF'] },
+  // An incident on the road is told to every system that holds the movement while it is on its way.
+  receiveIncident: {
+    DEPARTURE: ['RELEASED', 'AT_BORDER', 'EXITED', 'WRITTEN_OFF'],
+    ARRIVAL: ['AAR_RECEIVED', 'AT_BORDER', 'ENTERED', 'ARRIVED', 'HELD', 'CONTROLLED', 'EXITED'],
+  },
   recordArrival: { ARRIVAL: ['ENTERED'] },
   recordControlResults: { ARRIVAL: ['ARRIVED', 'HELD'] },
   discharge: { ARRIVAL: ['CONTROLLED', 'EXITED'] },
@@ -543,6 +549,9 @@ export class SandboxStore {
       case 'receiveExitNotice':
       case 'receiveEntryNotice':
         notPermitted('key a notice of the other country: it comes through the interconnection');
+        return;
+      case 'receiveIncident':
+        notPermitted('key an incident report through this call: it comes through the interconnection');
         return;
       case 'lodgeDeclaration':
       case 'registerDeclaration': {
@@ -801,6 +810,22 @@ export class SandboxStore {
     acceptEntry: (req, now) => this.officeStep('acceptEntry', req, now, 'ENTERED', { sealsIntact: req.sealsIntact }),
     receiveExitNotice: (req, now) => this.notice('receiveExitNotice', req, now),
     receiveEntryNotice: (req, now) => this.notice('receiveEntryNotice', req, now),
+    receiveIncident: (req, now) => {
+      const m = this.movement(req.mrn);
+      this.requireState(m, 'receiveIncident');
+      if (req.newSeals.length > 0 || req.newVehicle || req.newTrailer) {
+        // A transhipment: the record now describes the truck and seals the next office will see.
+        const declaration = JSON.parse(m.declaration) as { transport?: Record<string, unknown> };
+        const transport = { ...(declaration.transport ?? {}) };
+        if (req.newVehicle) Object.assign(transport, { registration: req.newVehicle.registration, nationality: req.newVehicle.nationality });
+        if (req.newTrailer) transport.trailer = { registration: req.newTrailer.registration };
+        const seals = req.newSeals.length > 0 ? req.newSeals : (JSON.parse(m.seals) as string[]);
+        this.stmt.movementTranshipped.run(JSON.stringify(seals), JSON.stringify({ ...declaration, transport }), m.mrn);
+      }
+      const { mrn: _mrn, ...report } = req;
+      const after = this.transition(m, 'receiveIncident', m.state, now, undefined, req.office, report);
+      return { status: 200, body: this.ack(after) };
+    },
     recordArrival: (req, now) => this.officeStep('recordArrival', req, now, 'ARRIVED', { sealsIntact: req.sealsIntact }),
     recordControlResults: (req, now) =>
       this.officeStep('recordControlResults', req, now, req.controlResult === 'SATISFACTORY' ? 'CONTROLLED' : 'HELD', {

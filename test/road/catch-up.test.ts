@@ -1,0 +1,104 @@
+// The enquiry asks the systems first: Burkina's system holds an arrival that never reached
+// Corridor (its journal is not read: the event is lost to Corridor). At the deadline, before
+// anything escalates, the movement reads Burkina's record, catches up from it with Burkina's
+// time, and no OVERDUE is raised.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEVELOPMENT_USER_SECRET } from '../../src/national/sandbox/users.ts';
+import { NationalScreens } from '../../src/simulation/national-screens.ts';
+import { startStack, type Stack } from '../harness/stack.ts';
+import { Corridor, declarationFor, eventually, uniqueTin } from '../lifecycle/helpers.ts';
+
+// 48 h (Cinkansé → Ouagadougou) → 8 s; the ladder after it in seconds.
+const env = {
+  CORRIDOR_TIME_SCALE: String((48 * 3600) / 8),
+  CORRIDOR_ESCALATION_LEVEL2_AFTER_SECONDS: '2',
+  CORRIDOR_ENQUIRY_AFTER_SECONDS: '4',
+  CORRIDOR_RECOVERY_AFTER_SECONDS: '3',
+  CORRIDOR_CONTROL_RESULTS_AFTER_SECONDS: '600',
+  CORRIDOR_BORDER_DWELL_TARGET_SECONDS: '600',
+  CORRIDOR_ESCALATION_REMINDER_SECONDS: '3600',
+};
+
+describe('the enquiry asks the systems first', () => {
+  let stack: Stack;
+  let corridor: Corridor;
+  let screens: NationalScreens;
+  const tin = uniqueTin();
+  before(async () => {
+    stack = await startStack({ env });
+    corridor = new Corridor(stack);
+    screens = new NationalScreens({ TG: stack.sandboxes.TG.url, BF: stack.sandboxes.BF.url }, DEVELOPMENT_USER_SECRET);
+    // Burkina's journal is read no more: its feed starts again past any event it will ever publish.
+    const transits = stack.config.taskQueues.transits;
+    const feedId = `${transits}-journal-BF`;
+    await stack.stopWorker();
+    await stack.client.workflow.getHandle(feedId).terminate('test: the journal of Burkina is lost to Corridor');
+    await stack.client.workflow.start('journalFeed', {
+      workflowId: feedId,
+      taskQueue: transits,
+      args: [{ country: 'BF', queue: stack.config.taskQueues.national.BF, cursor: 1_000_000_000 }],
+    });
+    await stack.startWorker();
+  });
+  after(() => stack.stop());
+
+  it("Burkina holds the arrival Corridor never heard of: at the deadline the movement catches up from Burkina's record, no OVERDUE", async () => {
+    const d = declarationFor('lome-ouaga', tin);
+    const mrn = await corridor.accepted(d);
+    await corridor.drive(mrn, d.plan, 0, 4); // release, border arrival, exit, entry into Burkina: on the road to Ouagadougou
+    const entered = await corridor.state(mrn);
+    assert.equal(entered.status, 'RELEASED');
+    assert.equal(entered.currentOffice, 'BFOUA001');
+    const deadline = Date.parse(entered.legDeadline!);
+
+    // The officer at Ouagadougou records the arrival in SYDONIA Burkina; Corridor does not hear of it.
+    const arrival = await screens.act(mrn, { action: 'arrival', office: 'BFOUA001', body: { sealsIntact: true } });
+    assert.equal(arrival.status, 200, JSON.stringify(arrival.body));
+    assert.ok(Date.now() < deadline, 'the arrival was recorded before the deadline');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal((await corridor.state(mrn)).status, 'RELEASED', 'the arrival did not reach Corridor through the journal');
+
+    const caughtUp = await eventually(
+      () => corridor.state(mrn),
+      (s) => s.status === 'ARRIVED',
+      'the movement caught up at the deadline',
+      30_000,
+    );
+    assert.ok(Date.now() >= deadline, 'caught up at the deadline, not before');
+    const entry = caughtUp.timeline.find((e) => e.what === 'CAUGHT_UP');
+    assert.ok(entry, JSON.stringify(caughtUp.timeline.map((e) => e.what)));
+    assert.equal(entry.details?.fr, 'rattrapé depuis SYDONIA Burkina');
+    assert.equal(entry.details?.type, 'ARRIVED');
+    const arrived = caughtUp.timeline.find((e) => e.what === 'ARRIVED')!;
+    assert.equal(arrived.details?.keyedIn, 'BF');
+    // With Burkina's time: the arrival is when it was recorded there, before the deadline, so not late.
+    assert.ok(Date.parse(arrived.at) < deadline);
+    assert.equal(caughtUp.arrival?.late, false);
+
+    // Past the deadline and the time the ladder would have climbed: nothing escalated, nobody notified.
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const later = await corridor.state(mrn);
+    assert.equal(later.escalation.level, 0);
+    assert.deepEqual(
+      later.notifications.filter((n) => ['OVERDUE', 'ESCALATED_TO_SUPERVISOR', 'ENQUIRY_OPENED'].includes(n.kind)),
+      [],
+    );
+    assert.ok(!later.timeline.some((e) => e.what === 'OVERDUE'));
+  });
+
+  it('a movement no system has seen still escalates', async () => {
+    const d = declarationFor('lome-ouaga', tin);
+    const mrn = await corridor.accepted(d);
+    await corridor.drive(mrn, d.plan, 0, 4);
+    const state = await eventually(
+      () => corridor.state(mrn),
+      (s) => s.escalation.level >= 1,
+      'overdue at the deadline',
+      30_000,
+    );
+    assert.equal(state.status, 'RELEASED');
+    assert.ok(state.notifications.some((n) => n.kind === 'OVERDUE'));
+    assert.ok(!state.timeline.some((e) => e.what === 'CAUGHT_UP'));
+  });
+});
