@@ -133,11 +133,13 @@ export function expectedActions(state: TransitState, legs: readonly Leg[], endsW
   }
   if ((EN_ROUTE as readonly string[]).includes(state.status)) {
     officer('incident', ...incidentOffices(state, legs));
-    // A road closed ahead: the truck is diverted where it stands (either end of its leg, or the post).
+    // A road closed ahead: the truck is diverted where it stands — either end of its road leg; at
+    // the post, the side it is on (the exit office until the exit is confirmed, the entry office after).
     const leg = legs[state.legIndex];
     if (leg) {
       expected.push({ action: 'divert', role: 'supervisor', country: responsibleCountry(state) });
-      officer('divert', ...new Set([leg.from, leg.to]));
+      const atPost = state.status === 'AT_BORDER' ? state.crossings[state.crossings.length - 1] : undefined;
+      officer('divert', ...(atPost ? [atPost.exitAt ? leg.to : leg.from] : [...new Set([leg.from, leg.to])]));
     }
   }
   if (state.escalation.level > 0 && !['DISCHARGED', 'RECOVERY', 'CANCELLED', 'REJECTED'].includes(state.status)) {

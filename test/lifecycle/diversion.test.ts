@@ -108,7 +108,10 @@ describe('diversion', () => {
     const d = declarationFor('lome-ouaga', tin);
     const mrn = await corridor.accepted(d);
     await corridor.drive(mrn, d.plan, 0, 3); // release, border arrival, exit at Cinkassé
-    const answer = await corridor.act(mrn, 'divert', officerAt('TGCKS001'), { office: 'BFBOB001', reason: 'convoi sécurisé vers Bobo-Dioulasso' });
+    // Exit confirmed: the truck stands on Burkina's side of the post, so Cinkansé diverts it, not Cinkassé.
+    const fromTogo = await corridor.act(mrn, 'divert', officerAt('TGCKS001'), { office: 'BFBOB001', reason: 'convoi sécurisé vers Bobo-Dioulasso' });
+    assert.equal(fromTogo.status, 403, JSON.stringify(fromTogo.body));
+    const answer = await corridor.act(mrn, 'divert', officerAt('BFCKN001'), { office: 'BFBOB001', reason: 'convoi sécurisé vers Bobo-Dioulasso' });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.status, 'AT_BORDER');
     const atPost = await corridor.state(mrn);

@@ -224,7 +224,10 @@ const rows: Row[] = [
   [LO, 'released', undefined, 'divert', supervisor('TG'), ok],
   [LO, 'released', undefined, 'divert', officer('TGLFW001'), ok],
   [LO, 'released', undefined, 'divert', officer('BFCKN001'), 'WRONG_OFFICE'],
-  [LO, 'at-border', undefined, 'divert', officer('BFCKN001'), ok],
+  [LO, 'at-border', undefined, 'divert', officer('TGCKS001'), ok],
+  [LO, 'at-border', undefined, 'divert', officer('BFCKN001'), 'WRONG_OFFICE'],
+  [LO, 'exited', undefined, 'divert', officer('BFCKN001'), ok],
+  [LO, 'exited', undefined, 'divert', officer('TGCKS001'), 'WRONG_OFFICE'],
   [LO, 'accepted', undefined, 'divert', supervisor('TG'), 'OUT_OF_ORDER'],
   [LO, 'arrived', undefined, 'divert', officer('BFOUA001'), 'OUT_OF_ORDER'],
 ];
@@ -287,8 +290,9 @@ describe('expectedActions: what the procedure waits for', () => {
       ...divert('TG', 'TGLFW001|TGCKS001'),
       'extend:supervisor@TG',
     ]);
-    assert.deepEqual(summary(at(LO, 'at-border')), ['exit:officer@TGCKS001', `incident:officer@${atThePost}`, ...divert('TG', 'TGCKS001|BFCKN001')]);
-    assert.deepEqual(summary(at(LO, 'exited')), ['entry:officer@BFCKN001', `incident:officer@${atThePost}`, ...divert('BF', 'TGCKS001|BFCKN001')]);
+    // At the post the truck is diverted by the side it stands on: Cinkassé until the exit, Cinkansé after.
+    assert.deepEqual(summary(at(LO, 'at-border')), ['exit:officer@TGCKS001', `incident:officer@${atThePost}`, ...divert('TG', 'TGCKS001')]);
+    assert.deepEqual(summary(at(LO, 'exited')), ['entry:officer@BFCKN001', `incident:officer@${atThePost}`, ...divert('BF', 'BFCKN001')]);
     assert.deepEqual(summary(at(LO, 'entered')), [
       'arrival:officer@BFOUA001',
       `incident:officer@${inBurkina}`,
