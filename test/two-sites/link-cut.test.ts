@@ -1,0 +1,181 @@
+// Issue 17: the link between Lomé and Ouagadougou goes down while trucks are mid-crossing.
+// Officers on both sides keep recording in their own systems (Togo's exits at Cinkassé;
+// Burkina's entries at Cinkansé, arrivals and control results at Ouagadougou): nothing is
+// refused. When the link returns, every act is applied once, in order; the border dwell time is
+// the one the national systems recorded, not the time Corridor heard of the entry; every
+// movement is discharged; and the reconciliation finds no difference.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { corridorCountries } from '../../src/domain/countries.ts';
+import type { Movement } from '../../src/national/contract.ts';
+import { nationalClientFromConfig } from '../../src/national/client.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { reconcile } from '../../src/reconciliation/reconcile.ts';
+import { saveLastReport } from '../../src/reconciliation/last-report.ts';
+import type { TransitState } from '../../workflows/model.ts';
+import { namespacesUnavailable } from '../harness/netns.ts';
+import { Corridor, declarationFor, eventually, sealsFor, stepsFor, tally, uniqueTin } from '../lifecycle/helpers.ts';
+import { startTwoSites, type TwoSites } from './topology.ts';
+
+const MOVEMENTS = Number(process.env.CORRIDOR_TWO_SITES_MOVEMENTS ?? 50);
+const CUT_MS = 30_000;
+const unavailable = namespacesUnavailable();
+const regional = { user: 'regional', role: 'regional' } as const;
+
+let sites: TwoSites;
+let corridor: Corridor;
+
+before(async () => {
+  if (unavailable) return;
+  sites = await startTwoSites();
+  corridor = new Corridor(sites.stack);
+});
+after(async () => {
+  await sites?.stop();
+});
+
+/** Runs `work` over `items`, `lanes` at a time. */
+async function inLanes<T>(items: T[], lanes: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
+}
+
+test(`${MOVEMENTS} trucks mid-crossing when the link is cut: both sides keep recording, every act applied once after, dwell as recorded, 0 differences`, {
+  skip: unavailable,
+}, async () => {
+  const { screens, ouaga, stack } = sites;
+  const movements: { mrn: string; steps: ReturnType<typeof stepsFor> }[] = [];
+
+  // Before the cut: lodged, released and arrived at Cinkassé in Togo's system; Burkina holds the AAR.
+  await inLanes(
+    Array.from({ length: MOVEMENTS }, (_, i) => i),
+    10,
+    async () => {
+      const tin = uniqueTin();
+      const d = declarationFor('lome-ouaga', tin);
+      const lodged = await screens.lodge('TG', tin, d.json);
+      assert.equal(lodged.status, 201, JSON.stringify(lodged.body));
+      const mrn = lodged.body.mrn;
+      const steps = stepsFor(d.plan, sealsFor(mrn));
+      for (const step of steps.slice(0, 2)) assert.equal((await screens.act(mrn, step)).status, 200, step.action);
+      await screens.awaitRecord('BF', mrn, 120_000);
+      movements.push({ mrn, steps });
+    },
+  );
+  for (const { mrn } of movements)
+    await eventually(
+      () => corridor.api.call<TransitState>('GET', `/transits/${mrn}`, regional),
+      (a) => a.body.status === 'AT_BORDER',
+      `${mrn} at the border`,
+      120_000,
+    );
+
+  ouaga.cut();
+  const cutAt = Date.now();
+  // During the cut: exit in Togo, entry, arrival and control results in Burkina, each answered at once.
+  const refused: string[] = [];
+  await inLanes(movements, 10, async ({ mrn, steps }) => {
+    for (const step of steps.slice(2)) {
+      const answer = await screens.act(mrn, step);
+      if (answer.status !== 200) refused.push(`${mrn} ${step.action}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    }
+  });
+  assert.deepEqual(refused, [], 'no act refused while the link is down');
+  const recordedBy = Date.now();
+  assert.ok(recordedBy - cutAt < CUT_MS, `every act recorded within the cut (${recordedBy - cutAt} ms)`);
+
+  // Corridor, at Lomé, has Togo's exits but none of Burkina's acts: they wait in Burkina's journal.
+  const during = await Promise.all(movements.map(({ mrn }) => corridor.api.call<TransitState>('GET', `/transits/${mrn}`, regional)));
+  assert.equal(during.filter((a) => a.body.timeline.some((e) => e.what === 'ENTRY_ACCEPTED')).length, 0, 'no Burkina act crossed the cut link');
+  await sleep(Math.max(0, CUT_MS - (Date.now() - cutAt)));
+  ouaga.restore();
+
+  const states: TransitState[] = [];
+  for (const { mrn } of movements) {
+    const answer = await eventually(
+      () => corridor.api.call<TransitState>('GET', `/transits/${mrn}`, regional),
+      (a) => a.status === 200 && a.body.timeline.some((e) => e.what === 'GUARANTEE_RELEASED') && a.body.timeline.some((e) => e.what === 'WRITTEN_OFF'),
+      `${mrn} discharged, written off and its guarantee released`,
+      240_000,
+    );
+    states.push(answer.body);
+  }
+
+  const onceEach = [
+    'RELEASED',
+    'AAR_SENT',
+    'BORDER_ARRIVAL',
+    'EXIT_CONFIRMED',
+    'EXIT_NOTICE_SENT',
+    'ENTRY_ACCEPTED',
+    'ENTRY_NOTICE_SENT',
+    'ARRIVED',
+    'CONTROL_RESULTS',
+    'DISCHARGED_AT_DESTINATION',
+    'WRITTEN_OFF',
+  ];
+  const officersActs = ['RELEASED', 'BORDER_ARRIVAL', 'EXIT_CONFIRMED', 'ENTRY_ACCEPTED', 'ARRIVED', 'CONTROL_RESULTS'];
+  const records = async (country: 'TG' | 'BF', mrn: string) => {
+    const response = await fetch(`${stack.sandboxes[country].url}/v1/movements/${mrn}`, { headers: stack.sandboxes[country].headers });
+    assert.equal(response.status, 200, `${country} record of ${mrn}`);
+    return (await response.json()) as Movement;
+  };
+  for (const state of states) {
+    assert.equal(state.status, 'DISCHARGED', state.mrn);
+    for (const what of onceEach)
+      assert.equal(state.timeline.filter((e) => e.what === what).length, 1, `${state.mrn}: ${what} once — ${state.timeline.map((e) => e.what).join(', ')}`);
+    const eventIds = state.timeline.filter((e) => officersActs.includes(e.what)).map((e) => e.details?.eventId);
+    assert.equal(new Set(eventIds).size, 6, `${state.mrn}: six journal events, each applied once: ${JSON.stringify(eventIds)}`);
+    // In order: Burkina's entry, though heard after the cut, comes after Togo's exit, and so on.
+    const order = state.timeline.filter((e) => officersActs.includes(e.what)).map((e) => e.what);
+    assert.deepEqual(order, officersActs, `${state.mrn}: acts in the procedure's order`);
+
+    // Time is the national systems': the dwell is Togo's arrival to Burkina's entry as they recorded them.
+    const [tg, bf] = [await records('TG', state.mrn), await records('BF', state.mrn)];
+    const arrivedAtPost = tg.events.find((e) => e.operation === 'recordBorderArrival')?.at;
+    const entered = bf.events.find((e) => e.operation === 'acceptEntry')?.at;
+    assert.ok(arrivedAtPost && entered, `${state.mrn}: both acts in their systems`);
+    const crossing = state.crossings[0];
+    assert.equal(crossing?.entryAt && Date.parse(crossing.entryAt), Date.parse(entered), `${state.mrn}: entry at Burkina's time`);
+    assert.equal(
+      crossing?.dwellSeconds,
+      Math.round((Date.parse(entered) - Date.parse(arrivedAtPost)) / 1000),
+      `${state.mrn}: dwell as the systems recorded it`,
+    );
+    assert.ok(Date.parse(entered) < cutAt + CUT_MS, `${state.mrn}: entered during the cut`);
+    assert.equal(state.arrival?.late, false, `${state.mrn}: not flagged late because of the link`);
+    assert.equal(state.escalation.level, 0, `${state.mrn}: no escalation`);
+  }
+
+  // Corridor's own calls into each system, once per movement (retries across the cut land on the first answer).
+  const expected = { TG: { receiveEntryNotice: 1 }, BF: { receiveAar: 1, receiveExitNotice: 1, discharge: 1 } } as const;
+  for (const country of corridorCountries) {
+    const url = country === 'BF' ? sites.burkinaLocal.url : stack.sandboxes.TG.url;
+    const response = await fetch(`${url}/admin/calls`, { headers: country === 'BF' ? sites.burkinaLocal.adminHeaders : {} });
+    const { calls } = (await response.json()) as { calls: Array<{ mrn: string | null; operation: string; idempotencyKey: string; status: number }> };
+    for (const { mrn } of movements) {
+      const counts = tally(calls.filter((c) => c.mrn === mrn && c.idempotencyKey.startsWith(`${mrn}:`) && c.status < 300));
+      assert.deepEqual(counts, expected[country], `${mrn} in ${country}: ${JSON.stringify(counts)}`);
+    }
+  }
+
+  // The reconciliation, run from Lomé over the restored link: each system's record against Corridor's state.
+  const systems = { TG: nationalClientFromConfig(stack.config, 'TG'), BF: nationalClientFromConfig(stack.config, 'BF') };
+  const report = await reconcile(
+    { client: stack.client, config: stack.config, systems, logger: createLogger('test', 'silent') },
+    { mrns: movements.map((m) => m.mrn), graceMs: 0 },
+  );
+  assert.deepEqual(report.unreachable, []);
+  assert.deepEqual(report.differences, [], JSON.stringify(report.differences.slice(0, 5), null, 2));
+  assert.equal(report.movements, MOVEMENTS);
+  assert.equal(report.summary.code, 'RECONCILED');
+  saveLastReport(stack.config.dataDir, report);
+  const served = await corridor.api.call<{ movements: number; differences: unknown[] }>('GET', '/reconciliation', regional);
+  assert.equal(served.status, 200);
+  assert.equal(served.body.movements, MOVEMENTS);
+});
