@@ -19,7 +19,8 @@ import { Corridor, declarationFor, eventually, sealsFor, stepsFor, tally, unique
 import { startTwoSites, type TwoSites } from './topology.ts';
 
 const MOVEMENTS = Number(process.env.CORRIDOR_TWO_SITES_MOVEMENTS ?? 50);
-const CUT_MS = 30_000;
+// Long enough for Corridor to see the consumer at Ouagadougou gone silent (its heartbeat timeout, 20 s).
+const CUT_MS = 45_000;
 const unavailable = namespacesUnavailable();
 const regional = { user: 'regional', role: 'regional' } as const;
 
@@ -92,6 +93,25 @@ test(`${MOVEMENTS} trucks mid-crossing when the link is cut: both sides keep rec
   // Corridor, at Lomé, has Togo's exits but none of Burkina's acts: they wait in Burkina's journal.
   const during = await Promise.all(movements.map(({ mrn }) => corridor.api.call<TransitState>('GET', `/transits/${mrn}`, regional)));
   assert.equal(during.filter((a) => a.body.timeline.some((e) => e.what === 'ENTRY_ACCEPTED')).length, 0, 'no Burkina act crossed the cut link');
+  // The console's overview says which country is unreachable, since when, and which movements wait for it.
+  type Journal = { country: string; state: string; unreadableSince: string | null; waiting?: { count: number; mrns: string[] } };
+  const shown = await eventually(
+    () => corridor.api.call<{ journals: Journal[] }>('GET', '/interconnection', regional),
+    (a) => a.body.journals.find((j) => j.country === 'BF')?.state === 'unreadable',
+    "Burkina's journal shown unreachable during the cut",
+    Math.max(1_000, cutAt + CUT_MS - Date.now()),
+  );
+  const [tgJournal, bfJournal] = ['TG', 'BF'].map((c) => shown.body.journals.find((j) => j.country === c));
+  assert.equal(tgJournal?.state, 'ok', "Togo's journal, at Lomé with the cluster, is still read");
+  assert.equal(tgJournal?.waiting, undefined);
+  assert.ok(
+    bfJournal?.unreadableSince && Date.parse(bfJournal.unreadableSince) <= cutAt,
+    `unreachable since the last read before the cut: ${bfJournal?.unreadableSince}`,
+  );
+  assert.ok((bfJournal?.waiting?.count ?? 0) >= MOVEMENTS, `the movements crossing into Burkina wait for it: ${JSON.stringify(bfJournal?.waiting)}`);
+  assert.ok(bfJournal?.waiting?.mrns.every((mrn) => /^[0-9]{2}[A-Z]{2}/.test(mrn)));
+  assert.ok(Date.now() - cutAt < CUT_MS, 'seen while the link was still cut');
+
   await sleep(Math.max(0, CUT_MS - (Date.now() - cutAt)));
   ouaga.restore();
 
