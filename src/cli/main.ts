@@ -28,8 +28,8 @@ const commands: Record<string, { summary: string; flags: FlagSpec; load: () => P
     load: async () => (await import('../simulation/simulate.ts')).simulate,
   },
   reconcile: {
-    summary: "compare each national system's records with Corridor's states (--days N: closed movements this far back, 7)",
-    flags: { days: 'string' },
+    summary: "compare each national system's records with Corridor's states (--days N closed this far back, 7; --every S seconds)",
+    flags: { days: 'string', every: 'string' },
     load: async () => (await import('../reconciliation/main.ts')).runReconcile,
   },
   token: {
