@@ -36,6 +36,36 @@ export function namespacesUnavailable(): string | undefined {
   return checked;
 }
 
+let netemChecked: string | undefined | null = null;
+
+/**
+ * Why the link cannot be slowed or made lossy here, or undefined when it can: `tc netem` needs the
+ * kernel's sch_netem (CONFIG_NET_SCH_NETEM), which some kernels (this development machine's
+ * among them) are built without, though namespaces and veth pairs work.
+ */
+export function impairmentUnavailable(): string | undefined {
+  if (netemChecked !== null) return netemChecked;
+  const unavailable = namespacesUnavailable();
+  if (unavailable) {
+    netemChecked = unavailable;
+    return netemChecked;
+  }
+  const probe = `cor-netem-${randomBytes(3).toString('hex')}`;
+  try {
+    ip('netns', 'add', probe);
+    execFileSync('ip', ['netns', 'exec', probe, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    netemChecked = undefined;
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    netemChecked = `this kernel cannot slow a link: tc netem failed (${stderr || String(error)}); it needs sch_netem (CONFIG_NET_SCH_NETEM)`;
+  } finally {
+    try {
+      ip('netns', 'del', probe);
+    } catch {}
+  }
+  return netemChecked;
+}
+
 export interface Impairment {
   /** Added one way on each end, so a round trip takes twice this. */
   delayMs: number;
@@ -90,6 +120,9 @@ export function createSite(label: string): Site {
     destroy();
     throw error;
   }
+
+  // A test process that ends without its `after` (a crash, a timeout) still leaves no namespace behind.
+  process.once('exit', () => destroy());
 
   function destroy(): void {
     // Deleting the namespace deletes its ends of both pairs, and with them this side's.

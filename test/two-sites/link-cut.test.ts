@@ -5,18 +5,14 @@
 // the one the national systems recorded, not the time Corridor heard of the entry; every
 // movement is discharged; and the reconciliation finds no difference.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { corridorCountries } from '../../src/domain/countries.ts';
 import type { Movement } from '../../src/national/contract.ts';
-import { nationalClientFromConfig } from '../../src/national/client.ts';
-import { createLogger } from '../../src/logging/logger.ts';
-import { reconcile } from '../../src/reconciliation/reconcile.ts';
 import { saveLastReport } from '../../src/reconciliation/last-report.ts';
 import type { TransitState } from '../../workflows/model.ts';
 import { namespacesUnavailable } from '../harness/netns.ts';
-import { Corridor, declarationFor, eventually, sealsFor, stepsFor, tally, uniqueTin } from '../lifecycle/helpers.ts';
-import { startTwoSites, type TwoSites } from './topology.ts';
+import { declarationFor, eventually, sealsFor, stepsFor, uniqueTin } from '../lifecycle/helpers.ts';
+import { assertCorridorCallsOnce, assertReconciled, useTwoSites } from './checks.ts';
 
 const MOVEMENTS = Number(process.env.CORRIDOR_TWO_SITES_MOVEMENTS ?? 50);
 // Long enough for Corridor to see the consumer at Ouagadougou gone silent (its heartbeat timeout, 20 s).
@@ -24,17 +20,7 @@ const CUT_MS = 45_000;
 const unavailable = namespacesUnavailable();
 const regional = { user: 'regional', role: 'regional' } as const;
 
-let sites: TwoSites;
-let corridor: Corridor;
-
-before(async () => {
-  if (unavailable) return;
-  sites = await startTwoSites();
-  corridor = new Corridor(sites.stack);
-});
-after(async () => {
-  await sites?.stop();
-});
+const fixture = useTwoSites(unavailable);
 
 /** Runs `work` over `items`, `lanes` at a time. */
 async function inLanes<T>(items: T[], lanes: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -49,6 +35,7 @@ async function inLanes<T>(items: T[], lanes: number, work: (item: T) => Promise<
 test(`${MOVEMENTS} trucks mid-crossing when the link is cut: both sides keep recording, every act applied once after, dwell as recorded, 0 differences`, {
   skip: unavailable,
 }, async () => {
+  const [sites, corridor] = [fixture.sites(), fixture.corridor()];
   const { screens, ouaga, stack } = sites;
   const movements: { mrn: string; steps: ReturnType<typeof stepsFor> }[] = [];
 
@@ -173,27 +160,10 @@ test(`${MOVEMENTS} trucks mid-crossing when the link is cut: both sides keep rec
   }
 
   // Corridor's own calls into each system, once per movement (retries across the cut land on the first answer).
-  const expected = { TG: { receiveEntryNotice: 1 }, BF: { receiveAar: 1, receiveExitNotice: 1, discharge: 1 } } as const;
-  for (const country of corridorCountries) {
-    const url = country === 'BF' ? sites.burkinaLocal.url : stack.sandboxes.TG.url;
-    const response = await fetch(`${url}/admin/calls`, { headers: country === 'BF' ? sites.burkinaLocal.adminHeaders : {} });
-    const { calls } = (await response.json()) as { calls: Array<{ mrn: string | null; operation: string; idempotencyKey: string; status: number }> };
-    for (const { mrn } of movements) {
-      const counts = tally(calls.filter((c) => c.mrn === mrn && c.idempotencyKey.startsWith(`${mrn}:`) && c.status < 300));
-      assert.deepEqual(counts, expected[country], `${mrn} in ${country}: ${JSON.stringify(counts)}`);
-    }
-  }
-
+  const mrns = movements.map((m) => m.mrn);
+  await assertCorridorCallsOnce(sites, mrns);
   // The reconciliation, run from Lomé over the restored link: each system's record against Corridor's state.
-  const systems = { TG: nationalClientFromConfig(stack.config, 'TG'), BF: nationalClientFromConfig(stack.config, 'BF') };
-  const report = await reconcile(
-    { client: stack.client, config: stack.config, systems, logger: createLogger('test', 'silent') },
-    { mrns: movements.map((m) => m.mrn), graceMs: 0 },
-  );
-  assert.deepEqual(report.unreachable, []);
-  assert.deepEqual(report.differences, [], JSON.stringify(report.differences.slice(0, 5), null, 2));
-  assert.equal(report.movements, MOVEMENTS);
-  assert.equal(report.summary.code, 'RECONCILED');
+  const report = await assertReconciled(sites, mrns);
   saveLastReport(stack.config.dataDir, report);
   const served = await corridor.api.call<{ movements: number; differences: unknown[] }>('GET', '/reconciliation', regional);
   assert.equal(served.status, 200);
