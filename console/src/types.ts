@@ -33,6 +33,10 @@ export interface Interconnection {
     state: 'ok' | 'late' | 'unreadable' | 'stopped';
     backlog: number | null;
     lagSeconds: number | null;
+    /** The consumer's last successful read, while the journal cannot be read. */
+    unreadableSince: string | null;
+    /** While it cannot be read: the open movements whose route goes through this country. */
+    waiting?: { count: number; mrns: string[] };
     problem?: string;
   }>;
   forwarding: Array<{ from: string; to: string; count: number; p50Seconds: number; p95Seconds: number; p99Seconds: number }>;

@@ -17,6 +17,7 @@ import { escalationRoutes } from './routes/escalations.ts';
 import { healthRoutes } from './routes/health.ts';
 import { transitRoutes } from './routes/transits.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
+import { reconciliationRoutes } from './routes/reconciliation.ts';
 import { consoleViews } from './views.ts';
 import { codecEndpointFor } from '../codec/server.ts';
 import { openArchive } from '../archive/open.ts';
@@ -79,6 +80,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await typed.register(actionRoutes({ transits, reference: deps.reference }));
   await typed.register(escalationRoutes({ transits, reference: deps.reference, pageTokens }));
   await typed.register(subscriptionRoutes({ ...deps, transits }));
+  await typed.register(reconciliationRoutes(deps));
   await typed.register(views.routes);
   await app.register(codecEndpointFor(deps.config));
   return app;

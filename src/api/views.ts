@@ -45,7 +45,7 @@ export function consoleViews(deps: ApiDeps & { transits: TransitClient }): Views
       await app.register(sessionRoutes({ config, reference }));
       await app.register(overviewRoutes({ config, reference, running, states }));
       await app.register(indicatorRoutes({ config, reference, projection, running }));
-      await app.register(interconnectionRoutes({ config, client, projection }));
+      await app.register(interconnectionRoutes({ config, client, projection, transits: deps.transits, reference }));
       await app.register(recoveryRoutes({ running, states }));
       await app.register(consoleRoutes());
     },

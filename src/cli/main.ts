@@ -27,6 +27,11 @@ const commands: Record<string, { summary: string; flags: FlagSpec; load: () => P
     flags: { route: 'string', count: 'string', concurrency: 'string', api: 'string', via: 'string' },
     load: async () => (await import('../simulation/simulate.ts')).simulate,
   },
+  reconcile: {
+    summary: "compare each national system's records with Corridor's states (--days N closed this far back, 7; --every S seconds)",
+    flags: { days: 'string', every: 'string' },
+    load: async () => (await import('../reconciliation/main.ts')).runReconcile,
+  },
   token: {
     summary: 'print a development bearer token (--role declarant|officer|supervisor|regional)',
     flags: { role: 'string', user: 'string', office: 'string', country: 'string', tin: 'string', ttl: 'string' },

@@ -21,6 +21,11 @@ export interface JournalStatus {
   lagSeconds: number | null;
   oldestUnconsumedAt: string | null;
   readAt: string | null;
+  /**
+   * Since when Corridor has not read this journal (the consumer's last successful read, else its
+   * last news): the start of an outage or a cut link, for the console. Null while it is read.
+   */
+  unreadableSince: string | null;
   /** Why it is unreadable or stopped, as the consumer's last failure said it. */
   problem?: string;
 }
@@ -41,7 +46,7 @@ export async function readJournalStatus(
   maxLagSeconds: number,
   now = new Date(),
 ): Promise<JournalStatus> {
-  const empty = { country, cursor: null, head: null, backlog: null, lagSeconds: null, oldestUnconsumedAt: null, readAt: null };
+  const empty = { country, cursor: null, head: null, backlog: null, lagSeconds: null, oldestUnconsumedAt: null, readAt: null, unreadableSince: null };
   let description: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['describe']>>;
   try {
     description = await client.workflow.getHandle(journalFeedId(transitsQueue, country)).describe();
@@ -95,11 +100,18 @@ export function journalStatusOf(
     lagSeconds,
     oldestUnconsumedAt: known?.oldestUnconsumedAt ?? null,
     readAt: known?.readAt ?? null,
+    unreadableSince: null,
   };
+  const since = known?.readAt ?? (activity.lastNewsMs !== undefined ? new Date(activity.lastNewsMs).toISOString() : null);
   // Waiting for its next attempt: the last one failed to read or carry, and says why.
-  if (!activity.started && activity.lastFailure) return { ...status, state: 'unreadable', problem: activity.lastFailure };
+  if (!activity.started && activity.lastFailure) return { ...status, state: 'unreadable', unreadableSince: since, problem: activity.lastFailure };
   if (activity.started && activity.lastNewsMs !== undefined && now.getTime() - activity.lastNewsMs > SILENT_AFTER_MS) {
-    return { ...status, state: 'unreadable', problem: `no news from the journal consumer for ${Math.round((now.getTime() - activity.lastNewsMs) / 1000)} s` };
+    return {
+      ...status,
+      state: 'unreadable',
+      unreadableSince: since,
+      problem: `no news from the journal consumer for ${Math.round((now.getTime() - activity.lastNewsMs) / 1000)} s`,
+    };
   }
   if (lagSeconds !== null && lagSeconds > maxLagSeconds) return { ...status, state: 'late' };
   return status;

@@ -66,6 +66,11 @@ export interface Stack {
 export interface StackOptions {
   /** Extra CORRIDOR_* variables (delays, time scale, notify URL…). */
   env?: Record<string, string>;
+  /**
+   * Countries whose national system and national worker run elsewhere (another site of the
+   * two-site tests): this stack starts neither, calls the system at `url` with `token`.
+   */
+  elsewhere?: Partial<Record<CountryCode, { url: string; token: string }>>;
 }
 
 /** The stack's sandboxes run on loopback without CORRIDOR_NATIONAL_XX_TOKEN: Corridor's development credential opens them. */
@@ -87,7 +92,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = tempDir('stack');
   const logger = createLogger('test', process.env.CORRIDOR_LOG_LEVEL ?? 'silent');
   const sandboxes = {} as Record<CountryCode, RunningSandbox>;
+  const elsewhere = options.elsewhere ?? {};
   for (const country of ['TG', 'BF'] as const) {
+    const remote = elsewhere[country];
+    if (remote) {
+      const noClose = async () => {};
+      sandboxes[country] = {
+        url: remote.url,
+        headers: { authorization: `Bearer ${remote.token}` },
+        port: Number(new URL(remote.url).port),
+        dbPath: '',
+        close: noClose,
+      };
+      continue;
+    }
     const port = await freePort();
     const dbPath = path.join(dataDir, `sandbox-${country}.sqlite`);
     sandboxes[country] = withCredential(await startSandbox({ country, host: '127.0.0.1', port, dbPath, logger: logger.child({ sandbox: country }) }));
@@ -104,6 +122,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     CORRIDOR_DEV_TOKENS: '1',
     // Test files present refused tokens on purpose, dozens from 127.0.0.1; test/security checks the limit itself.
     CORRIDOR_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
+    ...Object.fromEntries(Object.entries(elsewhere).map(([country, remote]) => [`CORRIDOR_NATIONAL_${country}_TOKEN`, remote.token])),
     ...options.env,
   };
   const config = loadConfig(env);
@@ -119,7 +138,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       config,
       connection: workerConnection,
       namespace: 'default',
-      roles: [{ kind: 'transits' }, { kind: 'national', country: 'TG' }, { kind: 'national', country: 'BF' }],
+      roles: [{ kind: 'transits' }, ...(['TG', 'BF'] as const).filter((c) => !elsewhere[c]).map((country) => ({ kind: 'national' as const, country }))],
       workflowBundle: { codePath: workflowBundlePath() },
       logger,
     });

@@ -36,6 +36,13 @@ describe('journal status', () => {
     assert.equal(s.state, 'unreadable');
     assert.match(s.problem!, /120 s/);
   });
+  test('unreadable since the last successful read (else the last news); read again, no longer', () => {
+    const lastRead = { ...progress(1, 1, null), readAt: '2026-11-28T11:58:00Z' };
+    const silent = { started: true, lastFailure: undefined, lastNewsMs: Date.parse('2026-11-28T11:58:30Z') };
+    assert.equal(journalStatusOf('BF', silent, lastRead, now, 300).unreadableSince, '2026-11-28T11:58:00Z');
+    assert.equal(journalStatusOf('BF', silent, 17, now, 300).unreadableSince, '2026-11-28T11:58:30.000Z');
+    assert.equal(journalStatusOf('BF', running, lastRead, now, 300).unreadableSince, null);
+  });
   test('a heartbeat of the earlier kind (a bare cursor) still gives the cursor', () => {
     const s = journalStatusOf('TG', running, 17, now, 300);
     assert.deepEqual([s.state, s.cursor, s.backlog], ['ok', 17, null]);

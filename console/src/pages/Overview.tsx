@@ -5,7 +5,7 @@
 import { get, problemText } from '../api.ts';
 import { DwellTimer, OfficeName } from '../components/Bits.tsx';
 import { useConsole } from '../context.ts';
-import { duration, time } from '../format.ts';
+import { dateTime, duration, time } from '../format.ts';
 import { usePoll } from '../hooks.ts';
 import { countryName, levelKey } from '../i18n.ts';
 import { href } from '../route.ts';
@@ -169,6 +169,7 @@ function InterconnectionPanel() {
                 <th>{t('journalState')}</th>
                 <th>{t('journalBacklog')}</th>
                 <th>{t('journalLag')}</th>
+                <th>{t('journalUnreadableSince')}</th>
               </tr>
             </thead>
             <tbody>
@@ -178,6 +179,21 @@ function InterconnectionPanel() {
                   <td title={journal.problem ?? ''}>{t(`journal_${journal.state}`)}</td>
                   <td>{journal.backlog ?? '…'}</td>
                   <td>{seconds(journal.lagSeconds)}</td>
+                  <td data-testid="unreadable-since">
+                    {journal.unreadableSince ? dateTime(journal.unreadableSince, lang) : '—'}
+                    {journal.waiting ? (
+                      <>
+                        {' · '}
+                        {t('journalWaiting').replace('{n}', String(journal.waiting.count))}
+                        {journal.waiting.mrns.map((mrn) => (
+                          <span key={mrn}>
+                            {' '}
+                            <a href={href(`transits/${mrn}`)}>{mrn}</a>
+                          </span>
+                        ))}
+                      </>
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,140 @@
+// The corridor on two sites, as deployed (README, "Two sites"):
+//
+//   Lomé (this test's own network namespace)        Ouagadougou (a namespace of its own)
+//   Temporal dev server, workflow worker, API,  ══link══  Burkina's national system (sandbox)
+//   Togo's national system and its worker        veth   and its worker (national-BF: activities
+//                                                        and the journal consumer)
+//
+// The link is a veth pair the test cuts, restores or impairs; Burkina's officers reach their own
+// system over their site's local network (a second pair), so they keep recording while the link
+// is down. Burkina's processes are real child processes run with `ip netns exec`.
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEVELOPMENT_USER_SECRET } from '../../src/national/sandbox/users.ts';
+import { NationalScreens } from '../../src/simulation/national-screens.ts';
+import { createSite, type Site } from '../harness/netns.ts';
+import { freePort } from '../harness/ports.ts';
+import { startStack, temporalAddress, type Stack } from '../harness/stack.ts';
+import { forwardTcp, type Forwarder } from '../harness/tcp-forward.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface TwoSites {
+  stack: Stack;
+  ouaga: Site;
+  /** The officers' screens: Togo's system from Lomé, Burkina's over Ouagadougou's local network. */
+  screens: NationalScreens;
+  /** Burkina's system as its own officers and administrators reach it, and the sandbox's admin credential. */
+  burkinaLocal: { url: string; adminHeaders: Record<string, string>; corridorHeaders: Record<string, string> };
+  stop(): Promise<void>;
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await sleep(200);
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms`);
+}
+
+function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** A step of the teardown that does not end in 30 s is named on stderr and left, so the namespace still goes. */
+async function within(what: string, step: Promise<unknown> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      process.stderr.write(`two sites: ${what} did not end within 30 s; going on\n`);
+      resolve();
+    }, 30_000);
+  });
+  await Promise.race([step, late]);
+  clearTimeout(timer);
+}
+
+export async function startTwoSites(env: Record<string, string> = {}): Promise<TwoSites> {
+  const ouaga = createSite('ouaga');
+  let forwarder: Forwarder | undefined;
+  let stack: Stack | undefined;
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    try {
+      ouaga.clearImpairment();
+      ouaga.restore();
+      for (const child of children) await within('stopping a process at Ouagadougou', stopChild(child));
+      await within("stopping Lomé's worker", stack?.stopWorker());
+      await within('stopping the stack at Lomé', stack?.stop());
+      await within('closing the forwarder to Temporal', forwarder?.close());
+    } finally {
+      ouaga.destroy();
+    }
+  };
+  try {
+    // Burkina's worker reaches the cluster at Lomé over the link, as it would a remote frontend.
+    forwarder = await forwardTcp(ouaga.here, temporalAddress());
+    const port = await freePort();
+    const token = randomBytes(24).toString('base64url');
+    const adminToken = randomBytes(24).toString('base64url');
+    stack = await startStack({ env, elsewhere: { BF: { url: `http://${ouaga.there}:${port}`, token } } });
+
+    // Ouagadougou: the sandbox listens on every address of its site (the link and the local
+    // network), so it needs its own Corridor credential; its worker calls it over the site's loopback.
+    const common = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      CORRIDOR_LOG_LEVEL: process.env.CORRIDOR_LOG_LEVEL ?? 'silent',
+      // One data folder for both sites here only so that the act keys (`<data>/act-keys/`) match;
+      // deployed, each site holds its own and the worker is given the public keys.
+      CORRIDOR_DATA_DIR: stack.env.CORRIDOR_DATA_DIR ?? '',
+      CORRIDOR_NATIONAL_BF_TOKEN: token,
+    };
+    children.push(
+      ouaga.spawnNode(
+        ['src/cli/main.ts', 'sandbox', '--country', 'BF'],
+        { ...common, CORRIDOR_NATIONAL_BF_URL: `http://0.0.0.0:${port}`, CORRIDOR_SANDBOX_ADMIN_TOKEN: adminToken },
+        ROOT,
+      ),
+    );
+    const localUrl = `http://${ouaga.thereLocal}:${port}`;
+    await until('the Burkina sandbox at Ouagadougou answers', async () => (await fetch(`${localUrl}/health`)).ok, 60_000);
+    children.push(
+      ouaga.spawnNode(
+        ['src/cli/main.ts', 'worker', '--queues', 'national-BF'],
+        {
+          ...stack.env,
+          ...common,
+          TEMPORAL_ADDRESS: forwarder.address,
+          TEMPORAL_NAMESPACE: 'default',
+          CORRIDOR_NATIONAL_BF_URL: `http://127.0.0.1:${port}`,
+          CORRIDOR_WORKER_METRICS_PORT: String(await freePort()),
+        },
+        ROOT,
+      ),
+    );
+    for (const child of children) child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[ouaga] ${chunk.toString()}`));
+    const screens = new NationalScreens({ TG: stack.sandboxes.TG.url, BF: localUrl }, DEVELOPMENT_USER_SECRET);
+    return {
+      stack,
+      ouaga,
+      screens,
+      burkinaLocal: { url: localUrl, adminHeaders: { authorization: `Bearer ${adminToken}` }, corridorHeaders: { authorization: `Bearer ${token}` } },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
