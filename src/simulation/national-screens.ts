@@ -106,6 +106,18 @@ export class NationalScreens {
     throw new Error(`the ${country} system still holds no record of ${mrn} after ${timeoutMs} ms`);
   }
 
+  /** Waits until `country`'s record of the movement is in one of `states` (read as an officer of that country reads it). */
+  async awaitState(country: CountryCode, mrn: string, states: readonly string[], timeoutMs = 30_000, office: string = firstOfficeOf(country)): Promise<void> {
+    const token = await this.credential({ sub: `agent-${office.toLowerCase()}`, role: 'officer', office });
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const read = await this.call(country, 'GET', `/v1/movements/${mrn}`, token);
+      if (read.status === 200 && states.includes((read.body as { state: string }).state)) return;
+      await sleep(100);
+    }
+    throw new Error(`the ${country} system's record of ${mrn} is still not ${states.join(' or ')} after ${timeoutMs} ms`);
+  }
+
   /** Records every step in the national systems, in order; an officer in another country waits for the AAR there. */
   async drive(mrn: string, plan: PlannedRoute, steps: Step[]): Promise<void> {
     for (const step of steps) {
@@ -144,7 +156,11 @@ export async function driveNationalLifecycle(
     if (answer.status !== 200)
       throw new LifecycleFailed(`${step.action} at ${step.office} in the ${country} system answered ${answer.status}`, mrn, { ...answer, ms: 0 });
   }
-  // The interconnection carries the last act; Corridor discharges the movement from it.
+  // The interconnection carries the last act; Corridor discharges the movement from it. Watched
+  // in the destination's own system first (Corridor's discharge lands there), so the workflow
+  // worker is not asked for the movement's state ten times a second while it works.
+  const destination = plan.legs[plan.legs.length - 1]!.to.slice(0, 2) as CountryCode;
+  await screens.awaitState(destination, mrn, ['DISCHARGED'], timeoutMs).catch(() => undefined);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const read = await api.call<{ status: string }>('GET', `/transits/${mrn}`, { user: 'regional', role: 'regional' });
