@@ -22,6 +22,7 @@ import type { CountryCode } from '../domain/countries.ts';
 import { countExecutions, listPage, quote, transitFields, type ExecutionInfo, type TransitFields } from '../temporal/visibility.ts';
 import { apiSigner, countrySigner } from '../auth/act-keys.ts';
 import type { ActSigner } from '../auth/act-signature.ts';
+import { journalFeedId } from '../interconnection/journal-status.ts';
 
 /** A refusal from the workflow or Temporal, with what the API needs to answer: its code and its words. */
 export class TransitRefusal extends Error {
@@ -232,7 +233,7 @@ export class TransitClient {
   /** Starts the journal feed of a country unless it runs already (one per deployment: its id carries the queue prefix). */
   async ensureJournalFeed(country: CountryCode): Promise<void> {
     await this.client.workflow.start<typeof journalFeed>('journalFeed', {
-      workflowId: `${this.config.taskQueues.transits}-journal-${country}`,
+      workflowId: journalFeedId(this.config.taskQueues.transits, country),
       taskQueue: this.config.taskQueues.transits,
       args: [{ country, queue: this.config.taskQueues.national[country], cursor: 0 }],
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -2,6 +2,7 @@
 // time until the other system held what it needs (the AAR, an exit or entry notice, the
 // write-off), summarised per direction from the indicators projection.
 import type { ForwardRow } from '../indicators/projection.ts';
+import { percentile } from '../simulation/simulate.ts';
 
 export interface ForwardingFigures {
   from: string;
@@ -11,11 +12,6 @@ export interface ForwardingFigures {
   p95Seconds: number;
   p99Seconds: number;
   maxSeconds: number;
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 export function forwardingFigures(rows: ForwardRow[]): ForwardingFigures[] {
@@ -30,15 +26,14 @@ export function forwardingFigures(rows: ForwardRow[]): ForwardingFigures[] {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, values]) => {
       const [from, to] = key.split('>') as [string, string];
-      const sorted = values.sort((a, b) => a - b);
       return {
         from,
         to,
-        count: sorted.length,
-        p50Seconds: percentile(sorted, 50),
-        p95Seconds: percentile(sorted, 95),
-        p99Seconds: percentile(sorted, 99),
-        maxSeconds: sorted[sorted.length - 1]!,
+        count: values.length,
+        p50Seconds: percentile(values, 50),
+        p95Seconds: percentile(values, 95),
+        p99Seconds: percentile(values, 99),
+        maxSeconds: Math.max(...values),
       };
     });
 }
