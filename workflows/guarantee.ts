@@ -5,6 +5,7 @@
 // or at discharge; when goods go missing, the country where they were last known recovers on
 // its share, once its collector confirms the recovery the ladder proposed.
 import { countryOf } from '../src/domain/countries.ts';
+import type { GuaranteeShare } from '../src/national/contract.ts';
 import { words } from '../src/domain/words.ts';
 import { checkActBody } from './acts.ts';
 import * as m from './messages.ts';
@@ -12,14 +13,8 @@ import type { GuaranteeShareState } from './model.ts';
 import { SYSTEM, type Movement } from './movement.ts';
 import { nationalCall } from './national-answers.ts';
 
-/** What a national system answered about its share (contract GuaranteeShare). */
-export interface ShareAnswer {
-  grn: string;
-  status: 'RESERVED' | 'RELEASED' | 'REFUSED';
-  amountXof: number | null;
-  code: string | null;
-  reason: string | null;
-}
+/** What a national system answered about its share. */
+export type ShareAnswer = GuaranteeShare;
 
 export function shareOf(mv: Movement, country: string): GuaranteeShareState | undefined {
   return mv.state.guarantee.shares?.find((share) => share.country === country);
