@@ -377,6 +377,11 @@ export const variables = {
     default: '7',
     doc: 'the scheduled reconciliation compares every open movement and every movement closed within this many days',
   },
+  CORRIDOR_RECONCILIATION_GRACE_SECONDS: {
+    schema: seconds,
+    default: '60',
+    doc: "an act a national system recorded this recently and Corridor has not applied yet is counted in transit, not as a difference (nor carried by the reconciliation)",
+  },
   CORRIDOR_RECOVERY_PENALTY_PERCENT: {
     schema: z.coerce.number({ error: 'expected a percentage' }).min(0, 'expected 0 or more').max(100, 'expected at most 100'),
     default: '10',
@@ -472,8 +477,8 @@ export interface Config {
   /** Most hours officers' incidents may add to one leg's time limit. */
   incidentExtensionCapHours: number;
   overdueReportHour: number;
-  /** The reconciliation schedule: its interval (0: paused) and how far back closed movements are compared. */
-  reconciliation: { everyMinutes: number; closedWithinDays: number };
+  /** The reconciliation schedule: its interval (0: paused), how far back closed movements are compared, and how long an act may be in transit. */
+  reconciliation: { everyMinutes: number; closedWithinDays: number; graceMs: number };
   sandbox: { latencyMs: number; errorRate: number; outage: { from: string; to: string } | undefined; adminToken: string | undefined };
 }
 
@@ -563,6 +568,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     reconciliation: {
       everyMinutes: read(env, 'CORRIDOR_RECONCILIATION_EVERY_MINUTES'),
       closedWithinDays: read(env, 'CORRIDOR_RECONCILIATION_CLOSED_WITHIN_DAYS'),
+      graceMs: ms('CORRIDOR_RECONCILIATION_GRACE_SECONDS'),
     },
     sandbox: {
       latencyMs: read(env, 'CORRIDOR_SANDBOX_LATENCY_MS'),

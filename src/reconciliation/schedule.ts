@@ -12,8 +12,8 @@ export function reconciliationScheduleId(config: Pick<Config, 'taskQueues'>): st
   return `${config.taskQueues.transits}-reconciliation`;
 }
 
-function inputOf(config: Pick<Config, 'taskQueues'>, closedWithinDays: number): ReconciliationInput {
-  return { closedWithinDays, queues: config.taskQueues.national };
+function inputOf(config: ScheduleConfig, closedWithinDays: number): ReconciliationInput {
+  return { closedWithinDays, graceMs: config.reconciliation.graceMs, queues: config.taskQueues.national };
 }
 
 /**
@@ -56,6 +56,7 @@ export async function ensureReconciliationSchedule(client: Client, config: Sched
     every === everyMs &&
     described.state.paused === paused &&
     args?.closedWithinDays === closedWithinDays &&
+    args?.graceMs === config.reconciliation.graceMs &&
     JSON.stringify(args?.queues) === JSON.stringify(config.taskQueues.national);
   if (same) return 'unchanged';
   await handle.update((previous) => ({ ...previous, spec, action: action as never, state: { ...previous.state, paused, note } }));
@@ -81,7 +82,7 @@ export async function describeReconciliationSchedule(client: Client, config: Pic
  * A run now, with its own window: one workflow id for every on-demand run, so two operators
  * asking at once share one run (USE_EXISTING) instead of carrying the same acts twice.
  */
-export async function reconcileNow(client: Client, config: Pick<Config, 'taskQueues'>, closedWithinDays: number): Promise<ReconciliationReport> {
+export async function reconcileNow(client: Client, config: ScheduleConfig, closedWithinDays: number): Promise<ReconciliationReport> {
   const handle = await client.workflow.start<typeof reconciliation>('reconciliation', {
     workflowId: `${reconciliationScheduleId(config)}-on-demand`,
     taskQueue: config.taskQueues.transits,
