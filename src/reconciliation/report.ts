@@ -16,7 +16,7 @@ export interface ReportedDifference extends Difference {
 export interface CountryReconciliation {
   country: CountryCode;
   /** Set when the system (or the country's worker) could not be read: its movements are not compared. */
-  unreachable?: string;
+  unreachable?: string | undefined;
   pending: number;
   differences: ReportedDifference[];
 }

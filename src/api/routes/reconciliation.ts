@@ -6,9 +6,10 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../../config/env.ts';
+import { corridorCountries } from '../../domain/countries.ts';
 import { words } from '../../domain/words.ts';
 import { readLastReport } from '../../reconciliation/last-report.ts';
-import type { ReconciliationReport } from '../../reconciliation/report.ts';
+import { mergeReport, type ReconciliationReport } from '../../reconciliation/report.ts';
 import { describeReconciliationSchedule, lastReconciliation } from '../../reconciliation/schedule.ts';
 import { requireRole } from '../authentication.ts';
 
@@ -40,8 +41,14 @@ export const reconciliationRoutes =
         }
         const report = complete(newest);
         if (actor.role === 'regional') return { ...report, schedule };
-        const own = report.differences.filter((d) => d.country === actor.country);
-        return { ...report, differences: own, settled: own.filter((d) => d.settled).length, schedule };
+        // The summary counts what this supervisor is shown; an unreachable system is named to all.
+        const parts = corridorCountries.map((country, index) => ({
+          country,
+          pending: index === 0 ? report.pending : 0,
+          differences: report.differences.filter((d) => d.country === country && country === actor.country),
+          unreachable: report.unreachable.find((u) => u.country === country)?.reason,
+        }));
+        return { ...mergeReport({ at: report.at, closedWithinDays: report.closedWithinDays, movements: report.movements, parts }), schedule };
       },
     );
   };
