@@ -380,7 +380,7 @@ export const variables = {
   CORRIDOR_RECONCILIATION_GRACE_SECONDS: {
     schema: seconds,
     default: '60',
-    doc: "an act a national system recorded this recently and Corridor has not applied yet is counted in transit, not as a difference (nor carried by the reconciliation)",
+    doc: 'an act a national system recorded this recently and Corridor has not applied yet is counted in transit, not as a difference (nor carried by the reconciliation)',
   },
   CORRIDOR_RECOVERY_PENALTY_PERCENT: {
     schema: z.coerce.number({ error: 'expected a percentage' }).min(0, 'expected 0 or more').max(100, 'expected at most 100'),
