@@ -12,6 +12,7 @@ import { Transits } from './pages/Transits.tsx';
 import { href, useLocation, type Location } from './route.ts';
 import type { Me } from './types.ts';
 import { Recoveries } from './pages/Recoveries.tsx';
+import { Reconciliation } from './pages/Reconciliation.tsx';
 
 const TOKEN = 'corridor.token';
 const LANG = 'corridor.lang';
@@ -102,6 +103,11 @@ export function App() {
               {t('navRecoveries')}
             </a>
           )}
+          {(who.role === 'supervisor' || who.role === 'regional') && (
+            <a href={href('reconciliation')} class={page.name === 'reconciliation' ? 'active' : ''}>
+              {t('navReconciliation')}
+            </a>
+          )}
           {who.role !== 'declarant' && who.role !== 'collector' && (
             <a href={href('indicators')} class={page.name === 'indicators' ? 'active' : ''}>
               {t('navIndicators')}
@@ -144,6 +150,8 @@ function pageFor(location: Location, me: Me, lang: Lang): { name: string; view: 
       return { name, view: <LazyIndicators /> };
     case 'recoveries':
       return { name, view: <Recoveries /> };
+    case 'reconciliation':
+      return { name, view: <Reconciliation /> };
     default:
       return { name, view: <p class="muted">{translate(lang, 'notFound')}</p> };
   }

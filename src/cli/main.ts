@@ -28,7 +28,8 @@ const commands: Record<string, { summary: string; flags: FlagSpec; load: () => P
     load: async () => (await import('../simulation/simulate.ts')).simulate,
   },
   reconcile: {
-    summary: "compare each national system's records with Corridor's states (--days N closed this far back, 7; --every S seconds)",
+    summary:
+      "run the reconciliation now: each national system's records against Corridor's states (--days N closed this far back, default CORRIDOR_RECONCILIATION_CLOSED_WITHIN_DAYS)",
     flags: { days: 'string', every: 'string' },
     load: async () => (await import('../reconciliation/main.ts')).runReconcile,
   },

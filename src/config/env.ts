@@ -367,6 +367,21 @@ export const variables = {
     default: '6',
     doc: 'hour (GMT, the legal time of both Togo and Burkina Faso) of the daily overdue report',
   },
+  CORRIDOR_RECONCILIATION_EVERY_MINUTES: {
+    schema: z.coerce.number({ error: 'expected a number of minutes' }).int('expected whole minutes').min(0, 'expected 0 or more minutes'),
+    default: '60',
+    doc: "how often the reconciliation schedule compares each national system's records with Corridor's states (60: hourly); 0 pauses the schedule, leaving `npm run reconcile`",
+  },
+  CORRIDOR_RECONCILIATION_CLOSED_WITHIN_DAYS: {
+    schema: z.coerce.number({ error: 'expected a number of days' }).int('expected whole days').min(0, 'expected 0 or more days'),
+    default: '7',
+    doc: 'the scheduled reconciliation compares every open movement and every movement closed within this many days',
+  },
+  CORRIDOR_RECONCILIATION_GRACE_SECONDS: {
+    schema: seconds,
+    default: '60',
+    doc: 'an act a national system recorded this recently and Corridor has not applied yet is counted in transit, not as a difference (nor carried by the reconciliation)',
+  },
   CORRIDOR_RECOVERY_PENALTY_PERCENT: {
     schema: z.coerce.number({ error: 'expected a percentage' }).min(0, 'expected 0 or more').max(100, 'expected at most 100'),
     default: '10',
@@ -462,6 +477,8 @@ export interface Config {
   /** Most hours officers' incidents may add to one leg's time limit. */
   incidentExtensionCapHours: number;
   overdueReportHour: number;
+  /** The reconciliation schedule: its interval (0: paused), how far back closed movements are compared, and how long an act may be in transit. */
+  reconciliation: { everyMinutes: number; closedWithinDays: number; graceMs: number };
   sandbox: { latencyMs: number; errorRate: number; outage: { from: string; to: string } | undefined; adminToken: string | undefined };
 }
 
@@ -548,6 +565,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     recoveryPenaltyPercent: read(env, 'CORRIDOR_RECOVERY_PENALTY_PERCENT'),
     incidentExtensionCapHours: read(env, 'CORRIDOR_INCIDENT_EXTENSION_CAP_HOURS'),
     overdueReportHour: read(env, 'CORRIDOR_OVERDUE_REPORT_HOUR'),
+    reconciliation: {
+      everyMinutes: read(env, 'CORRIDOR_RECONCILIATION_EVERY_MINUTES'),
+      closedWithinDays: read(env, 'CORRIDOR_RECONCILIATION_CLOSED_WITHIN_DAYS'),
+      graceMs: ms('CORRIDOR_RECONCILIATION_GRACE_SECONDS'),
+    },
     sandbox: {
       latencyMs: read(env, 'CORRIDOR_SANDBOX_LATENCY_MS'),
       errorRate: read(env, 'CORRIDOR_SANDBOX_ERROR_RATE'),

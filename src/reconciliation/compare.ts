@@ -164,3 +164,15 @@ export function compareRecord(
   }
   return { differences, pending };
 }
+
+/**
+ * The officers' acts this system holds at its own offices beyond those Corridor applied, oldest
+ * first: what the reconciliation can carry to the movement from the system's own journal.
+ */
+export function unappliedActs(state: TransitState, country: CountryCode, record: Movement): Movement['events'] {
+  return officersActs.flatMap((act) => {
+    const national = record.events.filter((e) => actOfOperation[e.operation] === act && e.office?.startsWith(country));
+    const applied = state.timeline.filter((e) => e.what === act && e.office?.startsWith(country));
+    return national.slice(applied.length);
+  });
+}

@@ -1,6 +1,7 @@
-// The last reconciliation report, kept as one JSON file under the data folder: the run writes
-// it, the API's GET /reconciliation reads it. Written to a temporary file and renamed, so a
-// reader never sees half a report.
+// A reconciliation report kept as one JSON file under the data folder, for a process that runs
+// `reconcile()` itself (the two-site tests): GET /reconciliation serves it when it is newer than
+// the last scheduled or on-demand run, which it reads through Temporal. Written to a temporary
+// file and renamed, so a reader never sees half a report.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ReconciliationReport } from './reconcile.ts';

@@ -1,66 +1,46 @@
-// `npm run reconcile [-- --days N] [-- --every S]`: a reconciliation run now, printed (French,
-// then English) and kept as the last report for GET /reconciliation. Alone, it exits 1 when any
-// difference is found or a system cannot be read, so an operator's script can tell; with
-// `--every 3600` it stays up and runs again every S seconds (hourly, the issue's default cadence).
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from 'pino';
+// `npm run reconcile [-- --days N]`: a reconciliation run now, through Temporal (the same
+// `reconciliation` workflow its schedule starts hourly, on the same workers, so each country's
+// system is read next to it with its own credential and the acts Corridor missed are carried),
+// printed French then English. Exits 1 when any difference is found or a system cannot be read,
+// so an operator's script can tell. The report is the last one GET /reconciliation serves.
 import { loadConfig } from '../config/env.ts';
-import { corridorCountries } from '../domain/countries.ts';
 import { createLogger } from '../logging/logger.ts';
-import { nationalClientFromConfig } from '../national/client.ts';
 import { connectClient, temporalSettings } from '../temporal/connection.ts';
 import { stringFlag, UsageError, type Flags } from '../cli/args.ts';
-import { onShutdown } from '../cli/shutdown.ts';
-import { saveLastReport } from './last-report.ts';
-import { reconcile, type ReconcileDeps } from './reconcile.ts';
+import type { ReconciliationReport } from './report.ts';
+import { reconcileNow } from './schedule.ts';
 
-function positive(flags: Flags, name: string, fallback: number): number {
-  const value = flags[name] === undefined ? fallback : Number(stringFlag(flags, name));
-  if (!Number.isFinite(value) || value < 0) throw new UsageError(`--${name} expects a positive number, got ${String(flags[name])}`);
+function days(flags: Flags, fallback: number): number {
+  const value = flags.days === undefined ? fallback : Number(stringFlag(flags, 'days'));
+  if (!Number.isFinite(value) || value < 0) throw new UsageError(`--days expects a positive number, got ${String(flags.days)}`);
   return value;
 }
 
-async function runOnce(deps: ReconcileDeps, dataDir: string, days: number, logger: Logger): Promise<boolean> {
-  const report = await reconcile(deps, { closedWithinDays: days });
-  const file = saveLastReport(dataDir, report);
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+/** The report as an operator reads it: French, then English, one difference a line. */
+export function printReport(report: ReconciliationReport, out: (line: string) => void): void {
   out(report.summary.fr);
   out(report.summary.en);
   for (const u of report.unreachable) out(`  injoignable / unreachable ${u.country}: ${u.reason}`);
-  for (const d of report.differences) out(`  ${d.kind} ${d.country} ${d.words.fr} / ${d.words.en}`);
+  for (const d of report.differences) out(`  ${d.kind} ${d.country} ${d.words.fr} — ${d.settlement.fr} / ${d.words.en} — ${d.settlement.en}`);
   if (report.pending) out(`  ${report.pending} acte(s) en cours d'acheminement / act(s) in transit`);
-  out(`  → ${file}`);
-  logger.info({ movements: report.movements, differences: report.differences.length, unreachable: report.unreachable.length }, report.summary.en);
-  return report.differences.length === 0 && report.unreachable.length === 0;
 }
 
 export async function runReconcile(flags: Flags): Promise<void> {
-  const days = positive(flags, 'days', 7);
-  const every = positive(flags, 'every', 0);
+  if (flags.every !== undefined)
+    throw new UsageError('--every is gone: the reconciliation runs on its Temporal Schedule (CORRIDOR_RECONCILIATION_EVERY_MINUTES, hourly by default)');
   const config = loadConfig();
+  const window = days(flags, config.reconciliation.closedWithinDays);
   const logger = createLogger('reconcile', config.logLevel, config.logFormat);
   const client = await connectClient(temporalSettings(config));
-  const systems = Object.fromEntries(corridorCountries.map((c) => [c, nationalClientFromConfig(config, c)])) as ReconcileDeps['systems'];
-  const deps: ReconcileDeps = { client, config, systems, logger };
-  if (!every) {
-    try {
-      process.exitCode = (await runOnce(deps, config.dataDir, days, logger)) ? 0 : 1;
-    } finally {
-      await client.connection.close();
-    }
-    return;
-  }
-  const stopped = new AbortController();
-  onShutdown(
-    async () => {
-      stopped.abort();
-      await client.connection.close();
-    },
-    (m) => logger.info(m),
-  );
-  while (!stopped.signal.aborted) {
-    // One failed run (Temporal restarting) is logged; the next comes at its time.
-    await runOnce(deps, config.dataDir, days, logger).catch((error: unknown) => logger.error({ err: error }, 'reconciliation run failed'));
-    await sleep(every * 1000, undefined, { signal: stopped.signal }).catch(() => undefined);
+  try {
+    const report = await reconcileNow(client, config, window);
+    printReport(report, (line) => process.stdout.write(`${line}\n`));
+    logger.info(
+      { movements: report.movements, differences: report.differences.length, settled: report.settled, unreachable: report.unreachable.length },
+      report.summary.en,
+    );
+    process.exitCode = report.differences.length === 0 && report.unreachable.length === 0 ? 0 : 1;
+  } finally {
+    await client.connection.close();
   }
 }

@@ -2,28 +2,24 @@
 // each national system's record (GET /v1/movements/:mrn, with Corridor's credential) against
 // Corridor's state (the workflow's `state` query), and the differences in French and English.
 // A system that cannot be read is named as unreachable, not counted as a difference per movement.
+//
+// `reconcileCountry` is one country's part, run next to that country's system (the scheduled
+// `reconciliation` workflow runs it as an activity on the country's queue); given a way to carry
+// a national event to its movement, it settles the acts the system holds and Corridor missed.
+// `reconcile` runs both parts in this process, reading only (the two-site tests' check).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.ts';
-import { corridorCountries, countryOf, type CountryCode } from '../domain/countries.ts';
-import { type Words, words } from '../domain/words.ts';
+import { corridorCountries, type CountryCode } from '../domain/countries.ts';
 import type { Movement } from '../national/contract.ts';
 import { NationalRefusal, type NationalSystemClient } from '../national/client.ts';
 import { stateQuery } from '../../workflows/messages.ts';
-import type { TransitState } from '../../workflows/model.ts';
-import { compareRecord, countriesHolding, type Difference } from './compare.ts';
+import type { NationalEvent, TransitState } from '../../workflows/model.ts';
+import { compareRecord, countriesHolding, unappliedActs, type Difference } from './compare.ts';
+import { type CountryReconciliation, mergeReport, type ReconciliationReport, type ReportedDifference, settledWords, waiting } from './report.ts';
 
-export interface ReconciliationReport {
-  at: string;
-  /** How far back closed movements were taken. */
-  closedWithinDays: number;
-  movements: number;
-  /** Acts recorded in a system within the grace period and not yet applied: in transit, not differences. */
-  pending: number;
-  unreachable: { country: CountryCode; reason: string }[];
-  differences: Difference[];
-  summary: Words;
-}
+export type { ReconciliationReport } from './report.ts';
 
 export interface ReconcileDeps {
   client: Client;
@@ -43,31 +39,50 @@ export interface ReconcileOptions {
 const DAY_MS = 86_400_000;
 /** Movements read at once: each costs one query to the worker and one read per system. */
 const AT_ONCE = 8;
+/** How long a settled act may take to show in the movement's state before it counts as not settled. */
+const SETTLE_WAIT_MS = 10_000;
 
-async function movementsToCompare(deps: ReconcileDeps, closedWithinDays: number, now: Date): Promise<string[]> {
+/** The movements a run compares: every transit running, and every one closed since `closedWithinDays` before `now`. */
+export async function movementsToCompare(client: Client, config: Pick<Config, 'taskQueues'>, closedWithinDays: number, now: Date): Promise<string[]> {
   const since = new Date(now.getTime() - closedWithinDays * DAY_MS).toISOString();
-  const query = `WorkflowType = 'transit' AND TaskQueue = '${deps.config.taskQueues.transits}' AND (ExecutionStatus = 'Running' OR CloseTime > '${since}')`;
+  const query = `WorkflowType = 'transit' AND TaskQueue = '${config.taskQueues.transits}' AND (ExecutionStatus = 'Running' OR CloseTime > '${since}')`;
   const mrns: string[] = [];
-  for await (const execution of deps.client.workflow.list({ query })) mrns.push(execution.workflowId);
+  for await (const execution of client.workflow.list({ query })) mrns.push(execution.workflowId);
   return mrns;
 }
 
-export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconciliationReport> {
-  const now = (options.now ?? (() => new Date()))();
-  const closedWithinDays = options.closedWithinDays ?? 7;
-  const graceMs = options.graceMs ?? 60_000;
-  const mrns = options.mrns ?? (await movementsToCompare(deps, closedWithinDays, now));
-  const unreachable = new Map<CountryCode, string>();
-  const differences: Difference[] = [];
-  let pending = 0;
+export interface CountryReconcileDeps {
+  country: CountryCode;
+  system: NationalSystemClient;
+  /** Corridor's state of a movement (the workflow's query). */
+  state: (mrn: string) => Promise<TransitState>;
+  /**
+   * Carries an act of this system's journal to its movement, the way the journal consumer does
+   * (the movement knows each event id, so one it already applied is applied once); false when no
+   * running movement has the MRN. Absent: the run reads and reports only.
+   */
+  deliver?: (event: NationalEvent) => Promise<boolean>;
+  logger: Logger;
+}
 
-  const read = async (country: CountryCode, mrn: string): Promise<Movement | undefined | 'unreachable'> => {
-    if (unreachable.has(country)) return 'unreachable';
+export interface CountryReconcileOptions {
+  now: Date;
+  graceMs: number;
+}
+
+/** One country's system against Corridor's state of each movement, settling what its own journal can. */
+export async function reconcileCountry(deps: CountryReconcileDeps, mrns: readonly string[], options: CountryReconcileOptions): Promise<CountryReconciliation> {
+  const { country, system, logger } = deps;
+  const { now, graceMs } = options;
+  const part: CountryReconciliation = { country, pending: 0, differences: [] };
+
+  const read = async (mrn: string): Promise<Movement | undefined | 'unreachable'> => {
+    if (part.unreachable !== undefined) return 'unreachable';
     try {
-      return await deps.systems[country].getMovement({ mrn });
+      return await system.getMovement({ mrn });
     } catch (error) {
       if (error instanceof NationalRefusal && error.code === 'MOVEMENT_UNKNOWN') return undefined;
-      unreachable.set(country, error instanceof Error ? error.message : String(error));
+      part.unreachable = error instanceof Error ? error.message : String(error);
       return 'unreachable';
     }
   };
@@ -75,19 +90,22 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   const one = async (mrn: string) => {
     let state: TransitState;
     try {
-      state = await deps.client.workflow.getHandle(mrn).query(stateQuery);
+      state = await deps.state(mrn);
     } catch (error) {
-      deps.logger.warn({ mrn, err: error }, 'reconciliation: movement state unreadable');
+      logger.warn({ mrn, err: error }, 'reconciliation: movement state unreadable');
       return;
     }
-    for (const country of countriesHolding(state)) {
-      const record = await read(country, mrn);
-      if (record === 'unreachable') continue;
-      const compared = compareRecord(state, country, record, now, graceMs);
-      differences.push(...compared.differences);
-      pending += compared.pending;
-      for (const d of compared.differences) deps.logger.warn({ mrn, country, kind: d.kind }, d.words.en);
-    }
+    if (!countriesHolding(state).includes(country)) return;
+    const record = await read(mrn);
+    if (record === 'unreachable') return;
+    const compared = compareRecord(state, country, record, now, graceMs);
+    part.pending += compared.pending;
+    const reported =
+      record && deps.deliver && compared.differences.some((d) => d.kind === 'ACT_MISSING')
+        ? await settle(deps, state, record, compared.differences, options)
+        : compared.differences.map(waiting);
+    for (const d of reported) logger.warn({ mrn, country, kind: d.kind, settled: d.settled }, `${d.words.en} (${d.settlement.en})`);
+    part.differences.push(...reported);
   };
 
   const queue = [...mrns];
@@ -96,16 +114,64 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       for (let mrn = queue.shift(); mrn !== undefined; mrn = queue.shift()) await one(mrn);
     }),
   );
+  // Movements compared before the system stopped answering are kept; the rest are not counted against it.
+  return part;
+}
 
-  const unreachableList = corridorCountries.filter((c) => unreachable.has(c)).map((country) => ({ country, reason: unreachable.get(country) ?? '' }));
-  const cut = unreachableList.map((u) => countryOf(u.country, 'fr'));
-  const summary =
-    differences.length === 0 && unreachableList.length === 0
-      ? words('RECONCILED', `${mrns.length} mouvements rapprochés : aucune différence`, `${mrns.length} movements reconciled: no difference`)
-      : words(
-          'RECONCILIATION_DIFFERENCES',
-          `${mrns.length} mouvements rapprochés : ${differences.length} différence(s)${cut.length ? `, système ${cut.join(' et ')} injoignable` : ''}`,
-          `${mrns.length} movements reconciled: ${differences.length} difference(s)${unreachableList.length ? `, ${unreachableList.map((u) => countryOf(u.country, 'en')).join(' and ')} system unreachable` : ''}`,
-        );
-  return { at: now.toISOString(), closedWithinDays, movements: mrns.length, pending, unreachable: unreachableList, differences, summary };
+/**
+ * Carries the officers' acts this system holds and Corridor missed, each read back from the
+ * system's journal (its event id is the movement's dedupe key), then compares again: the
+ * differences gone are settled, the others wait for a supervisor.
+ */
+async function settle(
+  deps: CountryReconcileDeps,
+  state: TransitState,
+  record: Movement,
+  found: Difference[],
+  options: CountryReconcileOptions,
+): Promise<ReportedDifference[]> {
+  const { country, system, logger } = deps;
+  const deliver = deps.deliver;
+  if (!deliver) return found.map(waiting);
+  const carried: string[] = [];
+  // Only what an officer keyed in this system: what Corridor wrote there is not an act to carry back.
+  for (const act of unappliedActs(state, country, record).filter((e) => e.source === 'officer')) {
+    const page = await system.listEvents({ after: act.sequence - 1, limit: 1 });
+    const event = page.events[0];
+    if (!event || event.sequence !== act.sequence || event.mrn !== state.mrn) continue;
+    if (await deliver({ ...event, country })) carried.push(`${event.type} ${event.id}`);
+  }
+  if (carried.length === 0) return found.map(waiting);
+  logger.info({ mrn: state.mrn, country, carried }, 'reconciliation: acts the national system holds carried to the movement');
+
+  // The movement applies a carried act in a workflow task of its own: wait until its state shows it.
+  let after = compareRecord(state, country, record, options.now, options.graceMs);
+  const until = Date.now() + SETTLE_WAIT_MS;
+  for (;;) {
+    const fresh = await deps.state(state.mrn).catch(() => state);
+    const again = await system.getMovement({ mrn: state.mrn }).catch(() => record);
+    after = compareRecord(fresh, country, again, options.now, options.graceMs);
+    if (!after.differences.some((d) => d.kind === 'ACT_MISSING') || Date.now() > until) break;
+    await sleep(250);
+  }
+  const remains = (d: Difference) => after.differences.some((a) => a.kind === d.kind);
+  const how = carried.join(', ');
+  const reported: ReportedDifference[] = found.map((d) =>
+    remains(d) ? waiting(d) : { ...d, settled: true, settlement: settledWords(`acte(s) du journal appliqué(s) (${how})`, `journal act(s) applied (${how})`) },
+  );
+  // What the carried acts did not mend, or brought to light, waits for a supervisor.
+  for (const d of after.differences) if (!found.some((f) => f.kind === d.kind)) reported.push(waiting(d));
+  return reported;
+}
+
+export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions = {}): Promise<ReconciliationReport> {
+  const now = (options.now ?? (() => new Date()))();
+  const closedWithinDays = options.closedWithinDays ?? 7;
+  const graceMs = options.graceMs ?? 60_000;
+  const mrns = options.mrns ?? (await movementsToCompare(deps.client, deps.config, closedWithinDays, now));
+  const state = (mrn: string) => deps.client.workflow.getHandle(mrn).query(stateQuery);
+  const parts = await Promise.all(
+    corridorCountries.map((country) => reconcileCountry({ country, system: deps.systems[country], state, logger: deps.logger }, mrns, { now, graceMs })),
+  );
+  return mergeReport({ at: now.toISOString(), closedWithinDays, movements: mrns.length, parts });
 }

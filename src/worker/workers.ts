@@ -7,6 +7,8 @@ import { createArchiveActivities } from '../../activities/archive.ts';
 import { createCorridorActivities } from '../../activities/corridor.ts';
 import { createNationalActivities } from '../../activities/national.ts';
 import { createJournalActivities, httpJournalReader } from '../../activities/journal.ts';
+import { createNationalReconciliationActivities, createReconciliationListActivities } from '../../activities/reconciliation.ts';
+import { ensureReconciliationSchedule } from '../reconciliation/schedule.ts';
 import { loadReferenceData } from '../domain/reference-data.ts';
 import type { ReferenceData } from '../domain/types.ts';
 import type { Config } from '../config/env.ts';
@@ -70,11 +72,14 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
               retentionDays: config.archive.retentionDays,
               logger: logger.child({ queue: taskQueue, archive: true }),
             }),
+            ...createReconciliationListActivities({ client, config }),
           },
           ...workflowWorkerTuning,
         });
         // The archiver runs as long as Corridor does; starting it again finds the running one.
         await ensureArchiver(client, config);
+        // The worker that runs the reconciliation keeps its schedule at this configuration.
+        logger.info({ schedule: await ensureReconciliationSchedule(client, config) }, 'reconciliation schedule');
         return worker;
       }
       const { url, token } = config.national[role.country];
@@ -95,7 +100,16 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         namespace,
         taskQueue,
         dataConverter,
-        activities: { ...createNationalActivities(client, logger.child({ queue: taskQueue })), ...journal },
+        activities: {
+          ...createNationalActivities(client, logger.child({ queue: taskQueue })),
+          ...journal,
+          ...createNationalReconciliationActivities({
+            country: role.country,
+            system: client,
+            transits,
+            logger: logger.child({ queue: taskQueue, reconciliation: true }),
+          }),
+        },
         ...activityWorkerTuning,
       });
       // The country's journal feed runs as long as Corridor does; starting it again finds the running one.

@@ -122,6 +122,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     CORRIDOR_DEV_TOKENS: '1',
     // Test files present refused tokens on purpose, dozens from 127.0.0.1; test/security checks the limit itself.
     CORRIDOR_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
+    // A scheduled reconciliation firing on the hour in the middle of a test would carry acts and
+    // notify supervisors of its own accord: tests run it on demand (test/reconciliation sets it).
+    CORRIDOR_RECONCILIATION_EVERY_MINUTES: '0',
     ...Object.fromEntries(Object.entries(elsewhere).map(([country, remote]) => [`CORRIDOR_NATIONAL_${country}_TOKEN`, remote.token])),
     ...options.env,
   };
