@@ -131,6 +131,16 @@ export async function startTwoSites(options: TwoSitesOptions = {}): Promise<TwoS
       ),
     );
     for (const child of children) child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[ouaga] ${chunk.toString()}`));
+    // Started only once it polls: a worker that cannot reach the cluster at start-up exits, so a
+    // test that cut the link or stopped the server before then would lose Burkina's side for good.
+    const queue = stack.config.taskQueues.national.BF;
+    await until(
+      "Burkina's worker at Ouagadougou polls its queue",
+      async () =>
+        ((await stack!.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: queue }, taskQueueType: 2 })).pollers ?? []).length >
+        0,
+      120_000,
+    );
     const screens = new NationalScreens({ TG: stack.sandboxes.TG.url, BF: localUrl }, DEVELOPMENT_USER_SECRET);
     return {
       stack,
