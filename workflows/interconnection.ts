@@ -4,7 +4,8 @@
 // it came from. An act that depends on one not yet seen (the entry into Burkina before Togo's
 // exit) waits here; an act already recorded through Corridor counts once, and a different
 // version of it is a discrepancy for both countries' supervisors.
-import { condition, log, patched, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, condition, log, patched, setHandler, TimeoutFailure } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
 import type { Actor } from '../src/auth/actor.ts';
 import { countryNames, countryOf, isCorridorCountry } from '../src/domain/countries.ts';
 import type { journalEventOf } from '../src/national/contract.ts';
@@ -223,12 +224,17 @@ export function acceptRegistered(mv: Movement, registeredIn: RegisteredIn): void
  * the journal had carried it; the same event arriving later through the journal counts once.
  * True when the movement caught up, so the ladder is looked at again before anything escalates.
  */
-export async function catchUpFromSystems(mv: Movement): Promise<boolean> {
+export async function catchUpFromSystems(mv: Movement, patience?: Duration): Promise<boolean> {
   const applied = appliedOf.get(mv) ?? new Set<string>();
   let caughtUp = false;
   for (const country of countriesAhead(mv)) {
-    const record = await nationalRefusalOr(() => mv.national(country).getMovement({ mrn: mv.mrn }));
-    if ('refusal' in record) continue; // that system holds no record (no AAR yet): nothing to catch up from
+    const system = patience ? mv.nationalWithin(country, patience) : mv.national(country);
+    const record = await nationalRefusalOr(() => system.getMovement({ mrn: mv.mrn })).catch((error: unknown) => {
+      // With patience, a system that did not answer in time is passed over, as one holding nothing.
+      if (patience && error instanceof ActivityFailure && error.cause instanceof TimeoutFailure) return undefined;
+      throw error;
+    });
+    if (!record || 'refusal' in record) continue; // that system holds no record (no AAR yet): nothing to catch up from
     const missed = record.events
       .filter((step) => step.source === 'officer')
       .map((step) => eventOf(mv.mrn, country, step))

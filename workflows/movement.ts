@@ -3,7 +3,7 @@
 // shape every act's handler takes. The stage modules (departure, border post, destination,
 // road, supervision, watch) register their handlers over one Movement.
 import { ApplicationFailure, currentUpdateInfo, patched, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { Duration, UpdateDefinition } from '@temporalio/common';
 import type { NationalActivities } from '../activities/national.ts';
 import type { CorridorActivities } from '../activities/corridor.ts';
 import type { Actor } from '../src/auth/actor.ts';
@@ -91,6 +91,16 @@ export class Movement {
       this.nationalSystems.set(country, activities);
     }
     return activities;
+  }
+
+  /** One country's national system for a call that gives up after `patience` (retries included) instead of waiting for it. */
+  nationalWithin(country: string, patience: Duration): NationalActivities {
+    return proxyActivities<NationalActivities>({
+      taskQueue: this.settings.nationalQueues[country]!,
+      startToCloseTimeout: '1 minute',
+      scheduleToCloseTimeout: patience,
+      retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+    });
   }
 
   // ---- state changes -------------------------------------------------------------------

@@ -13,6 +13,9 @@ import { responsibleCountry } from './procedure.ts';
 import { proposeRecovery } from './guarantee.ts';
 import { catchUpFromSystems } from './interconnection.ts';
 
+/** How long an alarm other than the overdue ladder waits for a system's record before it fires anyway. */
+const CATCH_UP_PATIENCE = '2 minutes';
+
 /** Runs until the movement ends, arming one timer at a time and re-arming only when the next moment changes. */
 export async function watch(mv: Movement): Promise<void> {
   const { state, settings } = mv;
@@ -42,6 +45,11 @@ async function fire(mv: Movement, alarm: Alarm): Promise<void> {
   // Only a movement no system has seen escalates: the next systems are asked first, before the
   // overdue and again before the enquiry. Movements started before it climb as they did.
   if ((alarm.kind === 'OVERDUE' || alarm.kind === 'ENQUIRY') && patched('enquiry-asks-systems') && (await catchUpFromSystems(mv))) return;
+  // The control results' delay runs from the arrival as the destination's system recorded it:
+  // an arrival heard late (the link down) finds the delay already past, while the same system
+  // may hold control results recorded in time that are still on their way. That system is asked
+  // first; one that does not answer within a while does not hold the alarm back any longer.
+  if (alarm.kind === 'CONTROL_RESULTS_MISSING' && patched('control-results-ask-systems') && (await catchUpFromSystems(mv, CATCH_UP_PATIENCE))) return;
   switch (alarm.kind) {
     case 'OVERDUE':
       state.escalation = { level: LEVEL.OVERDUE, kind: 'OVERDUE', overdueSince: state.legDeadline ?? at };

@@ -71,6 +71,8 @@ export interface StackOptions {
    * two-site tests): this stack starts neither, calls the system at `url` with `token`.
    */
   elsewhere?: Partial<Record<CountryCode, { url: string; token: string }>>;
+  /** A Temporal server of the test's own (one it kills and restarts), instead of the run's shared one. */
+  temporalAddress?: string;
 }
 
 /** The stack's sandboxes run on loopback without CORRIDOR_NATIONAL_XX_TOKEN: Corridor's development credential opens them. */
@@ -130,9 +132,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const config = loadConfig(env);
 
-  const connection = await Connection.connect({ address: temporalAddress() });
+  const address = options.temporalAddress ?? temporalAddress();
+  const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
-  const workerConnection = await NativeConnection.connect({ address: temporalAddress() });
+  const workerConnection = await NativeConnection.connect({ address });
 
   let workers: Worker[] = [];
   let running: Promise<unknown> | undefined;

@@ -4,6 +4,14 @@
 // refused. When the link returns, every act is applied once, in order; the border dwell time is
 // the one the national systems recorded, not the time Corridor heard of the entry; every
 // movement is discharged; and the reconciliation finds no difference.
+//
+// Deadlines are compressed so that the test can fail: Burkina's leg (Cinkansé → Ouagadougou,
+// 48 h) takes 20 s and control results are due 15 s after arrival. Each truck enters, arrives
+// and is controlled within a few seconds, during the cut, by Burkina's clocks; Corridor at Lomé
+// hears of these acts only when the link returns, 45 s after the cut. Had Corridor run the
+// leg's time limit or the control results' delay from the time it heard of an act, every truck
+// would be flagged late, put on the overdue ladder and reported without control results; run
+// from the time each act was recorded in its national system, none is.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +19,7 @@ import type { Movement } from '../../src/national/contract.ts';
 import { saveLastReport } from '../../src/reconciliation/last-report.ts';
 import type { TransitState } from '../../workflows/model.ts';
 import { namespacesUnavailable } from '../harness/netns.ts';
-import { declarationFor, eventually, sealsFor, stepsFor, uniqueTin } from '../lifecycle/helpers.ts';
+import { declarationFor, eventually, reference, sealsFor, stepsFor, uniqueTin } from '../lifecycle/helpers.ts';
 import { assertCorridorCallsOnce, assertReconciled, useTwoSites } from './checks.ts';
 
 const MOVEMENTS = Number(process.env.CORRIDOR_TWO_SITES_MOVEMENTS ?? 50);
@@ -19,8 +27,17 @@ const MOVEMENTS = Number(process.env.CORRIDOR_TWO_SITES_MOVEMENTS ?? 50);
 const CUT_MS = 45_000;
 const unavailable = namespacesUnavailable();
 const regional = { user: 'regional', role: 'regional' } as const;
+// 48 h of Burkina's leg in 20 s (Togo's 72 h in 30 s: each truck arrives at the post at once).
+const TIME_SCALE = 8_640;
+const CONTROL_RESULTS_AFTER_MS = 15_000;
+const burkinaLeg = reference.legs.find((l) => l.from === 'BFCKN001' && l.to === 'BFOUA001');
+const BURKINA_LEG_MS = ((burkinaLeg?.kind === 'road' ? burkinaLeg.timeLimitHours : Number.NaN) * 3_600_000) / TIME_SCALE;
+/** What Corridor's watch does when a deadline passes: none of it may happen to a truck that crossed on time during the cut. */
+const ladder = ['OVERDUE', 'ESCALATED', 'LATE_ARRIVAL', 'CONTROL_RESULTS_MISSING', 'ESCALATION_CLOSED', 'BORDER_ALERT'];
 
-const fixture = useTwoSites(unavailable);
+const fixture = useTwoSites(unavailable, () => ({
+  env: { CORRIDOR_TIME_SCALE: String(TIME_SCALE), CORRIDOR_CONTROL_RESULTS_AFTER_SECONDS: String(CONTROL_RESULTS_AFTER_MS / 1000) },
+}));
 
 /** Runs `work` over `items`, `lanes` at a time. */
 async function inLanes<T>(items: T[], lanes: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -101,6 +118,7 @@ test(`${MOVEMENTS} trucks mid-crossing when the link is cut: both sides keep rec
 
   await sleep(Math.max(0, CUT_MS - (Date.now() - cutAt)));
   ouaga.restore();
+  const restoredAt = Date.now();
 
   const states: TransitState[] = [];
   for (const { mrn } of movements) {
@@ -155,8 +173,32 @@ test(`${MOVEMENTS} trucks mid-crossing when the link is cut: both sides keep rec
       `${state.mrn}: dwell as the systems recorded it`,
     );
     assert.ok(Date.parse(entered) < cutAt + CUT_MS, `${state.mrn}: entered during the cut`);
+
+    // Burkina's leg runs from the entry as Burkina recorded it; the truck arrived and was
+    // controlled within its limits by Burkina's clocks.
+    const arrived = bf.events.find((e) => e.operation === 'recordArrival')?.at;
+    const controlled = bf.events.find((e) => e.operation === 'recordControlResults')?.at;
+    assert.ok(arrived && controlled, `${state.mrn}: arrival and control results in Burkina's system`);
+    const deadline = state.route.find((o) => o.code === 'BFOUA001')?.plannedBy;
+    assert.equal(deadline && Date.parse(deadline), Date.parse(entered) + BURKINA_LEG_MS, `${state.mrn}: the leg's limit runs from Burkina's entry time`);
+    assert.ok(Date.parse(arrived) <= Date.parse(entered) + BURKINA_LEG_MS, `${state.mrn}: arrived within the leg's limit (${arrived})`);
+    assert.ok(Date.parse(controlled) <= Date.parse(arrived) + CONTROL_RESULTS_AFTER_MS, `${state.mrn}: controlled within the delay (${controlled})`);
+    assert.equal(state.arrival && Date.parse(state.arrival.at), Date.parse(arrived), `${state.mrn}: arrival at Burkina's time`);
+    assert.equal(state.controlResults && Date.parse(state.controlResults.at), Date.parse(controlled), `${state.mrn}: control results at Burkina's time`);
+    // …but Corridor heard of them only after the link returned: it forwarded the entry to Togo
+    // (ENTRY_NOTICE_SENT, stamped when it did) after the link came back, and applied the arrival
+    // and the control results after that, past both limits. By the time it heard, the truck
+    // would have been late and its control results missing: so the test can fail.
+    const heard = state.timeline.find((e) => e.what === 'ENTRY_NOTICE_SENT')?.at;
+    assert.ok(heard && Date.parse(heard) >= restoredAt, `${state.mrn}: the entry heard at Lomé after the link returned (${heard})`);
+    assert.ok(Date.parse(heard) > Date.parse(entered) + BURKINA_LEG_MS, `${state.mrn}: heard past the leg's limit (${heard}, limit ${deadline})`);
+    assert.ok(Date.parse(heard) > Date.parse(arrived) + CONTROL_RESULTS_AFTER_MS, `${state.mrn}: heard past the control results' delay`);
+
     assert.equal(state.arrival?.late, false, `${state.mrn}: not flagged late because of the link`);
     assert.equal(state.escalation.level, 0, `${state.mrn}: no escalation`);
+    // Not even for a while: an escalation closed by the arrival heard after it leaves level 0 too.
+    const climbed = state.timeline.filter((e) => ladder.includes(e.what)).map((e) => `${e.what} at ${e.at}`);
+    assert.deepEqual(climbed, [], `${state.mrn}: never on the ladder nor alerted because of the link`);
   }
 
   // Corridor's own calls into each system, once per movement (retries across the cut land on the first answer).
