@@ -277,6 +277,15 @@ export class Movement {
     if (mark === undefined) return undefined;
     const problem = fallbackProblem(action, mark, input.actor.office, Date.now());
     if (problem) return problem;
+    // The paper's time comes after the act before it: a border dwell or a leg is never negative.
+    const previous = this.state.timeline.filter((e) => e.by.role === 'officer').at(-1);
+    if (mark.recordedAt !== undefined && previous && Date.parse(mark.recordedAt) < Date.parse(previous.at)) {
+      return {
+        code: 'INVALID_INPUT',
+        fr: `fallback.recordedAt : l'heure du document (${mark.recordedAt}) précède le dernier acte du mouvement (${previous.what}, ${previous.at})`,
+        en: `fallback.recordedAt: the paper's time (${mark.recordedAt}) is before the movement's last act (${previous.what}, ${previous.at})`,
+      };
+    }
     if (action === 'exit' && this.state.status !== 'AT_BORDER') {
       // The exit toward Mali or Niger discharges the movement: that needs the system itself.
       return {
