@@ -104,6 +104,15 @@ describe("Burkina's national system down while trucks arrive at Cinkansé", () =
         `${JSON.stringify(fallback)} names ${field}: ${JSON.stringify(errors)}`,
       );
     }
+    // Control results discharge the movement: they wait for the system itself, and the officer is told so.
+    const notThisAct = await corridor.act(mrn, 'control-results', officerAt(OUAGA), {
+      result: 'SATISFACTORY',
+      sealsIntact: true,
+      fallback: { paperNumber: paper(OUAGA, 1) },
+    });
+    assert.equal(notThisAct.status, 409, JSON.stringify(notThisAct.body));
+    assert.equal(notThisAct.body.error, 'FALLBACK_NOT_FOR_THIS_ACT');
+    assert.match(notThisAct.body.fr, /ne se saisit pas en procédure de secours/);
     const after = await corridor.state(mrn);
     assert.equal(after.status, 'AT_BORDER');
     assert.equal(after.version, before.version);

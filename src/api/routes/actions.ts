@@ -248,6 +248,12 @@ export const actionRoutes =
       app.post(
         `/transits/:mrn/${action}`,
         {
+          // Other acts' schemas would drop a fallback mark without a word: an officer learns instead that this act waits for the system.
+          preValidation: async (request) => {
+            const mark = (request.body as { fallback?: unknown } | undefined)?.fallback;
+            const problem = mark === undefined ? undefined : fallbackProblem(action, mark as FallbackMark, undefined, Date.now());
+            if (problem?.code === 'FALLBACK_NOT_FOR_THIS_ACT') throw conflict(problem.code, problem);
+          },
           schema: {
             tags: ['actions'],
             summary: summaries[action],
