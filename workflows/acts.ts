@@ -4,6 +4,7 @@
 // checked against these types at compile time, so the two layers cannot drift apart.
 import { OFFICE_CODE } from '../src/domain/formats.ts';
 import { words, type Words } from '../src/domain/words.ts';
+import type { FallbackMark } from './fallback.ts';
 
 export const actLimits = {
   /** A seal identifier as printed on it: letters, digits and dashes. */
@@ -63,6 +64,8 @@ export interface ReleaseBody {
 export interface CheckpointBody {
   sealsIntact?: boolean | undefined;
   remarks?: string | undefined;
+  /** Recorded under the fallback procedure while the office's national system is down (./fallback.ts). */
+  fallback?: FallbackMark | undefined;
 }
 /** Entry and arrival: the officer says whether the seals were found intact. */
 export interface SealCheckBody {
@@ -70,6 +73,8 @@ export interface SealCheckBody {
   remarks?: string | undefined;
   /** The seals the officer read on the truck: compared with the seals the movement carries now (after a transhipment, the new ones). */
   seals?: string[] | undefined;
+  /** Recorded under the fallback procedure while the office's national system is down (./fallback.ts). */
+  fallback?: FallbackMark | undefined;
 }
 export interface ControlResultsBody {
   /** DISCREPANCIES (or seals not intact) holds the movement until an officer resolves it. */

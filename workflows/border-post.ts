@@ -18,7 +18,7 @@ export function registerBorderPostActs(mv: Movement): void {
   mv.act(m.borderArrivalUpdate, 'border-arrival', checkActBody['border-arrival'], async ({ actor, sealsIntact, remarks }, keyed) => {
     const office = actor.office!;
     const crossingLeg = route.legs[state.legIndex + 1]!;
-    await mv.writeInto(keyed, mv.countryOf(office), () => mv.national(mv.countryOf(office)).recordBorderArrival({ mrn, office, at: mv.now() }));
+    await mv.writeAct(keyed, office, 'recordBorderArrival', { mrn, office, at: mv.now() });
     const at = mv.actedAt(keyed);
     const late = mv.arriveAt(crossingLeg.from, at);
     state.crossings.push({
@@ -39,9 +39,7 @@ export function registerBorderPostActs(mv: Movement): void {
 
   mv.act(m.exitUpdate, 'exit', checkActBody.exit, async ({ actor, sealsIntact, remarks }, keyed) => {
     const office = actor.office!;
-    await mv.writeInto(keyed, mv.countryOf(office), () =>
-      mv.national(mv.countryOf(office)).confirmExit({ mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() }),
-    );
+    await mv.writeAct(keyed, office, 'confirmExit', { mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() });
     if (state.status === 'AT_BORDER') {
       const crossing = state.crossings[state.crossings.length - 1]!;
       crossing.exitAt = mv.actedAt(keyed);
@@ -63,9 +61,7 @@ export function registerBorderPostActs(mv: Movement): void {
     const office = actor.office!;
     const discrepancy = sealDiscrepancy(state.seals, seals);
     if (discrepancy) throw refusalFailure(discrepancy);
-    await mv.writeInto(keyed, mv.countryOf(office), () =>
-      mv.national(mv.countryOf(office)).acceptEntry({ mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() }),
-    );
+    await mv.writeAct(keyed, office, 'acceptEntry', { mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() });
     const at = mv.actedAt(keyed);
     const crossing = state.crossings[state.crossings.length - 1]!;
     crossing.entryAt = at;
@@ -98,6 +94,8 @@ async function sendNotice(mv: Movement, keyed: Keyed, act: 'EXIT' | 'ENTRY', to:
   const from = mv.countryOf(office) as CountryCode;
   const notice = { mrn, country: from, office, sealsIntact, recordedAt };
   const system = mv.national(to);
+  // After the fallback acts still waiting for that system: it learns of the other side's act after its own.
+  await mv.fallback.behind(to);
   // With shares, the entry notice also writes off the exit country's leg and gives back its share.
   const ack = await nationalRefusalOr(() =>
     act === 'EXIT' ? system.receiveExitNotice(notice) : system.receiveEntryNotice({ ...notice, writeOffLeg: mv.shares }),

@@ -15,9 +15,7 @@ export function registerDestinationActs(mv: Movement): void {
 
   mv.act(m.arrivalUpdate, 'arrival', checkActBody.arrival, async ({ actor, sealsIntact, remarks }, keyed) => {
     const office = actor.office!;
-    await mv.writeInto(keyed, mv.countryOf(office), () =>
-      mv.national(mv.countryOf(office)).recordArrival({ mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() }),
-    );
+    await mv.writeAct(keyed, office, 'recordArrival', { mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() });
     const at = mv.actedAt(keyed);
     const late = mv.arriveAt(office, at);
     state.arrival = { at, office, sealsIntact: sealsIntact ?? true, late, ...(remarks ? { remarks } : {}) };
@@ -87,6 +85,9 @@ export async function dischargeAndWriteOff(mv: Movement, office: string, by: { k
   const { mrn, state } = mv;
   const finalOffice = mv.finalOffice();
   const destinationCountry = mv.countryOf(finalOffice);
+  // The system discharges a record that holds every act before: fallback acts still waiting are written first.
+  await mv.fallback.behind(destinationCountry);
+  await mv.fallback.behind(mv.route.departureCountry);
   const discharged = await nationalRefusalOr(() =>
     mv.national(destinationCountry).discharge({ mrn, office: finalOffice, ...(alternativeProof ? { alternativeProof } : {}) }),
   );

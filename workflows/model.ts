@@ -115,6 +115,25 @@ export interface OfficeProgress {
   late?: boolean;
 }
 
+/** An act recorded in Corridor as a fallback act while its national system could not be reached (./fallback.ts). */
+export interface FallbackActState {
+  act: 'border-arrival' | 'exit' | 'entry' | 'arrival';
+  /** The timeline entry the act left (ENTRY_ACCEPTED…). */
+  type: string;
+  office: string;
+  /** The country whose system the act is written into. */
+  country: string;
+  /** The paper document's number (document de secours). */
+  paperNumber: string;
+  /** The paper's time: the act's time in Corridor and in the national system. */
+  recordedAt: string;
+  officer: string;
+  /** WAITING for its system; WRITTEN there by Corridor; ALREADY_IN_SYSTEM: the officer keyed it there too, it counts once; REFUSED by the system (supervisors told). */
+  state: 'WAITING' | 'WRITTEN' | 'ALREADY_IN_SYSTEM' | 'REFUSED';
+  settledAt?: string;
+  reason?: string;
+}
+
 export interface Crossing {
   post: string;
   exitOffice: string;
@@ -269,6 +288,8 @@ export interface TransitState {
   dischargedAt?: string;
   incidents: Incident[];
   escalation: Escalation;
+  /** Acts recorded as fallback acts (procédure de secours), absent on movements that never had one. */
+  fallbackActs?: FallbackActState[];
   notifications: NotificationRecord[];
   timeline: TimelineEvent[];
   /** Bumped on every change, so a reader of the state query can tell whether anything changed since its last read. */

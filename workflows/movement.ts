@@ -5,6 +5,7 @@
 import { ApplicationFailure, currentUpdateInfo, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Duration, UpdateDefinition } from '@temporalio/common';
 import type { NationalActivities } from '../activities/national.ts';
+import type { OperationRequest } from '../src/national/contract.ts';
 import type { CorridorActivities } from '../activities/corridor.ts';
 import type { Actor } from '../src/auth/actor.ts';
 import { bilingual, type Words } from '../src/domain/words.ts';
@@ -17,6 +18,7 @@ import { SearchAttributeSync } from './search.ts';
 import { initialState } from './state.ts';
 import { nationalCall } from './national-answers.ts';
 import { actVouchRefusal } from './vouch.ts';
+import { type FallbackMark, FallbackWrites, fallbackProblem, type operationOf, type FallbackAction } from './fallback.ts';
 
 export const SYSTEM: ActedBy = { user: 'corridor', role: 'system' };
 const HOUR_MS = 3_600_000;
@@ -26,7 +28,11 @@ const HOUR_MS = 3_600_000;
  * system, whose journal carried it here. An act keyed in a national system is not written back
  * into it, and its time is the national system's: deadlines and dwell times run from `at`.
  */
-export type Keyed = { in: 'corridor' } | { in: 'national'; country: string; at: string; eventId: string };
+export type Keyed =
+  | { in: 'corridor' }
+  | { in: 'national'; country: string; at: string; eventId: string }
+  /** A fallback act (procédure de secours): recorded in Corridor while its country's system was down, written there when it is back. */
+  | { in: 'fallback'; action: FallbackAction; country: string; at: string; paperNumber: string; officer: string };
 export const IN_CORRIDOR: Keyed = { in: 'corridor' };
 
 /** What an act does once the procedure accepts it, whoever keyed it and wherever. */
@@ -59,6 +65,8 @@ export class Movement {
   // ladder in order even when one delivery has to be retried.
   private deliveries: Promise<void> = Promise.resolve();
   private pendingDeliveries = 0;
+  /** Fallback acts waiting for their national system (./fallback.ts). */
+  readonly fallback: FallbackWrites;
 
   constructor(input: TransitInput) {
     this.mrn = input.mrn;
@@ -70,6 +78,15 @@ export class Movement {
     this.shares = patched('guarantee-shares');
     this.search = new SearchAttributeSync(this.state);
     this.departure = this.national(input.route.departureCountry);
+    this.fallback = new FallbackWrites({
+      mrn: this.mrn,
+      state: this.state,
+      record: (...args) => this.record(...args),
+      notify: (...args) => this.notify(...args),
+      now: () => this.now(),
+      syncSearch: () => this.search.sync(this.state),
+      nationalQueue: (country) => this.settings.nationalQueues[country]!,
+    });
     this.corridor = proxyActivities<CorridorActivities>({
       taskQueue: input.settings.corridorQueue,
       startToCloseTimeout: '1 minute',
@@ -117,6 +134,7 @@ export class Movement {
   /** Records an act in the timeline, saying where it was keyed and when, for an act from a national system. */
   recordAct(keyed: Keyed, what: string, by: ActedBy, office?: string, details?: Record<string, unknown>): void {
     if (keyed.in === 'corridor') this.record(what, by, office, details);
+    else if (keyed.in === 'fallback') this.record(what, by, office, { ...details, fallback: true, paperNumber: keyed.paperNumber }, keyed.at);
     else this.record(what, by, office, { ...details, keyedIn: keyed.country, eventId: keyed.eventId }, keyed.at);
   }
 
@@ -130,7 +148,7 @@ export class Movement {
 
   /** When the act happened: the national system's time of recording, or now for an act keyed in Corridor. */
   actedAt(keyed: Keyed): string {
-    return keyed.in === 'national' ? keyed.at : this.now();
+    return keyed.in === 'corridor' ? this.now() : keyed.at;
   }
 
   /**
@@ -139,7 +157,36 @@ export class Movement {
    */
   async writeInto<T>(keyed: Keyed, country: string, call: () => Promise<T>): Promise<T | undefined> {
     if (keyed.in === 'national' && keyed.country === country) return undefined;
+    // Written after the fallback acts that still wait for this system, in the order of the procedure.
+    await this.fallback.behind(country);
     return nationalCall(call);
+  }
+
+  /**
+   * Writes an officer's act on the road into the system of its office's country, like writeInto;
+   * a fallback act is instead queued, with its paper number and time, until that system answers.
+   */
+  async writeAct<K extends (typeof operationOf)[FallbackAction]>(keyed: Keyed, office: string, operation: K, request: OperationRequest<K>): Promise<void> {
+    const country = this.countryOf(office);
+    if (keyed.in === 'fallback' && keyed.country === country) {
+      const fallback = { paperNumber: keyed.paperNumber, recordedAt: keyed.at, officer: keyed.officer };
+      const call = { ...request, at: keyed.at, fallback };
+      this.fallback.add(
+        {
+          act: keyed.action,
+          type: fallbackTypes[keyed.action],
+          office,
+          country,
+          paperNumber: keyed.paperNumber,
+          recordedAt: keyed.at,
+          officer: keyed.officer,
+          state: 'WAITING',
+        },
+        (system) => (system[operation] as (input: typeof call) => Promise<object>)(call),
+      );
+      return;
+    }
+    await this.writeInto(keyed, country, () => (this.national(country)[operation] as (input: OperationRequest<K>) => Promise<unknown>)(request));
   }
 
   setStatus(status: TransitStatus): void {
@@ -229,6 +276,37 @@ export class Movement {
 
   // ---- acts ----------------------------------------------------------------------------
 
+  private fallbackKeyed(action: FallbackAction, actor: Actor, mark: FallbackMark): Keyed {
+    const office = actor.office!;
+    return { in: 'fallback', action, country: this.countryOf(office), at: mark.recordedAt ?? this.now(), paperNumber: mark.paperNumber, officer: actor.user };
+  }
+
+  /** Why an act marked as a fallback act cannot be one; undefined when it is not marked, or may be. */
+  private fallbackRefusal(action: ActionName, input: { actor: Actor }): Words | undefined {
+    const mark = (input as { fallback?: FallbackMark }).fallback;
+    if (mark === undefined) return undefined;
+    const problem = fallbackProblem(action, mark, input.actor.office, Date.now());
+    if (problem) return problem;
+    // The paper's time comes after the act before it: a border dwell or a leg is never negative.
+    const previous = this.state.timeline.filter((e) => e.by.role === 'officer').at(-1);
+    if (mark.recordedAt !== undefined && previous && Date.parse(mark.recordedAt) < Date.parse(previous.at)) {
+      return {
+        code: 'INVALID_INPUT',
+        fr: `fallback.recordedAt : l'heure du document (${mark.recordedAt}) précède le dernier acte du mouvement (${previous.what}, ${previous.at})`,
+        en: `fallback.recordedAt: the paper's time (${mark.recordedAt}) is before the movement's last act (${previous.what}, ${previous.at})`,
+      };
+    }
+    if (action === 'exit' && this.state.status !== 'AT_BORDER') {
+      // The exit toward Mali or Niger discharges the movement: that needs the system itself.
+      return {
+        code: 'FALLBACK_NOT_FOR_THIS_ACT',
+        fr: 'la sortie finale apure le mouvement : elle attend le système national, elle ne se saisit pas en procédure de secours',
+        en: 'the final exit discharges the movement: it waits for the national system and cannot be recorded as a fallback act',
+      };
+    }
+    return undefined;
+  }
+
   /** Refuses an act now if the procedure does not expect it from this actor. */
   check(action: ActionName, actor: Actor): void {
     const refusal = checkAction(this.state, this.route.legs, this.route.endsWith, action, actor);
@@ -252,7 +330,10 @@ export class Movement {
       (input) =>
         this.lock.run(async () => {
           this.check(action, input.actor);
-          await perform(input, IN_CORRIDOR);
+          const mark = (input as { fallback?: FallbackMark }).fallback;
+          // Only movements whose acts carry a fallback mark take the new path; every other act runs as it was recorded.
+          const keyed = mark && patched('fallback-acts') ? this.fallbackKeyed(action as FallbackAction, input.actor, mark) : IN_CORRIDOR;
+          await perform(input, keyed);
           this.search.sync(this.state);
           // Echoed so the API can tell a retried request from another request reusing its key.
           return { ...this.result(), ...(input.requestHash ? { requestHash: input.requestHash } : {}) };
@@ -275,13 +356,21 @@ export class Movement {
           }
           // Who may act comes first: someone else's movement is refused without telling them about its content.
           this.check(action, input.actor);
-          const problem = checkInput(input);
+          const problem = checkInput(input) ?? this.fallbackRefusal(action, input);
           if (problem) throw refusalFailure(problem);
         },
       },
     );
   }
 }
+
+/** The timeline entry each fallback act leaves. */
+const fallbackTypes: Record<FallbackAction, string> = {
+  'border-arrival': 'BORDER_ARRIVAL',
+  exit: 'EXIT_CONFIRMED',
+  entry: 'ENTRY_ACCEPTED',
+  arrival: 'ARRIVED',
+};
 
 /** A refusal as the update's failure: the code as its type, the words in its details. */
 export function refusalFailure(refusal: Refusal | Words, extra: Record<string, unknown> = {}): ApplicationFailure {

@@ -15,6 +15,8 @@ export const Overdue = defineSearchAttributeKey('Overdue', SearchAttributeType.B
 export const BorderAlert = defineSearchAttributeKey('BorderAlert', SearchAttributeType.BOOL);
 export const EscalationLevel = defineSearchAttributeKey('EscalationLevel', SearchAttributeType.INT);
 export const NextDeadline = defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME);
+/** The countries whose national system a fallback act of the movement still waits for (procédure de secours). */
+export const WaitingForSystems = defineSearchAttributeKey('WaitingForSystems', SearchAttributeType.KEYWORD_LIST);
 
 export const corridorSearchAttributes = [
   TransitStatus,
@@ -28,4 +30,5 @@ export const corridorSearchAttributes = [
   BorderAlert,
   EscalationLevel,
   NextDeadline,
+  WaitingForSystems,
 ] as const;

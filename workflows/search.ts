@@ -3,6 +3,7 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { TransitState } from './model.ts';
 import * as keys from './search-attributes.ts';
+import { waitingForSystems } from './fallback.ts';
 
 type Snapshot = Record<string, string | number | boolean | undefined>;
 
@@ -15,6 +16,8 @@ function snapshot(state: TransitState): Snapshot {
     BorderAlert: state.status === 'AT_BORDER' && Boolean(state.crossings[state.crossings.length - 1]?.alertAt),
     EscalationLevel: state.escalation.level,
     NextDeadline: state.nextDeadline,
+    // Absent on movements that never had a fallback act, so their histories upsert nothing new; '' once all are written.
+    WaitingForSystems: state.fallbackActs ? waitingForSystems(state.fallbackActs).join(',') : undefined,
   };
 }
 
@@ -54,6 +57,8 @@ function pair(name: string, value: string | number | boolean | undefined): Searc
       return { key: keys.EscalationLevel, value: value as number };
     case 'NextDeadline':
       return { key: keys.NextDeadline, value: value === undefined ? null : new Date(value as string) };
+    case 'WaitingForSystems':
+      return { key: keys.WaitingForSystems, value: value ? (value as string).split(',') : null };
     default:
       throw new Error(`unknown search attribute ${name}`);
   }

@@ -42,6 +42,7 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
     mv.search.sync(mv.state);
   });
   if (!mv.isTerminal()) await watch(mv);
-  await condition(() => mv.deliveriesDone() && allHandlersFinished());
+  // A fallback act still waiting for its system is written before the movement closes.
+  await condition(() => mv.deliveriesDone() && mv.fallback.settled() && allHandlersFinished());
   return summarise(mv.state);
 }

@@ -188,6 +188,10 @@ const fr = {
   newSeals: 'Nouveaux scellés',
   place: 'Lieu de l’incident',
   sealsRead: 'Scellés relevés sur le camion (facultatif)',
+  fallbackPaperNumber: 'Procédure de secours : n° du document de secours (seulement si le système national est indisponible), ex. BFCKN001-DS-2026-000123',
+  waitingForSystem: 'En attente du système national',
+  fallbackActs: 'Actes de secours (procédure de secours)',
+  fallbackWaitingNote: 'Saisis dans Corridor pendant que le système national était injoignable ; Corridor les y écrira une fois, dès son retour.',
   observations: 'Constatations de l’agent',
   newTrailer: 'Nouvelle remorque (immatriculation, facultatif)',
   note: 'Note (facultative)',
@@ -422,6 +426,10 @@ const en: Record<Key, string> = {
   newSeals: 'New seals',
   place: 'Where it happened',
   sealsRead: 'Seals read on the truck (optional)',
+  fallbackPaperNumber: 'Fallback procedure: paper document no. (only while the national system is down), e.g. BFCKN001-DS-2026-000123',
+  waitingForSystem: 'Waiting for the national system',
+  fallbackActs: 'Fallback acts (fallback procedure)',
+  fallbackWaitingNote: 'Recorded in Corridor while the national system could not be reached; Corridor writes each into it once, as soon as it is back.',
   observations: 'What the officer saw',
   newTrailer: 'New trailer (registration, optional)',
   note: 'Note (optional)',
@@ -583,6 +591,23 @@ export const eventWords: CodeWords = {
   },
   NATIONAL_ACT_DISCREPANCY: { fr: 'Acte saisi deux fois avec des données différentes', en: 'Act keyed twice with different data' },
   NATIONAL_EVENT_IGNORED: { fr: 'Acte du système national non appliqué', en: 'National system act not applied' },
+  FALLBACK_ACT_WRITTEN: { fr: 'Acte de secours écrit dans le système national', en: 'Fallback act written into the national system' },
+  FALLBACK_ACT_ALREADY_IN_SYSTEM: {
+    fr: 'Acte de secours déjà saisi dans le système national : compté une fois',
+    en: 'Fallback act already keyed in the national system: counted once',
+  },
+  FALLBACK_ACT_REFUSED: {
+    fr: 'Acte de secours refusé par le système national (superviseurs avisés)',
+    en: 'Fallback act refused by the national system (supervisors told)',
+  },
+};
+
+/** A fallback act's state (workflows/model.ts FallbackActState). */
+export const fallbackStateWords: CodeWords = {
+  WAITING: { fr: 'En attente du système national', en: 'Waiting for the national system' },
+  WRITTEN: { fr: 'Écrit dans le système national', en: 'Written into the national system' },
+  ALREADY_IN_SYSTEM: { fr: 'Déjà saisi dans le système national', en: 'Already keyed in the national system' },
+  REFUSED: { fr: 'Refusé par le système national', en: 'Refused by the national system' },
 };
 
 export const deliveryWords: CodeWords = {

@@ -22,7 +22,12 @@ export type Me = Actor & { officeName?: string };
 export type NotificationRecord = Omit<WorkflowNotification, 'message'> & { message?: Words | undefined };
 
 /** GET /transits/:mrn: the workflow's state and what the signed-in user may do now. */
-export type TransitState = Omit<WorkflowState, 'notifications'> & { notifications: NotificationRecord[]; allowedActions: string[] };
+export type TransitState = Omit<WorkflowState, 'notifications'> & {
+  notifications: NotificationRecord[];
+  allowedActions: string[];
+  /** Countries whose national system a fallback act of the movement still waits for. */
+  waitingForSystems?: string[];
+};
 
 /** GET /interconnection: each country's journal as Corridor's consumer reads it, and the forwarding time. */
 export interface Interconnection {

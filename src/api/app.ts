@@ -21,6 +21,8 @@ import { reconciliationRoutes } from './routes/reconciliation.ts';
 import { consoleViews } from './views.ts';
 import { codecEndpointFor } from '../codec/server.ts';
 import { openArchive } from '../archive/open.ts';
+import { readJournalStatus } from '../interconnection/journal-status.ts';
+import type { CountryCode } from '../domain/countries.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -77,7 +79,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const archive = await openArchive(deps.config);
   app.addHook('onClose', async () => archive.close());
   await typed.register(transitRoutes({ transits, reference: deps.reference, pageTokens, archive }));
-  await typed.register(actionRoutes({ transits, reference: deps.reference }));
+  const journalStatus = (country: CountryCode) => readJournalStatus(deps.client, deps.config.taskQueues.transits, country, deps.config.journalMaxLagSeconds);
+  await typed.register(actionRoutes({ transits, reference: deps.reference, journalStatus }));
   await typed.register(escalationRoutes({ transits, reference: deps.reference, pageTokens }));
   await typed.register(subscriptionRoutes({ ...deps, transits }));
   await typed.register(reconciliationRoutes(deps));

@@ -54,6 +54,20 @@ export const NationalReference = doc(z.string(), "The national system's own refe
 const mrnField = doc(Mrn, 'Movement reference number (MRN), the key of the movement in every system.');
 const grnField = doc(Grn, 'Guarantee reference number (GRN).');
 const officeField = doc(OfficeCode, 'Office reference number of the customs office where the step took place; it must be an office of this country.');
+const fallbackField = doc(
+  z
+    .object({
+      paperNumber: doc(
+        z.string().min(1).max(40),
+        'Number of the paper document drawn up under the fallback procedure (document de secours), e.g. BFCKN001-DS-2025-000123.',
+      ),
+      recordedAt: doc(Timestamp, "The paper's time: when the officer recorded the act on paper."),
+      officer: doc(z.string().min(1).max(100), 'The officer who recorded it, as Corridor knows them.'),
+    })
+    .optional(),
+  "Set when Corridor writes a fallback act: the officer recorded it in Corridor while this system could not be reached (procédure de secours). The record keeps it in the event's data (`fallback`).",
+);
+
 const atField = doc(
   Timestamp.optional(),
   'When the officer recorded the step (the national system keeps its own time of recording as well). Defaults to the time of the call.',
@@ -402,7 +416,7 @@ export const JournalEvent = component(
     state: doc(MovementState, "The record's state after the act."),
     data: doc(
       z.record(z.string(), z.unknown()),
-      "The act's data. DECLARATION_REGISTERED: reference, lrn, declarantTin, declaration (as stored, access code masked) and guarantee {grn, amountXof} when lodged directly (null otherwise); GUARANTEE_*: grn, amountXof, reason; RELEASED: seals, timeLimit, controlResult; AAR_RECEIVED: departureCountry, departureReference, seals, timeLimit; BORDER_ARRIVAL/EXIT_CONFIRMED/ENTRY_ACCEPTED/ARRIVED: sealsIntact; EXIT_NOTICE_RECEIVED/ENTRY_NOTICE_RECEIVED: country and office where the other system recorded the act, sealsIntact, recordedAt; INCIDENT: country, office, kind, place, description, observations, newVehicle, newTrailer, newSeals, extendHours, recordedAt; CONTROL_RESULTS: controlResult, sealsIntact, discrepancies; DISCHARGED: alternativeProof; AMENDED: version, reservation; CANCELLED: reason, released; DIVERTED: office, route, reason, timeLimit; AAR_WITHDRAWN: reason, released. occurredAt: the time of the act given with the call, when one was.",
+      "The act's data. DECLARATION_REGISTERED: reference, lrn, declarantTin, declaration (as stored, access code masked) and guarantee {grn, amountXof} when lodged directly (null otherwise); GUARANTEE_*: grn, amountXof, reason; RELEASED: seals, timeLimit, controlResult; AAR_RECEIVED: departureCountry, departureReference, seals, timeLimit; BORDER_ARRIVAL/EXIT_CONFIRMED/ENTRY_ACCEPTED/ARRIVED: sealsIntact, and fallback {paperNumber, recordedAt, officer} when Corridor wrote a fallback act; EXIT_NOTICE_RECEIVED/ENTRY_NOTICE_RECEIVED: country and office where the other system recorded the act, sealsIntact, recordedAt; INCIDENT: country, office, kind, place, description, observations, newVehicle, newTrailer, newSeals, extendHours, recordedAt; CONTROL_RESULTS: controlResult, sealsIntact, discrepancies; DISCHARGED: alternativeProof; AMENDED: version, reservation; CANCELLED: reason, released; DIVERTED: office, route, reason, timeLimit; AAR_WITHDRAWN: reason, released. occurredAt: the time of the act given with the call, when one was.",
     ),
   }),
   "One transit event of this system's journal, written in the same transaction as the act it records.",
@@ -731,7 +745,7 @@ export const operations = {
     method: 'POST',
     path: '/v1/movements/:mrn/border-arrival',
     params: MrnParams,
-    body: z.object({ office: officeField, at: atField }),
+    body: z.object({ office: officeField, at: atField, fallback: fallbackField }),
     query: undefined,
     response: MovementAck,
     status: 200,
@@ -745,7 +759,7 @@ export const operations = {
     method: 'POST',
     path: '/v1/movements/:mrn/exit',
     params: MrnParams,
-    body: z.object({ office: officeField, sealsIntact: sealsIntactField, at: atField }),
+    body: z.object({ office: officeField, sealsIntact: sealsIntactField, at: atField, fallback: fallbackField }),
     query: undefined,
     response: MovementAck,
     status: 200,
@@ -760,7 +774,7 @@ export const operations = {
     method: 'POST',
     path: '/v1/movements/:mrn/entry',
     params: MrnParams,
-    body: z.object({ office: officeField, sealsIntact: sealsIntactField, at: atField }),
+    body: z.object({ office: officeField, sealsIntact: sealsIntactField, at: atField, fallback: fallbackField }),
     query: undefined,
     response: MovementAck,
     status: 200,
@@ -863,7 +877,7 @@ export const operations = {
     method: 'POST',
     path: '/v1/movements/:mrn/arrival',
     params: MrnParams,
-    body: z.object({ office: officeField, sealsIntact: sealsIntactField, at: atField }),
+    body: z.object({ office: officeField, sealsIntact: sealsIntactField, at: atField, fallback: fallbackField }),
     query: undefined,
     response: MovementAck,
     status: 200,

@@ -108,6 +108,8 @@ export interface TransitFields {
   borderAlert: boolean;
   escalationLevel: number;
   nextDeadline: string | undefined;
+  /** Countries whose national system a fallback act of the movement still waits for; absent when none. */
+  waitingForSystems?: string[];
   lodgedAt: string | undefined;
   closedAt: string | undefined;
 }
@@ -129,9 +131,14 @@ export function transitFields(execution: ExecutionInfo): TransitFields {
     borderAlert: attributes.get(sa.BorderAlert) ?? false,
     escalationLevel: attributes.get(sa.EscalationLevel) ?? 0,
     nextDeadline: deadline ? new Date(deadline).toISOString() : undefined,
+    ...waitingOf(attributes.get(sa.WaitingForSystems)),
     lodgedAt: executionTime(execution.startTime),
     closedAt: executionTime(execution.closeTime),
   };
+}
+
+function waitingOf(countries: string[] | undefined): { waitingForSystems?: string[] } {
+  return countries && countries.length > 0 ? { waitingForSystems: countries } : {};
 }
 
 export function executionTime(t: Timestamp): string | undefined {

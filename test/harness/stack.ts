@@ -60,6 +60,9 @@ export interface Stack {
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   restartSandbox(country: CountryCode): Promise<void>;
+  /** Takes a country's national system down (its port refuses connections) until startSandbox brings it back with its records. */
+  stopSandbox(country: CountryCode): Promise<void>;
+  startSandbox(country: CountryCode): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -178,6 +181,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async restartSandbox(country) {
       const { port, dbPath } = sandboxes[country];
       await sandboxes[country].close();
+      sandboxes[country] = withCredential(await startSandbox({ country, host: '127.0.0.1', port, dbPath, logger: logger.child({ sandbox: country }) }));
+    },
+    async stopSandbox(country) {
+      await sandboxes[country].close();
+    },
+    async startSandbox(country) {
+      const { port, dbPath } = sandboxes[country];
       sandboxes[country] = withCredential(await startSandbox({ country, host: '127.0.0.1', port, dbPath, logger: logger.child({ sandbox: country }) }));
     },
     async stop() {

@@ -19,7 +19,9 @@ interface FieldSpec {
 
 const sealsIntact: FieldSpec = { name: 'sealsIntact', kind: 'check', label: 'sealsIntact', initial: true };
 const remarks: FieldSpec = { name: 'remarks', kind: 'area', label: 'remarks' };
-const checkpoint = [sealsIntact, remarks];
+// Only while the office's national system is down (procédure de secours): the API refuses it otherwise.
+const paperNumber: FieldSpec = { name: 'paperNumber', kind: 'text', label: 'fallbackPaperNumber' };
+const checkpoint = [sealsIntact, remarks, paperNumber];
 
 const specs: Record<string, FieldSpec[]> = {
   release: [
@@ -30,7 +32,7 @@ const specs: Record<string, FieldSpec[]> = {
   'border-arrival': checkpoint,
   exit: checkpoint,
   // The seals read on the truck, checked against those it carries now (after a transhipment, the new ones).
-  entry: [sealsIntact, { name: 'sealsRead', kind: 'text', label: 'sealsRead' }, remarks],
+  entry: [sealsIntact, { name: 'sealsRead', kind: 'text', label: 'sealsRead' }, remarks, paperNumber],
   arrival: checkpoint,
   'control-results': [
     {
@@ -103,17 +105,25 @@ const optional = (name: string, value: unknown) =>
   value === '' || value === undefined || (Array.isArray(value) && value.length === 0) ? {} : { [name]: value };
 const number = (v: Value | undefined) => (text(v) === '' ? undefined : Number(text(v)));
 
+/** A paper document's number marks the act as a fallback act; its time is the API's now. */
+const fallbackOf = (v: Record<string, Value>) => (text(v.paperNumber) ? { fallback: { paperNumber: text(v.paperNumber).toUpperCase() } } : {});
+
 /** The request body the API expects for the act; empty optional fields are left out. */
 function bodyOf(action: string, v: Record<string, Value>): Record<string, unknown> {
   switch (action) {
     case 'release':
       return { seals: list(v.seals), ...(v.controlResult ? { controlResult: 'SATISFACTORY' } : {}), ...optional('timeLimitHours', number(v.timeLimitHours)) };
     case 'entry':
-      return { sealsIntact: Boolean(v.sealsIntact), ...optional('seals', list(v.sealsRead)), ...optional('remarks', text(v.remarks)) };
+      return {
+        sealsIntact: Boolean(v.sealsIntact),
+        ...optional('seals', list(v.sealsRead)),
+        ...optional('remarks', text(v.remarks)),
+        ...fallbackOf(v),
+      };
     case 'border-arrival':
     case 'exit':
     case 'arrival':
-      return { sealsIntact: Boolean(v.sealsIntact), ...optional('remarks', text(v.remarks)) };
+      return { sealsIntact: Boolean(v.sealsIntact), ...optional('remarks', text(v.remarks)), ...fallbackOf(v) };
     case 'control-results':
       return { result: v.result, sealsIntact: Boolean(v.sealsIntact), discrepancies: lines(v.discrepancies) };
     case 'resolve-discrepancy':

@@ -15,6 +15,7 @@ import {
   countryName,
   deliveryWords,
   eventWords,
+  fallbackStateWords,
   guaranteeWords,
   notificationWords,
   recoveryWords,
@@ -57,6 +58,13 @@ export function Transit(props: { mrn: string }) {
           {d.trailer ? ` + ${d.trailer}` : ''} · {t('declarant')} {d.declarantName} ({d.declarantTin}) · {t('principal')} {d.principalName} · LRN {state.lrn}
         </p>
         {state.reason && <p class="refusal">{state.reason}</p>}
+        {(state.waitingForSystems ?? []).length > 0 && (
+          <p class="refusal" data-testid="waiting-for-systems">
+            {t('waitingForSystem')}
+            {colon}
+            {(state.waitingForSystems ?? []).map((c) => systemName(c, lang)).join(', ')} — {t('fallbackWaitingNote')}
+          </p>
+        )}
       </header>
 
       {flash && (
@@ -100,6 +108,21 @@ export function Transit(props: { mrn: string }) {
             }}
           />
         </section>
+
+        {state.fallbackActs && (
+          <section class="panel" data-panel="fallback">
+            <h3>{t('fallbackActs')}</h3>
+            <ul class="small" data-testid="fallback-acts">
+              {state.fallbackActs.map((act) => (
+                <li key={`${act.act}-${act.office}`} data-state={act.state}>
+                  {word(actionWords, act.act, lang)} · <OfficeName code={act.office} /> · <span class="mono">{act.paperNumber}</span> ·{' '}
+                  {dateTime(act.recordedAt, lang)} · {word(fallbackStateWords, act.state, lang)}
+                  {act.reason ? ` · ${act.reason}` : ''}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
 
         <section class="panel" data-panel="guarantee">
           <h3>{t('guarantee')}</h3>

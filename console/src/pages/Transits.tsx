@@ -6,7 +6,7 @@ import { Level, OfficeName, Status } from '../components/Bits.tsx';
 import { useConsole } from '../context.ts';
 import { dateTime } from '../format.ts';
 import { usePoll } from '../hooks.ts';
-import { statusWords } from '../i18n.ts';
+import { statusWords, systemName } from '../i18n.ts';
 import { href, navigate, type Location } from '../route.ts';
 import type { TransitSummary } from '../types.ts';
 
@@ -166,6 +166,12 @@ export function Transits(props: { location: Location }) {
                 <td>{item.vehicle}</td>
                 <td>
                   <Status status={item.status} />
+                  {item.waitingForSystems && (
+                    <span class="small count-overdue" data-testid="waiting-for-systems">
+                      {' '}
+                      · {t('waitingForSystem')} ({item.waitingForSystems.map((c) => systemName(c, lang)).join(', ')})
+                    </span>
+                  )}
                 </td>
                 <td>
                   <OfficeName code={item.currentOffice} />

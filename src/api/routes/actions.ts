@@ -21,11 +21,29 @@ import { actorOf } from '../authentication.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { badRequest } from '../errors.ts';
 import { MrnParams, idempotencyKeyOf, refusalToApiError } from './common.ts';
+import { fallbackActions, fallbackProblem, PAPER_NUMBER, PAPER_NUMBER_EXAMPLE, type FallbackMark } from '../../../workflows/fallback.ts';
+import { countryNames, isCorridorCountry, type CountryCode } from '../../domain/countries.ts';
+import type { JournalStatus } from '../../interconnection/journal-status.ts';
+import { conflict } from '../errors.ts';
 
 const text = (max: number, what: string) => z.string().trim().min(1, `${what} cannot be empty`).max(max, `at most ${max} characters`);
 const seal = z.string().trim().regex(actLimits.sealPattern, 'a seal identifier is 1 to 40 letters, digits or dashes');
 const remarks = text(actLimits.remarksChars, 'remarks').optional();
 const sealsIntact = z.boolean({ error: 'say whether the seals were found intact (true or false)' });
+// The fallback procedure (workflows/fallback.ts): the paper document's number, and the time written on it.
+const fallback = z
+  .object(
+    {
+      paperNumber: z
+        .string({ error: `the fallback paper document's number is required, e.g. ${PAPER_NUMBER_EXAMPLE}` })
+        .trim()
+        .toUpperCase()
+        .regex(PAPER_NUMBER, `expected office-DS-year-6-digit serial, e.g. ${PAPER_NUMBER_EXAMPLE}`),
+      recordedAt: z.iso.datetime({ offset: true, error: "expected the paper's time as ISO 8601, e.g. 2026-11-27T10:00:00Z" }).optional(),
+    },
+    { error: `expected {paperNumber, recordedAt?}, e.g. {"paperNumber": "${PAPER_NUMBER_EXAMPLE}"}` },
+  )
+  .optional();
 
 // The limits and value lists come from workflows/acts.ts, where the workflow reads them too.
 const bodies = {
@@ -34,10 +52,10 @@ const bodies = {
     controlResult: z.literal('SATISFACTORY', { error: 'a release is given on a satisfactory control (SATISFACTORY)' }).optional(),
     timeLimitHours: z.number().positive('expected a positive number of hours').max(actLimits.timeLimitHoursMax).optional(),
   }),
-  'border-arrival': z.object({ sealsIntact: z.boolean().optional(), remarks }),
-  exit: z.object({ sealsIntact: z.boolean().optional(), remarks }),
-  entry: z.object({ sealsIntact, remarks, seals: z.array(seal).min(1).max(actLimits.sealsPerAct).optional() }),
-  arrival: z.object({ sealsIntact, remarks }),
+  'border-arrival': z.object({ sealsIntact: z.boolean().optional(), remarks, fallback }),
+  exit: z.object({ sealsIntact: z.boolean().optional(), remarks, fallback }),
+  entry: z.object({ sealsIntact, remarks, seals: z.array(seal).min(1).max(actLimits.sealsPerAct).optional(), fallback }),
+  arrival: z.object({ sealsIntact, remarks, fallback }),
   'control-results': z
     .object({
       result: z.enum(controlResultValues, { error: 'expected SATISFACTORY or DISCREPANCIES' }),
@@ -176,11 +194,43 @@ function requestHash(action: string, body: object, actor: Actor): string {
 export interface ActionRouteDeps {
   transits: TransitClient;
   reference: ReferenceData;
+  /** How Corridor's consumer sees a country's journal: a fallback act is taken only while it cannot be read. */
+  journalStatus: (country: CountryCode) => Promise<JournalStatus>;
+}
+
+const fallbackDescription = ` Fallback procedure (procédure de secours): while the office's national system cannot be reached (its journal unreadable, GET /interconnection), add \`fallback: {paperNumber, recordedAt?}\` — the paper document's number (office-DS-year-serial, e.g. ${PAPER_NUMBER_EXAMPLE}) and its time (default: now). The act takes effect at once with that time and is written into the national system once it answers; the movement shows \`waitingForSystems\` meanwhile. 409 FALLBACK_NOT_ALLOWED while the system answers: key the act in SYDONIA.`;
+
+/**
+ * Checks an act marked as a fallback act before it goes to the movement: the paper number drawn
+ * up at the officer's own office, and the office's national system really out of reach. Returns
+ * the mark as the workflow takes it, with the paper's time.
+ */
+async function admitFallback(action: string, mark: FallbackMark, actor: Actor, deps: ActionRouteDeps): Promise<FallbackMark> {
+  const now = Date.now();
+  const problem = fallbackProblem(action, mark, actor.office, now);
+  if (problem) {
+    const field = /^([\w.]+): /.exec(problem.en)?.[1];
+    if (problem.code === 'INVALID_INPUT') throw badRequest(problem, [{ path: field ?? 'fallback', message: problem.en }]);
+    throw conflict(problem.code, problem);
+  }
+  const country = actor.office ? deps.reference.offices[actor.office]?.country : undefined;
+  // Not an officer at an office of the corridor: the movement refuses the act with the usual reason.
+  if (!isCorridorCountry(country)) return mark;
+  const journal = await deps.journalStatus(country);
+  if (journal.state !== 'unreadable') {
+    const system = countryNames[country].system;
+    throw conflict('FALLBACK_NOT_ALLOWED', {
+      fr: `${system.fr} répond : saisissez l'acte dans ${system.fr}. La procédure de secours n'est ouverte que lorsque Corridor ne peut pas joindre le système national.`,
+      en: `${system.en} is answering: key the act in ${system.en}. The fallback procedure is open only while Corridor cannot reach the national system.`,
+    });
+  }
+  return { paperNumber: mark.paperNumber, recordedAt: new Date(mark.recordedAt ?? now).toISOString() };
 }
 
 export const actionRoutes =
-  ({ transits, reference }: ActionRouteDeps): FastifyPluginAsync =>
+  (deps: ActionRouteDeps): FastifyPluginAsync =>
   async (plain) => {
+    const { transits, reference } = deps;
     const app = plain.withTypeProvider<ZodTypeProvider>();
 
     const answer = async (mrn: string, update: UpdateDefinition<m.ActionResult, [never]>, input: unknown, key: string) => {
@@ -198,11 +248,18 @@ export const actionRoutes =
       app.post(
         `/transits/:mrn/${action}`,
         {
+          // Other acts' schemas would drop a fallback mark without a word: an officer learns instead that this act waits for the system.
+          preValidation: async (request) => {
+            const mark = (request.body as { fallback?: unknown } | undefined)?.fallback;
+            const problem = mark === undefined ? undefined : fallbackProblem(action, mark as FallbackMark, undefined, Date.now());
+            if (problem?.code === 'FALLBACK_NOT_FOR_THIS_ACT') throw conflict(problem.code, problem);
+          },
           schema: {
             tags: ['actions'],
             summary: summaries[action],
             description:
-              'Send an Idempotency-Key header: a retried request with the same key is the same act, answered once. 409: out of order (the reason names the next step); 403: wrong office, role or country.',
+              'Send an Idempotency-Key header: a retried request with the same key is the same act, answered once. 409: out of order (the reason names the next step); 403: wrong office, role or country.' +
+              ((fallbackActions as readonly string[]).includes(action) ? fallbackDescription : ''),
             params: MrnParams,
             body,
             response: { 200: ActionAnswer, 202: ActionAnswer },
@@ -211,11 +268,13 @@ export const actionRoutes =
         async (request, reply) => {
           const actor = actorOf(request);
           const key = idempotencyKeyOf(request.headers)!;
-          const body = request.body as object;
+          const body = request.body as { fallback?: FallbackMark };
+          // The paper's time filled in here stays out of the request's hash: a retried request is the same act.
+          const sent = body.fallback ? { ...body, fallback: await admitFallback(action, body.fallback, actor, deps) } : body;
           const outcome = await answer(
             request.params.mrn,
             updates[action],
-            { ...body, ...extras[action], actor, requestHash: requestHash(action, body, actor) },
+            { ...sent, ...extras[action], actor, requestHash: requestHash(action, body, actor) },
             key,
           );
           if (!outcome.completed) {

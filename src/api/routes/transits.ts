@@ -11,6 +11,7 @@ import type { PageTokens } from '../page-tokens.ts';
 import type { ArchiveStore } from '../../archive/store.ts';
 import { listWithArchive } from '../../archive/listing.ts';
 import { expectedActions } from '../../../workflows/procedure.ts';
+import { waitingForSystems } from '../../../workflows/fallback.ts';
 import { transitStatuses, type TransitState } from '../../../workflows/model.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { bilingual } from '../../domain/words.ts';
@@ -134,7 +135,13 @@ export const transitRoutes =
         const actor = actorOf(request);
         const state = await readState(transits, archive, request.params.mrn);
         assertCanRead(actor, state);
-        return { ...state, allowedActions: allowedActionsFor(state, actor), ...amountsAtRiskOf(state, reference) };
+        return {
+          ...state,
+          allowedActions: allowedActionsFor(state, actor),
+          ...amountsAtRiskOf(state, reference),
+          // The fallback acts still waiting for their national system: the movement's flag (procédure de secours).
+          waitingForSystems: waitingForSystems(state.fallbackActs),
+        };
       },
     );
 

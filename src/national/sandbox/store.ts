@@ -378,6 +378,11 @@ const stepRules = {
 
 const MASKED = '****';
 
+/** A fallback act written by Corridor keeps its paper document's number (and paper time, and officer) in its record. */
+function fallbackOf(req: { fallback?: { paperNumber: string; recordedAt: string; officer: string } | undefined }): Record<string, unknown> {
+  return req.fallback ? { fallback: req.fallback } : {};
+}
+
 export interface SandboxStoreOptions {
   country: NationalCountry;
   dbPath: string;
@@ -805,9 +810,9 @@ export class SandboxStore {
       return { status: 200, body: this.ack(after) };
     },
 
-    recordBorderArrival: (req, now) => this.officeStep('recordBorderArrival', req, now, 'AT_BORDER', {}),
-    confirmExit: (req, now) => this.officeStep('confirmExit', req, now, 'EXITED', { sealsIntact: req.sealsIntact }),
-    acceptEntry: (req, now) => this.officeStep('acceptEntry', req, now, 'ENTERED', { sealsIntact: req.sealsIntact }),
+    recordBorderArrival: (req, now) => this.officeStep('recordBorderArrival', req, now, 'AT_BORDER', fallbackOf(req)),
+    confirmExit: (req, now) => this.officeStep('confirmExit', req, now, 'EXITED', { sealsIntact: req.sealsIntact, ...fallbackOf(req) }),
+    acceptEntry: (req, now) => this.officeStep('acceptEntry', req, now, 'ENTERED', { sealsIntact: req.sealsIntact, ...fallbackOf(req) }),
     receiveExitNotice: (req, now) => this.notice('receiveExitNotice', req, now),
     receiveEntryNotice: (req, now) => this.notice('receiveEntryNotice', req, now),
     receiveIncident: (req, now) => {
@@ -826,7 +831,7 @@ export class SandboxStore {
       const after = this.transition(m, 'receiveIncident', m.state, now, undefined, req.office, report);
       return { status: 200, body: this.ack(after) };
     },
-    recordArrival: (req, now) => this.officeStep('recordArrival', req, now, 'ARRIVED', { sealsIntact: req.sealsIntact }),
+    recordArrival: (req, now) => this.officeStep('recordArrival', req, now, 'ARRIVED', { sealsIntact: req.sealsIntact, ...fallbackOf(req) }),
     recordControlResults: (req, now) =>
       this.officeStep('recordControlResults', req, now, req.controlResult === 'SATISFACTORY' ? 'CONTROLLED' : 'HELD', {
         controlResult: req.controlResult,
