@@ -70,9 +70,12 @@ export function impairmentUnavailable(): string | undefined {
 }
 
 export interface Impairment {
-  /** Added to each way of the link, so a round trip takes twice this (netem's `delay` on both ends). */
+  /**
+   * Added to each way of the link, so a round trip takes twice this (netem's `delay` on both ends).
+   * IP only: ARP crosses at once (tools/link-emulator says why).
+   */
   delayMs: number;
-  /** Frames lost at random, in each way. */
+  /** Packets lost at random, in each way. */
   lossPercent: number;
 }
 

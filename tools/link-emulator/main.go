@@ -2,7 +2,8 @@
 // kernel has no sch_netem (`tc qdisc … netem` fails), the two-site tests pass the link through
 // this relay: it reads every Ethernet frame from one TAP device and writes it to the other, each
 // way, after a fixed delay (order preserved, as netem's `delay`) unless it drops it (a random
-// percentage, as netem's `loss`). Standard library only, so it builds offline in seconds.
+// percentage, as netem's `loss`); ARP alone crosses at once (see receive). Standard library only,
+// so it builds offline in seconds.
 //
 //	link-emulator relay -a TAP -b TAP -control SOCKET
 //	    creates (or attaches to) both TAP devices, relays between them, and takes commands, one
@@ -14,7 +15,7 @@
 //
 // Commands: `delay=MS loss=PERCENT` (both ways; `ab.delay=`, `ba.loss=` for one way, a→b being
 // from TAP a to TAP b), `clear` (no delay, no loss), `stats` (frames forwarded, lost on purpose,
-// and dropped because the queue was full, each way), `ping`.
+// dropped because the queue was full, failed to write, and ARP frames passed, each way), `ping`.
 package main
 
 import (
@@ -78,7 +79,7 @@ type direction struct {
 	delay time.Duration
 	loss  float64 // percent
 
-	forwarded, lost, overflow, failed atomic.Uint64
+	forwarded, lost, overflow, failed, arp atomic.Uint64
 }
 
 func (d *direction) settings() (time.Duration, float64) {
@@ -106,6 +107,18 @@ func (d *direction) receive(fail chan<- error) {
 		if err != nil {
 			fail <- fmt.Errorf("%s: read %s: %w", d.name, d.in.Name(), err)
 			return
+		}
+		// ARP crosses at once, never lost: it stands for no traffic of the WAN, where each side
+		// resolves its own router's address, and a neighbour not answered within 3 s is "no route to
+		// host", which a delay of seconds would make of every first connection. Written from here,
+		// not queued, so it does not wait behind delayed frames.
+		if n >= 14 && buf[12] == 0x08 && buf[13] == 0x06 {
+			if _, err := d.out.Write(buf[:n]); err != nil {
+				d.failed.Add(1)
+			} else {
+				d.arp.Add(1)
+			}
+			continue
 		}
 		delay, loss := d.settings()
 		if loss > 0 && rand.Float64()*100 < loss {
@@ -150,8 +163,8 @@ func (l *link) describe() string {
 func (l *link) stats() string {
 	var parts []string
 	for _, d := range []*direction{l.ab, l.ba} {
-		parts = append(parts, fmt.Sprintf("%[1]s.forwarded=%[2]d %[1]s.lost=%[3]d %[1]s.overflow=%[4]d %[1]s.failed=%[5]d",
-			d.name, d.forwarded.Load(), d.lost.Load(), d.overflow.Load(), d.failed.Load()))
+		parts = append(parts, fmt.Sprintf("%[1]s.forwarded=%[2]d %[1]s.lost=%[3]d %[1]s.overflow=%[4]d %[1]s.failed=%[5]d %[1]s.arp=%[6]d",
+			d.name, d.forwarded.Load(), d.lost.Load(), d.overflow.Load(), d.failed.Load(), d.arp.Load()))
 	}
 	return "stats " + strings.Join(parts, " ")
 }
