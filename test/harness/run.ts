@@ -12,6 +12,7 @@ import { startDevServer, type DevServer } from '../../src/temporal/dev-server.ts
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes.ts';
 import { buildWorkflowBundle } from '../../src/worker/bundle.ts';
 import { buildConsole } from '../../console/build.ts';
+import { namespacesUnavailable } from './netns.ts';
 import { freePort } from './ports.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -64,6 +65,18 @@ async function main(): Promise<number> {
     await findServerBinaries({ say });
     await findUiServer({ say });
     say(`test harness: cluster profile's binaries ready in ${((Date.now() - built) / 1000).toFixed(0)} s`);
+  }
+
+  // The two-site tests' link emulator: built here once (seconds; a minute the first time Go
+  // compiles its standard library), not by each two-site file at once as it loads.
+  if (files.some((file) => file.includes(`${path.sep}test${path.sep}two-sites${path.sep}`))) {
+    const built = Date.now();
+    const unavailable = namespacesUnavailable();
+    say(
+      unavailable
+        ? `test harness: the two-site tests will skip: ${unavailable}`
+        : `test harness: link emulator ready in ${((Date.now() - built) / 1000).toFixed(1)} s`,
+    );
   }
 
   let server: DevServer | undefined;

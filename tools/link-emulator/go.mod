@@ -1,0 +1,3 @@
+module corridor/tools/link-emulator
+
+go 1.22
