@@ -57,6 +57,18 @@ export interface ConsumeJournalInput {
   runForMs: number;
 }
 
+/** Movements of one journal page carried at the same time (each one's events in order). */
+const MOVEMENTS_AT_ONCE = 32;
+
+/** Runs `work` on every item, at most `limit` at a time; the first failure fails the whole. */
+async function eachAtOnce<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
 export function createJournalActivities({ country, read, transits, reference, logger }: JournalActivityDeps) {
   return {
     async consumeJournal({ cursor: from, runForMs }: ConsumeJournalInput): Promise<number> {
@@ -76,16 +88,30 @@ export function createJournalActivities({ country, read, transits, reference, lo
       while (Date.now() < until && !context.cancellationSignal.aborted) {
         const page = await read(cursor, { limit: 200, waitSeconds: 10, signal: context.cancellationSignal });
         head = Math.max(head, page.headSequence ?? page.lastSequence);
-        for (const [index, published] of page.events.entries()) {
-          const event: NationalEvent = { ...published, country };
-          context.heartbeat(progress(event.at));
-          await carry(event);
-          consumed.add(1, { country, type: event.type, source: event.source });
-          cursor = event.sequence;
-          const next = page.events[index + 1];
-          context.heartbeat(progress(next ? next.at : cursor < head ? event.at : null));
+        if (page.events.length === 0) {
+          context.heartbeat(progress(null));
+          continue;
         }
-        if (page.events.length === 0) context.heartbeat(progress(null));
+        context.heartbeat(progress(page.events[0]!.at));
+        // Each movement's events in their journal order; different movements at once, so that a
+        // backlog (a go-live's movements already on the road, a consumer back from an outage) is
+        // carried at the engine's pace rather than one round trip at a time. The cursor moves past
+        // the page once all of it is carried: a retried attempt carries the page again, and each
+        // movement applies an event it already has once.
+        const byMovement = new Map<string, NationalEvent[]>();
+        for (const published of page.events) {
+          const event: NationalEvent = { ...published, country };
+          byMovement.set(event.mrn, [...(byMovement.get(event.mrn) ?? []), event]);
+        }
+        await eachAtOnce([...byMovement.values()], MOVEMENTS_AT_ONCE, async (events) => {
+          for (const event of events) {
+            await carry(event);
+            consumed.add(1, { country, type: event.type, source: event.source });
+          }
+          context.heartbeat(progress(page.events[0]!.at));
+        });
+        cursor = page.events[page.events.length - 1]!.sequence;
+        context.heartbeat(progress(cursor < head ? page.events[page.events.length - 1]!.at : null));
       }
       return cursor;
     },

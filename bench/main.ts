@@ -30,6 +30,7 @@ import { corridorRig, runThroughput, type Rig, type RigRun } from './phases/thro
 import { runLatency } from './phases/latency.ts';
 import { runCapacity } from './phases/capacity.ts';
 import { runForwarding } from './phases/forwarding.ts';
+import { lifecyclesAtLevel, runScale, SCALE_LEVELS, type ScalePath } from './phases/scale.ts';
 import {
   shapeDifferences,
   summariseCapacity,
@@ -37,6 +38,7 @@ import {
   summariseFloor,
   summariseForwarding,
   summariseLatency,
+  summariseScale,
   type BenchResult,
   type TargetResult,
 } from './lib/result.ts';
@@ -44,11 +46,11 @@ import { renderTable } from './lib/table.ts';
 import { renderChart } from './lib/chart.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
-const phaseNames = ['floor', 'throughput', 'national', 'forwarding', 'latency', 'capacity'] as const;
+const phaseNames = ['floor', 'throughput', 'national', 'forwarding', 'latency', 'scale', 'capacity'] as const;
 type Phase = (typeof phaseNames)[number];
 // Capacity parks thousands of transits (minutes on two cores): named when wanted, so that the
 // default run stays within ten minutes.
-const defaultPhases: Phase[] = ['floor', 'throughput', 'national', 'forwarding', 'latency'];
+const defaultPhases: Phase[] = ['floor', 'throughput', 'national', 'forwarding', 'latency', 'scale'];
 
 export interface BenchOptions {
   count: number;
@@ -72,16 +74,22 @@ export interface BenchOptions {
   compare: FloorVariant[];
   keep: boolean;
   cpuProf: string | undefined;
+  scalePaths: ScalePath[];
+  scaleLevels: number[];
+  /** --large: the capacity run's movements carried in by the departure country's journal, 100,000 unless --parked says otherwise. */
+  large: boolean;
 }
 
 function options(flags: Flags): BenchOptions {
-  const phases = stringFlag(flags, 'phases', defaultPhases.join(','))
+  const large = flags.large === true;
+  const phases = stringFlag(flags, 'phases', large ? 'capacity' : defaultPhases.join(','))
     .split(',')
     .map((p) => p.trim());
   for (const phase of phases)
     if (!phaseNames.includes(phase as Phase)) throw new UsageError(`--phases: unknown phase ${phase} (expected ${phaseNames.join(', ')})`);
-  const parkedRaw = stringFlag(flags, 'parked', '10000').replace(/k$/i, '000');
-  const share = Number(stringFlag(flags, 'overdue-share', '0.1'));
+  const parkedRaw = stringFlag(flags, 'parked', large ? '100000' : '10000').replace(/k$/i, '000');
+  // The large run's overdue cohort goes through today's path (its deadline shrunk by a second API's time scale): a hundredth of it.
+  const share = Number(stringFlag(flags, 'overdue-share', large ? '0.01' : '0.1'));
   if (!(share >= 0 && share <= 1)) throw new UsageError('--overdue-share expects a number between 0 and 1');
   const rate = Number(stringFlag(flags, 'rate', '2'));
   if (!(rate > 0)) throw new UsageError('--rate expects a positive number of lifecycles per second');
@@ -117,7 +125,46 @@ function options(flags: Flags): BenchOptions {
     compare: [],
     keep: flags.keep === true,
     cpuProf: flags['cpu-prof'] === undefined ? undefined : stringFlag(flags, 'cpu-prof'),
+    scalePaths: scalePaths(stringFlag(flags, 'scale-paths', 'national')),
+    scaleLevels: scaleLevels(stringFlag(flags, 'scale-levels', SCALE_LEVELS.join(','))),
+    large,
   };
+}
+
+function scaleLevels(value: string): number[] {
+  const levels = value.split(',').map((v) => Number(v.trim()));
+  if (levels.some((l) => !Number.isInteger(l) || l < 1)) throw new UsageError('--scale-levels expects positive whole numbers, e.g. 1,10,40,100');
+  return levels;
+}
+
+function scalePaths(value: string): ScalePath[] {
+  const paths = value.split(',').map((p) => p.trim());
+  for (const p of paths) if (p !== 'national' && p !== 'today') throw new UsageError(`--scale-paths: unknown path ${p} (expected national, today)`);
+  return paths as ScalePath[];
+}
+
+/**
+ * What a run should take on two shared cores, from the reference runs' rates (about 3.5
+ * lifecycles/s for either path or floor, a lifecycle alone in about 2 s, 8 transits parked per
+ * second): said before it starts, so nobody waits blind.
+ */
+export function expectedSeconds(opts: BenchOptions): number {
+  const rate = 3.5;
+  let seconds = 30;
+  const rigs =
+    (opts.phases.includes('floor') ? 1 + opts.compare.length + (opts.phases.includes('national') ? 1 : 0) : 0) +
+    (opts.phases.includes('throughput') ? 1 : 0) +
+    (opts.phases.includes('national') ? 1 : 0);
+  seconds += (rigs * (opts.count + opts.warmup)) / rate;
+  if (opts.phases.includes('forwarding')) seconds += opts.latencySeconds + 15;
+  if (opts.phases.includes('latency')) seconds += opts.latencySeconds + 10;
+  if (opts.phases.includes('scale'))
+    for (const _ of opts.scalePaths)
+      for (const level of opts.scaleLevels) seconds += level === 1 ? lifecyclesAtLevel(level, opts.count) * 2 : lifecyclesAtLevel(level, opts.count) / rate + 5;
+  // Today's path parks about 8 a second; the journal, the large run's way in, about 40 (3,000 on a busy machine, 2026-11-29).
+  if (opts.phases.includes('capacity'))
+    seconds += opts.large ? (opts.parked * opts.overdueShare) / 8 + (opts.parked * (1 - opts.overdueShare)) / 40 + 120 : opts.parked / 8 + 90;
+  return Math.round(seconds);
 }
 
 function floorWait(value: string): FloorWait {
@@ -133,6 +180,9 @@ const USAGE = `npm run bench -- [flags]
   --rate R               lifecycles started per second in the latency and forwarding runs (2)
   --latency-seconds D    length of the latency run, and of the forwarding run (60)
   --parked K             transits parked mid-route in the capacity run (10000; 100k for the large run)
+  --large                the capacity run alone, 100,000 movements in flight (or --parked K) carried in by Togo's journal
+                           as a go-live brings the movements already on the road (a hundredth, the overdue ones, through the API);
+                           progress every 10 s; about 45 minutes on two shared cores (printed at its start)
   --park-concurrency P   lifecycles parked at a time (C)
   --overdue-share S      share of the parked transits made overdue (0.1)
   --overdue-after T      seconds after release an overdue transit's deadline passes (15)
@@ -145,10 +195,16 @@ const USAGE = `npm run bench -- [flags]
   --compare V[|V…]       variants of today's floor run in the same rounds, e.g. "shape=1,1+1,1,1+1,1+1,1,1+1|wait=accepted|timers=1"
   --profile P[,P…]       embedded (default), embedded-sync-normal, cluster (TEMPORAL_ADDRESS)
   --api URL              measure a stack already running there instead of starting one
+  --scale-paths P[,P]    paths the scale phase drives: national, today (national)
+  --scale-levels L[,L…]  lifecycles at a time in the scale phase (1,10,40,100), each level max(L, min(N, 2L, ≥ 10)) lifecycles
   --phases a,b           any of ${phaseNames.join(', ')} (${defaultPhases.join(',')})
                            floor: each path's floor; throughput: acts keyed in Corridor's API;
                            national: acts recorded in the national systems, carried by the journals;
                            forwarding: the national path's forwarding latency at --rate
+                           latency: officer acts over Corridor's API at --rate
+                           scale: rate and act latency at 1, 10, 40, 100 lifecycles at a time
+                           capacity: --parked transits parked mid-route, memory, overdue listing
+  The default run takes about 8 to 10 minutes on two shared cores (printed at its start).
   --out DIR              where the JSON and the chart go (bench/results/)
   --keep                 keep the run's folder (logs, databases)
   --cpu-prof DIR         write a V8 CPU profile of each Corridor process into DIR (for finding Corridor's own cost)
@@ -157,6 +213,7 @@ const USAGE = `npm run bench -- [flags]
 const FLAGS: FlagSpec = {
   help: 'boolean',
   keep: 'boolean',
+  large: 'boolean',
   ...Object.fromEntries(
     [
       'count',
@@ -181,6 +238,8 @@ const FLAGS: FlagSpec = {
       'phases',
       'out',
       'cpu-prof',
+      'scale-paths',
+      'scale-levels',
     ].map((name) => [name, 'string' as const]),
   ),
 };
@@ -200,11 +259,14 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const machine = describeMachine();
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'corridor-bench-'));
+  // Removed however the run ends (a large run's databases take gigabytes), unless --keep.
+  removeRunDir = opts.keep ? undefined : () => rmSync(runDir, { recursive: true, force: true });
   const config = loadConfig();
   const { declaration, plan } = exampleDeclaration(opts.route);
   process.stderr.write(
     `bench: ${machine.cores} cores (${machine.cpuModel}), ${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB; run folder ${runDir}\n` +
-      `bench: ${opts.phases.join(', ')} on ${opts.api ? `the stack at ${opts.api}` : opts.profiles.join(', ')}\n`,
+      `bench: ${opts.phases.join(', ')} on ${opts.api ? `the stack at ${opts.api}` : opts.profiles.join(', ')}` +
+      `, expected about ${Math.ceil((expectedSeconds(opts) * plans(opts).length) / 60)} min on two shared cores\n`,
   );
 
   const targets: TargetResult[] = [];
@@ -238,9 +300,8 @@ async function main(): Promise<void> {
     writeFileSync(chartFile, renderChart(result));
     return result;
   };
-  const plans = opts.api ? [{ id: 'running', start: () => runningTarget() }] : opts.profiles.map((id) => ({ id, start: () => targetFor(id).start(runDir) }));
-  for (const planned of plans) {
-    const target = await planned.start();
+  for (const planned of plans(opts)) {
+    const target = await planned.start(runDir);
     let stack: CorridorStack | undefined;
     let floorRig: Rig | undefined;
     let nationalFloorRig: Rig | undefined;
@@ -334,13 +395,14 @@ async function main(): Promise<void> {
         await Promise.all(variantRigs.map((rig) => rig.stop()));
       }
       if (!stack || !api || !screens) continue;
+      const journals = { urls: stack.sandboxUrls, tokens: Object.fromEntries(countries.map((c) => [c, config.national[c].token])) };
 
       if (opts.phases.includes('forwarding')) {
         const run = await runForwarding({
           label: `forwarding ${target.id}`,
           api,
           screens,
-          journals: { urls: stack.sandboxUrls, tokens: Object.fromEntries(countries.map((c) => [c, config.national[c].token])) },
+          journals,
           probe,
           declaration,
           plan,
@@ -354,6 +416,23 @@ async function main(): Promise<void> {
       if (opts.phases.includes('latency')) {
         const run = await runLatency({ label: `latency   ${target.id}`, api, probe, declaration, plan, rate: opts.rate, seconds: opts.latencySeconds });
         result.latency = summariseLatency(run);
+        save();
+      }
+      if (opts.phases.includes('scale')) {
+        result.scale = summariseScale(
+          await runScale({
+            label: `scale     ${target.id}`,
+            paths: opts.scalePaths,
+            api,
+            screens,
+            journals,
+            probe,
+            declaration,
+            plan,
+            count: opts.count,
+            levels: opts.scaleLevels,
+          }),
+        );
         save();
       }
       if (opts.phases.includes('capacity') && opts.parked > 0) {
@@ -370,6 +449,7 @@ async function main(): Promise<void> {
           overdueShare: opts.overdueShare,
           overdueAfterSeconds: opts.overdueAfterSeconds,
           concurrency: opts.parkConcurrency,
+          via: opts.large ? 'journal' : 'api',
         });
         result.capacity = summariseCapacity(run);
       }
@@ -388,6 +468,12 @@ async function main(): Promise<void> {
   process.stdout.write(`results: ${path.relative(process.cwd(), jsonFile)}\nchart:   ${path.relative(process.cwd(), chartFile)}\n`);
   if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
   else process.stdout.write(`run folder kept: ${runDir}\n`);
+}
+
+function plans(opts: BenchOptions) {
+  return opts.api
+    ? [{ id: 'running', start: (_runDir: string) => runningTarget() }]
+    : opts.profiles.map((id) => ({ id, start: (runDir: string) => targetFor(id).start(runDir) }));
 }
 
 /** A path's run and its floor's, summarised; the ratio of their rates, and where the floor's shape is not the path's. */
@@ -414,11 +500,14 @@ function gitState(): { commit: string; dirty: boolean } | undefined {
   }
 }
 
+let removeRunDir: (() => void) | undefined;
 let exiting = false;
 const bail = (code: number) => {
   if (exiting) return;
   exiting = true;
-  void stopAllChildren().finally(() => process.exit(code));
+  void stopAllChildren()
+    .then(() => removeRunDir?.())
+    .finally(() => process.exit(code));
 };
 process.on('SIGINT', () => bail(130));
 process.on('SIGTERM', () => bail(143));

@@ -195,6 +195,53 @@ export function renderChart(result: BenchResult): string {
       ),
     );
   }
+  if (ts.some((t) => t.scale?.length)) {
+    const levels = (t: TargetResult) => [...new Set((t.scale ?? []).map((p) => p.concurrency))];
+    const pathsOf = (t: TargetResult) => [...new Set((t.scale ?? []).map((p) => p.path))];
+    const prefix = (t: TargetResult) => (ts.length > 1 ? `${t.id} ` : '');
+    add(
+      barPanel(
+        top,
+        'Cost as work grows: lifecycles per second at 1, 10, 40 and 100 at a time',
+        'lifecycles/s',
+        ts.flatMap((t) =>
+          levels(t).map((level) => ({
+            label: `${prefix(t)}${level} at a time`,
+            bars: pathsOf(t).map((path) =>
+              bar(
+                path === 'national' ? 'national' : 'today',
+                t.scale?.find((p) => p.path === path && p.concurrency === level)?.lifecyclesPerSecond,
+                COLORS[path === 'national' ? 'national' : 'corridor']!,
+              ),
+            ),
+          })),
+        ),
+        { value: 10, label: 'goal 10/s' },
+      ),
+    );
+    add(
+      barPanel(
+        top,
+        'Cost as work grows: officer act round trip (p50, p99) and, on the national path, forwarding (p50, p99)',
+        'ms',
+        ts.flatMap((t) =>
+          levels(t).map((level) => ({
+            label: `${prefix(t)}${level} at a time`,
+            bars: pathsOf(t).flatMap((path) => {
+              const p = t.scale?.find((x) => x.path === path && x.concurrency === level);
+              const name = path === 'national' ? 'nat.' : 'today';
+              return [
+                bar(`${name} act p50`, p?.act.p50, COLORS.p50!),
+                bar(`${name} act p99`, p?.act.p99, COLORS.p99!),
+                ...(p?.forwarding ? [bar('fwd p50', p.forwarding.p50, COLORS['national floor']!), bar('fwd p99', p.forwarding.p99, COLORS.national!)] : []),
+              ];
+            }),
+          })),
+        ),
+        { value: 250, label: 'act goal p99 250 ms' },
+      ),
+    );
+  }
   if (ts.some((t) => t.capacity)) {
     const groups = ts.flatMap((t) =>
       t.capacity

@@ -132,3 +132,47 @@ export async function journalHead(baseUrl: string, token: string | undefined): P
   if (!response.ok) throw new Error(`the journal at ${url.origin} answered ${response.status}`);
   return ((await response.json()) as { headSequence: number }).headSequence;
 }
+
+export interface Journals {
+  urls: Record<CountryCode, string>;
+  /** Corridor's credential of each system, for a journal that asks for one. */
+  tokens: Partial<Record<CountryCode, string>>;
+}
+
+/** Every system's newest sequence, so a phase reads only what it caused. */
+export async function journalHeads(journals: Journals): Promise<Record<CountryCode, number>> {
+  const countries = Object.keys(journals.urls) as CountryCode[];
+  return Object.fromEntries(await Promise.all(countries.map(async (c) => [c, await journalHead(journals.urls[c], journals.tokens[c])] as const))) as Record<
+    CountryCode,
+    number
+  >;
+}
+
+/**
+ * A lifecycle returns once Corridor shows the movement DISCHARGED. The departure system writes
+ * off its leg with the entry notice (or, for a movement whose notice failed, after the
+ * discharge). Reads both journals from `heads` until every given movement's departure record is
+ * WRITTEN_OFF, or `timeoutMs` pass (what is missing then is counted as missing).
+ */
+export async function readUntilWrittenOff(
+  source: Journals,
+  heads: Record<CountryCode, number>,
+  mrns: ReadonlySet<string>,
+  timeoutMs = 30_000,
+): Promise<{ journals: Record<CountryCode, JournalEntry[]>; writtenOff: string[] }> {
+  const countries = Object.keys(source.urls) as CountryCode[];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const journals = Object.fromEntries(
+      await Promise.all(countries.map(async (c) => [c, await readJournal(source.urls[c], source.tokens[c], heads[c])] as const)),
+    ) as Record<CountryCode, JournalEntry[]>;
+    const writtenOff = new Set(
+      Object.values(journals)
+        .flat()
+        .filter((e) => e.state === 'WRITTEN_OFF')
+        .map((e) => e.mrn),
+    );
+    if ([...mrns].every((m) => writtenOff.has(m)) || Date.now() > deadline) return { journals, writtenOff: [...mrns].filter((m) => writtenOff.has(m)) };
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

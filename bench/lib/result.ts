@@ -5,6 +5,7 @@ import type { RigRun } from '../phases/throughput.ts';
 import type { LatencyRun, ActionLatency } from '../phases/latency.ts';
 import type { CapacityRun } from '../phases/capacity.ts';
 import type { ForwardingRun } from '../phases/forwarding.ts';
+import type { ScalePoint } from '../phases/scale.ts';
 import type { ForwardingFigure, ForwardingSample } from './forwarding.ts';
 import type { OpenLoopWindow } from './open-loop.ts';
 import type { HistoryCount } from './history.ts';
@@ -88,6 +89,9 @@ export interface CapacityResult {
   listOverdue: CapacityRun['list'];
   countOverdueMs: number;
   valuesScaledBy: number;
+  via: 'api' | 'journal';
+  /** The large run: the movements the departure country's journal carried in (the overdue cohort aside). */
+  journal?: { parked: number; seconds: number; parkedPerSecond: number; recordSeconds: number; slowestRate: number; peakRssMiB: Record<string, number> };
 }
 
 export interface TargetResult {
@@ -110,6 +114,8 @@ export interface TargetResult {
   nationalShapeDifferences?: string[];
   /** Forwarding latency on the national path: act recorded in one system → the other system holds what it needs. */
   forwarding?: ForwardingResult;
+  /** Cost as work grows: each path at 1, 10, 40 and 100 lifecycles at a time. */
+  scale?: ScalePoint[];
   capacity?: CapacityResult;
   /** Floors of other shapes or clients (--compare), measured in the same rounds. */
   variants?: (FloorResult & { name: string; shape: string; wait: string; ratioToFloor: number | undefined })[];
@@ -237,6 +243,19 @@ export function summariseForwarding(run: ForwardingRun): ForwardingResult {
   };
 }
 
+export function summariseScale(points: ScalePoint[]): ScalePoint[] {
+  const figures = (x: { count: number; p50: number; p99: number }) => ({ count: x.count, p50: round(x.p50, 1), p99: round(x.p99, 1) });
+  return points.map((p) => ({
+    ...p,
+    seconds: round(p.seconds, 1),
+    lifecyclesPerSecond: round(p.lifecyclesPerSecond),
+    act: figures(p.act),
+    ...(p.forwarding ? { forwarding: figures(p.forwarding) } : {}),
+    lifecycleP50Seconds: round(p.lifecycleP50Seconds),
+    neighbourCores: round(p.neighbourCores),
+  }));
+}
+
 export function summariseCapacity(run: CapacityRun): CapacityResult {
   const mib = (bytes: number | undefined) => (bytes === undefined ? undefined : round(bytes / 2 ** 20, 1));
   const names = Object.keys(run.rssAfter);
@@ -261,6 +280,19 @@ export function summariseCapacity(run: CapacityRun): CapacityResult {
     listOverdue: { ...run.list, ms: round(run.list.ms, 1) },
     countOverdueMs: round(run.countMs, 1),
     valuesScaledBy: run.valuesScaledBy,
+    via: run.via,
+    ...(run.journal
+      ? {
+          journal: {
+            parked: run.journal.parked,
+            seconds: round(run.journal.seconds, 1),
+            parkedPerSecond: round(run.journal.parked / run.journal.seconds, 1),
+            recordSeconds: round(run.journal.recordSeconds, 1),
+            slowestRate: round(run.journal.slowestRate, 1),
+            peakRssMiB: run.journal.peakRssMiB,
+          },
+        }
+      : {}),
   };
 }
 

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { countries, loadConfig } from '../../src/config/env.ts';
+import { countries, loadConfig, taskQueueNames } from '../../src/config/env.ts';
 import type { CountryCode } from '../../src/domain/countries.ts';
 import { freePort } from '../../test/harness/ports.ts';
 import { startCorridor, waitFor, type Child } from './children.ts';
@@ -16,6 +16,8 @@ export interface CorridorStack {
   /** Each country's national system (sandbox), where the national path's officers record their acts. */
   sandboxUrls: Record<CountryCode, string>;
   tokenSecret: string;
+  /** The transits' task queue: visibility queries about this run's movements name it (a shared server holds others'). */
+  transitsQueue: string;
   /** The worker's Prometheus endpoint (Temporal SDK metrics). */
   metricsUrl: string | undefined;
   /** worker, api, sandbox-TG, sandbox-BF. */
@@ -39,6 +41,7 @@ export async function startStack(target: RunningTarget, runDir: string, env: Rec
   >;
   const metricsPort = await freePort();
   const tokenSecret = loadConfig().tokenSecret;
+  const prefix = `bench${randomBytes(3).toString('hex')}-`;
   const common: Record<string, string> = {
     ...(target.env as Record<string, string>),
     CORRIDOR_DATA_DIR: path.join(runDir, `${target.id}-data`),
@@ -47,7 +50,7 @@ export async function startStack(target: RunningTarget, runDir: string, env: Rec
     CORRIDOR_NATIONAL_BF_URL: sandboxUrls.BF!,
     CORRIDOR_WORKER_METRICS_PORT: String(metricsPort),
     // Task queues of their own, so a shared cluster's other workers never take the bench's tasks.
-    CORRIDOR_TASK_QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}-`,
+    CORRIDOR_TASK_QUEUE_PREFIX: prefix,
     ...env,
   };
   const children: Child[] = [];
@@ -64,6 +67,7 @@ export async function startStack(target: RunningTarget, runDir: string, env: Rec
     apiUrl,
     sandboxUrls,
     tokenSecret,
+    transitsQueue: taskQueueNames(env.CORRIDOR_TASK_QUEUE_PREFIX ?? prefix).transits,
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     pids: {
       worker: worker.pid,
@@ -97,6 +101,7 @@ export function attachStack(apiUrl: string): CorridorStack {
     apiUrl,
     sandboxUrls: Object.fromEntries(countries.map((c) => [c, config.national[c].url])) as Record<CountryCode, string>,
     tokenSecret: config.tokenSecret,
+    transitsQueue: config.taskQueues.transits,
     metricsUrl: `http://127.0.0.1:${config.workerMetricsPort}/metrics`,
     pids: {
       worker: pidListeningOn(config.workerMetricsPort),

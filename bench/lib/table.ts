@@ -65,7 +65,8 @@ function rows(result: BenchResult): Row[] {
   const o = result.options as { count: number; concurrency: number; route: string; rate: number; latencySeconds: number; parked: number };
   const each = (cell: (t: TargetResult) => Cell): Cell[] => ts.map(cell);
   const out: Row[] = [];
-  out.push({ section: `Throughput: ${o.count} lifecycles, ${o.concurrency} at a time, route ${o.route}` });
+  if (ts.some((t) => t.corridor || t.floor || t.national || t.nationalFloor))
+    out.push({ section: `Throughput: ${o.count} lifecycles, ${o.concurrency} at a time, route ${o.route}` });
   if (ts.some((t) => t.corridor || t.floor)) {
     out.push({ section: "Today's path: acts keyed in Corridor through its API (Corridor / its floor: updates)" });
     out.push(...pathRows(each, (t) => ({ path: t.corridor, floor: t.floor, ratio: t.ratio, differences: t.shapeDifferences })));
@@ -134,12 +135,47 @@ function rows(result: BenchResult): Row[] {
     ]);
   }
 
+  if (ts.some((t) => t.scale?.length)) {
+    out.push({
+      section: 'Cost as work grows (lifecycles at a time): lifecycles/s; officer act round trip p50 / p99 (ms); national path: forwarding p50 / p99 (ms)',
+    });
+    const keys = [...new Set(ts.flatMap((t) => t.scale?.map((p) => `${p.path}@${p.concurrency}`) ?? []))];
+    for (const key of keys) {
+      const [path, level] = key.split('@');
+      out.push([
+        `  ${path === 'today' ? "today's path" : 'national path'}, ${level} at a time`,
+        ...each((t) => {
+          const p = t.scale?.find((x) => `${x.path}@${x.concurrency}` === key);
+          if (!p) return undefined;
+          const forwarding = p.forwarding ? `; ${f(p.forwarding.p50, 0)} / ${f(p.forwarding.p99, 0)}` : '';
+          return `${f(p.lifecyclesPerSecond)}/s (${p.count - p.failed}+${p.failed}); ${f(p.act.p50, 0)} / ${f(p.act.p99, 0)}${forwarding}`;
+        }),
+      ]);
+    }
+  }
+
   if (ts.some((t) => t.capacity)) {
-    out.push({ section: `Capacity: ${o.parked} transits parked mid-route (released)` });
+    out.push({
+      section: `Capacity: ${o.parked} transits parked mid-route (released)${ts.some((t) => t.capacity?.via === 'journal') ? ", carried in by the departure country's journal (--large)" : ''}`,
+    });
     out.push([
       'parked per second (time)',
       ...each((t) => (t.capacity ? `${f(t.capacity.parkedPerSecond, 1)} (${f(t.capacity.parkSeconds, 0)} s)` : undefined)),
     ]);
+    if (ts.some((t) => t.capacity?.journal)) {
+      out.push([
+        "  of which through the departure system's journal: per second (time)",
+        ...each((t) => {
+          const j = t.capacity?.journal;
+          return j ? `${f(j.parkedPerSecond, 1)} (${j.parked} in ${f(j.seconds, 0)} s; slowest 10 s: ${f(j.slowestRate, 1)}/s)` : undefined;
+        }),
+      ]);
+      out.push(['  recorded in the departure system in (s)', ...each((t) => f(t.capacity?.journal?.recordSeconds, 0))]);
+      out.push([
+        '  peak RSS while parking, worker / server (MiB, goal worker ≤ 1024)',
+        ...each((t) => (t.capacity?.journal ? pair(f(t.capacity.journal.peakRssMiB.worker, 0), f(t.capacity.journal.peakRssMiB.server, 0)) : undefined)),
+      ]);
+    }
     out.push(['worker RSS before → after (MiB)', ...each((t) => rss(t, 'worker'))]);
     out.push(['server RSS before → after (MiB)', ...each((t) => rss(t, 'server'))]);
     out.push([
@@ -151,7 +187,7 @@ function rows(result: BenchResult): Row[] {
       ...each((t) => (t.capacity ? pair(String(t.capacity.overdueSeen), String(t.capacity.overdueWanted)) : undefined)),
     ]);
     out.push([
-      'list every overdue one via the API (ms)',
+      'list every overdue one via the API (ms, goal ≤ 1000)',
       ...each((t) =>
         t.capacity ? `${f(t.capacity.listOverdue.ms, 0)} (${t.capacity.listOverdue.items} in ${t.capacity.listOverdue.pages} pages)` : undefined,
       ),

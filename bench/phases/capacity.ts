@@ -17,6 +17,7 @@ import { loadReferenceData } from '../../src/domain/reference-data.ts';
 import type { CorridorStack } from '../lib/stack.ts';
 import { sampleAll, type Samples } from '../lib/proc.ts';
 import { measure, type Window } from '../lib/window.ts';
+import { parkThroughJournal, type JournalPark } from '../lib/journal-park.ts';
 
 export interface CapacityRun {
   parked: number;
@@ -33,6 +34,9 @@ export interface CapacityRun {
   overdueAfterSeconds: number | undefined;
   /** Goods values were multiplied by this so that every parked reservation fits in the guarantee (1: as the example). */
   valuesScaledBy: number;
+  /** How the movements came in: today's path (each one driven through the API), or the departure country's journal (the large run). */
+  via: 'api' | 'journal';
+  journal?: JournalPark;
 }
 
 const REGIONAL = { user: 'bench-regional', role: 'regional' } as const;
@@ -50,7 +54,10 @@ export async function runCapacity(args: {
   overdueShare: number;
   overdueAfterSeconds: number;
   concurrency: number;
+  /** 'journal': only the overdue cohort through the API, the rest recorded in the departure system and carried by its journal. */
+  via?: 'api' | 'journal';
 }): Promise<CapacityRun> {
+  const via = args.via ?? 'api';
   const { stack, plan } = args;
   const { declaration, scaledBy } = fitGuarantee(args.declaration, plan, args.parked);
   const pids = { ...stack.pids, server: args.serverPid };
@@ -75,11 +82,13 @@ export async function runCapacity(args: {
   await settle();
   const rssBefore = sampleAll(pids);
   const failures: string[] = [];
-  const progress = new Progress(args.label, args.parked);
+  const throughApi = via === 'api' ? args.parked : overdueWanted;
+  const progress = new Progress(via === 'api' ? args.label : `${args.label} overdue cohort (API)`, throughApi);
+  let journal: JournalPark | undefined;
   const park = await measure({ pids, metricsUrl: stack.metricsUrl }, async () => {
     let next = 0;
     const lane = async () => {
-      while (next < args.parked) {
+      while (next < throughApi) {
         const index = next++;
         // The overdue cohort first, so their short deadlines pass while the rest are parked.
         const api = index < overdueWanted && overdueApi ? overdueApi : mainApi;
@@ -91,7 +100,21 @@ export async function runCapacity(args: {
         progress.tick();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(args.concurrency, args.parked) }, lane));
+    await Promise.all(Array.from({ length: Math.min(args.concurrency, throughApi) }, lane));
+    if (via === 'journal') {
+      journal = await parkThroughJournal({
+        sandboxUrl: stack.sandboxUrls[plan.departureCountry],
+        client: args.client,
+        namespace: args.namespace,
+        declaration,
+        plan,
+        count: args.parked - throughApi,
+        baseline: () => releasedCount(args.client, args.namespace, stack.transitsQueue),
+        pids,
+        lrn: (index) => simulatedLrn(throughApi + index),
+      });
+      failures.push(...journal.refused);
+    }
   });
 
   // Every overdue one has fired its deadline and said so in visibility, or a minute has passed.
@@ -120,7 +143,18 @@ export async function runCapacity(args: {
     countMs,
     overdueAfterSeconds,
     valuesScaledBy: scaledBy,
+    via,
+    ...(journal ? { journal } : {}),
   };
+}
+
+/** Transits Corridor holds released and on the road to their first office (parked). */
+async function releasedCount(client: Client, namespace: string, taskQueue: string): Promise<number> {
+  const response = await client.workflowService.countWorkflowExecutions({
+    namespace,
+    query: `WorkflowType = 'transit' AND ExecutionStatus = 'Running' AND TransitStatus = 'RELEASED' AND TaskQueue = '${taskQueue}'`,
+  });
+  return Number(response.count ?? 0);
 }
 
 /**

@@ -177,6 +177,11 @@ export const variables = {
     default: '300',
     doc: 'age of the oldest act recorded in a national system and not yet carried by Corridor past which /health turns red naming the country',
   },
+  CORRIDOR_WORKFLOW_QUEUE_MAX_WAIT_SECONDS: {
+    schema: seconds,
+    default: '60',
+    doc: "age of the oldest task waiting on the transits' workflow task queue past which /health turns red naming the queue (a stalled or overwhelmed workflow worker)",
+  },
   CORRIDOR_NATIONAL_TG_ACT_KEY: {
     schema: actKey,
     default: '',
@@ -443,6 +448,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Past this age of its oldest unconsumed act, a country's journal is late (/health red). */
   journalMaxLagSeconds: number;
+  /** Past this age of its oldest waiting task, the workflow task queue is stalled (/health red). */
+  workflowQueueMaxWaitSeconds: number;
   rateLimits: { writesPerMinute: number; signInPerMinute: number; authFailuresPerMinute: number };
   /** Only the countries this process serves are read (see loadConfig); another country's entry throws. */
   national: Record<CountryCode, NationalSettings> & { timeoutMs: number };
@@ -516,6 +523,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     trustProxy: trustProxy(read(env, 'CORRIDOR_TRUST_PROXY')),
     metricsToken: read(env, 'CORRIDOR_METRICS_TOKEN') || undefined,
     journalMaxLagSeconds: read(env, 'CORRIDOR_JOURNAL_MAX_LAG_SECONDS'),
+    workflowQueueMaxWaitSeconds: read(env, 'CORRIDOR_WORKFLOW_QUEUE_MAX_WAIT_SECONDS'),
     rateLimits: {
       writesPerMinute: read(env, 'CORRIDOR_RATE_LIMIT_WRITES_PER_MINUTE'),
       signInPerMinute: read(env, 'CORRIDOR_RATE_LIMIT_SIGN_IN_PER_MINUTE'),

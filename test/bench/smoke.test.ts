@@ -22,7 +22,9 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
     '--profile',
     'cluster',
     '--phases',
-    'floor,throughput,national,forwarding,latency,capacity',
+    'floor,throughput,national,forwarding,latency,scale,capacity',
+    '--scale-levels',
+    '1,2',
     '--count',
     '2',
     '--concurrency',
@@ -97,8 +99,60 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
     assert.equal(figure?.count, 2, `${name}: ${JSON.stringify(target.forwarding.pairs)}`);
     assert.ok(figure.p50 > 0 && figure.p99 >= figure.p50, `${name}: ${JSON.stringify(figure)}`);
   }
+  // Cost as work grows: the national path at each level asked for, with its acts' and forwards' latency.
+  assert.deepEqual(
+    target.scale.map((p: { path: string; concurrency: number }) => `${p.path}@${p.concurrency}`),
+    ['national@1', 'national@2'],
+  );
+  for (const point of target.scale) {
+    assert.equal(point.failed, 0, JSON.stringify(point));
+    assert.ok(point.lifecyclesPerSecond > 0 && point.act.p99 >= point.act.p50 && point.forwarding.count > 0, JSON.stringify(point));
+  }
+  assert.match(stdout, /national path, 2 at a time/);
   assert.equal(
     (pairs.get('all forwards') as { count: number } | undefined)?.count,
     target.forwarding.pairs.slice(0, -1).reduce((a: number, p: { count: number }) => a + p.count, 0),
   );
+});
+
+test("npm run bench -- --large: movements recorded in Togo's system and carried in by its journal, the overdue ones listed", { timeout: 300_000 }, async () => {
+  const out = tempDir('bench-large');
+  const args = [
+    '--import',
+    'tsx',
+    'bench/main.ts',
+    '--profile',
+    'cluster',
+    '--large',
+    '--parked',
+    '6',
+    '--overdue-share',
+    '0.34',
+    '--overdue-after',
+    '2',
+    '--out',
+    out,
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress(), CORRIDOR_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0, `bench exited ${code}\n${stdout}\n${stderr}`);
+  assert.match(stdout, /through the departure system's journal/);
+  const json = readdirSync(out).find((f) => f.endsWith('.json'));
+  const [target] = JSON.parse(readFileSync(path.join(out, json!), 'utf8')).targets;
+  assert.equal(target.capacity.via, 'journal');
+  assert.equal(target.capacity.failed, 0, JSON.stringify(target.capacity.failures));
+  assert.equal(target.capacity.parked, 6);
+  assert.equal(target.capacity.journal.parked, 4, 'the four not overdue came in through the journal');
+  assert.equal(target.capacity.overdueWanted, 2);
+  // The test run's server is shared with the other test files: visibility and the API's list count their overdue movements too.
+  assert.ok(target.capacity.overdueSeen >= 2 && target.capacity.listOverdue.items >= 2, JSON.stringify(target.capacity));
+  assert.ok(target.capacity.journal.peakRssMiB.worker > 0, JSON.stringify(target.capacity.journal));
 });

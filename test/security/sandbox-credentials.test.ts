@@ -93,6 +93,7 @@ describe('the admin routes need the admin credential', () => {
     ['GET', '/admin/calls'],
     ['GET', '/admin/movements'],
     ['GET', '/admin/guarantees'],
+    ['POST', '/admin/released-movements', { declaration: {}, lrns: ['LRN-1'], office: 'TGLFW001' }],
   ];
 
   test("with an admin token: no token, Corridor's credential or a user's is a 401 on every admin route, and the faults stay as they were", async (t) => {

@@ -1,4 +1,5 @@
-// GET /health: Temporal reachable, each national system reachable, a worker polling each task queue.
+// GET /health: Temporal reachable, each national system reachable, a worker polling each task queue,
+// and the transits' workflow tasks taken in time (a worker that polls but has stalled is red too).
 // Anyone (a load balancer) gets the verdict, {status} with 200 or 503; which part fails, and the
 // addresses and queue names that say it, only an operator signed in as supervisor or regional.
 import type { FastifyPluginAsync } from 'fastify';
@@ -47,6 +48,7 @@ export async function checkAll(deps: HealthDeps): Promise<Record<string, PartSta
   const checks: [string, Promise<PartState>][] = [['temporal', checkTemporal(deps)]];
   for (const country of countries) checks.push([`national-system-${country}`, checkNationalSystem(config.national[country].url)]);
   checks.push([`worker:${config.taskQueues.transits}`, checkPollers(deps, config.taskQueues.transits, 'workflow')]);
+  checks.push([`queue:${config.taskQueues.transits}`, checkWorkflowBacklog(deps, config.taskQueues.transits)]);
   for (const country of countries) {
     checks.push([`worker:${config.taskQueues.national[country]}`, checkPollers(deps, config.taskQueues.national[country], 'activity')]);
   }
@@ -109,6 +111,39 @@ async function checkPollers({ client, namespace }: HealthDeps, taskQueue: string
       return Date.now() - seconds * 1000 < POLLER_FRESH_MS;
     });
     return fresh.length > 0 ? { ok: true, detail: `${fresh.length} ${kind} poller(s)` } : { ok: false, detail: `no ${kind} worker polling ${taskQueue}` };
+  } catch (error) {
+    return { ok: false, detail: `could not describe ${taskQueue}: ${message(error)}` };
+  }
+}
+
+/**
+ * The workflow task queue's oldest waiting task, from the server's own statistics
+ * (DescribeTaskQueue with reportStats): a worker that still polls but no longer completes its
+ * tasks (the SDK core stall, an overwhelmed worker) leaves them waiting there, which no poller
+ * check sees.
+ */
+async function checkWorkflowBacklog({ client, namespace, config }: HealthDeps, taskQueue: string): Promise<PartState> {
+  const limit = config.workflowQueueMaxWaitSeconds;
+  try {
+    const response = await client.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
+      client.workflowService.describeTaskQueue({
+        namespace,
+        taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        reportStats: true,
+      }),
+    );
+    const stats = response.stats;
+    const waiting = Number(stats?.approximateBacklogCount ?? 0);
+    const age = stats?.approximateBacklogAge;
+    const seconds = Math.round(Number(age?.seconds ?? 0) + (age?.nanos ?? 0) / 1e9);
+    if (seconds > limit) {
+      return {
+        ok: false,
+        detail: `file ${taskQueue} : la plus ancienne tâche attend depuis ${seconds} s (limite ${limit} s), ${waiting} en attente ; le worker de workflows est arrêté ou bloqué / queue ${taskQueue}: its oldest task has waited ${seconds} s (limit ${limit} s), ${waiting} waiting; the workflow worker is stopped or stalled`,
+      };
+    }
+    return { ok: true, detail: `${waiting} workflow task(s) waiting, oldest ${seconds} s` };
   } catch (error) {
     return { ok: false, detail: `could not describe ${taskQueue}: ${message(error)}` };
   }

@@ -17,6 +17,9 @@
 //   GET  /admin/calls          every call the system accepted, with its answer (?mrn= &grn= &operation=)
 //   GET  /admin/movements      its records (?state= &role=)
 //   GET  /admin/guarantees     every guarantee's balance
+//   POST /admin/released-movements  lodge and release many movements at once, as their declarant
+//                              and departure officer would, in one commit: the movements already
+//                              on the road at a go-live, and the benchmark's large run
 // Faults never apply to /health, /docs or /admin.
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,6 +34,7 @@ import {
   Grn,
   Mrn,
   MovementState,
+  Timestamp,
   OperationNameSchema,
   isMutating,
   operations,
@@ -258,7 +262,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return reply.send(result.body);
     });
 
-    registerAdminRoutes(app, store, {
+    registerAdminRoutes(app, store, commits, {
       get: () => faults,
       set: (next) => {
         faults = Faults.parse(next);
@@ -336,9 +340,21 @@ function adminRefusal(
   return { status: 403, reason: 'the admin routes answer only this machine (set CORRIDOR_SANDBOX_ADMIN_TOKEN to reach them from elsewhere)' };
 }
 
+/** At most this many movements a call: one commit, a few seconds of the system's time. */
+const RELEASED_PER_CALL = 2000;
+
+const ReleasedMovements = z.object({
+  declaration: z.looseObject({}),
+  lrns: z.array(z.string().min(1)).min(1).max(RELEASED_PER_CALL),
+  office: z.string().min(1),
+  /** The release's time limit (délai de route), one for the call: the same body sent again is the same calls. */
+  timeLimit: Timestamp,
+});
+
 function registerAdminRoutes(
   app: FastifyInstance,
   store: SandboxStore,
+  commits: GroupCommit,
   faults: { get: () => z.output<typeof Faults>; set: (next: FaultsInput) => z.output<typeof Faults> },
 ): void {
   const hide = { hide: true } as const;
@@ -365,4 +381,38 @@ function registerAdminRoutes(
     async (request) => ({ movements: store.listMovements(request.query as { state?: string; role?: string }) }),
   );
   app.get('/admin/guarantees', { schema: hide }, async () => ({ guarantees: store.listGuarantees() }));
+  // Each movement lodged by the declarant the declaration names and released by an officer of
+  // `office`, through the same calls their screens make (same rules, same journal events, same
+  // Idempotency-Key records, keyed by LRN so a call sent again changes nothing), all in one commit.
+  app.post('/admin/released-movements', { schema: { ...hide, body: ReleasedMovements } }, async (request, reply) => {
+    const body = request.body as z.output<typeof ReleasedMovements>;
+    const checked = store.checkDeclaration(body.declaration);
+    if (!checked.ok) return reply.code(400).send({ code: 'REQUEST_INVALID', reason: `the declaration is not valid: ${JSON.stringify(checked.errors)}` });
+    const tin = checked.declaration.declarant.tin;
+    const declarant: Caller = { kind: 'user', sub: `declarant-${tin.toLowerCase()}`, role: 'declarant', tin };
+    const officer: Caller = { kind: 'user', sub: `agent-${body.office.toLowerCase()}`, role: 'officer', office: body.office };
+    const refused: { lrn: string; status: number; body: string }[] = [];
+    const mrns = await commits.run(() => {
+      const released: string[] = [];
+      for (const lrn of body.lrns) {
+        const lodged = store.execute('lodgeDeclaration', `admin-released-${lrn}-lodge`, { declaration: { ...checked.declaration, lrn } }, declarant);
+        if (lodged.kind !== 'answer' || lodged.status >= 300) {
+          refused.push({ lrn, status: lodged.kind === 'answer' ? lodged.status : 422, body: lodged.kind === 'answer' ? lodged.body : 'key reused' });
+          continue;
+        }
+        const mrn = (JSON.parse(lodged.body) as { mrn: string }).mrn;
+        const timeLimit = body.timeLimit;
+        const seals = [`SL-${mrn.slice(4, 10)}-1`, `SL-${mrn.slice(4, 10)}-2`];
+        const release = { mrn, office: body.office, seals, timeLimit, controlResult: 'SATISFACTORY' };
+        const done = store.execute('recordRelease', `admin-released-${lrn}-release`, release as ParsedOperationRequest<'recordRelease'>, officer);
+        if (done.kind !== 'answer' || done.status >= 300) {
+          refused.push({ lrn, status: done.kind === 'answer' ? done.status : 422, body: done.kind === 'answer' ? done.body : 'key reused' });
+          continue;
+        }
+        released.push(mrn);
+      }
+      return released;
+    });
+    return { mrns, refused };
+  });
 }
