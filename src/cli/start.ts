@@ -112,6 +112,12 @@ export async function start(flags: Flags): Promise<void> {
       namespace: settings.namespace,
       sqliteSyncNormal: config.temporal.sqliteSyncNormal,
       logFile: path.join(config.dataDir, 'temporal.log'),
+      ownProcessGroup: true,
+    });
+    // Out of the terminal's group, it is ours to end however this process ends (but SIGKILL).
+    const server = devServer.process;
+    process.once('exit', () => {
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
     });
     childEnv.TEMPORAL_ADDRESS = devServer.address;
   } else {

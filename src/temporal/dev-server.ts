@@ -18,6 +18,12 @@ export interface DevServerOptions {
   sqliteSyncNormal?: boolean;
   /** Where the server's own output goes; defaults to a file beside the database, or ignored. */
   logFile?: string | undefined;
+  /**
+   * Runs the server in a process group of its own, so a terminal's Ctrl-C (sent to the whole
+   * foreground group) does not reach it: the caller stops it last, once the workers have finished
+   * the tasks they hold, which they cannot report to a server already gone.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface DevServer {
@@ -57,7 +63,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const logFile = options.logFile ?? (options.dbFile ? `${options.dbFile}.log` : undefined);
   const out = logFile ? openSync(logFile, 'a') : 'ignore';
-  const child = spawn(options.cli, args, { stdio: ['ignore', out, out] });
+  const child = spawn(options.cli, args, { stdio: ['ignore', out, out], detached: options.ownProcessGroup === true });
   const address = `127.0.0.1:${options.port}`;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
