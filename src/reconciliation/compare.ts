@@ -1,7 +1,7 @@
 // What one movement's records should say in each national system, given Corridor's state, and
 // where they differ. Pure: the reconciliation run (./reconcile.ts) reads the records and the
 // state and hands them here, so the rules can be read (and tested) apart from the I/O.
-import type { Movement, MovementState } from '../national/contract.ts';
+import { journalEventOf, type Movement, type MovementState } from '../national/contract.ts';
 import { countryOf, type CountryCode } from '../domain/countries.ts';
 import { type Words, words } from '../domain/words.ts';
 import type { TransitState } from '../../workflows/model.ts';
@@ -24,14 +24,8 @@ export interface Difference {
  * them with: each recorded once in the system of the office's country and applied once by Corridor.
  */
 const officersActs = ['RELEASED', 'BORDER_ARRIVAL', 'EXIT_CONFIRMED', 'ENTRY_ACCEPTED', 'ARRIVED', 'CONTROL_RESULTS'] as const;
-const actOfOperation: Record<string, (typeof officersActs)[number]> = {
-  recordRelease: 'RELEASED',
-  recordBorderArrival: 'BORDER_ARRIVAL',
-  confirmExit: 'EXIT_CONFIRMED',
-  acceptEntry: 'ENTRY_ACCEPTED',
-  recordArrival: 'ARRIVED',
-  recordControlResults: 'CONTROL_RESULTS',
-};
+/** The journal type of a record's operation: the contract's own table, which the sandboxes publish by. */
+const actOfOperation = (operation: string): string | undefined => journalEventOf[operation as keyof typeof journalEventOf];
 
 const has = (state: TransitState, what: string) => state.timeline.some((e) => e.what === what);
 
@@ -128,8 +122,7 @@ export function compareRecord(
   // Each officer's act at an office of this country: as many times here as Corridor applied it (once), at the same time.
   let pending = 0;
   for (const act of officersActs) {
-    const national = record.events.filter((e) => actOfOperation[e.operation] === act && e.office?.startsWith(country));
-    const applied = state.timeline.filter((e) => e.what === act && e.office?.startsWith(country));
+    const { national, applied } = actsAtOffices(state, country, record, act);
     if (national.length > applied.length) {
       const unseen = national.slice(applied.length);
       if (unseen.every((e) => now.getTime() - Date.parse(e.at) < graceMs)) pending += unseen.length;
@@ -171,8 +164,15 @@ export function compareRecord(
  */
 export function unappliedActs(state: TransitState, country: CountryCode, record: Movement): Movement['events'] {
   return officersActs.flatMap((act) => {
-    const national = record.events.filter((e) => actOfOperation[e.operation] === act && e.office?.startsWith(country));
-    const applied = state.timeline.filter((e) => e.what === act && e.office?.startsWith(country));
+    const { national, applied } = actsAtOffices(state, country, record, act);
     return national.slice(applied.length);
   });
+}
+
+/** One act at this country's offices: as the system recorded it, and as Corridor applied it. */
+function actsAtOffices(state: TransitState, country: CountryCode, record: Movement, act: (typeof officersActs)[number]) {
+  return {
+    national: record.events.filter((e) => actOfOperation(e.operation) === act && e.office?.startsWith(country)),
+    applied: state.timeline.filter((e) => e.what === act && e.office?.startsWith(country)),
+  };
 }
