@@ -6,7 +6,8 @@ import { corridorCountries } from '../../src/domain/countries.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { nationalClientFromConfig } from '../../src/national/client.ts';
 import { reconcile, type ReconciliationReport } from '../../src/reconciliation/reconcile.ts';
-import { Corridor, tally } from '../lifecycle/helpers.ts';
+import type { NationalScreens } from '../../src/simulation/national-screens.ts';
+import { Corridor, declarationFor, sealsFor, stepsFor, tally, uniqueTin } from '../lifecycle/helpers.ts';
 import { startTwoSites, type TwoSites, type TwoSitesOptions } from './topology.ts';
 
 /**
@@ -68,4 +69,24 @@ export async function assertReconciled(sites: TwoSites, mrns: string[]): Promise
   assert.equal(report.movements, mrns.length);
   assert.equal(report.summary.code, 'RECONCILED');
   return report;
+}
+
+/**
+ * One truck Lomé → Ouagadougou, every act recorded by officers in their own national systems:
+ * lodged in Togo's (its MRN pushed onto `mrns` at once), then each step; Burkina's officers act
+ * once Corridor has forwarded the AAR to their system. `afterAct` sees each act once answered.
+ */
+export async function truckThroughScreens(screens: NationalScreens, mrns: string[], afterAct: (mrn: string, action: string) => void = () => {}): Promise<void> {
+  const tin = uniqueTin();
+  const d = declarationFor('lome-ouaga', tin);
+  const lodged = await screens.lodge('TG', tin, d.json);
+  assert.equal(lodged.status, 201, JSON.stringify(lodged.body));
+  const mrn = lodged.body.mrn;
+  mrns.push(mrn);
+  for (const step of stepsFor(d.plan, sealsFor(mrn))) {
+    if (step.office.startsWith('BF')) await screens.awaitRecord('BF', mrn, 180_000, step.office);
+    const answer = await screens.act(mrn, step);
+    assert.equal(answer.status, 200, `${mrn} ${step.action}: ${JSON.stringify(answer.body)}`);
+    afterAct(mrn, step.action);
+  }
 }

@@ -16,8 +16,8 @@ import type { TransitState } from '../../workflows/model.ts';
 import { namespacesUnavailable } from '../harness/netns.ts';
 import { freePort } from '../harness/ports.ts';
 import { tempDir } from '../harness/stack.ts';
-import { declarationFor, eventually, sealsFor, stepsFor, uniqueTin } from '../lifecycle/helpers.ts';
-import { assertCorridorCallsOnce, assertReconciled, useTwoSites } from './checks.ts';
+import { eventually } from '../lifecycle/helpers.ts';
+import { assertCorridorCallsOnce, assertReconciled, truckThroughScreens, useTwoSites } from './checks.ts';
 
 const MOVEMENTS = Number(process.env.CORRIDOR_TWO_SITES_RESTART_MOVEMENTS ?? 16);
 // A few seconds down: long enough for every poller, consumer and client to notice and retry.
@@ -81,21 +81,11 @@ test(`${MOVEMENTS} trucks Lomé → Ouagadougou while the Temporal server is kil
     Array.from({ length: MOVEMENTS }, async (_, i) => {
       // Staggered, so the server goes down with trucks at every stage of the way.
       await sleep(i * 400);
-      const tin = uniqueTin();
-      const d = declarationFor('lome-ouaga', tin);
-      const lodged = await screens.lodge('TG', tin, d.json);
-      assert.equal(lodged.status, 201, JSON.stringify(lodged.body));
-      const mrn = lodged.body.mrn;
-      mrns.push(mrn);
-      for (const step of stepsFor(d.plan, sealsFor(mrn))) {
-        // Burkina's officers find the movement once Corridor has forwarded its AAR.
-        if (step.office.startsWith('BF')) await screens.awaitRecord('BF', mrn, 180_000, step.office);
-        const answer = await screens.act(mrn, step);
-        assert.equal(answer.status, 200, `${mrn} ${step.action}: ${JSON.stringify(answer.body)}`);
+      await truckThroughScreens(screens, mrns, (mrn, action) => {
         const at = Date.now();
-        if (down && at >= down.from && at <= down.to) recordedWhileDown.push(`${mrn} ${step.action}`);
-        if (step.action === 'exit') exited.push(mrn);
-      }
+        if (down && at >= down.from && at <= down.to) recordedWhileDown.push(`${mrn} ${action}`);
+        if (action === 'exit') exited.push(mrn);
+      });
     }),
   );
 

@@ -21,8 +21,8 @@ import { test } from 'node:test';
 import proto from '@temporalio/proto';
 import type { TransitState } from '../../workflows/model.ts';
 import { impairmentUnavailable } from '../harness/netns.ts';
-import { declarationFor, eventually, sealsFor, stepsFor, uniqueTin } from '../lifecycle/helpers.ts';
-import { assertCorridorCallsOnce, assertReconciled, useTwoSites } from './checks.ts';
+import { eventually } from '../lifecycle/helpers.ts';
+import { assertCorridorCallsOnce, assertReconciled, truckThroughScreens, useTwoSites } from './checks.ts';
 
 const MOVEMENTS = Number(process.env.CORRIDOR_TWO_SITES_SLOW_MOVEMENTS ?? 10);
 // Where the two sites cannot be built (no namespaces, no /dev/net/tun, no Go): the test skips, saying so.
@@ -52,22 +52,7 @@ test(`${MOVEMENTS} trucks Lomé → Ouagadougou over a link of 2 s round trip an
   const impairedAt = Date.now();
   const before = ouaga.linkStats();
   const mrns: string[] = [];
-  await Promise.all(
-    Array.from({ length: MOVEMENTS }, async () => {
-      const tin = uniqueTin();
-      const d = declarationFor('lome-ouaga', tin);
-      const lodged = await screens.lodge('TG', tin, d.json);
-      assert.equal(lodged.status, 201, JSON.stringify(lodged.body));
-      const mrn = lodged.body.mrn;
-      mrns.push(mrn);
-      for (const step of stepsFor(d.plan, sealsFor(mrn))) {
-        // Burkina's officers find the movement once the AAR has crossed the slow link.
-        if (step.office.startsWith('BF')) await screens.awaitRecord('BF', mrn, 180_000, step.office);
-        const answer = await screens.act(mrn, step);
-        assert.equal(answer.status, 200, `${mrn} ${step.action}: ${JSON.stringify(answer.body)}`);
-      }
-    }),
-  );
+  await Promise.all(Array.from({ length: MOVEMENTS }, () => truckThroughScreens(screens, mrns)));
 
   const states: TransitState[] = [];
   for (const mrn of mrns) {
