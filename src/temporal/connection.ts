@@ -1,5 +1,6 @@
 // Temporal connection settings come from @temporalio/envconfig (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 // TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE and the TOML profile file), as for Temporal's own tools.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
@@ -42,6 +43,34 @@ export async function connectClient(settings: TemporalSettings): Promise<Client>
   return new Client({ connection, namespace: settings.namespace, dataConverter: settings.dataConverter });
 }
 
-export function connectWorkerConnection(settings: TemporalSettings): Promise<NativeConnection> {
-  return NativeConnection.connect(settings.connectionOptions);
+export interface PatientConnectOptions {
+  /** Told of each failed attempt before the wait that follows it. */
+  onRetry(error: unknown, retryInMs: number, attempt: number): void;
+  /** Ends the waiting (the process is asked to stop): the last error is thrown. */
+  signal?: AbortSignal;
+  /** Longest wait between attempts (15 s). */
+  maxDelayMs?: number;
+}
+
+/**
+ * A worker at the other capital may start while the link to the cluster is down, or before the
+ * cluster is up after a power cut: it waits for the cluster, saying so at each attempt, instead
+ * of exiting and leaving its country's queue without a poller until someone restarts it.
+ * Without `patient`, one attempt (the first error is thrown).
+ */
+export async function connectWorkerConnection(settings: TemporalSettings, patient?: PatientConnectOptions): Promise<NativeConnection> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await NativeConnection.connect(settings.connectionOptions);
+    } catch (error) {
+      if (!patient || patient.signal?.aborted) throw error;
+      const retryInMs = Math.min(patient.maxDelayMs ?? 15_000, 500 * 2 ** Math.min(attempt - 1, 10));
+      patient.onRetry(error, retryInMs, attempt);
+      try {
+        await sleep(retryInMs, undefined, patient.signal ? { signal: patient.signal } : {});
+      } catch {
+        throw error;
+      }
+    }
+  }
 }

@@ -33,7 +33,35 @@ export async function runWorker(flags: Flags): Promise<void> {
   });
 
   const settings = temporalSettings(config);
-  const connection = await connectWorkerConnection(settings);
+  // The SDK's Runtime already holds SIGINT and SIGTERM for the workers it will run; while there
+  // are none yet, a stop request ends the waiting for the cluster here.
+  const stopWaiting = new AbortController();
+  const stop = () => stopWaiting.abort();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stop);
+  let connection: Awaited<ReturnType<typeof connectWorkerConnection>>;
+  try {
+    connection = await connectWorkerConnection(settings, {
+      signal: stopWaiting.signal,
+      onRetry: (error, retryInMs, attempt) =>
+        logger.warn(
+          {
+            address: settings.connectionOptions.address,
+            attempt,
+            retryInSeconds: retryInMs / 1000,
+            error: error instanceof Error ? error.message : String(error),
+          },
+          'cluster Temporal injoignable, nouvel essai / Temporal cluster unreachable, trying again',
+        ),
+    });
+  } catch (error) {
+    if (stopWaiting.signal.aborted) {
+      logger.info('worker stopped while waiting for the Temporal cluster');
+      return;
+    }
+    throw error;
+  } finally {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, stop);
+  }
   const started = Date.now();
   const needsBundle = roles.some((role) => role.kind === 'transits');
   const workflowBundle = !needsBundle ? undefined : config.workflowBundlePath ? { codePath: config.workflowBundlePath } : await buildWorkflowBundle();

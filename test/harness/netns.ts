@@ -95,7 +95,7 @@ export interface Site {
   clearImpairment(): void;
   /** What crossed the link and what it lost, since the site was made: ab is here → there. */
   linkStats(): LinkStats;
-  /** Runs `node --import tsx <args>` inside the site, as its own process. */
+  /** Runs `node --import tsx <args>` inside the site, as its own process (stdout and stderr piped). */
   spawnNode(args: string[], env: NodeJS.ProcessEnv, cwd: string): ChildProcess;
   destroy(): void;
 }
@@ -217,7 +217,7 @@ export function createSite(label: string): Site {
       return parseStats(controlLink(control, 'stats'));
     },
     spawnNode(args, env, cwd) {
-      return spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', ...args], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      return spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     },
     destroy,
   };

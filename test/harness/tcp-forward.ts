@@ -8,7 +8,8 @@ export interface Forwarder {
   close(): Promise<void>;
 }
 
-export async function forwardTcp(listenHost: string, target: string): Promise<Forwarder> {
+/** Listens on `listenHost` at `listenPort` (any free port by default) and relays to `target`. */
+export async function forwardTcp(listenHost: string, target: string, listenPort = 0): Promise<Forwarder> {
   const [targetHost, targetPort] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
   const sockets = new Set<Socket>();
   const server: Server = createServer((inbound) => {
@@ -26,7 +27,7 @@ export async function forwardTcp(listenHost: string, target: string): Promise<Fo
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, listenHost, () => resolve());
+    server.listen(listenPort, listenHost, () => resolve());
   });
   const port = (server.address() as { port: number }).port;
   return {

@@ -10,6 +10,8 @@
 // is down. Burkina's processes are real child processes run with `ip netns exec`.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEVELOPMENT_USER_SECRET } from '../../src/national/sandbox/users.ts';
@@ -17,7 +19,7 @@ import { stopChild } from '../../src/process/stop-child.ts';
 import { NationalScreens } from '../../src/simulation/national-screens.ts';
 import { createSite, type Site } from '../harness/netns.ts';
 import { freePort } from '../harness/ports.ts';
-import { startStack, temporalAddress, type Stack } from '../harness/stack.ts';
+import { startStack, tempDir, temporalAddress, type Stack } from '../harness/stack.ts';
 import { forwardTcp, type Forwarder } from '../harness/tcp-forward.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,13 +34,41 @@ export interface TwoSites {
   stop(): Promise<void>;
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+/** A process at Ouagadougou: what it says goes to a log file in the run's kept logs, its tail kept for errors. */
+interface SiteProcess {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+  tail(): string;
+}
+
+function keepOutput(name: string, child: ChildProcess, logDir: string): SiteProcess {
+  const logFile = path.join(logDir, `${name}.log`);
+  const log = createWriteStream(logFile);
+  let tail = '';
+  for (const stream of [child.stdout, child.stderr])
+    stream?.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      tail = (tail + chunk.toString()).slice(-2000);
+    });
+  child.on('exit', (code, signal) => log.end(`\n[${name} ended: ${signal ?? `exit ${code}`}]\n`));
+  return { name, child, logFile, tail: () => tail };
+}
+
+/**
+ * Waits for `check`; a process of the site that ends meanwhile fails the wait at once, with what
+ * it said, instead of leaving the test to wait out its limit.
+ */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, watched: SiteProcess[] = []): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const said = () => watched.map((p) => `--- ${p.name} (${p.logFile}), last words:\n${p.tail()}`).join('\n');
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
+    const ended = watched.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+    if (ended) throw new Error(`${what}: ${ended.name} ended (${ended.child.signalCode ?? `exit ${ended.child.exitCode}`}) first\n${said()}`);
     await sleep(200);
   }
-  throw new Error(`${what}: not within ${timeoutMs} ms`);
+  throw new Error(`${what}: not within ${timeoutMs} ms\n${said()}`);
 }
 
 /**
@@ -76,6 +106,8 @@ export async function startTwoSites(options: TwoSitesOptions = {}): Promise<TwoS
   let forwarder: Forwarder | undefined;
   let stack: Stack | undefined;
   const children: ChildProcess[] = [];
+  const site: SiteProcess[] = [];
+  const logDir = tempDir('ouaga-logs');
   const stop = async () => {
     try {
       ouaga.clearImpairment();
@@ -101,38 +133,38 @@ export async function startTwoSites(options: TwoSitesOptions = {}): Promise<TwoS
     const common = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/root',
-      CORRIDOR_LOG_LEVEL: process.env.CORRIDOR_LOG_LEVEL ?? 'silent',
+      // Warnings and errors only, in the kept logs: enough to tell why a process did not come up.
+      CORRIDOR_LOG_LEVEL: process.env.CORRIDOR_LOG_LEVEL && process.env.CORRIDOR_LOG_LEVEL !== 'silent' ? process.env.CORRIDOR_LOG_LEVEL : 'warn',
       // One data folder for both sites here only so that the act keys (`<data>/act-keys/`) match;
       // deployed, each site holds its own and the worker is given the public keys.
       CORRIDOR_DATA_DIR: stack.env.CORRIDOR_DATA_DIR ?? '',
       CORRIDOR_NATIONAL_BF_TOKEN: token,
     };
-    children.push(
-      ouaga.spawnNode(
-        ['src/cli/main.ts', 'sandbox', '--country', 'BF'],
-        { ...common, CORRIDOR_NATIONAL_BF_URL: `http://0.0.0.0:${port}`, CORRIDOR_SANDBOX_ADMIN_TOKEN: adminToken },
-        ROOT,
-      ),
+    const sandbox = ouaga.spawnNode(
+      ['src/cli/main.ts', 'sandbox', '--country', 'BF'],
+      { ...common, CORRIDOR_NATIONAL_BF_URL: `http://0.0.0.0:${port}`, CORRIDOR_SANDBOX_ADMIN_TOKEN: adminToken },
+      ROOT,
     );
+    children.push(sandbox);
+    site.push(keepOutput('sandbox-BF', sandbox, logDir));
     const localUrl = `http://${ouaga.thereLocal}:${port}`;
-    await until('the Burkina sandbox at Ouagadougou answers', async () => (await fetch(`${localUrl}/health`)).ok, 60_000);
-    children.push(
-      ouaga.spawnNode(
-        ['src/cli/main.ts', 'worker', '--queues', 'national-BF'],
-        {
-          ...stack.env,
-          ...common,
-          TEMPORAL_ADDRESS: forwarder.address,
-          TEMPORAL_NAMESPACE: 'default',
-          CORRIDOR_NATIONAL_BF_URL: `http://127.0.0.1:${port}`,
-          CORRIDOR_WORKER_METRICS_PORT: String(await freePort()),
-        },
-        ROOT,
-      ),
+    await until('the Burkina sandbox at Ouagadougou answers', async () => (await fetch(`${localUrl}/health`)).ok, 60_000, site);
+    const worker = ouaga.spawnNode(
+      ['src/cli/main.ts', 'worker', '--queues', 'national-BF'],
+      {
+        ...stack.env,
+        ...common,
+        TEMPORAL_ADDRESS: forwarder.address,
+        TEMPORAL_NAMESPACE: 'default',
+        CORRIDOR_NATIONAL_BF_URL: `http://127.0.0.1:${port}`,
+        CORRIDOR_WORKER_METRICS_PORT: String(await freePort()),
+      },
+      ROOT,
     );
-    for (const child of children) child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[ouaga] ${chunk.toString()}`));
-    // Started only once it polls: a worker that cannot reach the cluster at start-up exits, so a
-    // test that cut the link or stopped the server before then would lose Burkina's side for good.
+    children.push(worker);
+    site.push(keepOutput('worker-national-BF', worker, logDir));
+    // Started only once it polls, so a test's clock starts with both sides working (a worker that
+    // cannot reach the cluster waits for it, saying so in its log).
     const queue = stack.config.taskQueues.national.BF;
     await until(
       "Burkina's worker at Ouagadougou polls its queue",
@@ -140,6 +172,7 @@ export async function startTwoSites(options: TwoSitesOptions = {}): Promise<TwoS
         ((await stack!.client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: queue }, taskQueueType: 2 })).pollers ?? []).length >
         0,
       120_000,
+      site,
     );
     const screens = new NationalScreens({ TG: stack.sandboxes.TG.url, BF: localUrl }, DEVELOPMENT_USER_SECRET);
     return {
