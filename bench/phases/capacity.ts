@@ -190,7 +190,7 @@ async function overdueCount(client: Client, namespace: string): Promise<number> 
 }
 
 async function listOverdue(api: ApiClient): Promise<CapacityRun['list']> {
-  const pageSize = 200;
+  const pageSize = 1000;
   const started = performance.now();
   let items = 0;
   let pages = 0;

@@ -52,7 +52,9 @@ const ListQuery = z.object({
   declarant: z.string().trim().toUpperCase().regex(TIN, 'expected a TIN: 3 to 17 letters or digits, inner / or - allowed').optional(),
   vehicle: z.string().trim().toUpperCase().max(20, 'at most 20 characters').regex(REGISTRATION, 'expected a registration such as TG 1234 AB').optional(),
   overdue: z.enum(['true', 'false'], { error: 'expected true or false' }).optional(),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  // Up to Temporal's own page limit (frontend.visibilityMaxPageSize): a supervisor's report of
+  // every overdue movement is then one visibility scan, not one per hundred.
+  pageSize: z.coerce.number().int().min(1).max(1000).default(50),
   pageToken: z.string().max(4000).optional(),
 });
 
