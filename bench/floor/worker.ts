@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../../src/config/env.ts';
 import { connectWorkerConnection, temporalSettings } from '../../src/temporal/connection.ts';
+import { withBundleGlobals } from '../../src/worker/bundle-globals.ts';
 import { activityWorkerTuning, workflowWorkerTuning } from '../../src/worker/tuning.ts';
 import * as activities from './activities.ts';
 
@@ -21,10 +22,16 @@ Runtime.install({
 const settings = temporalSettings(loadConfig());
 const connection = await connectWorkerConnection(settings);
 const namespace = settings.namespace;
-const workflowBundle = await bundleWorkflowCode({
-  workflowsPath: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
-  logger: new DefaultLogger('WARN'),
-});
+const config = loadConfig();
+// With Corridor's own sandbox settings too (the stack frames its workflow code keeps), so the
+// floor's ratio measures Corridor's code and not a setting the floor lacks.
+const workflowBundle = withBundleGlobals(
+  await bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+    logger: new DefaultLogger('WARN'),
+  }),
+  { vouchKeys: {}, encodeFailures: false, stackFrames: config.workflowStackFrames },
+);
 const workers = await Promise.all([
   Worker.create({ connection, namespace, taskQueue: env('BENCH_FLOOR_TASK_QUEUE'), workflowBundle, ...workflowWorkerTuning }),
   Worker.create({ connection, namespace, taskQueue: env('BENCH_FLOOR_ACTIVITY_QUEUE'), activities, ...activityWorkerTuning }),

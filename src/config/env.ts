@@ -277,6 +277,15 @@ export const variables = {
     doc: 'path of a workflow bundle built beforehand (by tests, or a deployment that builds it once); unset: the transits worker builds it at start',
   },
   CORRIDOR_WORKER_METRICS_PORT: { schema: port, default: '9464', doc: 'port where the worker exposes Temporal SDK metrics in Prometheus format' },
+  CORRIDOR_WORKFLOW_STACK_FRAMES: {
+    schema: z.coerce
+      .number({ error: 'expected a whole number of frames' })
+      .int('expected a whole number of frames')
+      .min(0, 'expected 0 or more')
+      .max(100, 'expected at most 100'),
+    default: '0',
+    doc: "frames kept in the stack traces of workflow code (Temporal UI's Stack Trace tab, failures thrown by workflow code). 0: none, because the SDK captures one for every promise a movement creates (a third of the workflow worker's CPU); set 10 and restart the worker to see where a movement waits",
+  },
   CORRIDOR_NOTIFY_URL: {
     schema: url.optional(),
     default: undefined,
@@ -462,6 +471,8 @@ export interface Config {
   /** Vouched acts: the API's signing key, and the public keys the workflow checks (undefined: the local key files). */
   vouching: { signingKey: Buffer | undefined; publicKeys: Record<string, Buffer> | undefined };
   workerMetricsPort: number;
+  /** Error.stackTraceLimit inside the workflow sandbox. */
+  workflowStackFrames: number;
   /** A prebuilt workflow bundle to load instead of building one. */
   workflowBundlePath: string | undefined;
   notifyUrl: string | undefined;
@@ -551,6 +562,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     },
     vouching: { signingKey: read(env, 'CORRIDOR_ACT_SIGNING_KEY'), publicKeys: read(env, 'CORRIDOR_ACT_PUBLIC_KEYS') },
     workerMetricsPort: read(env, 'CORRIDOR_WORKER_METRICS_PORT'),
+    workflowStackFrames: read(env, 'CORRIDOR_WORKFLOW_STACK_FRAMES'),
     workflowBundlePath: read(env, 'CORRIDOR_WORKFLOW_BUNDLE') || undefined,
     notifyUrl: read(env, 'CORRIDOR_NOTIFY_URL'),
     notifySecret: read(env, 'CORRIDOR_NOTIFY_SECRET') || undefined,

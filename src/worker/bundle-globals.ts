@@ -14,6 +14,14 @@ export interface BundleGlobals {
   vouchKeys: Record<string, string>;
   /** True with a codec key ring: failure messages and stack traces go into encrypted payloads. */
   encodeFailures: boolean;
+  /**
+   * Error.stackTraceLimit of the sandbox. SDK 1.24 captures a stack trace, mapped through the
+   * bundle's source map, for every promise workflow code creates, and keeps it while the promise
+   * is pending (for the `__stack_trace` query): about a third of the worker's CPU per movement
+   * replayed (78 → 54 ms for a whole lifecycle, scripts/replay-cost.ts). With 0 frames the capture
+   * is nearly free; a failure thrown by workflow code keeps its message and loses its frames.
+   */
+  stackFrames: number;
 }
 
 export function withBundleGlobals(bundle: WorkflowBundleOption, globals: BundleGlobals): WorkflowBundleOption {
@@ -21,6 +29,7 @@ export function withBundleGlobals(bundle: WorkflowBundleOption, globals: BundleG
   // One line, no newline after it: the bundle's own lines keep their numbers for its inline source map.
   const prefix =
     `globalThis[${JSON.stringify(VOUCH_KEYS_GLOBAL)}]=Object.freeze(${JSON.stringify(globals.vouchKeys)});` +
-    `globalThis[${JSON.stringify(ENCODE_FAILURES_GLOBAL)}]=${globals.encodeFailures ? 'true' : 'false'};`;
+    `globalThis[${JSON.stringify(ENCODE_FAILURES_GLOBAL)}]=${globals.encodeFailures ? 'true' : 'false'};` +
+    `Error.stackTraceLimit=${Math.max(0, Math.trunc(globals.stackFrames))};`;
   return { code: prefix + code };
 }

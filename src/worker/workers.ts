@@ -55,7 +55,11 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
           taskQueue,
           dataConverter,
           // The public keys acts are checked against come from this process's configuration, never from a payload.
-          workflowBundle: withBundleGlobals(setup.workflowBundle, { vouchKeys, encodeFailures: config.codec.keys !== undefined }),
+          workflowBundle: withBundleGlobals(setup.workflowBundle, {
+            vouchKeys,
+            encodeFailures: config.codec.keys !== undefined,
+            stackFrames: config.workflowStackFrames,
+          }),
           activities: {
             ...createCorridorActivities({
               notifyUrl: config.notifyUrl,

@@ -4,6 +4,7 @@
 // settings: clear errors that never quote a key, and `act-keys-cli` output that loads back.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createContext, runInContext } from 'node:vm';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -114,10 +115,40 @@ describe('vouched acts: signing and the workflow verifier', () => {
   });
 
   it('the bundle prefix defines the keys, frozen, on the first line only', () => {
-    const bundle = withBundleGlobals({ code: 'line1\nline2' }, { vouchKeys: { corridor: 'ab' }, encodeFailures: true });
+    const bundle = withBundleGlobals({ code: 'line1\nline2' }, { vouchKeys: { corridor: 'ab' }, encodeFailures: true, stackFrames: 0 });
     const code = 'code' in bundle ? bundle.code : '';
     assert.equal(code.split('\n').length, 2, 'the bundle keeps its line numbers');
-    assert.match(code, /^globalThis\["__corridorVouchKeys"\]=Object\.freeze\(\{"corridor":"ab"\}\);globalThis\["__corridorEncodeFailures"\]=true;line1/);
+    assert.match(
+      code,
+      /^globalThis\["__corridorVouchKeys"\]=Object\.freeze\(\{"corridor":"ab"\}\);globalThis\["__corridorEncodeFailures"\]=true;Error\.stackTraceLimit=0;line1/,
+    );
+  });
+
+  it("the prefix sets how many frames the sandbox's stack traces keep, and only the sandbox's", () => {
+    const stackIn = (stackFrames: number) => {
+      const bundle = withBundleGlobals(
+        { code: 'function inner(){return new Error("x").stack} function outer(){return inner()} outer()' },
+        { vouchKeys: {}, encodeFailures: false, stackFrames },
+      );
+      return String(runInContext('code' in bundle ? bundle.code : '', createContext({})));
+    };
+    assert.equal(stackIn(0), 'Error: x');
+    const ten = stackIn(10).split('\n');
+    assert.equal(ten[0], 'Error: x');
+    assert.match(ten[1] ?? '', /at inner/);
+    assert.match(ten[2] ?? '', /at outer/);
+    assert.equal(stackIn(1).split('\n').length, 2);
+    assert.ok(Error.stackTraceLimit > 0, "this process's own stack traces are untouched");
+  });
+
+  it('CORRIDOR_WORKFLOW_STACK_FRAMES: 0 by default, a whole number up to 100, else refused naming it', () => {
+    assert.equal(loadConfig({}).workflowStackFrames, 0);
+    assert.equal(loadConfig({ CORRIDOR_WORKFLOW_STACK_FRAMES: '10' }).workflowStackFrames, 10);
+    for (const bad of ['-1', '2.5', 'dix', '101'])
+      assert.throws(
+        () => loadConfig({ CORRIDOR_WORKFLOW_STACK_FRAMES: bad }),
+        (error: unknown) => error instanceof ConfigError && error.variable === 'CORRIDOR_WORKFLOW_STACK_FRAMES',
+      );
   });
 });
 
