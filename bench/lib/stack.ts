@@ -10,6 +10,7 @@ import { freePort } from '../../test/harness/ports.ts';
 import { startCorridor, waitFor, type Child } from './children.ts';
 import { pidListeningOn, type Pids } from './proc.ts';
 import type { RunningTarget } from './targets.ts';
+import { workerNodeArgs } from '../../src/worker/heap.ts';
 
 export interface CorridorStack {
   apiUrl: string;
@@ -56,7 +57,8 @@ export async function startStack(target: RunningTarget, runDir: string, env: Rec
   const children: Child[] = [];
   const sandboxes = countries.map((country) => startCorridor(`sandbox-${country}`, ['sandbox', '--country', country], common, logDir, nodeArgs));
   children.push(...sandboxes);
-  const worker = startCorridor('worker', ['worker'], common, logDir, nodeArgs);
+  // With the heap limit `npm start` gives it (CORRIDOR_WORKER_HEAP_MIB).
+  const worker = startCorridor('worker', ['worker'], common, logDir, [...workerNodeArgs(loadConfig({ ...process.env, ...common })), ...nodeArgs]);
   children.push(worker);
   const api = startCorridor('api', ['api'], { ...common, CORRIDOR_API_PORT: String(apiPort) }, logDir, nodeArgs);
   children.push(api);

@@ -25,6 +25,7 @@ import { ensureSearchAttributes } from '../temporal/search-attributes.ts';
 import { temporalSettings, type TemporalSettings } from '../temporal/connection.ts';
 import { UsageError, type Flags } from './args.ts';
 import { stopWhenOrphaned } from './orphan.ts';
+import { workerNodeArgs } from '../worker/heap.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -34,6 +35,8 @@ const MAX_RESTARTS = 5;
 interface Piece {
   name: string;
   args: string[];
+  /** Node's own flags for this piece (the transits worker's heap limit). */
+  nodeArgs?: string[];
   /** Overrides of the supervisor's environment; undefined removes a variable. */
   env?: Record<string, string | undefined>;
   child?: ChildProcess;
@@ -129,7 +132,7 @@ export async function start(flags: Flags): Promise<void> {
 
   const pieces: Piece[] = [
     ...countries.map((country) => ({ name: `sandbox-${country}`, args: ['sandbox', '--country', country], restarts: [] })),
-    ...(profile === 'cluster' ? workerPerQueue(config) : [{ name: 'worker', args: ['worker'], restarts: [] }]),
+    ...(profile === 'cluster' ? workerPerQueue(config) : [{ name: 'worker', args: ['worker'], nodeArgs: workerNodeArgs(config), restarts: [] }]),
     { name: 'api', args: ['api'], restarts: [] },
   ];
 
@@ -154,7 +157,7 @@ export async function start(flags: Flags): Promise<void> {
       if (value === undefined) delete env[name];
       else env[name] = value;
     }
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...piece.args], {
+    const child = spawn(process.execPath, [...(piece.nodeArgs ?? []), '--import', TSX, MAIN, ...piece.args], {
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -244,6 +247,7 @@ function workerPerQueue(config: Config): Piece[] {
     {
       name: 'worker-transits',
       args: ['worker', '--queues', 'transits'],
+      nodeArgs: workerNodeArgs(config),
       env: { ...without(countries.flatMap(nationalVariables)), CORRIDOR_WORKER_METRICS_PORT: metricsPort(0) },
       restarts: [],
     },

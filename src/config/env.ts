@@ -277,6 +277,15 @@ export const variables = {
     doc: 'path of a workflow bundle built beforehand (by tests, or a deployment that builds it once); unset: the transits worker builds it at start',
   },
   CORRIDOR_WORKER_METRICS_PORT: { schema: port, default: '9464', doc: 'port where the worker exposes Temporal SDK metrics in Prometheus format' },
+  CORRIDOR_WORKER_HEAP_MIB: {
+    schema: z.coerce
+      .number({ error: 'expected a number of MiB' })
+      .int('expected a whole number of MiB')
+      .min(128, 'expected at least 128')
+      .max(16384, 'expected at most 16384'),
+    default: '384',
+    doc: "largest JavaScript heap of the transits worker, in MiB: its workflow thread's (the cached movements: ~130 MiB live for 1,000) and, where Corridor starts the worker (npm start, the bench), the process's own. V8 otherwise keeps garbage up to a quarter of the machine's memory, and the worker passes 1 GiB with 1,000 cached movements",
+  },
   CORRIDOR_WORKFLOW_STACK_FRAMES: {
     schema: z.coerce
       .number({ error: 'expected a whole number of frames' })
@@ -473,6 +482,8 @@ export interface Config {
   workerMetricsPort: number;
   /** Error.stackTraceLimit inside the workflow sandbox. */
   workflowStackFrames: number;
+  /** --max-old-space-size of the transits worker's isolates (MiB). */
+  workerHeapMib: number;
   /** A prebuilt workflow bundle to load instead of building one. */
   workflowBundlePath: string | undefined;
   notifyUrl: string | undefined;
@@ -563,6 +574,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     vouching: { signingKey: read(env, 'CORRIDOR_ACT_SIGNING_KEY'), publicKeys: read(env, 'CORRIDOR_ACT_PUBLIC_KEYS') },
     workerMetricsPort: read(env, 'CORRIDOR_WORKER_METRICS_PORT'),
     workflowStackFrames: read(env, 'CORRIDOR_WORKFLOW_STACK_FRAMES'),
+    workerHeapMib: read(env, 'CORRIDOR_WORKER_HEAP_MIB'),
     workflowBundlePath: read(env, 'CORRIDOR_WORKFLOW_BUNDLE') || undefined,
     notifyUrl: read(env, 'CORRIDOR_NOTIFY_URL'),
     notifySecret: read(env, 'CORRIDOR_NOTIFY_SECRET') || undefined,

@@ -6,6 +6,7 @@ import { connectWorkerConnection, temporalSettings } from '../temporal/connectio
 import { stringFlag, type Flags } from '../cli/args.ts';
 import { stopWhenOrphaned } from '../cli/orphan.ts';
 import { buildWorkflowBundle } from './bundle.ts';
+import { limitWorkflowThreadHeap } from './heap.ts';
 import { parseQueues, queueName } from './queues.ts';
 import { createWorkers } from './workers.ts';
 
@@ -64,6 +65,7 @@ export async function runWorker(flags: Flags): Promise<void> {
   }
   const started = Date.now();
   const needsBundle = roles.some((role) => role.kind === 'transits');
+  if (needsBundle) limitWorkflowThreadHeap(config);
   const workflowBundle = !needsBundle ? undefined : config.workflowBundlePath ? { codePath: config.workflowBundlePath } : await buildWorkflowBundle();
   if (workflowBundle) logger.info({ seconds: (Date.now() - started) / 1000 }, 'workflow bundle built');
   const workers = await createWorkers({
