@@ -293,7 +293,7 @@ export const variables = {
       .min(0, 'expected 0 or more')
       .max(100, 'expected at most 100'),
     default: '0',
-    doc: "frames kept in the stack traces of workflow code (Temporal UI's Stack Trace tab, failures thrown by workflow code). 0: none, because the SDK captures one for every promise a movement creates (a third of the workflow worker's CPU); set 10 and restart the worker to see where a movement waits",
+    doc: "frames kept in the stack traces of workflow code (Temporal UI's Stack Trace tab, failures thrown by workflow code). 0: none, because the SDK captures one for every promise a movement creates (a fifth of the workflow worker's CPU per lifecycle); set 10 and restart the worker to see where a movement waits",
   },
   CORRIDOR_NOTIFY_URL: {
     schema: url.optional(),

@@ -17,9 +17,10 @@ export interface BundleGlobals {
   /**
    * Error.stackTraceLimit of the sandbox. SDK 1.24 captures a stack trace, mapped through the
    * bundle's source map, for every promise workflow code creates, and keeps it while the promise
-   * is pending (for the `__stack_trace` query): about a third of the worker's CPU per movement
-   * replayed (78 → 54 ms for a whole lifecycle, scripts/replay-cost.ts). With 0 frames the capture
-   * is nearly free; a failure thrown by workflow code keeps its message and loses its frames.
+   * is pending (for the `__stack_trace` query): a quarter of the CPU of a lifecycle replayed
+   * (80 → 60 ms, scripts/replay-cost.ts), a fifth of the worker's CPU per lifecycle live (the
+   * bench, national path: 0.124 → 0.097 s). With 0 frames the capture is nearly free; a failure
+   * thrown by workflow code keeps its message and loses its frames.
    */
   stackFrames: number;
 }
