@@ -278,13 +278,18 @@ export const variables = {
   },
   CORRIDOR_WORKER_METRICS_PORT: { schema: port, default: '9464', doc: 'port where the worker exposes Temporal SDK metrics in Prometheus format' },
   CORRIDOR_WORKER_HEAP_MIB: {
-    schema: z.coerce
-      .number({ error: 'expected a number of MiB' })
-      .int('expected a whole number of MiB')
-      .min(128, 'expected at least 128')
-      .max(16384, 'expected at most 16384'),
-    default: '384',
-    doc: "largest JavaScript heap of the transits worker, in MiB: its workflow thread's (the cached movements: ~130 MiB live for 1,000) and, where Corridor starts the worker (npm start, the bench), the process's own. V8 otherwise keeps garbage up to a quarter of the machine's memory, and the worker passes 1 GiB with 1,000 cached movements",
+    schema: z
+      .literal('')
+      .transform(() => undefined)
+      .or(
+        z.coerce
+          .number({ error: 'expected a number of MiB' })
+          .int('expected a whole number of MiB')
+          .min(128, 'expected at least 128')
+          .max(16384, 'expected at most 16384'),
+      ),
+    default: '',
+    doc: "largest JavaScript heap of the transits worker, in MiB: its workflow thread's (the cached movements) and, where Corridor starts the worker (npm start, the bench), the process's own. Unset: V8's own limit (a quarter of the machine's memory), under which it keeps garbage: 384 held 2,000 parked movements in 810 MiB instead of 1,110, but a 100,000 run with a thousand overdue movements stalled under it at 8,380 in flight, cause not found, so it is not the default",
   },
   CORRIDOR_WORKFLOW_STACK_FRAMES: {
     schema: z.coerce
@@ -482,8 +487,8 @@ export interface Config {
   workerMetricsPort: number;
   /** Error.stackTraceLimit inside the workflow sandbox. */
   workflowStackFrames: number;
-  /** --max-old-space-size of the transits worker's isolates (MiB). */
-  workerHeapMib: number;
+  /** --max-old-space-size of the transits worker's isolates (MiB); undefined: V8's own. */
+  workerHeapMib: number | undefined;
   /** A prebuilt workflow bundle to load instead of building one. */
   workflowBundlePath: string | undefined;
   notifyUrl: string | undefined;

@@ -7,8 +7,10 @@ import { ConfigError, loadConfig } from '../../src/config/env.ts';
 import { workerNodeArgs } from '../../src/worker/heap.ts';
 
 describe('CORRIDOR_WORKER_HEAP_MIB', () => {
-  test('384 MiB by default, a whole number from 128 to 16384, else refused naming the variable', () => {
-    assert.equal(loadConfig({}).workerHeapMib, 384);
+  test("unset by default (V8's own limit, no flag), a whole number from 128 to 16384, else refused naming the variable", () => {
+    assert.equal(loadConfig({}).workerHeapMib, undefined);
+    assert.deepEqual(workerNodeArgs(loadConfig({})), []);
+    assert.equal(loadConfig({ CORRIDOR_WORKER_HEAP_MIB: '384' }).workerHeapMib, 384);
     assert.equal(loadConfig({ CORRIDOR_WORKER_HEAP_MIB: '1024' }).workerHeapMib, 1024);
     for (const bad of ['0', '127', '512.5', 'beaucoup', '16385'])
       assert.throws(
