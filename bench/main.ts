@@ -6,7 +6,7 @@
 // chart under bench/results/. It measures; it asserts nothing.
 // About 350 lines: the command's flags, its phases in order and the report; each phase's
 // work is in bench/phases/.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -259,8 +259,15 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const machine = describeMachine();
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'corridor-bench-'));
-  // Removed however the run ends (a large run's databases take gigabytes), unless --keep.
-  removeRunDir = opts.keep ? undefined : () => rmSync(runDir, { recursive: true, force: true });
+  // Removed however the run ends (a large run's databases take gigabytes), unless --keep; a run
+  // that fails (a stall) keeps its processes' logs, which are what tells why.
+  removeRunDir = opts.keep
+    ? undefined
+    : (failed) => {
+        if (!failed) return rmSync(runDir, { recursive: true, force: true });
+        for (const entry of readdirSync(runDir)) if (!entry.endsWith('-logs')) rmSync(path.join(runDir, entry), { recursive: true, force: true });
+        process.stderr.write(`bench: the run failed; its processes' logs are kept in ${runDir}\n`);
+      };
   const config = loadConfig();
   const { declaration, plan } = exampleDeclaration(opts.route);
   process.stderr.write(
@@ -500,13 +507,13 @@ function gitState(): { commit: string; dirty: boolean } | undefined {
   }
 }
 
-let removeRunDir: (() => void) | undefined;
+let removeRunDir: ((failed: boolean) => void) | undefined;
 let exiting = false;
 const bail = (code: number) => {
   if (exiting) return;
   exiting = true;
   void stopAllChildren()
-    .then(() => removeRunDir?.())
+    .then(() => removeRunDir?.(code === 1))
     .finally(() => process.exit(code));
 };
 process.on('SIGINT', () => bail(130));
