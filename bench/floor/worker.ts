@@ -19,10 +19,10 @@ Runtime.install({
   telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${env('BENCH_FLOOR_METRICS_PORT')}` } } },
 });
 // Connected as Corridor's worker connects (envconfig: address, namespace, TLS, API key).
-const settings = temporalSettings(loadConfig());
+const config = loadConfig();
+const settings = temporalSettings(config);
 const connection = await connectWorkerConnection(settings);
 const namespace = settings.namespace;
-const config = loadConfig();
 // With Corridor's own sandbox settings too (the stack frames its workflow code keeps), so the
 // floor's ratio measures Corridor's code and not a setting the floor lacks.
 const workflowBundle = withBundleGlobals(

@@ -15,6 +15,13 @@ const port = z.coerce
 const url = z.url({ error: 'expected a URL such as http://127.0.0.1:8091' });
 
 // A duration in seconds, so that tests can run a 72-hour time limit in a few seconds.
+/** A whole number of `unit` from `min` to `max`, the message naming the unit. */
+const wholeNumber = (unit: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `expected a number of ${unit}` })
+    .int(`expected a whole number of ${unit}`)
+    .min(min, `expected at least ${min}`)
+    .max(max, `expected at most ${max}`);
 const seconds = z.coerce.number({ error: 'expected a number of seconds' }).positive('expected a positive number of seconds');
 
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' }).transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -231,11 +238,7 @@ export const variables = {
   },
   CORRIDOR_CLUSTER_UI_PORT: { schema: port, default: '8233', doc: "cluster profile: port of Temporal's Web UI server" },
   CORRIDOR_CLUSTER_HISTORY_SHARDS: {
-    schema: z.coerce
-      .number({ error: 'expected a number of shards' })
-      .int('expected a whole number')
-      .min(1, 'expected at least 1')
-      .max(16384, 'expected at most 16384'),
+    schema: wholeNumber('shards', 1, 16384),
     default: '8',
     doc: 'cluster profile: history shards; fixed when the database is created, so size it for the largest cluster it will grow into',
   },
@@ -281,22 +284,12 @@ export const variables = {
     schema: z
       .literal('')
       .transform(() => undefined)
-      .or(
-        z.coerce
-          .number({ error: 'expected a number of MiB' })
-          .int('expected a whole number of MiB')
-          .min(128, 'expected at least 128')
-          .max(16384, 'expected at most 16384'),
-      ),
+      .or(wholeNumber('MiB', 128, 16384)),
     default: '',
     doc: "largest JavaScript heap of the transits worker, in MiB: its workflow thread's (the cached movements) and, where Corridor starts the worker (npm start, the bench), the process's own. Unset: V8's own limit (a quarter of the machine's memory), under which it keeps garbage: 384 held 2,000 parked movements in 810 MiB instead of 1,110, but a 100,000 run with a thousand overdue movements stalled under it at 8,380 in flight, cause not found, so it is not the default",
   },
   CORRIDOR_WORKFLOW_STACK_FRAMES: {
-    schema: z.coerce
-      .number({ error: 'expected a whole number of frames' })
-      .int('expected a whole number of frames')
-      .min(0, 'expected 0 or more')
-      .max(100, 'expected at most 100'),
+    schema: wholeNumber('frames', 0, 100),
     default: '0',
     doc: "frames kept in the stack traces of workflow code (Temporal UI's Stack Trace tab, failures thrown by workflow code). 0: none, because the SDK captures one for every promise a movement creates (a fifth of the workflow worker's CPU per lifecycle); set 10 and restart the worker to see where a movement waits",
   },

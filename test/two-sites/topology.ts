@@ -105,14 +105,13 @@ export async function startTwoSites(options: TwoSitesOptions = {}): Promise<TwoS
   const ouaga = createSite('ouaga');
   let forwarder: Forwarder | undefined;
   let stack: Stack | undefined;
-  const children: ChildProcess[] = [];
   const site: SiteProcess[] = [];
   const logDir = tempDir('ouaga-logs');
   const stop = async () => {
     try {
       ouaga.clearImpairment();
       ouaga.restore();
-      for (const child of children) await within('stopping a process at Ouagadougou', stopChild(child, { graceMs: 10_000 }));
+      for (const { child } of site) await within('stopping a process at Ouagadougou', stopChild(child, { graceMs: 10_000 }));
       // One step: the stack's stop stops its worker itself, so a worker that hangs is waited for once, not twice.
       await within("stopping the stack at Lomé (API, worker, Togo's sandbox)", stack?.stop());
       await within('closing the forwarder to Temporal', forwarder?.close());
@@ -145,7 +144,6 @@ export async function startTwoSites(options: TwoSitesOptions = {}): Promise<TwoS
       { ...common, CORRIDOR_NATIONAL_BF_URL: `http://0.0.0.0:${port}`, CORRIDOR_SANDBOX_ADMIN_TOKEN: adminToken },
       ROOT,
     );
-    children.push(sandbox);
     site.push(keepOutput('sandbox-BF', sandbox, logDir));
     const localUrl = `http://${ouaga.thereLocal}:${port}`;
     await until('the Burkina sandbox at Ouagadougou answers', async () => (await fetch(`${localUrl}/health`)).ok, 60_000, site);
@@ -161,7 +159,6 @@ export async function startTwoSites(options: TwoSitesOptions = {}): Promise<TwoS
       },
       ROOT,
     );
-    children.push(worker);
     site.push(keepOutput('worker-national-BF', worker, logDir));
     // Started only once it polls, so a test's clock starts with both sides working (a worker that
     // cannot reach the cluster waits for it, saying so in its log).
