@@ -310,6 +310,7 @@ async function main(): Promise<void> {
   for (const planned of plans(opts)) {
     const target = await planned.start(runDir);
     let stack: CorridorStack | undefined;
+    let screens: NationalScreens | undefined;
     let floorRig: Rig | undefined;
     let nationalFloorRig: Rig | undefined;
     const variantRigs: Rig[] = [];
@@ -359,7 +360,8 @@ async function main(): Promise<void> {
       const logLines = () => Object.fromEntries((stack?.children ?? []).map((c) => [c.name, c.logLines()]));
       if (stack && api && opts.phases.includes('throughput')) rigs.push(corridorRig({ api, client, probe, declaration, plan }));
       // Declarants and officers in the sandboxes' own screens, with the sandboxes' development user secret.
-      const screens = stack ? new NationalScreens(stack.sandboxUrls, DEVELOPMENT_USER_SECRET) : undefined;
+      // They watch the systems' journals for what they wait on, as a worklist would show it, rather than read every 100 ms.
+      screens = stack ? new NationalScreens(stack.sandboxUrls, DEVELOPMENT_USER_SECRET, { watchJournals: true }) : undefined;
       if (stack && api && screens && opts.phases.includes('national')) rigs.push(corridorRig({ api, client, probe, declaration, plan, screens }));
 
       if (rigs.length > 0) {
@@ -461,6 +463,7 @@ async function main(): Promise<void> {
         result.capacity = summariseCapacity(run);
       }
     } finally {
+      await screens?.close();
       await floorRig?.stop();
       await nationalFloorRig?.stop();
       await Promise.all(variantRigs.map((rig) => rig.stop()));

@@ -93,7 +93,10 @@ export async function simulate(flags: Flags): Promise<void> {
   const via = stringFlag(flags, 'via', 'corridor');
   if (via !== 'corridor' && via !== 'national')
     throw new UsageError(`--via ${via}: expected national (acts in the national systems) or corridor (acts through Corridor's API)`);
-  const screens = via === 'national' ? new NationalScreens({ TG: config.national.TG.url, BF: config.national.BF.url }, DEVELOPMENT_USER_SECRET) : undefined;
+  const screens =
+    via === 'national'
+      ? new NationalScreens({ TG: config.national.TG.url, BF: config.national.BF.url }, DEVELOPMENT_USER_SECRET, { watchJournals: true })
+      : undefined;
   const { declaration, plan } = exampleDeclaration(routeId);
   const api = new ApiClient(baseUrl, (actor) => signToken(config.tokenSecret, actor));
 
@@ -106,7 +109,7 @@ export async function simulate(flags: Flags): Promise<void> {
     }\n`,
   );
   const progress = new Progress('transits', count);
-  const result = await runLifecycles({ api, declaration, plan, count, concurrency, screens, onDone: () => progress.tick() });
+  const result = await runLifecycles({ api, declaration, plan, count, concurrency, screens, onDone: () => progress.tick() }).finally(() => screens?.close());
 
   const byStatus = new Map<string, number>();
   for (const outcome of result.outcomes) byStatus.set(outcome.status, (byStatus.get(outcome.status) ?? 0) + 1);

@@ -1,0 +1,88 @@
+// What an officer's worklist shows as it happens: one long poll of a national system's journal
+// (GET /v1/events?wait=) tells the simulated officers when something happened to a movement, so
+// an officer waiting for a truck's record reads it again when its journal moves rather than ten
+// times a second. Forty lifecycles at a time each reading every 100 ms cost the system at the
+// destination more CPU than Corridor's own calls to it; under the benchmark that was the
+// harness measuring itself.
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface Wake {
+  /** Resolves at the movement's next journal event, or after the fallback delay, whichever comes first. */
+  promise: Promise<void>;
+  /** Drops the wait (its timer included) when the caller no longer needs it. */
+  cancel: () => void;
+}
+
+export class JournalWatch {
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly stopping = new AbortController();
+  private loop: Promise<void> | undefined;
+  /** Journal pages read, for tests and curiosity. */
+  pagesRead = 0;
+
+  /** `credential` is a user of the system whose journal this is (any user may read it). */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly credential: () => Promise<string>,
+    private readonly pollSeconds = 10,
+  ) {}
+
+  /**
+   * A wake for `mrn`'s next event, registered now: call it before reading the record, so an
+   * event landing during the read is not missed. `fallbackMs` bounds the wait when the journal
+   * cannot be read (a link cut, a system restarting), so the caller reads again anyway.
+   */
+  next(mrn: string, fallbackMs: number): Wake {
+    this.loop ??= this.run();
+    let done!: () => void;
+    const promise = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    const set = this.waiters.get(mrn) ?? new Set();
+    this.waiters.set(mrn, set);
+    const timer = setTimeout(() => finish(), fallbackMs);
+    const finish = () => {
+      clearTimeout(timer);
+      set.delete(finish);
+      if (set.size === 0 && this.waiters.get(mrn) === set) this.waiters.delete(mrn);
+      done();
+    };
+    set.add(finish);
+    return { promise, cancel: finish };
+  }
+
+  /** Ends the long poll (the process may then exit); waits in progress resolve. */
+  async close(): Promise<void> {
+    this.stopping.abort();
+    for (const set of [...this.waiters.values()]) for (const finish of [...set]) finish();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.stopping.signal;
+    let cursor: number | undefined;
+    while (!signal.aborted) {
+      try {
+        const token = await this.credential();
+        const url = new URL('/v1/events', this.baseUrl);
+        // From the journal's head when the watch starts: earlier events are in the records the caller reads.
+        url.searchParams.set('after', String(cursor ?? Number.MAX_SAFE_INTEGER));
+        url.searchParams.set('limit', cursor === undefined ? '1' : '500');
+        url.searchParams.set('wait', cursor === undefined ? '0' : String(this.pollSeconds));
+        const response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal });
+        if (!response.ok) throw new Error(`the journal at ${url.origin} answered ${response.status}`);
+        const page = (await response.json()) as { events: { mrn: string }[]; lastSequence: number; headSequence: number };
+        this.pagesRead++;
+        if (cursor === undefined) {
+          cursor = page.headSequence;
+          continue;
+        }
+        cursor = Math.max(cursor, page.lastSequence);
+        for (const mrn of new Set(page.events.map((e) => e.mrn))) for (const finish of [...(this.waiters.get(mrn) ?? [])]) finish();
+      } catch {
+        // Unreadable for now: the waits fall back to their delay; read again shortly.
+        if (!signal.aborted) await sleep(1000, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  }
+}
