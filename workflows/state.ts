@@ -46,8 +46,8 @@ export function initialState({ mrn, declaration, declarationHash, route, lodgedB
 }
 
 /**
- * What the workflow returns: small (it is stored in the history), and enough for indicators to
- * be rebuilt from closed movements: route, times at each office, border crossings, lateness.
+ * The facts indicators are rebuilt from for a closed movement: route, times at each office,
+ * border crossings, lateness. Small: the projection keeps one row of them per movement.
  */
 export function summarise(state: TransitState) {
   const lodged = state.timeline[0]?.at;
@@ -110,4 +110,15 @@ export function forwardsOf(state: TransitState) {
     });
   }
   return forwards;
+}
+
+/**
+ * What the workflow returns as it closes: the summary, and its whole final state for the
+ * archive. Read from the close event (one small read), the archive no longer asks a closed
+ * movement for its state, which Temporal answers by replaying the whole history on a worker
+ * (a lifecycle's worth of CPU per movement archived). Movements closed before it returned
+ * the summary only; the archiver still queries those.
+ */
+export function closing(state: TransitState) {
+  return { ...summarise(state), state };
 }

@@ -16,12 +16,12 @@ import * as m from './messages.ts';
 import type { TransitInput } from './model.ts';
 import { Movement } from './movement.ts';
 import { registerRoadActs } from './road.ts';
-import { summarise } from './state.ts';
+import { closing } from './state.ts';
 import { registerSupervisionActs } from './supervision.ts';
 import { registerRecoveryAct } from './guarantee.ts';
 import { watch } from './watch.ts';
 
-export async function transit(input: TransitInput): Promise<ReturnType<typeof summarise>> {
+export async function transit(input: TransitInput): Promise<ReturnType<typeof closing>> {
   const mv = new Movement(input);
 
   // Every handler is registered before the first await, so no act can arrive unheard.
@@ -44,5 +44,5 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof su
   if (!mv.isTerminal()) await watch(mv);
   // A fallback act still waiting for its system is written before the movement closes.
   await condition(() => mv.deliveriesDone() && mv.fallback.settled() && allHandlersFinished());
-  return summarise(mv.state);
+  return closing(mv.state);
 }

@@ -250,7 +250,10 @@ export class Projection {
   private async resultOf(execution: ExecutionInfo): Promise<Facts | undefined> {
     const id = execution.execution?.workflowId ?? '';
     try {
-      return (await this.deps.client.workflow.getHandle(id, execution.execution?.runId ?? undefined).result()) as Facts;
+      const result = (await this.deps.client.workflow.getHandle(id, execution.execution?.runId ?? undefined).result()) as Facts & { state?: unknown };
+      // The final state rides along for the archive (workflows/state.ts `closing`): not a fact to keep here.
+      const { state: _archived, ...facts } = result;
+      return facts as Facts;
     } catch (error) {
       // Failed or terminated: no result to read; the movement still counts, with its last status.
       // Anything else (Temporal unreachable) fails this pass, and the next one reads it again.
