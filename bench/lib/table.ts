@@ -218,6 +218,30 @@ function meanOfficer(acts: Record<string, number>): number {
   return officer.reduce((a, b) => a + b, 0) / Math.max(1, officer.length);
 }
 
+/** More than this many cores of other work beside a measured window and its rate is someone else's too. */
+export const NEIGHBOURS_LIMIT = 0.1;
+
+/**
+ * The windows (Corridor's paths, their floors) that ran beside other work: a floor measured while
+ * Corridor's own stack worked in the background (it did, while the archiver replayed closed
+ * movements) runs slower, and its path's ratio reads better than it is.
+ */
+export function disturbedWindows(t: Pick<TargetResult, 'id' | 'corridor' | 'floor' | 'national' | 'nationalFloor'>): string[] {
+  const windows = [
+    ["today's path", t.corridor],
+    ["today's floor", t.floor],
+    ['national path', t.national],
+    ['national floor', t.nationalFloor],
+  ] as const;
+  return windows.flatMap(([name, run]) =>
+    run && run.neighbourCores > NEIGHBOURS_LIMIT
+      ? [
+          `${t.id}: ${name} ran beside ${run.neighbourCores.toFixed(2)} cores of other work (more than ${NEIGHBOURS_LIMIT}): its rate is understated, and a ratio that uses it is off by as much; run again on a quieter machine`,
+        ]
+      : [],
+  );
+}
+
 export function renderTable(result: BenchResult): string {
   const m = result.machine;
   const head = [
@@ -237,6 +261,7 @@ export function renderTable(result: BenchResult): string {
     else out.push('', r.section);
   }
   for (const t of result.targets) {
+    for (const warning of disturbedWindows(t)) out.push('', `warning: ${warning}`);
     if (t.shapeDifferences?.length)
       out.push('', `${t.id}: the floor's shape differs from Corridor's (${String(result.options.floorShape)}): ${t.shapeDifferences.join('; ')}`);
     if (t.nationalShapeDifferences?.length)
