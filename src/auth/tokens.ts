@@ -56,9 +56,11 @@ export async function signToken(secret: string, actor: Actor, ttl: string | numb
       .setSubject(actor.user)
       .setIssuer(ISSUER)
       .setAudience(audience)
-      .setIssuedAt()
       // A number is a lifetime in seconds (jose would read it as an absolute time).
       .setExpirationTime(typeof ttl === 'number' ? `${Math.floor(ttl)}s` : ttl)
+      // After the expiry: jose reads the clock once for each, and a second that turned between
+      // the two made a 12 h token live 43,201 s, which the API refuses as longer than allowed.
+      .setIssuedAt()
       .sign(key(secret))
   );
 }

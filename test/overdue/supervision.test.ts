@@ -74,7 +74,7 @@ describe('acting on an overdue transit', { concurrency: true }, () => {
     const mrn = await released();
     await whenState(mrn, (s) => s.escalation.level >= 1, 'overdue');
     const listed = await api.call<{ items: { mrn: string; escalationLevel: number }[] }>('GET', '/escalations?country=TG&pageSize=200', supervisor('TG'));
-    assert.equal(listed.status, 200);
+    assert.equal(listed.status, 200, JSON.stringify(listed.body));
     assert.ok(
       listed.body.items.some((i) => i.mrn === mrn),
       'listed among TG escalations',

@@ -36,6 +36,37 @@ describe('tokens', () => {
     assert.equal(answer.statusCode, 200, answer.body);
   });
 
+  it('a token of the longest lifetime is accepted even when a second turns while it is signed', async () => {
+    // jose reads the clock once for iat and once for exp: a clock that moves 0.6 s at each read,
+    // from just before a second turns, is the busy machine on which a suite's 12 h token lived 43,201 s.
+    const RealDate = Date;
+    let at = (Math.floor(RealDate.now() / 1000) + 1) * 1000 - 100;
+    class SteppingDate extends RealDate {
+      constructor(...args: unknown[]) {
+        if (args.length > 0) super(...(args as [number]));
+        else {
+          super(at);
+          at += 600;
+        }
+      }
+      static override now() {
+        return at;
+      }
+    }
+    globalThis.Date = SteppingDate as DateConstructor;
+    let token: string;
+    try {
+      token = await signToken(SECRET, { user: 'ops', role: 'regional' }, '12h');
+    } finally {
+      globalThis.Date = RealDate;
+    }
+    const [, payload] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { iat: number; exp: number };
+    assert.ok(claims.exp - claims.iat <= 12 * 3600, `lives ${claims.exp - claims.iat} s`);
+    const answer = await me(token);
+    assert.equal(answer.statusCode, 200, answer.body);
+  });
+
   it('a token without exp is refused: 401 saying so', async () => {
     const answer = await me(await regional().setAudience('corridor').setIssuedAt().sign(key));
     assert.equal(answer.statusCode, 401, answer.body);
