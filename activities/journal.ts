@@ -58,14 +58,15 @@ export interface ConsumeJournalInput {
 }
 
 /**
- * Movements of one journal page carried at the same time (each one's events in order). Eight,
- * not more: each carry is a start or a signal the server writes, and past a few at once they
- * only queue for its database. With 30,000 movements waiting in Togo's journal (bench --large
- * --parked 30000, 2026-11-28) 128 at once carried 4.5 a second, 32 carried 11.4, 8 carried 23;
- * the national path's lifecycles and forwards were the same with 8 as with 32 (10.27 and
- * 10.32/s, forwarding p99 198 and 204 ms).
+ * Movements of one journal page carried at the same time (each one's events in order). Fewer
+ * would park a backlog faster: with 30,000 waiting in Togo's journal (bench --large --parked
+ * 30000, 2026-11-28) 128 at once carried 4.5 a second, 32 carried 11.4, 8 carried 23, past a few
+ * at once the starts and signals only queue for the dev server's database. But at 8, a 10,000
+ * run stalled the workflow worker at 6,025 in flight (SDK 1.24 core: "Extra buffered run should
+ * not have produced an activation", ten times, then no workflow task taken): faster parking fills
+ * and churns the workflow cache faster. Kept at 32 until that stall is dealt with.
  */
-const MOVEMENTS_AT_ONCE = 8;
+const MOVEMENTS_AT_ONCE = 32;
 
 /** Runs `work` on every item, at most `limit` at a time; the first failure fails the whole. */
 async function eachAtOnce<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
