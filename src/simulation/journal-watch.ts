@@ -5,6 +5,7 @@
 // destination more CPU than Corridor's own calls to it; under the benchmark that was the
 // harness measuring itself.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { httpJournalReader } from '../../activities/journal.ts';
 
 export interface Wake {
   /** Resolves at the movement's next journal event, or after the fallback delay, whichever comes first. */
@@ -60,23 +61,21 @@ export class JournalWatch {
 
   private async run(): Promise<void> {
     const signal = this.stopping.signal;
+    // The journal consumer's own reader, with a user's credential instead of Corridor's.
+    const read = httpJournalReader(this.baseUrl, { authorization: `Bearer ${await this.credential()}` });
     let cursor: number | undefined;
     while (!signal.aborted) {
       try {
-        const token = await this.credential();
-        const url = new URL('/v1/events', this.baseUrl);
-        // From the journal's head when the watch starts: earlier events are in the records the caller reads.
-        url.searchParams.set('after', String(cursor ?? Number.MAX_SAFE_INTEGER));
-        url.searchParams.set('limit', cursor === undefined ? '1' : '500');
-        url.searchParams.set('wait', cursor === undefined ? '0' : String(this.pollSeconds));
-        const response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal });
-        if (!response.ok) throw new Error(`the journal at ${url.origin} answered ${response.status}`);
-        const page = (await response.json()) as { events: { mrn: string }[]; lastSequence: number; headSequence: number };
-        this.pagesRead++;
         if (cursor === undefined) {
-          cursor = page.headSequence;
+          // From the journal's head when the watch starts: earlier events are in the records the caller reads.
+          const head = await read(Number.MAX_SAFE_INTEGER, { limit: 1, waitSeconds: 0, signal });
+          this.pagesRead++;
+          // A system that does not say its head is read from the start: an old event only makes a caller read again.
+          cursor = head.headSequence ?? 0;
           continue;
         }
+        const page = await read(cursor, { limit: 500, waitSeconds: this.pollSeconds, signal });
+        this.pagesRead++;
         cursor = Math.max(cursor, page.lastSequence);
         for (const mrn of new Set(page.events.map((e) => e.mrn))) for (const finish of [...(this.waiters.get(mrn) ?? [])]) finish();
       } catch {
