@@ -37,8 +37,25 @@ export interface NationalRefusalDetails {
   operation: OperationName;
 }
 
-/** One activity per operation: one plain JSON argument, a plain JSON result. */
-export type NationalActivities = { [K in OperationName]: (input: OperationRequest<K>) => Promise<OperationResponse<K>> };
+/** The control results at the office of destination and the discharge they allow, in one activity. */
+export interface ControlResultsAndDischargeRequest {
+  results: OperationRequest<'recordControlResults'>;
+  discharge: OperationRequest<'discharge'>;
+}
+export interface ControlResultsAndDischargeAnswer {
+  recorded: OperationResponse<'recordControlResults'>;
+  /** The system's answer to the discharge, or its refusal (the results stand either way). */
+  discharged: OperationResponse<'discharge'> | { refusal: { code: string; reason: string } };
+}
+
+/**
+ * One activity per operation: one plain JSON argument, a plain JSON result. And one pair: the
+ * control results and the discharge always follow each other at the same office of the same
+ * system, so one activity makes both calls and the officer waits for one task, not two.
+ */
+export type NationalActivities = { [K in OperationName]: (input: OperationRequest<K>) => Promise<OperationResponse<K>> } & {
+  recordControlResultsAndDischarge(input: ControlResultsAndDischargeRequest): Promise<ControlResultsAndDischargeAnswer>;
+};
 
 /** What an activity reads from its Temporal context; tests may supply their own. */
 export interface NationalActivityContext {
@@ -66,32 +83,50 @@ export function createNationalActivities(
   options: NationalActivitiesOptions = {},
 ): NationalActivities {
   const context = options.context ?? (() => Context.current());
-  const activities = {} as Record<OperationName, (input: unknown) => Promise<unknown>>;
-  for (const name of operationNames) {
+  /** One call of the contract under `idempotencyKey` (every attempt of the same call sends the same). */
+  const call = async (name: OperationName, input: unknown, idempotencyKey: string): Promise<unknown> => {
     const op = operations[name] as OperationDefinition;
-    activities[name] = async (input: unknown) => {
-      const { info, cancellationSignal } = context();
-      const idempotencyKey = idempotencyKeyOf(info);
-      const subject = (input ?? {}) as { mrn?: string; grn?: string };
-      const log = subject.mrn ? forMovement(logger, subject.mrn) : logger.child({ grn: subject.grn });
-      const fields = { country: client.country, operation: name, idempotencyKey, attempt: info.attempt };
-      const started = Date.now();
-      try {
-        const method = client[name] as (request: unknown, options: { idempotencyKey?: string; signal?: AbortSignal }) => Promise<unknown>;
-        const answer = await method(input, {
-          ...(op.mutating ? { idempotencyKey } : {}),
-          ...(cancellationSignal ? { signal: cancellationSignal } : {}),
-        });
-        // The answer goes into workflow history: check it against the contract first.
-        const checked = op.response.parse(answer);
-        const state = (checked as { state?: string; movement?: { state?: string } }).state ?? (checked as { movement?: { state?: string } }).movement?.state;
-        log.info({ ...fields, ms: Date.now() - started, ...(state ? { state } : {}) }, `${name}: done`);
-        return checked;
-      } catch (error) {
-        throw toFailure(error, client.country, name, log, { ...fields, ms: Date.now() - started });
-      }
-    };
+    const { info, cancellationSignal } = context();
+    const subject = (input ?? {}) as { mrn?: string; grn?: string };
+    const log = subject.mrn ? forMovement(logger, subject.mrn) : logger.child({ grn: subject.grn });
+    const fields = { country: client.country, operation: name, idempotencyKey, attempt: info.attempt };
+    const started = Date.now();
+    try {
+      const method = client[name] as (request: unknown, options: { idempotencyKey?: string; signal?: AbortSignal }) => Promise<unknown>;
+      const answer = await method(input, {
+        ...(op.mutating ? { idempotencyKey } : {}),
+        ...(cancellationSignal ? { signal: cancellationSignal } : {}),
+      });
+      // The answer goes into workflow history: check it against the contract first.
+      const checked = op.response.parse(answer);
+      const state = (checked as { state?: string; movement?: { state?: string } }).state ?? (checked as { movement?: { state?: string } }).movement?.state;
+      log.info({ ...fields, ms: Date.now() - started, ...(state ? { state } : {}) }, `${name}: done`);
+      return checked;
+    } catch (error) {
+      throw toFailure(error, client.country, name, log, { ...fields, ms: Date.now() - started });
+    }
+  };
+  const activities = {} as Record<string, (input: never) => Promise<unknown>>;
+  for (const name of operationNames) {
+    activities[name] = (input: unknown) => call(name, input, idempotencyKeyOf(context().info));
   }
+  activities.recordControlResultsAndDischarge = async ({ results, discharge }: ControlResultsAndDischargeRequest) => {
+    // Each call keeps its own key across attempts: a retry after the results were recorded gets
+    // their first answer back and goes on to the discharge.
+    const key = idempotencyKeyOf(context().info);
+    const recorded = (await call('recordControlResults', results, `${key}:results`)) as OperationResponse<'recordControlResults'>;
+    try {
+      return { recorded, discharged: (await call('discharge', discharge, `${key}:discharge`)) as OperationResponse<'discharge'> };
+    } catch (failure) {
+      // A refused discharge (or one the system could not understand) is the workflow's to record,
+      // as when the discharge was an activity of its own (workflows/national-answers.ts).
+      if (failure instanceof ApplicationFailure && (failure.type === nationalFailureTypes.refusal || failure.type === nationalFailureTypes.protocol)) {
+        const details = (failure.details?.[0] ?? {}) as { code?: string; reason?: string };
+        return { recorded, discharged: { refusal: { code: details.code ?? 'REFUSED', reason: details.reason ?? failure.message } } };
+      }
+      throw failure;
+    }
+  };
   return activities as unknown as NationalActivities;
 }
 

@@ -37,7 +37,7 @@ export function registerBorderPostActs(mv: Movement): void {
     closeEscalationOnArrival(mv, actor, office, late);
   });
 
-  mv.act(m.exitUpdate, 'exit', checkActBody.exit, async ({ actor, sealsIntact, remarks }, keyed) => {
+  mv.act(m.exitUpdate, 'exit', checkActBody.exit, async ({ actor, sealsIntact, remarks }, keyed, answered) => {
     const office = actor.office!;
     await mv.writeAct(keyed, office, 'confirmExit', { mrn, office, sealsIntact: sealsIntact ?? true, at: mv.now() });
     if (state.status === 'AT_BORDER') {
@@ -46,6 +46,7 @@ export function registerBorderPostActs(mv: Movement): void {
       mv.officeOf(office).leftAt = crossing.exitAt;
       state.currentOffice = route.legs[state.legIndex]!.to;
       mv.recordAct(keyed, 'EXIT_CONFIRMED', actor, office, { sealsIntact: sealsIntact ?? true, ...(remarks ? { remarks } : {}) });
+      answered?.();
       await sendNotice(mv, keyed, 'EXIT', mv.countryOf(crossing.entryOffice), office, sealsIntact ?? true, crossing.exitAt);
     } else {
       // The last office is an exit toward a third country: exit confirmed ends the movement here.
@@ -57,7 +58,7 @@ export function registerBorderPostActs(mv: Movement): void {
   });
 
   const checkEntry = (body: SealCheckBody) => checkActBody.entry(body) ?? sealDiscrepancy(state.seals, body.seals);
-  mv.act(m.entryUpdate, 'entry', checkEntry, async ({ actor, sealsIntact, remarks, seals }, keyed) => {
+  mv.act(m.entryUpdate, 'entry', checkEntry, async ({ actor, sealsIntact, remarks, seals }, keyed, answered) => {
     const office = actor.office!;
     const discrepancy = sealDiscrepancy(state.seals, seals);
     if (discrepancy) throw refusalFailure(discrepancy);
@@ -79,6 +80,7 @@ export function registerBorderPostActs(mv: Movement): void {
     mv.setStatus('RELEASED');
     mv.recordAct(keyed, 'ENTRY_ACCEPTED', actor, office, { sealsIntact, dwellSeconds: crossing.dwellSeconds, ...(remarks ? { remarks } : {}) });
     if (crossing.alertAt) mv.record('BORDER_ALERT_CLEARED', SYSTEM, office, { dwellSeconds: crossing.dwellSeconds });
+    answered?.();
     await sendNotice(mv, keyed, 'ENTRY', mv.countryOf(crossing.exitOffice), office, sealsIntact ?? true, at);
   });
 }

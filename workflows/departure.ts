@@ -50,7 +50,7 @@ export function registerDepartureActs(mv: Movement): void {
     },
   );
 
-  mv.act(m.releaseUpdate, 'release', checkActBody.release, async ({ actor, seals, controlResult, timeLimitHours }, keyed) => {
+  mv.act(m.releaseUpdate, 'release', checkActBody.release, async ({ actor, seals, controlResult, timeLimitHours }, keyed, answered) => {
     const firstLeg = route.legs[0]!;
     const deadline = new Date(Date.parse(mv.actedAt(keyed)) + mv.legMs(timeLimitHours ?? firstLeg.timeLimitHours ?? 0)).toISOString();
     const office = mv.departureOffice();
@@ -77,6 +77,8 @@ export function registerDepartureActs(mv: Movement): void {
     state.nextDeadline = deadline;
     mv.setStatus('RELEASED');
     mv.recordAct(keyed, 'RELEASED', actor, office, { seals: sealsAffixed, timeLimit: deadline, controlResult: controlResult ?? 'SATISFACTORY' });
+    // The truck may leave: the AAR goes to the next countries while the officer moves on.
+    answered?.();
     await sendAar(mv, sealsAffixed, deadline, mv.forwardOf(keyed, 'RELEASED'));
   });
 

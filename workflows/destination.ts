@@ -6,7 +6,8 @@ import { words } from '../src/domain/words.ts';
 import { checkActBody } from './acts.ts';
 import * as m from './messages.ts';
 import { SYSTEM, type Keyed, type Movement } from './movement.ts';
-import { nationalRefusalOr } from './national-answers.ts';
+import type { NationalActivities } from '../activities/national.ts';
+import { nationalCall, nationalRefusalOr, type NationalRefusal } from './national-answers.ts';
 import { recordShare, shareOf } from './guarantee.ts';
 import { closeEscalation, closeEscalationOnArrival } from './watch.ts';
 
@@ -35,16 +36,27 @@ export function registerDestinationActs(mv: Movement): void {
       const office = actor.office!;
       const held = outcome === 'DISCREPANCIES' || !sealsIntact;
       const discrepancies = held && declared.length === 0 ? ['scellés non intacts / seals not intact'] : declared;
-      await mv.writeInto(keyed, mv.countryOf(office), () =>
-        mv.national(mv.countryOf(office)).recordControlResults({
-          mrn,
-          office,
-          controlResult: held ? 'DISCREPANCIES' : 'SATISFACTORY',
-          sealsIntact,
-          discrepancies,
-          at: mv.now(),
-        }),
-      );
+      const results = () => ({
+        mrn,
+        office,
+        controlResult: held ? ('DISCREPANCIES' as const) : ('SATISFACTORY' as const),
+        sealsIntact,
+        discrepancies,
+        at: mv.now(),
+      });
+      const country = mv.countryOf(office);
+      // Satisfactory results keyed here at a destination discharge at once in the same system: one
+      // activity makes both calls, after any fallback act still waiting for either country.
+      const paired = keyed.in === 'corridor' && !held && route.endsWith === 'DES' && mv.finalOffice() === office && mv.leanActs();
+      let discharged: Discharged | undefined;
+      if (paired) {
+        await mv.fallback.behind(country);
+        await mv.fallback.behind(route.departureCountry);
+        const both = await nationalCall(() => mv.national(country).recordControlResultsAndDischarge({ results: results(), discharge: { mrn, office } }));
+        discharged = both.discharged;
+      } else {
+        await mv.writeInto(keyed, country, () => mv.national(country).recordControlResults(results()));
+      }
       state.controlResults = { at: mv.actedAt(keyed), office, result: held ? 'DISCREPANCIES' : 'SATISFACTORY', sealsIntact, discrepancies, by: actor };
       state.controlResultsDueBy = undefined;
       state.nextDeadline = undefined;
@@ -55,7 +67,7 @@ export function registerDestinationActs(mv: Movement): void {
         return;
       }
       // A route toward Mali or Niger ends with the exit confirmed after the control results.
-      if (route.endsWith === 'DES') await dischargeAndWriteOff(mv, office, { keyed });
+      if (route.endsWith === 'DES') await dischargeAndWriteOff(mv, office, { keyed, ...(discharged ? { discharged } : {}) });
     },
   );
 
@@ -79,18 +91,31 @@ export function registerDestinationActs(mv: Movement): void {
   });
 }
 
-/** Discharge at destination, write-off at departure, guarantee released: the movement is over. */
-export async function dischargeAndWriteOff(mv: Movement, office: string, by: { keyed?: Keyed; alternativeProof?: string } = {}): Promise<void> {
+type Discharged = Awaited<ReturnType<NationalActivities['discharge']>> | { refusal: NationalRefusal };
+
+/**
+ * Discharge at destination, write-off at departure, guarantee released: the movement is over.
+ * `discharged`: the destination's answer, when the discharge was already made with the control results.
+ */
+export async function dischargeAndWriteOff(
+  mv: Movement,
+  office: string,
+  by: { keyed?: Keyed; alternativeProof?: string; discharged?: Discharged } = {},
+): Promise<void> {
   const { alternativeProof } = by;
   const { mrn, state } = mv;
   const finalOffice = mv.finalOffice();
   const destinationCountry = mv.countryOf(finalOffice);
-  // The system discharges a record that holds every act before: fallback acts still waiting are written first.
-  await mv.fallback.behind(destinationCountry);
-  await mv.fallback.behind(mv.route.departureCountry);
-  const discharged = await nationalRefusalOr(() =>
-    mv.national(destinationCountry).discharge({ mrn, office: finalOffice, ...(alternativeProof ? { alternativeProof } : {}) }),
-  );
+  const discharged =
+    by.discharged ??
+    (await (async () => {
+      // The system discharges a record that holds every act before: fallback acts still waiting are written first.
+      await mv.fallback.behind(destinationCountry);
+      await mv.fallback.behind(mv.route.departureCountry);
+      return nationalRefusalOr(() =>
+        mv.national(destinationCountry).discharge({ mrn, office: finalOffice, ...(alternativeProof ? { alternativeProof } : {}) }),
+      );
+    })());
   if ('refusal' in discharged) {
     mv.record('DISCHARGE_REFUSED', SYSTEM, office, { ...discharged.refusal });
     mv.notify(

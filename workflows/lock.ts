@@ -4,17 +4,22 @@
 import { condition } from '@temporalio/workflow';
 
 export class Lock {
-  private held = false;
+  private locked = false;
+
+  /** An act still at work: an officer answered before the forwarding leaves it held until the forward is done. */
+  get held(): boolean {
+    return this.locked;
+  }
 
   async run<T>(work: () => Promise<T>): Promise<T> {
     // Temporal checks every waiting condition in one pass, so several waiters can wake together:
     // each must look again before taking the lock.
-    while (this.held) await condition(() => !this.held);
-    this.held = true;
+    while (this.locked) await condition(() => !this.locked);
+    this.locked = true;
     try {
       return await work();
     } finally {
-      this.held = false;
+      this.locked = false;
     }
   }
 }

@@ -35,8 +35,18 @@ export type Keyed =
   | { in: 'fallback'; action: FallbackAction; country: string; at: string; paperNumber: string; officer: string };
 export const IN_CORRIDOR: Keyed = { in: 'corridor' };
 
-/** What an act does once the procedure accepts it, whoever keyed it and wherever. */
-export type Perform<I> = (input: I, keyed: Keyed) => Promise<void>;
+/**
+ * What an act does once the procedure accepts it, whoever keyed it and wherever. `answered`,
+ * called once the act is in the officer's own system and in the state, lets the officer go while
+ * the act is carried to the other country (the AAR, the exit and entry notices): that is the
+ * interconnection's work, not the officer's. The lock is held until the forwarding is done, so
+ * the next act still finds it there. Acts from a national journal have nobody waiting: a no-op.
+ */
+export type Perform<I> = (input: I, keyed: Keyed, answered?: () => void) => Promise<void>;
+
+// Movements whose acts were recorded before officers were answered ahead of the forwarding, and
+// before the control results and the discharge shared one activity, replay as they were recorded.
+const LEAN_OFFICER_ACTS = 'lean-officer-acts';
 
 export class Movement {
   readonly mrn: string;
@@ -307,6 +317,11 @@ export class Movement {
     return undefined;
   }
 
+  /** Officers answered before the forwarding, paired national calls: for acts recorded from this version on. */
+  leanActs(): boolean {
+    return patched(LEAN_OFFICER_ACTS);
+  }
+
   /** Refuses an act now if the procedure does not expect it from this actor. */
   check(action: ActionName, actor: Actor): void {
     const refusal = checkAction(this.state, this.route.legs, this.route.endsWith, action, actor);
@@ -328,15 +343,39 @@ export class Movement {
     setHandler(
       update,
       (input) =>
-        this.lock.run(async () => {
-          this.check(action, input.actor);
-          const mark = (input as { fallback?: FallbackMark }).fallback;
-          // Only movements whose acts carry a fallback mark take the new path; every other act runs as it was recorded.
-          const keyed = mark && patched('fallback-acts') ? this.fallbackKeyed(action as FallbackAction, input.actor, mark) : IN_CORRIDOR;
-          await perform(input, keyed);
-          this.search.sync(this.state);
-          // Echoed so the API can tell a retried request from another request reusing its key.
-          return { ...this.result(), ...(input.requestHash ? { requestHash: input.requestHash } : {}) };
+        new Promise<ActionResult>((resolve, reject) => {
+          let settled = false;
+          const answer = () => {
+            if (settled) return;
+            settled = true;
+            this.search.sync(this.state);
+            // Echoed so the API can tell a retried request from another request reusing its key.
+            resolve({ ...this.result(), ...(input.requestHash ? { requestHash: input.requestHash } : {}) });
+          };
+          const answerBeforeForwarding = () => {
+            if (this.leanActs()) answer();
+          };
+          this.lock
+            .run(async () => {
+              this.check(action, input.actor);
+              const mark = (input as { fallback?: FallbackMark }).fallback;
+              // Only movements whose acts carry a fallback mark take the new path; every other act runs as it was recorded.
+              const keyed = mark && patched('fallback-acts') ? this.fallbackKeyed(action as FallbackAction, input.actor, mark) : IN_CORRIDOR;
+              await perform(input, keyed, answerBeforeForwarding);
+              if (settled) this.search.sync(this.state);
+              else answer();
+            })
+            .catch((error: unknown) => {
+              if (!settled) {
+                settled = true;
+                reject(error);
+                return;
+              }
+              // The officer was answered and the forwarding failed otherwise than by a refusal (those
+              // are recorded where they happen): left unhandled, it fails the workflow task, which
+              // Temporal retries and shows, rather than a forward lost without a word.
+              throw error;
+            });
         }),
       {
         validator: (input) => {

@@ -43,6 +43,6 @@ export async function transit(input: TransitInput): Promise<ReturnType<typeof cl
   });
   if (!mv.isTerminal()) await watch(mv);
   // A fallback act still waiting for its system is written before the movement closes.
-  await condition(() => mv.deliveriesDone() && mv.fallback.settled() && allHandlersFinished());
+  await condition(() => mv.deliveriesDone() && mv.fallback.settled() && allHandlersFinished() && !mv.lock.held);
   return closing(mv.state);
 }

@@ -84,7 +84,8 @@ describe('one guarantee, one share per country', () => {
       assert.equal(answer.status, 200, `${action}: ${JSON.stringify(answer.body)}`);
     };
     await step('release');
-    // Burkina reserved its own share when it received the AAR.
+    // Burkina reserved its own share when it received the AAR, which follows the release's answer.
+    await whenState(mrn, (x) => x.timeline.some((e) => e.what === 'AAR_SENT'), 'AAR sent');
     assert.deepEqual((await reservation('BF', mrn)).statuses, [['RESERVED', burkina]]);
     let s = await state(mrn);
     assert.deepEqual(
@@ -98,7 +99,8 @@ describe('one guarantee, one share per country', () => {
     await step('exit');
     assert.deepEqual((await reservation('TG', mrn)).statuses, [['RESERVED', togo]], 'Togo holds its share until Burkina accepts the entry');
     await step('entry');
-    // The goods left Togo's territory: its leg is written off and its share given back.
+    // The goods left Togo's territory: its leg is written off and its share given back (the entry notice, after the answer).
+    await whenState(mrn, (x) => x.timeline.some((e) => e.what === 'ENTRY_NOTICE_SENT'), 'entry notice sent');
     assert.deepEqual((await reservation('TG', mrn)).statuses, [['RELEASED', togo]]);
     const togoRecord = (await (await fetch(`${stack.sandboxes.TG.url}/v1/movements/${mrn}`, { headers: stack.sandboxes.TG.headers })).json()) as {
       state: string;

@@ -102,6 +102,19 @@ export class Corridor {
     return answer.body;
   }
 
+  /**
+   * The movement once its timeline holds `what`: an act is answered before it is carried to the
+   * other country (AAR_SENT, EXIT_NOTICE_SENT, ENTRY_NOTICE_SENT come a moment later).
+   */
+  forwarded(mrn: string, what: string, timeoutMs = 20_000): Promise<TransitView> {
+    return eventually(
+      () => this.state(mrn),
+      (state) => state.timeline.some((e) => e.what === what),
+      `${what} in ${mrn}'s timeline`,
+      timeoutMs,
+    );
+  }
+
   list(actor: Actor, query: Record<string, string | number | undefined>) {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));

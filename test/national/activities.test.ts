@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { createNationalActivities, idempotencyKeyOf, nationalFailureTypes, type NationalActivityContext } from '../../activities/national.ts';
 import { createHttpNationalClient } from '../../src/national/client.ts';
 import { operationNames } from '../../src/national/contract.ts';
-import { atRisk, balance, bigGuarantee, calls, declaration, http, movement, newMrn, sandbox, silent, smallGuarantee } from './helpers.ts';
+import { atRisk, balance, bigGuarantee, calls, declaration, http, movement, newMrn, post, sandbox, silent, smallGuarantee } from './helpers.ts';
 
 const G = bigGuarantee.TG.grn;
 
@@ -45,10 +45,96 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
 }
 
 describe('national activities', () => {
-  test('one activity per operation, named exactly like it', () => {
+  test('one activity per operation, named exactly like it, and the control results paired with the discharge', () => {
     const client = createHttpNationalClient({ country: 'TG', baseUrl: 'http://tg.invalid', timeoutMs: 100 });
     const activities = createNationalActivities(client, silent);
-    assert.deepEqual(Object.keys(activities).sort(), [...operationNames].sort());
+    assert.deepEqual(Object.keys(activities).sort(), [...operationNames, 'recordControlResultsAndDischarge'].sort());
+  });
+
+  test('the control results and the discharge in one activity: each call under its own key, a retry lands on both first answers, a refused discharge comes back as a value', async (t) => {
+    const sb = await sandbox(t, { country: 'BF' });
+    const arrived = async (mrn: string) => {
+      const received = await post(sb, `/v1/movements/${mrn}/aar`, {
+        departureCountry: 'TG',
+        departureReference: 'TG-2026-000001',
+        lrn: `LRN-${mrn}`,
+        declarantTin: '1000555555',
+        declaration: declaration(),
+        seals: ['TG-S-0001'],
+        timeLimit: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+      assert.equal(received.status, 201, received.text);
+      for (const [route, office] of [
+        ['entry', 'BFCKN001'],
+        ['arrival', 'BFOUA001'],
+      ] as const) {
+        const answer = await post(sb, `/v1/movements/${mrn}/${route}`, { office, sealsIntact: true });
+        assert.equal(answer.status, 200, `${route}: ${answer.text}`);
+      }
+    };
+    const results = (mrn: string, controlResult: 'SATISFACTORY' | 'DISCREPANCIES') => ({
+      mrn,
+      office: 'BFOUA001',
+      controlResult,
+      sealsIntact: controlResult === 'SATISFACTORY',
+      discrepancies: controlResult === 'SATISFACTORY' ? [] : ['scellé rompu'],
+      at: new Date().toISOString(),
+    });
+    const stateOf = (answer: unknown) => (answer as { state: string }).state;
+
+    const mrn = newMrn('TG');
+    await arrived(mrn);
+    const { context, current } = fakeContext(mrn);
+    const activities = createNationalActivities(createHttpNationalClient({ country: 'BF', baseUrl: sb.url, timeoutMs: 2_000 }), silent, { context });
+    // A retry carries the same input: Temporal keeps it in the history.
+    const input = { results: results(mrn, 'SATISFACTORY'), discharge: { mrn, office: 'BFOUA001' } };
+    const first = await activities.recordControlResultsAndDischarge(input);
+    assert.equal(stateOf(first.recorded), 'CONTROLLED');
+    assert.equal(stateOf(first.discharged), 'DISCHARGED');
+    current.attempt = 2;
+    const retried = await activities.recordControlResultsAndDischarge(input);
+    assert.deepEqual(retried, first);
+    const made = (await calls(sb)).filter((c) => c.idempotencyKey.startsWith(`${mrn}:`));
+    assert.deepEqual(
+      made.map((c) => [c.operation, c.idempotencyKey, c.replays]),
+      [
+        ['recordControlResults', `${mrn}:1:results`, 1],
+        ['discharge', `${mrn}:1:discharge`, 1],
+      ],
+    );
+    assert.equal((await movement(sb, mrn)).state, 'DISCHARGED');
+
+    // Discrepancies hold the movement: the results stand, the discharge is refused and said so.
+    const held = newMrn('TG');
+    await arrived(held);
+    const heldActivities = createNationalActivities(createHttpNationalClient({ country: 'BF', baseUrl: sb.url, timeoutMs: 2_000 }), silent, {
+      context: fakeContext(held).context,
+    });
+    const refused = await heldActivities.recordControlResultsAndDischarge({
+      results: results(held, 'DISCREPANCIES'),
+      discharge: { mrn: held, office: 'BFOUA001' },
+    });
+    assert.equal(stateOf(refused.recorded), 'HELD');
+    assert.ok('refusal' in refused.discharged, JSON.stringify(refused.discharged));
+    assert.equal(refused.discharged.refusal.code, 'MOVEMENT_STATE');
+    assert.equal((await movement(sb, held)).state, 'HELD');
+
+    // Results the system refuses fail the activity as any refusal does: nothing is discharged.
+    const early = newMrn('TG');
+    const unknown = createNationalActivities(createHttpNationalClient({ country: 'BF', baseUrl: sb.url, timeoutMs: 2_000 }), silent, {
+      context: fakeContext(early).context,
+    });
+    const failure = await failureOf(
+      unknown.recordControlResultsAndDischarge({ results: results(early, 'SATISFACTORY'), discharge: { mrn: early, office: 'BFOUA001' } }),
+    );
+    assert.equal(failure.type, nationalFailureTypes.refusal);
+    assert.equal(
+      (await calls(sb))
+        .filter((c) => c.idempotencyKey.startsWith(`${early}:`))
+        .map((c) => c.operation)
+        .join(),
+      'recordControlResults',
+    );
   });
 
   test('the idempotency key is workflowId:activityId, the same for every attempt', async (t) => {

@@ -89,7 +89,8 @@ describe('strangers and replayed keys, through the API', () => {
     const body = { seals: sealsFor(m).slice(0, 2) };
     const first = await corridor.act(m, 'release', officerAt('TGLFW001'), body, key);
     assert.equal(first.status, 200, JSON.stringify(first.body));
-    const before = await corridor.state(m);
+    // The AAR follows the answer: "nothing changes" is measured once it is sent.
+    const before = await corridor.forwarded(m, 'AAR_SENT');
 
     // The same key, the same body, the same office: another officer there.
     const colleague: Actor = { user: 'agent-tglfw001-bis', role: 'officer', office: 'TGLFW001' };
