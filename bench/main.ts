@@ -59,6 +59,8 @@ export interface BenchOptions {
   rounds: number;
   rate: number;
   latencySeconds: number;
+  /** Milliseconds between two acts of one movement in the latency run. */
+  actGapMs: number;
   parked: number;
   parkConcurrency: number;
   overdueShare: number;
@@ -101,6 +103,7 @@ function options(flags: Flags): BenchOptions {
     rounds: intFlag(flags, 'rounds', 2),
     rate,
     latencySeconds: intFlag(flags, 'latency-seconds', 60),
+    actGapMs: intFlag(flags, 'act-gap', 1000, 0),
     parked: intFlag({ parked: parkedRaw }, 'parked', 10_000, 0),
     parkConcurrency: intFlag(flags, 'park-concurrency', concurrency),
     overdueShare: share,
@@ -157,7 +160,7 @@ export function expectedSeconds(opts: BenchOptions): number {
     (opts.phases.includes('national') ? 1 : 0);
   seconds += (rigs * (opts.count + opts.warmup)) / rate;
   if (opts.phases.includes('forwarding')) seconds += opts.latencySeconds + 15;
-  if (opts.phases.includes('latency')) seconds += opts.latencySeconds + 10;
+  if (opts.phases.includes('latency')) seconds += opts.latencySeconds + 10 + (6 * opts.actGapMs) / 1000;
   if (opts.phases.includes('scale'))
     for (const _ of opts.scalePaths)
       for (const level of opts.scaleLevels) seconds += level === 1 ? lifecyclesAtLevel(level, opts.count) * 2 : lifecyclesAtLevel(level, opts.count) / rate + 5;
@@ -179,6 +182,8 @@ const USAGE = `npm run bench -- [flags]
   --rounds R             both paths and their floors take turns, N/R lifecycles at a time (2)
   --rate R               lifecycles started per second in the latency and forwarding runs (2)
   --latency-seconds D    length of the latency run, and of the forwarding run (60)
+  --act-gap MS           time between two acts of one movement in the latency run (1000; 0: back to back,
+                           each act then also waits for the previous act's forward to the other country)
   --parked K             transits parked mid-route in the capacity run (10000; 100k for the large run)
   --large                the capacity run alone, 100,000 movements in flight (or --parked K) carried in by Togo's journal
                            as a go-live brings the movements already on the road (a hundredth, the overdue ones, through the API);
@@ -222,6 +227,7 @@ const FLAGS: FlagSpec = {
       'rounds',
       'rate',
       'latency-seconds',
+      'act-gap',
       'parked',
       'park-concurrency',
       'overdue-share',
@@ -423,7 +429,16 @@ async function main(): Promise<void> {
       }
 
       if (opts.phases.includes('latency')) {
-        const run = await runLatency({ label: `latency   ${target.id}`, api, probe, declaration, plan, rate: opts.rate, seconds: opts.latencySeconds });
+        const run = await runLatency({
+          label: `latency   ${target.id}`,
+          api,
+          probe,
+          declaration,
+          plan,
+          rate: opts.rate,
+          seconds: opts.latencySeconds,
+          actGapMs: opts.actGapMs,
+        });
         result.latency = summariseLatency(run);
         save();
       }

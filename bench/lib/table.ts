@@ -62,7 +62,7 @@ function pathRows(each: (cell: (t: TargetResult) => Cell) => Cell[], get: (t: Ta
 
 function rows(result: BenchResult): Row[] {
   const ts = result.targets;
-  const o = result.options as { count: number; concurrency: number; route: string; rate: number; latencySeconds: number; parked: number };
+  const o = result.options as { count: number; concurrency: number; route: string; rate: number; latencySeconds: number; actGapMs?: number; parked: number };
   const each = (cell: (t: TargetResult) => Cell): Cell[] => ts.map(cell);
   const out: Row[] = [];
   if (ts.some((t) => t.corridor || t.floor || t.national || t.nationalFloor))
@@ -96,7 +96,8 @@ function rows(result: BenchResult): Row[] {
   }
 
   if (ts.some((t) => t.latency)) {
-    out.push({ section: `Officer act latency under ${o.rate} lifecycles/s for ${o.latencySeconds} s: p50 / p95 / p99 (ms), goal p99 ≤ 250` });
+    const spacing = o.actGapMs ? `acts ${o.actGapMs / 1000} s apart` : 'acts back to back';
+    out.push({ section: `Officer act latency under ${o.rate} lifecycles/s for ${o.latencySeconds} s, ${spacing}: p50 / p95 / p99 (ms), goal p99 ≤ 250` });
     const actions = [...new Set(ts.flatMap((t) => t.latency?.actions.map((a) => a.action) ?? []))];
     for (const action of actions) {
       out.push([

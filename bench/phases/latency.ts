@@ -1,6 +1,9 @@
 // Officer action latency under load: a new lifecycle starts every 1/R s for D seconds (an
 // open loop: a slow corridor does not slow the arrivals), each driven by the simulator;
-// every act's HTTP round trip is kept, per action.
+// every act's HTTP round trip is kept, per action. Acts of one movement come `actGapMs` apart:
+// a truck spends hours on the road between two offices, and an act sent the instant the
+// previous one was answered would wait behind that act's forward to the other country, a wait
+// no officer meets (0 gives the back-to-back measure of earlier runs).
 import { driveLifecycle, withLrn, type ApiClient } from '../../src/simulation/lifecycle.ts';
 import { percentile, simulatedLrn } from '../../src/simulation/simulate.ts';
 import type { Declaration, PlannedRoute } from '../../src/domain/types.ts';
@@ -19,6 +22,8 @@ export interface ActionLatency {
 export interface LatencyRun {
   window: OpenLoopWindow;
   rate: number;
+  /** Time between two acts of one movement (absent in runs before it existed: back to back). */
+  actGapMs: number;
   started: number;
   actions: ActionLatency[];
 }
@@ -31,13 +36,14 @@ export async function runLatency(args: {
   plan: PlannedRoute;
   rate: number;
   seconds: number;
+  actGapMs: number;
 }): Promise<LatencyRun> {
   const { window, started } = await openLoop({
     label: args.label,
     probe: args.probe,
     rate: args.rate,
     seconds: args.seconds,
-    lifecycle: (i) => driveLifecycle(args.api, withLrn(args.declaration, simulatedLrn(i)), args.plan),
+    lifecycle: (i) => driveLifecycle(args.api, withLrn(args.declaration, simulatedLrn(i)), args.plan, { gapMs: args.actGapMs }),
   });
   const samples = new Map<string, number[]>();
   const add = (action: string, ms: number) => samples.set(action, [...(samples.get(action) ?? []), ms]);
@@ -56,5 +62,5 @@ export async function runLatency(args: {
   });
   const actions = [...samples.entries()].map(([action, values]) => row(action, values));
   if (officer.length) actions.push(row('all officer acts', officer));
-  return { window, rate: args.rate, started, actions };
+  return { window, rate: args.rate, actGapMs: args.actGapMs, started, actions };
 }

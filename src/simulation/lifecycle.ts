@@ -107,7 +107,11 @@ export async function driveLifecycle(
   api: ApiClient,
   declaration: Declaration,
   plan: PlannedRoute,
-  options: { stopAfter?: string } = {},
+  options: {
+    stopAfter?: string;
+    /** Time on the road between two acts (none: back to back). */
+    gapMs?: number;
+  } = {},
 ): Promise<LifecycleOutcome> {
   const started = performance.now();
   const declarant = declarantOf(declaration.declarant.tin);
@@ -115,7 +119,8 @@ export async function driveLifecycle(
   if (lodged.status !== 201 && lodged.status !== 200) throw new LifecycleFailed(`lodging answered ${lodged.status}`, lodged.body.mrn, lodged);
   const mrn = lodged.body.mrn;
   const outcome: LifecycleOutcome = { mrn, status: lodged.body.status, lodgeMs: lodged.ms, steps: [], totalMs: 0 };
-  for (const step of stepsFor(plan, sealsFor(mrn))) {
+  for (const [index, step] of stepsFor(plan, sealsFor(mrn)).entries()) {
+    if (index > 0 && options.gapMs) await new Promise((resolve) => setTimeout(resolve, options.gapMs));
     const answer = await api.call<{ status: string }>('POST', `/transits/${mrn}/${step.action}`, officerAt(step.office), step.body, {
       'idempotency-key': randomUUID(),
     });
