@@ -1,8 +1,10 @@
 // The shape of one Corridor lifecycle on lome-ouaga, as the transit workflow runs it: seven
 // updates (lodge, then six officers' acts), each running its national system calls in
-// waves (a wave's calls run together), twelve activities in all; a deadline timer armed
-// after release and re-armed after border arrival, entry and arrival; and the version markers
-// of `patched()`: the guarantee's shares as the movement starts, the notices at the exit. The benchmark checks
+// waves (a wave's calls run together), eleven activities in all, the release, the exit and the
+// entry answered after their first wave (the forward to the other country follows, holding the
+// movement until it is done); a deadline timer armed after release and re-armed after border
+// arrival, entry and arrival; and the version markers of `patched()`: the guarantee's shares as
+// the movement starts, the lean officer acts at the release, the notices at the exit. The benchmark checks
 // this against a real transit's history and says so when they differ, so a change to the
 // workflow that changes its shape shows up instead of silently skewing the ratio.
 import { UsageError } from '../../src/cli/args.ts';
@@ -17,6 +19,8 @@ export interface FloorShape {
    * marker and an upsert of TemporalChangeVersion in each new movement's history.
    */
   patchedAt: number[];
+  /** Steps whose update answers after its first wave, the rest of the step going on behind the answer. */
+  answeredAfterFirstWave: number[];
 }
 
 export const lomeOuagaShape: FloorShape = {
@@ -27,10 +31,13 @@ export const lomeOuagaShape: FloorShape = {
     [1, 1], // exit: confirm it, then the exit notice to Burkina
     [1, 1], // entry: accept it, then the entry notice to Togo
     [1], // arrival
-    [1, 1], // control-results: record them, then discharge (Burkina gives back its share with it; Togo wrote off its leg at the entry)
+    [1], // control-results: record them and discharge, one activity (Burkina gives back its share with it; Togo wrote off its leg at the entry)
   ],
   timersAfter: [1, 2, 4, 5], // release (leg deadline), border arrival (dwell), entry (next leg), arrival (control results due)
-  patchedAt: [0, 0, 3], // the guarantee's shares and the vouched national events (decided as the movement starts), then the exit notice
+  // The guarantee's shares and the vouched national events (decided as the movement starts), the
+  // lean officer acts (first asked at the release's answer), then the exit notice.
+  patchedAt: [0, 0, 1, 3],
+  answeredAfterFirstWave: [1, 3, 4], // release, exit, entry: answered before the AAR and the notices
 };
 
 /**
@@ -55,6 +62,7 @@ export const nationalShape: FloorShape = {
   ],
   timersAfter: [1, 2, 4, 5],
   patchedAt: [0, 0, 3], // the guarantee's shares and the vouched national events at the start, the notices at the exit
+  answeredAfterFirstWave: [], // signalled: nobody waits for an answer
 };
 
 export const activityCount = (shape: FloorShape) => shape.steps.flat().reduce((a, b) => a + b, 0);
@@ -79,7 +87,8 @@ export function parseShape(steps: string | undefined, timers: string | undefined
 
 export function formatShape(shape: FloorShape): string {
   const patched = shape.patchedAt.length ? ` patched at ${shape.patchedAt.join(',')}` : '';
-  return `${shape.steps.map((s) => s.join('+')).join(',')} timers after ${shape.timersAfter.join(',') || 'none'}${patched}`;
+  const early = shape.answeredAfterFirstWave.length ? ` answered early at ${shape.answeredAfterFirstWave.join(',')}` : '';
+  return `${shape.steps.map((s) => s.join('+')).join(',')} timers after ${shape.timersAfter.join(',') || 'none'}${patched}${early}`;
 }
 
 export interface FloorVariant {

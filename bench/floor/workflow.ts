@@ -36,13 +36,16 @@ export async function floor(input: FloorInput): Promise<number> {
   let done = 0;
   let busy = false;
   let deadlines = 0;
-  const run = async (step: number) => {
+  const run = async (step: number, answer?: () => void) => {
     busy = true;
     // One marker per patch the transit calls at this step (several may fall on one step).
     input.patchedAt.forEach((at, i) => {
       if (at === step) patched(`floor-patch-${i}`);
     });
-    for (const wave of input.steps[step]!) await Promise.all(Array.from({ length: wave }, (_, i) => noop({ step, i })));
+    for (const [w, wave] of input.steps[step]!.entries()) {
+      await Promise.all(Array.from({ length: wave }, (_, i) => noop({ step, i })));
+      if (w === 0) answer?.();
+    }
     upsertSearchAttributes([{ key: TransitStatus, value: `STEP_${step}` }]);
     done = step + 1;
     if (input.timersAfter.includes(step)) deadlines++;
@@ -54,12 +57,25 @@ export async function floor(input: FloorInput): Promise<number> {
   setHandler(stepSignal, (step) => {
     queue = queue.then(() => (step === done ? run(step) : done));
   });
-  setHandler(stepUpdate, run, {
-    // Each update waits for its step, as an officer's act waits for the previous one.
-    validator: (step) => {
-      if (busy || step !== done) throw ApplicationFailure.nonRetryable(`step ${step} out of order (next is ${done})`, 'OUT_OF_ORDER');
+  // Updates taken, answered or not: an act answered before its forward is done lets the next one in,
+  // which waits for the step before it to finish, as Corridor's acts wait for the movement's lock.
+  let taken = 0;
+  setHandler(
+    stepUpdate,
+    (step) =>
+      new Promise<number>((resolve, reject) => {
+        taken = step + 1;
+        const early = input.answeredAfterFirstWave?.includes(step) ?? false;
+        condition(() => !busy)
+          .then(() => run(step, early ? () => resolve(step + 1) : undefined))
+          .then(resolve, reject);
+      }),
+    {
+      validator: (step) => {
+        if (step !== taken) throw ApplicationFailure.nonRetryable(`step ${step} out of order (next is ${taken})`, 'OUT_OF_ORDER');
+      },
     },
-  });
+  );
   // A deadline timer while one is due, re-armed when a step moves it: as the transit's watch does.
   while (done < last) {
     const armed = deadlines;
