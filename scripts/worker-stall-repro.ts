@@ -3,6 +3,7 @@
 // see src/worker/tuning.ts). Run:
 //
 //   node --import tsx scripts/worker-stall-repro.ts [--movements 1000] [--cache 100] [--deadline 3000] [--lanes 4] [--minutes 20]
+//                                                 [--signal-pause MS] [--query-lanes Q]
 //
 // It starts its own Temporal dev server (the project's CLI, in memory), a worker with a cache far
 // smaller than the movements acting at once (as at cache 500 with the bench's 1,000-strong overdue
@@ -24,6 +25,21 @@
 // on a quiet machine, or give the workflow an activity per turn. A stalled worker is now seen
 // either way: /health turns red when the workflow task queue's oldest task waits past
 // CORRIDOR_WORKFLOW_QUEUE_MAX_WAIT_SECONDS (src/api/routes/health.ts).
+//
+// Queries, 2026-11-28 23:15 (a quiet two-core machine): the SDK core's code (temporal-sdk-core,
+// workflow_stream.rs, process_post_activation) logs this message when a run waiting for a cache
+// slot has more than one task buffered, which its comment says happens with "a backlog of
+// queries", and drops the activation that second task produced. Our reading (not proven): that
+// run's task then never completes and holds its slot, and after enough of them the worker takes
+// no task. Corridor queries running movements (the indicators
+// projection asks each movement that moved for its state; the archive and the reconciliation
+// too), so --query-lanes Q adds Q lanes querying movements in scattered order and --signal-pause
+// slows the signal lanes. Tried: cache 100, 1,000 movements, 4 lanes as fast as they go, 4 query
+// lanes, 3 minutes; cache 100, 1,000 movements, 2 lanes, 8 query lanes, deadline 20 s, 5 minutes;
+// cache 100, 2,000 movements, 4 lanes 40 ms apart, 8 query lanes, deadline 30 s, 6 minutes: NOT
+// REPRODUCED each time (the queries mostly waited behind the backlog: 13, 68 and 657 answered).
+// The bench's stall came with movements started and signalled by the journal consumer at 20+ a
+// second beside the projection's queries; a reproduction likely needs starts, not only signals.
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,13 +53,24 @@ import { startDevServer } from '../src/temporal/dev-server.ts';
 import { freePort } from '../test/harness/ports.ts';
 import { histogram, scrape } from '../bench/lib/prometheus.ts';
 
-const FLAGS: FlagSpec = { movements: 'string', cache: 'string', minutes: 'string', deadline: 'string', lanes: 'string' };
+const FLAGS: FlagSpec = {
+  movements: 'string',
+  cache: 'string',
+  minutes: 'string',
+  deadline: 'string',
+  lanes: 'string',
+  'query-lanes': 'string',
+  'signal-pause': 'string',
+};
 const { flags } = parseFlags(process.argv.slice(2), FLAGS);
 const movements = intFlag(flags, 'movements', 1000);
 const cache = intFlag(flags, 'cache', 100);
 const minutes = intFlag(flags, 'minutes', 20);
 const deadlineMs = intFlag(flags, 'deadline', 3000);
 const lanes = intFlag(flags, 'lanes', 4);
+const queryLanes = intFlag(flags, 'query-lanes', 0);
+// Milliseconds each signal lane waits between two signals (0: as fast as the server takes them).
+const signalPause = intFlag(flags, 'signal-pause', 0, 0);
 
 const metricsPort = await freePort();
 const CORE_MESSAGE = /Extra buffered run should not have produced an activation/;
@@ -108,9 +135,25 @@ try {
         .signal('act', k)
         .then(() => signals++)
         .catch(() => undefined);
+      if (signalPause) await new Promise((r) => setTimeout(r, signalPause));
     }
   };
-  const signalling = Promise.all(Array.from({ length: lanes }, (_, i) => lane(i * 131)));
+  // Queries, as Corridor's indicators projection asks each movement that moved for its state:
+  // a query for a run the worker has evicted arrives while its next task may be waiting for a slot.
+  let queries = 0;
+  const queryLane = async (seed: number) => {
+    for (let k = seed; !stop; k += 104_729) {
+      await client.workflow
+        .getHandle(ids[k % ids.length]!)
+        .query('seen')
+        .then(() => queries++)
+        .catch(() => undefined);
+    }
+  };
+  const signalling = Promise.all([
+    ...Array.from({ length: lanes }, (_, i) => lane(i * 131)),
+    ...Array.from({ length: queryLanes }, (_, i) => queryLane(i * 977 + 1)),
+  ]);
 
   const started = Date.now();
   let lastDone = -1;
@@ -124,7 +167,7 @@ try {
     lastDone = done;
     const status = worker.getStatus();
     say(
-      `${Math.round((Date.now() - started) / 1000)} s: ${signals} signals sent; ${done} workflow tasks completed, ${backlog} waiting; cached ${status.numCachedWorkflows}; ` +
+      `${Math.round((Date.now() - started) / 1000)} s: ${signals} signals sent, ${queries} queries answered; ${done} workflow tasks completed, ${backlog} waiting; cached ${status.numCachedWorkflows}; ` +
         `in-flight activations ${status.numInFlightWorkflowActivations}; core message seen ${coreMessages} time(s)`,
     );
     if (warnings.size) say(`  core warnings so far: ${[...warnings].map(([kind, n]) => `${n} × ${kind}`).join('; ')}`);
@@ -135,7 +178,8 @@ try {
   say(verdict);
   code = verdict.startsWith('REPRODUCED') ? 1 : 0;
   stop = true;
-  await signalling;
+  // A query still waiting behind the backlog would hold the lanes: give them ten seconds, no more.
+  await Promise.race([signalling, new Promise((r) => setTimeout(r, 10_000))]);
   worker.shutdown();
   await running;
   await connection.close();
