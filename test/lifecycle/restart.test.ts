@@ -66,7 +66,8 @@ describe('restarts mid-lifecycle', () => {
     const d = declarationFor('lome-ouaga', tin);
     const available = await corridor.available('TG', d.declaration.guarantee.grn);
     const mrn = await corridor.accepted(d);
-    await corridor.drive(mrn, d.plan, 0, 1); // released: both systems hold a record
+    await corridor.drive(mrn, d.plan, 0, 1); // released: both systems hold a record once the AAR has followed the answer
+    await corridor.forwarded(mrn, 'AAR_SENT');
     const records = { TG: await corridor.record('TG', mrn), BF: await corridor.record('BF', mrn) };
     await stack.restartSandbox('TG');
     await stack.restartSandbox('BF');
