@@ -118,51 +118,55 @@ export function renderChart(result: BenchResult): string {
   };
   const bar = (label: string, value: number | undefined, color: string): Bar => ({ label, parts: [{ name: label, value: value ?? Number.NaN, color }] });
 
-  add(
-    barPanel(
-      top,
-      'Lifecycles per second: each path beside its floor (same shape, no logic)',
-      'lifecycles/s',
-      ts.flatMap((t) => [
-        ...(t.corridor || t.floor
-          ? [
-              {
-                label: `${t.id} today's path, API${t.ratio !== undefined ? ` (ratio ${t.ratio.toFixed(2)})` : ''}`,
-                bars: [bar('Corridor', t.corridor?.lifecyclesPerSecond, COLORS.corridor!), bar('floor', t.floor?.lifecyclesPerSecond, COLORS.floor!)],
-              },
-            ]
-          : []),
-        ...(t.national || t.nationalFloor
-          ? [
-              {
-                label: `${t.id} national path, journals${t.nationalRatio !== undefined ? ` (ratio ${t.nationalRatio.toFixed(2)})` : ''}`,
-                bars: [
-                  bar('national', t.national?.lifecyclesPerSecond, COLORS.national!),
-                  bar('floor', t.nationalFloor?.lifecyclesPerSecond, COLORS['national floor']!),
-                ],
-              },
-            ]
-          : []),
-      ]),
-      { value: 10, label: 'goal 10/s' },
-    ),
-  );
-  add(
-    barPanel(
-      top,
-      'CPU seconds per lifecycle, by process',
-      'CPU s',
-      ts.map((t) => ({
-        label: t.id,
-        bars: [
-          cpuBar('Corridor', t.corridor),
-          cpuBar('floor', t.floor),
-          ...(t.national || t.nationalFloor ? [cpuBar('national', t.national), cpuBar('national floor', t.nationalFloor)] : []),
-        ],
-      })),
-    ) + legend(top + PANEL_H - 16, processes),
-    PANEL_H + 10,
-  );
+  // A run of other phases alone (latency, capacity, --large) has no rates: no empty panels for them.
+  const throughput = ts.some((t) => t.corridor || t.floor || t.national || t.nationalFloor);
+  if (throughput)
+    add(
+      barPanel(
+        top,
+        'Lifecycles per second: each path beside its floor (same shape, no logic)',
+        'lifecycles/s',
+        ts.flatMap((t) => [
+          ...(t.corridor || t.floor
+            ? [
+                {
+                  label: `${t.id} today's path, API${t.ratio !== undefined ? ` (ratio ${t.ratio.toFixed(2)})` : ''}`,
+                  bars: [bar('Corridor', t.corridor?.lifecyclesPerSecond, COLORS.corridor!), bar('floor', t.floor?.lifecyclesPerSecond, COLORS.floor!)],
+                },
+              ]
+            : []),
+          ...(t.national || t.nationalFloor
+            ? [
+                {
+                  label: `${t.id} national path, journals${t.nationalRatio !== undefined ? ` (ratio ${t.nationalRatio.toFixed(2)})` : ''}`,
+                  bars: [
+                    bar('national', t.national?.lifecyclesPerSecond, COLORS.national!),
+                    bar('floor', t.nationalFloor?.lifecyclesPerSecond, COLORS['national floor']!),
+                  ],
+                },
+              ]
+            : []),
+        ]),
+        { value: 10, label: 'goal 10/s' },
+      ),
+    );
+  if (throughput)
+    add(
+      barPanel(
+        top,
+        'CPU seconds per lifecycle, by process',
+        'CPU s',
+        ts.map((t) => ({
+          label: t.id,
+          bars: [
+            cpuBar('Corridor', t.corridor),
+            cpuBar('floor', t.floor),
+            ...(t.national || t.nationalFloor ? [cpuBar('national', t.national), cpuBar('national floor', t.nationalFloor)] : []),
+          ],
+        })),
+      ) + legend(top + PANEL_H - 16, processes),
+      PANEL_H + 10,
+    );
   if (ts.some((t) => t.latency)) {
     const groups = ts.flatMap((t: TargetResult) =>
       (t.latency?.actions ?? [])
