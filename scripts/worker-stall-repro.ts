@@ -40,6 +40,10 @@
 // REPRODUCED each time (the queries mostly waited behind the backlog: 13, 68 and 657 answered).
 // The bench's stall came with movements started and signalled by the journal consumer at 20+ a
 // second beside the projection's queries; a reproduction likely needs starts, not only signals.
+// Later the same day, `--large --parked 10000` with the heaps at 384 MiB logged the message 11
+// times with both API processes paused (no query could reach the worker) and did not stall; a
+// start with the APIs running stalled at 7,822 after 10 of them (bench/results/large-2026-11-28-
+// 10000-heap384.txt). So queries are not needed for the message, and it does not always stall.
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
