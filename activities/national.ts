@@ -48,12 +48,25 @@ export interface ControlResultsAndDischargeAnswer {
   discharged: OperationResponse<'discharge'> | { refusal: { code: string; reason: string } };
 }
 
+/** The declaration registered in the departure system and the guarantee reserved there, in one activity. */
+export interface RegisterAndReserveRequest {
+  register: OperationRequest<'registerDeclaration'>;
+  reserve: OperationRequest<'reserveGuarantee'>;
+}
+export interface RegisterAndReserveAnswer {
+  registered: OperationResponse<'registerDeclaration'>;
+  /** The reservation, or its refusal (the declaration stays registered: the workflow cancels it). */
+  reserved: OperationResponse<'reserveGuarantee'> | { refusal: { code: string; reason: string } };
+}
+
 /**
- * One activity per operation: one plain JSON argument, a plain JSON result. And one pair: the
- * control results and the discharge always follow each other at the same office of the same
- * system, so one activity makes both calls and the officer waits for one task, not two.
+ * One activity per operation: one plain JSON argument, a plain JSON result. And two pairs of
+ * calls that always follow each other in the same system: registration then reservation at
+ * lodging, control results then discharge at a destination. One activity makes both calls, so
+ * the declarant or the officer waits for one task, not two.
  */
 export type NationalActivities = { [K in OperationName]: (input: OperationRequest<K>) => Promise<OperationResponse<K>> } & {
+  registerAndReserve(input: RegisterAndReserveRequest): Promise<RegisterAndReserveAnswer>;
   recordControlResultsAndDischarge(input: ControlResultsAndDischargeRequest): Promise<ControlResultsAndDischargeAnswer>;
 };
 
@@ -110,22 +123,36 @@ export function createNationalActivities(
   for (const name of operationNames) {
     activities[name] = (input: unknown) => call(name, input, idempotencyKeyOf(context().info));
   }
-  activities.recordControlResultsAndDischarge = async ({ results, discharge }: ControlResultsAndDischargeRequest) => {
-    // Each call keeps its own key across attempts: a retry after the results were recorded gets
-    // their first answer back and goes on to the discharge.
+  /**
+   * Two calls in one activity. Each keeps its own key across attempts, so a retry after the first
+   * was made gets its first answer back and goes on to the second. A refusal of the first fails
+   * the activity as any refusal does; a refusal of the second (or an answer the system could not
+   * understand) comes back as a value, for the workflow to act on as when it was an activity of
+   * its own (workflows/national-answers.ts).
+   */
+  const pair = async <A extends OperationName, B extends OperationName>(
+    first: [A, unknown, string],
+    second: [B, unknown, string],
+  ): Promise<[OperationResponse<A>, OperationResponse<B> | { refusal: { code: string; reason: string } }]> => {
     const key = idempotencyKeyOf(context().info);
-    const recorded = (await call('recordControlResults', results, `${key}:results`)) as OperationResponse<'recordControlResults'>;
+    const one = (await call(first[0], first[1], `${key}:${first[2]}`)) as OperationResponse<A>;
     try {
-      return { recorded, discharged: (await call('discharge', discharge, `${key}:discharge`)) as OperationResponse<'discharge'> };
+      return [one, (await call(second[0], second[1], `${key}:${second[2]}`)) as OperationResponse<B>];
     } catch (failure) {
-      // A refused discharge (or one the system could not understand) is the workflow's to record,
-      // as when the discharge was an activity of its own (workflows/national-answers.ts).
       if (failure instanceof ApplicationFailure && (failure.type === nationalFailureTypes.refusal || failure.type === nationalFailureTypes.protocol)) {
         const details = (failure.details?.[0] ?? {}) as { code?: string; reason?: string };
-        return { recorded, discharged: { refusal: { code: details.code ?? 'REFUSED', reason: details.reason ?? failure.message } } };
+        return [one, { refusal: { code: details.code ?? 'REFUSED', reason: details.reason ?? failure.message } }];
       }
       throw failure;
     }
+  };
+  activities.registerAndReserve = async ({ register, reserve }: RegisterAndReserveRequest) => {
+    const [registered, reserved] = await pair(['registerDeclaration', register, 'register'], ['reserveGuarantee', reserve, 'reserve']);
+    return { registered, reserved };
+  };
+  activities.recordControlResultsAndDischarge = async ({ results, discharge }: ControlResultsAndDischargeRequest) => {
+    const [recorded, discharged] = await pair(['recordControlResults', results, 'results'], ['discharge', discharge, 'discharge']);
+    return { recorded, discharged };
   };
   return activities as unknown as NationalActivities;
 }

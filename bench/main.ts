@@ -192,7 +192,7 @@ const USAGE = `npm run bench -- [flags]
   --overdue-share S      share of the parked transits made overdue (0.1)
   --overdue-after T      seconds after release an overdue transit's deadline passes (15)
   --route ID             example declaration to drive (lome-ouaga)
-  --floor-shape S        today's floor: updates and activity waves (1+1,1+1,1,1+1,1+1,1,1+1+2: lome-ouaga today)
+  --floor-shape S        today's floor: updates and activity waves (1,1+1,1,1+1,1+1,1,1: lome-ouaga today)
   --floor-timers T       steps after which today's floor arms a deadline timer (1,2,4,5), or none
   --floor-wait W         the floor's client waits for updates completed (one call) or accepted then result (completed)
   --national-floor-shape S   the national path's floor: activity waves after each journal event (0,1,0,1,1,0,1+2)

@@ -129,24 +129,26 @@ export function registerDepartureActs(mv: Movement): void {
 export async function registerAndGuarantee(mv: Movement): Promise<void> {
   const { mrn, state, route, declaration } = mv;
   const office = mv.departureOffice();
+  const register = { mrn, lrn: state.lrn, declarantTin: state.declaration.declarantTin, declaration };
+  const reserve = { mrn, grn: declaration.guarantee.grn, accessCode: declaration.guarantee.accessCode };
   try {
-    const registered = await mv.departure.registerDeclaration({ mrn, lrn: state.lrn, declarantTin: state.declaration.declarantTin, declaration });
+    // One activity for both calls, so the declarant waits for one task (./movement.ts leanActs).
+    const both = mv.leanActs() ? await mv.departure.registerAndReserve({ register, reserve }) : undefined;
+    const registered = both ? both.registered : await mv.departure.registerDeclaration(register);
     state.nationalReferences[route.departureCountry] = registered.reference;
     mv.record('REGISTERED', SYSTEM, office, { country: route.departureCountry, reference: registered.reference });
-    try {
-      const reservation = await mv.departure.reserveGuarantee({ mrn, grn: declaration.guarantee.grn, accessCode: declaration.guarantee.accessCode });
-      state.guarantee = { grn: declaration.guarantee.grn, amountReservedXof: reservation.amountXof, state: 'RESERVED' };
-      departureShare(mv, reservation.amountXof);
-      mv.record('GUARANTEE_RESERVED', SYSTEM, office, { grn: declaration.guarantee.grn, amountXof: reservation.amountXof });
-      mv.setStatus('ACCEPTED');
-      mv.record('ACCEPTED', SYSTEM, office);
-    } catch (error) {
-      const refusal = nationalRefusal(error);
-      if (!refusal) throw error;
+    const reserved = both ? both.reserved : await nationalRefusalOr(() => mv.departure.reserveGuarantee(reserve));
+    if ('refusal' in reserved) {
       // Nothing stays behind: the departure system's record is closed with the reason.
-      await mv.departure.cancel({ mrn, reason: `guarantee refused: ${refusal.reason}` });
-      reject(mv, refusal);
+      await mv.departure.cancel({ mrn, reason: `guarantee refused: ${reserved.refusal.reason}` });
+      reject(mv, reserved.refusal);
+      return;
     }
+    state.guarantee = { grn: declaration.guarantee.grn, amountReservedXof: reserved.amountXof, state: 'RESERVED' };
+    departureShare(mv, reserved.amountXof);
+    mv.record('GUARANTEE_RESERVED', SYSTEM, office, { grn: declaration.guarantee.grn, amountXof: reserved.amountXof });
+    mv.setStatus('ACCEPTED');
+    mv.record('ACCEPTED', SYSTEM, office);
   } catch (error) {
     const refusal = nationalRefusal(error);
     if (!refusal) throw error;

@@ -1,10 +1,10 @@
 // The shape of one Corridor lifecycle on lome-ouaga, as the transit workflow runs it: seven
 // updates (lodge, then six officers' acts), each running its national system calls in
-// waves (a wave's calls run together), eleven activities in all, the release, the exit and the
+// waves (a wave's calls run together), ten activities in all, the release, the exit and the
 // entry answered after their first wave (the forward to the other country follows, holding the
 // movement until it is done); a deadline timer armed after release and re-armed after border
 // arrival, entry and arrival; and the version markers of `patched()`: the guarantee's shares as
-// the movement starts, the lean officer acts at the release, the notices at the exit. The benchmark checks
+// the movement starts, the lean acts at its start too, the notices at the exit. The benchmark checks
 // this against a real transit's history and says so when they differ, so a change to the
 // workflow that changes its shape shows up instead of silently skewing the ratio.
 import { UsageError } from '../../src/cli/args.ts';
@@ -25,7 +25,7 @@ export interface FloorShape {
 
 export const lomeOuagaShape: FloorShape = {
   steps: [
-    [1, 1], // lodge: register the declaration, reserve the guarantee
+    [1], // lodge: register the declaration and reserve the guarantee, one activity
     [1, 1], // release: record the release, then the AAR to Burkina
     [1], // border-arrival
     [1, 1], // exit: confirm it, then the exit notice to Burkina
@@ -34,9 +34,9 @@ export const lomeOuagaShape: FloorShape = {
     [1], // control-results: record them and discharge, one activity (Burkina gives back its share with it; Togo wrote off its leg at the entry)
   ],
   timersAfter: [1, 2, 4, 5], // release (leg deadline), border arrival (dwell), entry (next leg), arrival (control results due)
-  // The guarantee's shares and the vouched national events (decided as the movement starts), the
-  // lean officer acts (first asked at the release's answer), then the exit notice.
-  patchedAt: [0, 0, 1, 3],
+  // The guarantee's shares, the vouched national events and the lean acts (all asked as the
+  // movement starts), then the exit notice.
+  patchedAt: [0, 0, 0, 3],
   answeredAfterFirstWave: [1, 3, 4], // release, exit, entry: answered before the AAR and the notices
 };
 

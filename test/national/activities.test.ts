@@ -45,10 +45,45 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
 }
 
 describe('national activities', () => {
-  test('one activity per operation, named exactly like it, and the control results paired with the discharge', () => {
+  test('one activity per operation, named exactly like it, and the two pairs (registration and reservation, control results and discharge)', () => {
     const client = createHttpNationalClient({ country: 'TG', baseUrl: 'http://tg.invalid', timeoutMs: 100 });
     const activities = createNationalActivities(client, silent);
-    assert.deepEqual(Object.keys(activities).sort(), [...operationNames, 'recordControlResultsAndDischarge'].sort());
+    assert.deepEqual(Object.keys(activities).sort(), [...operationNames, 'recordControlResultsAndDischarge', 'registerAndReserve'].sort());
+  });
+
+  test('registration and reservation in one activity: each call under its own key, a retry lands on both first answers, a refused reservation comes back as a value', async (t) => {
+    const sb = await sandbox(t);
+    const mrn = newMrn();
+    const { context, current } = fakeContext(mrn);
+    const activities = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 2_000 }), silent, { context });
+    const decl = declaration([1_000_000]);
+    const input = { register: { mrn, lrn: String(decl.lrn), declarantTin: '1000555555', declaration: decl }, reserve: { mrn, grn: G, accessCode: '1234' } };
+    const first = await activities.registerAndReserve(input);
+    assert.equal(first.registered.state, 'REGISTERED');
+    assert.ok(!('refusal' in first.reserved), JSON.stringify(first.reserved));
+    assert.equal(first.reserved.amountXof, 325_140);
+    current.attempt = 2;
+    assert.deepEqual(await activities.registerAndReserve(input), first);
+    assert.deepEqual(
+      (await calls(sb, `?mrn=${mrn}`)).map((c) => [c.operation, c.idempotencyKey, c.replays]),
+      [
+        ['registerDeclaration', `${mrn}:1:register`, 1],
+        ['reserveGuarantee', `${mrn}:1:reserve`, 1],
+      ],
+    );
+
+    // A guarantee too small: the declaration stays registered, the refusal is the workflow's to act on.
+    const short = newMrn();
+    const small = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 2_000 }), silent, {
+      context: fakeContext(short).context,
+    });
+    const refused = await small.registerAndReserve({
+      register: { mrn: short, lrn: 'L', declarantTin: 'T', declaration: declaration([9_000_000], smallGuarantee) },
+      reserve: { mrn: short, ...smallGuarantee },
+    });
+    assert.equal(refused.registered.state, 'REGISTERED');
+    assert.ok('refusal' in refused.reserved, JSON.stringify(refused.reserved));
+    assert.equal(refused.reserved.refusal.code, 'GUARANTEE_INSUFFICIENT');
   });
 
   test('the control results and the discharge in one activity: each call under its own key, a retry lands on both first answers, a refused discharge comes back as a value', async (t) => {
