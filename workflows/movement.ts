@@ -44,8 +44,9 @@ export const IN_CORRIDOR: Keyed = { in: 'corridor' };
  */
 export type Perform<I> = (input: I, keyed: Keyed, answered?: () => void) => Promise<void>;
 
-// Movements whose acts were recorded before officers were answered ahead of the forwarding, and
-// before the control results and the discharge shared one activity, replay as they were recorded.
+// Movements recorded before officers were answered ahead of the forwarding, and before the two
+// pairs of national calls (registration and reservation, control results and discharge) each
+// became one activity, replay as they were recorded.
 const LEAN_OFFICER_ACTS = 'lean-officer-acts';
 
 export class Movement {
@@ -317,7 +318,11 @@ export class Movement {
     return undefined;
   }
 
-  /** Officers answered before the forwarding, paired national calls: for acts recorded from this version on. */
+  /**
+   * Officers answered before the forwarding, paired national calls: for movements from this version
+   * on. Asked first as a movement lodged through Corridor starts; a movement that began before
+   * keeps the answer it got then (patched() answers the same all through a run).
+   */
   leanActs(): boolean {
     return patched(LEAN_OFFICER_ACTS);
   }
