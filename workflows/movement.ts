@@ -321,7 +321,8 @@ export class Movement {
   /**
    * Officers answered before the forwarding, paired national calls: for movements from this version
    * on. Asked first as a movement lodged through Corridor starts; a movement that began before
-   * keeps the answer it got then (patched() answers the same all through a run).
+   * takes them from its first act after the upgrade, and replays find the marker where it was
+   * recorded.
    */
   leanActs(): boolean {
     return patched(LEAN_OFFICER_ACTS);
