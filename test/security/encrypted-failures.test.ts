@@ -11,6 +11,7 @@ import { Client } from '@temporalio/client';
 import { ActSigner } from '../../src/auth/act-signature.ts';
 import { loadOrCreateLocalKey } from '../../src/cli/local-secrets.ts';
 import { corridorDataConverter } from '../../src/codec/data-converter.ts';
+import { ENCRYPTED_ENCODING } from '../../src/codec/encryption-codec.ts';
 import { generateKeyEntry, parseKeyRing } from '../../src/codec/keys.ts';
 import { TransitClient } from '../../src/client/transits.ts';
 import { allocateMrn } from '../../src/domain/mrn.ts';
@@ -50,17 +51,45 @@ describe('failures encrypted with a key ring, payloads in clear refused', () => 
     // The history as the Temporal server (and anyone reading its database) holds it: no codec.
     const events = (await stack.client.workflow.getHandle(lodged.mrn).fetchHistory()).events ?? [];
     const stored = JSON.stringify(events);
-    const failed = events.filter((e) => e.activityTaskFailedEventAttributes);
-    assert.ok(failed.length > 0, 'the refused reservation is in the history');
-    for (const event of failed) {
-      const failure = event.activityTaskFailedEventAttributes!.failure!;
-      assert.equal(failure.message, 'Encoded failure');
-      assert.ok(failure.encodedAttributes, 'message and stack trace in an encoded payload');
+    // Registration and reservation are one activity: the refused reservation is its result, a payload, encrypted.
+    const completed = events.flatMap((e) => (e.activityTaskCompletedEventAttributes ? [e.activityTaskCompletedEventAttributes] : []));
+    assert.ok(completed.length > 0, 'the refused reservation is in the history');
+    for (const attributes of completed) {
+      for (const payload of attributes.result?.payloads ?? []) {
+        assert.equal(Buffer.from(payload.metadata?.encoding ?? []).toString(), ENCRYPTED_ENCODING, 'an activity result in an encrypted payload');
+      }
     }
     for (const secret of ['exceeds', 'available on guarantee', '7,650,000', '7 650 000', '1,000,000', '26TG0000000000002', tin, d.declaration.lrn]) {
       assert.ok(!stored.includes(secret), `"${secret}" is stored in clear`);
     }
     assert.ok(!Buffer.from(stored).toString('latin1').includes(Buffer.from(tin).toString('base64')), 'nor the TIN in base64');
+  });
+
+  it("a registration the departure system refuses: the activity's failure is stored encoded, Corridor reads the reason", async () => {
+    const tin = uniqueTin();
+    const d = declarationFor('lome-ouaga', tin);
+    const mrn = allocateMrn({ tin, lrn: d.declaration.lrn, year: new Date().getUTCFullYear(), departureCountry: 'TG' });
+    // The same MRN already registered in Togo's system with other content: the registration is refused.
+    const sandbox = stack.sandboxes.TG;
+    const taken = await fetch(`${sandbox.url}/v1/movements`, {
+      method: 'POST',
+      headers: { ...sandbox.headers, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: JSON.stringify({ mrn, lrn: 'AUTRE', declarantTin: tin, declaration: { ...d.declaration, lrn: 'AUTRE' } }),
+    });
+    assert.equal(taken.status, 201, await taken.text());
+    const lodged = await lodge(d);
+    assert.equal(lodged.status, 'REJECTED');
+    assert.match(lodged.reason ?? '', /MOVEMENT_EXISTS.*already registered/, 'the reason, read through the codec');
+    const events = (await stack.client.workflow.getHandle(mrn).fetchHistory()).events ?? [];
+    const failed = events.filter((e) => e.activityTaskFailedEventAttributes);
+    assert.ok(failed.length > 0, 'the refused registration is in the history');
+    for (const event of failed) {
+      const failure = event.activityTaskFailedEventAttributes!.failure!;
+      assert.equal(failure.message, 'Encoded failure');
+      assert.ok(failure.encodedAttributes, 'message and stack trace in an encoded payload');
+    }
+    const stored = JSON.stringify(events);
+    for (const secret of ['already registered', 'different content', tin]) assert.ok(!stored.includes(secret), `"${secret}" is stored in clear`);
   });
 
   it('an update or a signal whose payload is in clear (no codec) changes nothing, even vouched for, and does not jam the movement', async () => {
