@@ -25,7 +25,7 @@ import {
 } from '../src/national/contract.ts';
 import { NationalProtocolError, NationalRefusal, NationalUnavailable, type NationalSystemClient } from '../src/national/client.ts';
 import { createLogger, forMovement, type Logger } from '../src/logging/logger.ts';
-import { nationalFailureTypes, type NationalFailureType } from '../workflows/failures.ts';
+import { nationalFailureTypes, refusalOf, type NationalFailureType, type NationalRefusal as Refusal } from '../workflows/failures.ts';
 
 export { nationalFailureTypes, type NationalFailureType };
 
@@ -37,6 +37,9 @@ export interface NationalRefusalDetails {
   operation: OperationName;
 }
 
+/** The second call of a pair, refused: its system's code and reason, for the workflow to act on. */
+export type Refused = { refusal: Refusal };
+
 /** The control results at the office of destination and the discharge they allow, in one activity. */
 export interface ControlResultsAndDischargeRequest {
   results: OperationRequest<'recordControlResults'>;
@@ -45,7 +48,7 @@ export interface ControlResultsAndDischargeRequest {
 export interface ControlResultsAndDischargeAnswer {
   recorded: OperationResponse<'recordControlResults'>;
   /** The system's answer to the discharge, or its refusal (the results stand either way). */
-  discharged: OperationResponse<'discharge'> | { refusal: { code: string; reason: string } };
+  discharged: OperationResponse<'discharge'> | Refused;
 }
 
 /** The declaration registered in the departure system and the guarantee reserved there, in one activity. */
@@ -56,7 +59,7 @@ export interface RegisterAndReserveRequest {
 export interface RegisterAndReserveAnswer {
   registered: OperationResponse<'registerDeclaration'>;
   /** The reservation, or its refusal (the declaration stays registered: the workflow cancels it). */
-  reserved: OperationResponse<'reserveGuarantee'> | { refusal: { code: string; reason: string } };
+  reserved: OperationResponse<'reserveGuarantee'> | Refused;
 }
 
 /**
@@ -133,17 +136,15 @@ export function createNationalActivities(
   const pair = async <A extends OperationName, B extends OperationName>(
     first: [A, unknown, string],
     second: [B, unknown, string],
-  ): Promise<[OperationResponse<A>, OperationResponse<B> | { refusal: { code: string; reason: string } }]> => {
+  ): Promise<[OperationResponse<A>, OperationResponse<B> | Refused]> => {
     const key = idempotencyKeyOf(context().info);
     const one = (await call(first[0], first[1], `${key}:${first[2]}`)) as OperationResponse<A>;
     try {
       return [one, (await call(second[0], second[1], `${key}:${second[2]}`)) as OperationResponse<B>];
     } catch (failure) {
-      if (failure instanceof ApplicationFailure && (failure.type === nationalFailureTypes.refusal || failure.type === nationalFailureTypes.protocol)) {
-        const details = (failure.details?.[0] ?? {}) as { code?: string; reason?: string };
-        return [one, { refusal: { code: details.code ?? 'REFUSED', reason: details.reason ?? failure.message } }];
-      }
-      throw failure;
+      const refusal = failure instanceof ApplicationFailure ? refusalOf(failure) : undefined;
+      if (!refusal) throw failure;
+      return [one, { refusal }];
     }
   };
   activities.registerAndReserve = async ({ register, reserve }: RegisterAndReserveRequest) => {

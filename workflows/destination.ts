@@ -6,8 +6,8 @@ import { words } from '../src/domain/words.ts';
 import { checkActBody } from './acts.ts';
 import * as m from './messages.ts';
 import { SYSTEM, type Keyed, type Movement } from './movement.ts';
-import type { NationalActivities } from '../activities/national.ts';
-import { nationalCall, nationalRefusalOr, type NationalRefusal } from './national-answers.ts';
+import type { ControlResultsAndDischargeAnswer } from '../activities/national.ts';
+import { nationalCall, nationalRefusalOr } from './national-answers.ts';
 import { recordShare, shareOf } from './guarantee.ts';
 import { closeEscalation, closeEscalationOnArrival } from './watch.ts';
 
@@ -91,7 +91,8 @@ export function registerDestinationActs(mv: Movement): void {
   });
 }
 
-type Discharged = Awaited<ReturnType<NationalActivities['discharge']>> | { refusal: NationalRefusal };
+/** The destination system's answer to the discharge, or its refusal. */
+type Discharged = ControlResultsAndDischargeAnswer['discharged'];
 
 /**
  * Discharge at destination, write-off at departure, guarantee released: the movement is over.
@@ -106,16 +107,15 @@ export async function dischargeAndWriteOff(
   const { mrn, state } = mv;
   const finalOffice = mv.finalOffice();
   const destinationCountry = mv.countryOf(finalOffice);
-  const discharged =
-    by.discharged ??
-    (await (async () => {
-      // The system discharges a record that holds every act before: fallback acts still waiting are written first.
-      await mv.fallback.behind(destinationCountry);
-      await mv.fallback.behind(mv.route.departureCountry);
-      return nationalRefusalOr(() =>
-        mv.national(destinationCountry).discharge({ mrn, office: finalOffice, ...(alternativeProof ? { alternativeProof } : {}) }),
-      );
-    })());
+  let discharged = by.discharged;
+  if (!discharged) {
+    // The system discharges a record that holds every act before: fallback acts still waiting are written first.
+    await mv.fallback.behind(destinationCountry);
+    await mv.fallback.behind(mv.route.departureCountry);
+    discharged = await nationalRefusalOr(() =>
+      mv.national(destinationCountry).discharge({ mrn, office: finalOffice, ...(alternativeProof ? { alternativeProof } : {}) }),
+    );
+  }
   if ('refusal' in discharged) {
     mv.record('DISCHARGE_REFUSED', SYSTEM, office, { ...discharged.refusal });
     mv.notify(

@@ -24,3 +24,19 @@ export const nationalFailureTypes = {
   protocol: 'NationalProtocolError',
 } as const;
 export type NationalFailureType = (typeof nationalFailureTypes)[keyof typeof nationalFailureTypes];
+
+/** A national system's refusal, as the procedure reads it: the system's code and its reason. */
+export interface NationalRefusal {
+  code: string;
+  reason: string;
+}
+
+/**
+ * The refusal a national activity's failure carries (a business refusal, or a call the system
+ * could not understand); undefined for any other failure, which is left to Temporal's retries.
+ */
+export function refusalOf(failure: { type?: string | null | undefined; details?: unknown[] | null | undefined; message: string }): NationalRefusal | undefined {
+  if (failure.type !== nationalFailureTypes.refusal && failure.type !== nationalFailureTypes.protocol) return undefined;
+  const details = (failure.details?.[0] ?? {}) as { code?: string; reason?: string };
+  return { code: details.code ?? 'REFUSED', reason: details.reason ?? failure.message };
+}

@@ -3,21 +3,14 @@
 // down) is left to Temporal's retries.
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { words } from '../src/domain/words.ts';
-import { nationalFailureTypes } from './failures.ts';
+import { refusalOf, type NationalRefusal } from './failures.ts';
 
-export interface NationalRefusal {
-  code: string;
-  reason: string;
-}
+export type { NationalRefusal };
 
 /** A national system's refusal (or a call it could not understand), as the activity reported it; undefined for anything else. */
 export function nationalRefusal(error: unknown): NationalRefusal | undefined {
   const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure && (cause.type === nationalFailureTypes.refusal || cause.type === nationalFailureTypes.protocol)) {
-    const details = (cause.details?.[0] ?? {}) as { code?: string; reason?: string };
-    return { code: details.code ?? 'REFUSED', reason: details.reason ?? cause.message };
-  }
-  return undefined;
+  return cause instanceof ApplicationFailure ? refusalOf(cause) : undefined;
 }
 
 /** Runs a national call; a refusal comes back as a value instead of an exception. */

@@ -65,7 +65,7 @@ export async function floor(input: FloorInput): Promise<number> {
     (step) =>
       new Promise<number>((resolve, reject) => {
         taken = step + 1;
-        const early = input.answeredAfterFirstWave?.includes(step) ?? false;
+        const early = input.answeredAfterFirstWave.includes(step);
         condition(() => !busy)
           .then(() => run(step, early ? () => resolve(step + 1) : undefined))
           .then(resolve, reject);

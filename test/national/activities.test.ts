@@ -34,6 +34,11 @@ function logCapture() {
   return { logger: pino({ level: 'info' }, stream), lines };
 }
 
+/** The activities of one country's sandbox, run with the test's stand-in context. */
+function activitiesAt(sb: { url: string }, context: () => NationalActivityContext, country: 'TG' | 'BF' = 'TG') {
+  return createNationalActivities(createHttpNationalClient({ country, baseUrl: sb.url, timeoutMs: 2_000 }), silent, { context });
+}
+
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
   try {
     await promise;
@@ -55,7 +60,7 @@ describe('national activities', () => {
     const sb = await sandbox(t);
     const mrn = newMrn();
     const { context, current } = fakeContext(mrn);
-    const activities = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 2_000 }), silent, { context });
+    const activities = activitiesAt(sb, context);
     const decl = declaration([1_000_000]);
     const input = { register: { mrn, lrn: String(decl.lrn), declarantTin: '1000555555', declaration: decl }, reserve: { mrn, grn: G, accessCode: '1234' } };
     const first = await activities.registerAndReserve(input);
@@ -74,9 +79,7 @@ describe('national activities', () => {
 
     // A guarantee too small: the declaration stays registered, the refusal is the workflow's to act on.
     const short = newMrn();
-    const small = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 2_000 }), silent, {
-      context: fakeContext(short).context,
-    });
+    const small = activitiesAt(sb, fakeContext(short).context);
     const refused = await small.registerAndReserve({
       register: { mrn: short, lrn: 'L', declarantTin: 'T', declaration: declaration([9_000_000], smallGuarantee) },
       reserve: { mrn: short, ...smallGuarantee },
@@ -120,7 +123,7 @@ describe('national activities', () => {
     const mrn = newMrn('TG');
     await arrived(mrn);
     const { context, current } = fakeContext(mrn);
-    const activities = createNationalActivities(createHttpNationalClient({ country: 'BF', baseUrl: sb.url, timeoutMs: 2_000 }), silent, { context });
+    const activities = activitiesAt(sb, context, 'BF');
     // A retry carries the same input: Temporal keeps it in the history.
     const input = { results: results(mrn, 'SATISFACTORY'), discharge: { mrn, office: 'BFOUA001' } };
     const first = await activities.recordControlResultsAndDischarge(input);
@@ -142,9 +145,7 @@ describe('national activities', () => {
     // Discrepancies hold the movement: the results stand, the discharge is refused and said so.
     const held = newMrn('TG');
     await arrived(held);
-    const heldActivities = createNationalActivities(createHttpNationalClient({ country: 'BF', baseUrl: sb.url, timeoutMs: 2_000 }), silent, {
-      context: fakeContext(held).context,
-    });
+    const heldActivities = activitiesAt(sb, fakeContext(held).context, 'BF');
     const refused = await heldActivities.recordControlResultsAndDischarge({
       results: results(held, 'DISCREPANCIES'),
       discharge: { mrn: held, office: 'BFOUA001' },
@@ -156,9 +157,7 @@ describe('national activities', () => {
 
     // Results the system refuses fail the activity as any refusal does: nothing is discharged.
     const early = newMrn('TG');
-    const unknown = createNationalActivities(createHttpNationalClient({ country: 'BF', baseUrl: sb.url, timeoutMs: 2_000 }), silent, {
-      context: fakeContext(early).context,
-    });
+    const unknown = activitiesAt(sb, fakeContext(early).context, 'BF');
     const failure = await failureOf(
       unknown.recordControlResultsAndDischarge({ results: results(early, 'SATISFACTORY'), discharge: { mrn: early, office: 'BFOUA001' } }),
     );
@@ -177,7 +176,7 @@ describe('national activities', () => {
     const sb = await sandbox(t);
     const mrn = newMrn();
     const { context, current } = fakeContext(mrn);
-    const activities = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 2_000 }), silent, { context });
+    const activities = activitiesAt(sb, context);
     const decl = declaration([1_000_000]);
     current.activityId = '1';
     const registered = await activities.registerDeclaration({ mrn, lrn: String(decl.lrn), declarantTin: '1000555555', declaration: decl });
@@ -201,7 +200,7 @@ describe('national activities', () => {
     const sb = await sandbox(t);
     const mrn = newMrn();
     const { context, current } = fakeContext(mrn);
-    const activities = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 2_000 }), silent, { context });
+    const activities = activitiesAt(sb, context);
     await activities.registerDeclaration({ mrn, lrn: 'L', declarantTin: 'T', declaration: declaration([9_000_000], smallGuarantee) });
     current.activityId = '2';
     const failure = await failureOf(activities.reserveGuarantee({ mrn, ...smallGuarantee }));
@@ -221,7 +220,7 @@ describe('national activities', () => {
   test('an unavailable system is a retryable NationalUnavailable', async (t) => {
     const sb = await sandbox(t, { faults: { errorRate: 1 } });
     const { context } = fakeContext('wf');
-    const activities = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 2_000 }), silent, { context });
+    const activities = activitiesAt(sb, context);
     const failure = await failureOf(activities.writeOff({ mrn: newMrn() }));
     assert.equal(failure.type, 'NationalUnavailable');
     assert.equal(failure.nonRetryable, false);
@@ -230,7 +229,7 @@ describe('national activities', () => {
   test('a contract disagreement is a non-retryable NationalProtocolError', async (t) => {
     const sb = await sandbox(t);
     const { context } = fakeContext('wf');
-    const activities = createNationalActivities(createHttpNationalClient({ country: 'TG', baseUrl: sb.url, timeoutMs: 2_000 }), silent, { context });
+    const activities = activitiesAt(sb, context);
     const failure = await failureOf(activities.recordArrival({ mrn: 'not-an-mrn', office: 'TGLFW001', sealsIntact: true }));
     assert.equal(failure.type, 'NationalProtocolError');
     assert.equal(failure.nonRetryable, true);
