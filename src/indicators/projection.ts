@@ -12,6 +12,7 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { ReferenceData } from '../domain/types.ts';
 import { findLeg } from '../domain/route-plan.ts';
 import { summarise } from '../../workflows/state.ts';
+import { RefreshTurn } from './refresh-turn.ts';
 import type { RunningTransits } from './running.ts';
 import { signatureOf, type StateCache } from './states.ts';
 import { executionTime, forEachExecution, quote, transitFields, type ExecutionInfo } from '../temporal/visibility.ts';
@@ -140,6 +141,7 @@ export class Projection {
   private lastRefresh = 0;
   private pending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly turn: RefreshTurn;
 
   constructor(
     readonly file: string,
@@ -159,24 +161,38 @@ export class Projection {
     // Several API processes may share the data folder: wait for another's write instead of failing.
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.turn = new RefreshTurn(this.db);
   }
 
-  /** Brings the projection up to date, at most every few seconds; concurrent callers share one pass. */
-  async refresh(): Promise<void> {
-    if (Date.now() - this.lastRefresh < MIN_INTERVAL_MS) return;
-    this.pending ??= this.sync()
-      .then(() => {
-        this.lastRefresh = Date.now();
-      })
-      .finally(() => {
-        this.pending = undefined;
-      });
+  /**
+   * Brings the projection up to date, at most every few seconds; concurrent callers share one
+   * pass, and API processes sharing the file take turns (another's recent or running pass is
+   * the file's freshness, read as it stands).
+   */
+  async refresh(freshForMs = MIN_INTERVAL_MS): Promise<void> {
+    if (Date.now() - this.lastRefresh < freshForMs) return;
+    this.pending ??= this.syncInTurn(freshForMs).finally(() => {
+      this.pending = undefined;
+    });
     return this.pending;
+  }
+
+  private async syncInTurn(freshForMs: number): Promise<void> {
+    if (this.turn.take(freshForMs).kind !== 'mine') return;
+    let done = false;
+    try {
+      await this.sync();
+      done = true;
+      this.lastRefresh = Date.now();
+    } finally {
+      this.turn.release(done);
+    }
   }
 
   /** Keeps the projection fresh in the background, so a page or a scrape rarely waits for it. */
   startBackground(everyMs = 30_000): void {
-    const tick = () => this.refresh().catch((error: unknown) => this.deps.onError?.(error));
+    // A pass by another process within most of the interval counts as this one's.
+    const tick = () => this.refresh(everyMs * 0.8).catch((error: unknown) => this.deps.onError?.(error));
     tick();
     this.timer = setInterval(tick, everyMs);
     this.timer.unref();
