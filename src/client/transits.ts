@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import type { Config } from '../config/env.ts';
 import { bilingual } from '../domain/words.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -251,6 +252,27 @@ export class TransitClient {
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return false;
       throw error;
+    }
+  }
+
+  /**
+   * Workflow tasks waiting on the transits queue, as the server counts them (approximate, from
+   * DescribeTaskQueue's statistics); undefined when the server cannot say (an older server, a
+   * refusal), so a caller pacing itself on it goes on unpaced.
+   */
+  async waitingWorkflowTasks(): Promise<number | undefined> {
+    const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
+    try {
+      const response = await this.client.workflowService.describeTaskQueue({
+        namespace: this.namespace,
+        taskQueue: { name: this.config.taskQueues.transits, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        reportStats: true,
+      });
+      const count = response.stats?.approximateBacklogCount;
+      return count === undefined || count === null ? undefined : Number(count);
+    } catch {
+      return undefined;
     }
   }
 

@@ -19,11 +19,12 @@ export const workflowWorkerTuning: Tuning = {
   // Movements wait hours or days between acts, so keeping them all cached does not pay: past
   // this many, the least recently used is evicted and replayed from its history (a hundred-odd
   // events, milliseconds) when its next act or timer comes. The cache, not the number in flight,
-  // sets the worker's memory: with 1,000, a plateau near 1.1 GiB whether 3,000 or 10,000 are
-  // parked (npm run bench -- --phases capacity). Not lower: at 500, with 1,000 movements acting
-  // at once (the bench's overdue cohort climbing its ladder), SDK 1.24's core logged "Extra
-  // buffered run should not have produced an activation" and the workflow worker stopped taking
-  // tasks within four minutes. The cache must hold the movements that act at the same time.
+  // sets the worker's memory (npm run bench -- --large). The stall once blamed on a small cache
+  // (SDK 1.24's core: "Extra buffered run should not have produced an activation", then no task
+  // taken) came from two queries at once of a movement not cached while the cache was full: the
+  // core drops one and its task slot is never given back (scripts/worker-stall-repro.ts). Corridor
+  // no longer sends those (src/indicators/states.ts, refresh-turn.ts); the cache stays at 1,000,
+  // so the movements that act at the same time (the overdue cohort) are held.
   maxCachedWorkflows: 1_000,
 };
 
