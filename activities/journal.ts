@@ -58,13 +58,13 @@ export interface ConsumeJournalInput {
 }
 
 /**
- * Movements of one journal page carried at the same time (each one's events in order). Fewer
- * would park a backlog faster: with 30,000 waiting in Togo's journal (bench --large --parked
- * 30000, 2026-11-28) 128 at once carried 4.5 a second, 32 carried 11.4, 8 carried 23, past a few
- * at once the starts and signals only queue for the dev server's database. But at 8, a 10,000
- * run stalled the workflow worker at 6,025 in flight (SDK 1.24 core: "Extra buffered run should
- * not have produced an activation", ten times, then no workflow task taken): faster parking fills
- * and churns the workflow cache faster. Kept at 32 until that stall is dealt with.
+ * Movements of one journal page carried at the same time (each one's events in order). With
+ * 30,000 waiting in Togo's journal (bench --large --parked 30000, 2026-11-28) 128 at once carried
+ * 4.5 a second, 32 carried 11.4, 8 carried 23: past a few at once the starts and signals only
+ * queue for the dev server's database. 8 was not kept because a 10,000 run at 8 stalled the
+ * workflow worker; that stall came from concurrent queries, not from the pace (src/worker/tuning.ts),
+ * and the pace is now set by the transits queue's backlog (MOST_WAITING_TASKS), under which 32
+ * parks 10,000 at 32 a second. Not measured again at 8 since.
  */
 const MOVEMENTS_AT_ONCE = 32;
 
@@ -140,7 +140,8 @@ export function createJournalActivities({ country, read, transits, reference, lo
           const waiting = await transits.waitingWorkflowTasks();
           if (waiting === undefined || waiting <= MOST_WAITING_TASKS || Date.now() >= until || context.cancellationSignal.aborted) return;
           beat();
-          await context.sleep(1000);
+          // Short: a queue that drains in a moment (a busy second of the national path) costs little wait.
+          await context.sleep(250);
         }
       }
     },
