@@ -76,6 +76,8 @@ const MOVEMENTS_AT_ONCE = 32;
  * unpaced (bench --large, 2026-11-29) 27,000 tasks waited, 5 minutes old, handed over at 12 a second
  * while 71 came in, and movements parked at 12 a second against 33 with 10,000.
  */
+// Counted on the normal queue only: a signal to a movement the worker has cached goes to its
+// sticky queue, which the statistics leave out; a go-live's new movements all start on the normal one.
 const MOST_WAITING_TASKS = 200;
 
 /** Runs `work` on every item, at most `limit` at a time; the first failure fails the whole. */
@@ -111,7 +113,8 @@ export function createJournalActivities({ country, read, transits, reference, lo
           continue;
         }
         context.heartbeat(progress(page.events[0]!.at));
-        await untilWorkflowsKeepUp(() => context.heartbeat(progress(page.events[0]!.at)));
+        // Gave up waiting (the attempt's time is up, or it is cancelled): the page stays for the next attempt.
+        if (!(await untilWorkflowsKeepUp(() => context.heartbeat(progress(page.events[0]!.at))))) break;
         // Each movement's events in their journal order; different movements at once, so that a
         // backlog (a go-live's movements already on the road, a consumer back from an outage) is
         // carried at the engine's pace rather than one round trip at a time. The cursor moves past
@@ -134,11 +137,15 @@ export function createJournalActivities({ country, read, transits, reference, lo
       }
       return cursor;
 
-      /** Waits while the transits queue holds more than MOST_WAITING_TASKS (a server that cannot say: no wait). */
-      async function untilWorkflowsKeepUp(beat: () => void): Promise<void> {
+      /**
+       * Waits while the transits queue holds more than MOST_WAITING_TASKS (a server that cannot
+       * say: no wait); false when it gave up (time up, cancelled) with the queue still long.
+       */
+      async function untilWorkflowsKeepUp(beat: () => void): Promise<boolean> {
         for (;;) {
           const waiting = await transits.waitingWorkflowTasks();
-          if (waiting === undefined || waiting <= MOST_WAITING_TASKS || Date.now() >= until || context.cancellationSignal.aborted) return;
+          if (waiting === undefined || waiting <= MOST_WAITING_TASKS) return true;
+          if (Date.now() >= until || context.cancellationSignal.aborted) return false;
           beat();
           // Short: a queue that drains in a moment (a busy second of the national path) costs little wait.
           await context.sleep(250);

@@ -9,7 +9,7 @@ import { type Client, WorkflowFailedError } from '@temporalio/client';
 import type { Logger } from '../logging/logger.ts';
 import { forMovement } from '../logging/logger.ts';
 import { executionTime, forEachExecution, listPage, quote, transitFields, type ExecutionInfo } from '../temporal/visibility.ts';
-import { stateQuery } from '../../workflows/messages.ts';
+import { queryState } from '../temporal/state-query.ts';
 import type { TransitState } from '../../workflows/model.ts';
 import type { ArchiveStore } from './store.ts';
 
@@ -115,5 +115,5 @@ async function finalState(client: Client, mrn: string, runId: string): Promise<T
     // Failed or terminated: no result; the replay still knows the state it ended in.
     if (!(error instanceof WorkflowFailedError)) throw error;
   }
-  return handle.query(stateQuery);
+  return queryState(client, mrn, runId);
 }

@@ -20,6 +20,7 @@ import * as sa from '../../workflows/search-attributes.ts';
 import type { transit } from '../../workflows/transit.ts';
 import type { journalFeed } from '../../workflows/journal-feed.ts';
 import type { CountryCode } from '../domain/countries.ts';
+import { queryState } from '../temporal/state-query.ts';
 import { countExecutions, listPage, quote, transitFields, type ExecutionInfo, type TransitFields } from '../temporal/visibility.ts';
 import { apiSigner, countrySigner } from '../auth/act-keys.ts';
 import type { ActSigner } from '../auth/act-signature.ts';
@@ -263,12 +264,15 @@ export class TransitClient {
   async waitingWorkflowTasks(): Promise<number | undefined> {
     const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
     try {
-      const response = await this.client.workflowService.describeTaskQueue({
-        namespace: this.namespace,
-        taskQueue: { name: this.config.taskQueues.transits, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-        taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        reportStats: true,
-      });
+      // A slow server is not waited for longer than this: the consumer then carries on unpaced.
+      const response = await this.client.connection.withDeadline(Date.now() + 5_000, () =>
+        this.client.workflowService.describeTaskQueue({
+          namespace: this.namespace,
+          taskQueue: { name: this.config.taskQueues.transits, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+          reportStats: true,
+        }),
+      );
       const count = response.stats?.approximateBacklogCount;
       return count === undefined || count === null ? undefined : Number(count);
     } catch {
@@ -289,7 +293,7 @@ export class TransitClient {
 
   async state(mrn: string): Promise<TransitState> {
     try {
-      return await this.client.workflow.getHandle<typeof transit>(mrn).query(m.stateQuery);
+      return await queryState(this.client, mrn);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw new TransitNotFound(mrn);
       throw error;

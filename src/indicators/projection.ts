@@ -178,7 +178,12 @@ export class Projection {
   }
 
   private async syncInTurn(freshForMs: number): Promise<void> {
-    if (this.turn.take(freshForMs).kind !== 'mine') return;
+    const turn = this.turn.take(freshForMs);
+    if (turn.kind !== 'mine') {
+      // Not asked again before the interval: the next try would find the same (and take a write lock to find it).
+      this.lastRefresh = turn.kind === 'fresh' ? turn.finishedAt : Date.now();
+      return;
+    }
     let done = false;
     try {
       await this.sync();
@@ -257,6 +262,7 @@ export class Projection {
       if (row?.run_id !== execution.execution?.runId) todo.push(execution);
     });
     await inBatches(todo, FETCH_CONCURRENCY, async (execution) => {
+      this.turn.renew();
       const facts = await this.resultOf(execution);
       this.store(execution, facts, { closed: true, closedAt: executionTime(execution.closeTime) });
     });
@@ -286,6 +292,7 @@ export class Projection {
       return !row || (row.closed === 0 && row.signature !== signatureOf(item));
     });
     await inBatches(moved, FETCH_CONCURRENCY, async (item) => {
+      this.turn.renew();
       // Nothing to measure before release: no state query for those.
       const measured = item.status !== 'DECLARED' && item.status !== 'ACCEPTED';
       const state = measured ? await this.deps.states.stateOf(item, 'background') : undefined;

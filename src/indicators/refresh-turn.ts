@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 
-// A holder that died mid-refresh (SIGKILL) is presumed gone after this long; a refresh of
-// 100,000 movements in flight takes well under it.
-const TAKEN_FOR_MS = 10 * 60_000;
+// A holder that died mid-refresh (SIGKILL) is presumed gone after this long without renewing
+// its turn; a holder at work renews it at least every RENEW_EVERY_MS, however long its pass.
+const TAKEN_FOR_MS = 2 * 60_000;
+const RENEW_EVERY_MS = 15_000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS refresh_turn (
@@ -49,9 +50,20 @@ export class RefreshTurn {
         if (row.holder && row.holder !== this.holder && (row.taken_at ?? 0) > now - TAKEN_FOR_MS) return { kind: 'busy', holder: row.holder };
         if (row.finished_at > now - freshForMs) return { kind: 'fresh', finishedAt: row.finished_at };
         this.db.prepare('UPDATE refresh_turn SET holder = ?, taken_at = ? WHERE id = 1').run(this.holder, now);
+        this.renewedAt = now;
         return { kind: 'mine' };
       })
       .immediate();
+  }
+
+  private renewedAt = 0;
+
+  /** Tells the others this holder is still at work (cheap to call often: it writes every RENEW_EVERY_MS at most). */
+  renew(): void {
+    const now = this.clock();
+    if (now - this.renewedAt < RENEW_EVERY_MS) return;
+    this.renewedAt = now;
+    this.db.prepare('UPDATE refresh_turn SET taken_at = ? WHERE id = 1 AND holder = ?').run(now, this.holder);
   }
 
   /** Gives the turn back; `done` marks the projection refreshed now (a failed refresh leaves it due). */

@@ -54,16 +54,17 @@ export class StateCache {
     const entry = this.entries.get(item.mrn);
     if (entry && entry.signature === signature && Date.now() - entry.at < MAX_AGE_MS) return entry.state;
     const fresh: Entry = { signature, at: Date.now(), state: Promise.resolve(undefined), ...(entry?.settled ? { settled: entry.settled } : {}) };
-    // Never two queries of one movement at once: the newer waits for the older to settle. Two
-    // at once of a movement the worker no longer caches, while its cache is full, make SDK 1.24's
-    // core drop one ("Extra buffered run should not have produced an activation") and keep its
-    // task slot for good; enough of them and the worker takes no more tasks.
+    // One query of a movement at a time (src/temporal/state-query.ts says why; it holds every
+    // reader of the process to it): the newer waits for the older to settle, and is not asked at
+    // all if a newer one still has replaced it meanwhile.
     const previous = entry?.state ?? Promise.resolve(undefined);
     fresh.state = previous
-      .then(() => this.lanes[lane].run(() => this.transits.state(item.mrn)))
+      .then(() =>
+        this.entries.get(item.mrn) === fresh || !this.entries.has(item.mrn) ? this.lanes[lane].run(() => this.transits.state(item.mrn)) : fresh.settled,
+      )
       .then(
         (state) => {
-          fresh.settled = state;
+          if (state) fresh.settled = state;
           return state;
         },
         () => {

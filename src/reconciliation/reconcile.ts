@@ -14,7 +14,7 @@ import type { Config } from '../config/env.ts';
 import { corridorCountries, type CountryCode } from '../domain/countries.ts';
 import type { Movement } from '../national/contract.ts';
 import { NationalRefusal, type NationalSystemClient } from '../national/client.ts';
-import { stateQuery } from '../../workflows/messages.ts';
+import { queryState } from '../temporal/state-query.ts';
 import type { NationalEvent, TransitState } from '../../workflows/model.ts';
 import { compareRecord, countriesHolding, unappliedActs, type Difference } from './compare.ts';
 import { type CountryReconciliation, mergeReport, type ReconciliationReport, type ReportedDifference, settledWords, waiting } from './report.ts';
@@ -169,7 +169,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   const closedWithinDays = options.closedWithinDays ?? 7;
   const graceMs = options.graceMs ?? 60_000;
   const mrns = options.mrns ?? (await movementsToCompare(deps.client, deps.config, closedWithinDays, now));
-  const state = (mrn: string) => deps.client.workflow.getHandle(mrn).query(stateQuery);
+  const state = (mrn: string) => queryState(deps.client, mrn);
   const parts = await Promise.all(
     corridorCountries.map((country) => reconcileCountry({ country, system: deps.systems[country], state, logger: deps.logger }, mrns, { now, graceMs })),
   );

@@ -1,6 +1,6 @@
 // API processes sharing the indicators projection's file take turns to refresh it: never two at
 // once (each would query the same movements at the same moment), never again while the last pass
-// is recent, and a holder that died does not keep the turn.
+// is recent, and a holder that died does not keep the turn for long.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -46,15 +46,23 @@ describe('refresh turn', () => {
     assert.equal(b.take(5_000).kind, 'mine');
   });
 
-  test('a holder killed mid-pass loses the turn after ten minutes, not before', () => {
+  test('a holder killed mid-pass loses the turn two minutes after it last renewed it; one at work keeps it', () => {
     const { a, b, wait } = twoProcesses('killed');
     assert.equal(a.take(5_000).kind, 'mine');
-    wait(9 * 60_000);
+    // At work through a long pass: renewed as it goes.
+    for (let i = 0; i < 10; i++) {
+      wait(30_000);
+      a.renew();
+    }
+    assert.equal(b.take(5_000).kind, 'busy', 'five minutes into a pass that renews, still its turn');
+    // Killed: no renewal from now on.
+    wait(119_000);
     assert.equal(b.take(5_000).kind, 'busy');
-    wait(60_001);
+    wait(1_001);
     assert.equal(b.take(5_000).kind, 'mine');
-    // The old holder coming back cannot give away a turn it no longer holds.
+    // The old holder coming back cannot give away or renew a turn it no longer holds.
     a.release(true);
+    a.renew();
     assert.equal(a.take(0).kind, 'busy');
   });
 });

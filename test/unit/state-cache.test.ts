@@ -93,17 +93,42 @@ describe('state cache', () => {
     assert.equal(workflows.asked(), 2);
   });
 
-  test('a query that fails does not hold up the next one of the same movement', async () => {
+  test('a query that fails does not hold up the next one of the same movement, asked while it was waiting', async () => {
     let calls = 0;
+    let failFirst: (error: Error) => void = () => undefined;
     const cache = new StateCache({
-      state: async (mrn: string) => {
+      state: (mrn: string) => {
         calls++;
-        if (calls === 1) throw new Error('worker restarting');
-        return { mrn, status: 'RELEASED' } as unknown as TransitState;
+        if (calls === 1) return new Promise<TransitState>((_, reject) => (failFirst = reject));
+        return Promise.resolve({ mrn, status: 'RELEASED' } as unknown as TransitState);
       },
     });
-    assert.equal(await cache.stateOf(truck('26TG0000000000004', 'RELEASED')), undefined);
-    assert.equal((await cache.stateOf(truck('26TG0000000000004', 'RELEASED')))?.status, 'RELEASED');
+    const first = cache.stateOf(truck('26TG0000000000004', 'ACCEPTED'));
+    await tick();
+    const second = cache.stateOf(truck('26TG0000000000004', 'RELEASED'));
+    await tick();
+    assert.equal(calls, 1, 'the second waits for the first');
+    failFirst(new Error('worker restarting'));
+    assert.equal(await first, undefined);
+    assert.equal((await second)?.status, 'RELEASED');
     assert.equal(calls, 2);
+  });
+
+  test('a question overtaken while it waited is not asked: only the newest goes to the workflow', async () => {
+    const workflows = queriedWorkflows();
+    const cache = new StateCache(workflows.transits);
+    const mrn = '26TG0000000000005';
+    void cache.stateOf(truck(mrn, 'ACCEPTED'));
+    await tick();
+    void cache.stateOf(truck(mrn, 'RELEASED'));
+    const newest = cache.stateOf({ ...truck(mrn, 'RELEASED'), currentOffice: 'TGCKS001' });
+    await tick();
+    workflows.answerNext('ACCEPTED');
+    await tick();
+    await tick();
+    assert.deepEqual(workflows.waitingFor(), [mrn], 'the newest is asked');
+    workflows.answerNext('AT_BORDER');
+    assert.equal((await newest)?.status, 'AT_BORDER');
+    assert.equal(workflows.asked(), 2, 'the one in between was not asked');
   });
 });
