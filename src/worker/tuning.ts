@@ -22,9 +22,10 @@ export const workflowWorkerTuning: Tuning = {
   // sets the worker's memory (npm run bench -- --large). The stall once blamed on a small cache
   // (SDK 1.24's core: "Extra buffered run should not have produced an activation", then no task
   // taken) came from two queries at once of a movement not cached while the cache was full: the
-  // core drops one and its task slot is never given back (scripts/worker-stall-repro.ts). Corridor
-  // no longer sends those (src/indicators/states.ts, refresh-turn.ts); the cache stays at 1,000,
-  // so the movements that act at the same time (the overdue cohort) are held.
+  // core drops one and its task slot is never given back (scripts/worker-stall-repro.ts). No
+  // Corridor process sends two at once any more (src/temporal/state-query.ts) and API processes
+  // take turns to refresh the projection; two processes can still race on one movement, which is
+  // the SDK's to fix. The cache stays at 1,000, so the movements that act together are held.
   maxCachedWorkflows: 1_000,
 };
 
