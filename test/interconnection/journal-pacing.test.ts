@@ -115,7 +115,9 @@ describe('the journal consumer waits for the workflow worker to keep up', () => 
     assert.ok(waiting !== undefined && waiting > 200, `the server counts the waiting tasks: ${waiting}`);
     // Two events a movement (registration, release); a page is 200 events.
     assert.ok(cursor > 0 && cursor < 2 * MOVEMENTS, `the cursor stopped short of the journal's head: ${cursor}`);
+    // How many pages go before the server's count passes 200 depends on how fresh its statistics
+    // are on a busy machine (six on a quiet one, eight with a benchmark beside): at least two, never all.
     const carried = await eventually(started, (n) => n === cursor / 2, `visibility shows the ${cursor / 2} movements carried`, 15_000);
-    assert.ok(carried >= 200 && carried <= 600, `between two and six pages carried, no more: ${carried}`);
+    assert.ok(carried >= 200 && carried < MOVEMENTS, `at least two pages carried, not all: ${carried}`);
   });
 });
