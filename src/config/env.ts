@@ -282,11 +282,11 @@ export const variables = {
   CORRIDOR_WORKER_METRICS_PORT: { schema: port, default: '9464', doc: 'port where the worker exposes Temporal SDK metrics in Prometheus format' },
   CORRIDOR_WORKER_HEAP_MIB: {
     schema: z
-      .literal('')
+      .literal('0')
       .transform(() => undefined)
       .or(wholeNumber('MiB', 128, 16384)),
-    default: '',
-    doc: "largest JavaScript heap of the transits worker, in MiB: its workflow thread's (the cached movements) and, where Corridor starts the worker (npm start, the bench), the process's own. Unset: V8's own limit (a quarter of the machine's memory), under which it keeps garbage: 384 held 2,000 parked movements in 810 MiB instead of 1,110, but a 100,000 run with a thousand overdue movements stalled under it at 8,380 in flight, cause not found, so it is not the default",
+    default: '384',
+    doc: "largest JavaScript heap of the transits worker, in MiB: its workflow thread's (the cached movements) and, where Corridor starts the worker (npm start, the bench), the process's own. 384 kept the worker's RSS at or under 939 MiB with up to 69,934 movements in flight (npm run bench -- --large, 2026-11-29); 0: V8's own limit (a quarter of the machine's memory), under which it keeps garbage and passed 1.2 GiB with 10,000",
   },
   CORRIDOR_WORKFLOW_STACK_FRAMES: {
     schema: wholeNumber('frames', 0, 100),

@@ -1,11 +1,13 @@
-// How much JavaScript heap the transits worker may hold (CORRIDOR_WORKER_HEAP_MIB, unset by
+// How much JavaScript heap the transits worker may hold (CORRIDOR_WORKER_HEAP_MIB, 384 by
 // default). V8 sizes a heap's limit from the machine's memory (a quarter of it) and, below that
 // limit, prefers growing to collecting: with 1,000 movements cached the worker passed 1 GiB of RSS
 // though its two heaps held ~230 MiB live after a full collection (--trace-gc: workflow thread
 // ~130 MiB, process ~100 MiB, 20 of them overdue). Capped at 384 MiB each, 2,000 movements parked
-// through the journal peaked at 810 MiB instead of 1,110 (npm run bench -- --large --parked 2000);
-// but a 100,000 run whose thousand overdue movements climbed their ladder meanwhile stalled under
-// that cap at 8,380 in flight (its logs were not kept), so the cap is an operator's choice.
+// through the journal peaked at 810 MiB instead of 1,110 (npm run bench -- --large --parked 2000).
+// It was an operator's choice while a stall seen under it had no cause; the cause was two queries
+// at once of an uncached movement (src/temporal/state-query.ts), and with that fixed the worker
+// stayed at or under 939 MiB up to 69,934 in flight with it (npm run bench -- --large), so it is
+// the default.
 import { setFlagsFromString } from 'node:v8';
 import type { Config } from '../config/env.ts';
 

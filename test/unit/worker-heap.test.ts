@@ -7,12 +7,14 @@ import { ConfigError, loadConfig } from '../../src/config/env.ts';
 import { workerNodeArgs } from '../../src/worker/heap.ts';
 
 describe('CORRIDOR_WORKER_HEAP_MIB', () => {
-  test("unset by default (V8's own limit, no flag), a whole number from 128 to 16384, else refused naming the variable", () => {
-    assert.equal(loadConfig({}).workerHeapMib, undefined);
-    assert.deepEqual(workerNodeArgs(loadConfig({})), []);
+  test("384 by default, 0 for V8's own limit (no flag), a whole number from 128 to 16384, else refused naming the variable", () => {
+    assert.equal(loadConfig({}).workerHeapMib, 384);
+    assert.deepEqual(workerNodeArgs(loadConfig({})), ['--max-old-space-size=384']);
+    assert.equal(loadConfig({ CORRIDOR_WORKER_HEAP_MIB: '0' }).workerHeapMib, undefined);
+    assert.deepEqual(workerNodeArgs(loadConfig({ CORRIDOR_WORKER_HEAP_MIB: '0' })), []);
     assert.equal(loadConfig({ CORRIDOR_WORKER_HEAP_MIB: '384' }).workerHeapMib, 384);
     assert.equal(loadConfig({ CORRIDOR_WORKER_HEAP_MIB: '1024' }).workerHeapMib, 1024);
-    for (const bad of ['0', '127', '512.5', 'beaucoup', '16385'])
+    for (const bad of ['1', '127', '512.5', 'beaucoup', '16385'])
       assert.throws(
         () => loadConfig({ CORRIDOR_WORKER_HEAP_MIB: bad }),
         (error: unknown) => error instanceof ConfigError && error.variable === 'CORRIDOR_WORKER_HEAP_MIB',
