@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { SearchAttributePair, UpdateDefinition } from '@temporalio/common';
-import proto from '@temporalio/proto';
 import type { Config } from '../config/env.ts';
 import { bilingual } from '../domain/words.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -21,6 +20,7 @@ import type { transit } from '../../workflows/transit.ts';
 import type { journalFeed } from '../../workflows/journal-feed.ts';
 import type { CountryCode } from '../domain/countries.ts';
 import { queryState } from '../temporal/state-query.ts';
+import { workflowBacklog } from '../temporal/task-queue.ts';
 import { countExecutions, listPage, quote, transitFields, type ExecutionInfo, type TransitFields } from '../temporal/visibility.ts';
 import { apiSigner, countrySigner } from '../auth/act-keys.ts';
 import type { ActSigner } from '../auth/act-signature.ts';
@@ -262,19 +262,9 @@ export class TransitClient {
    * refusal), so a caller pacing itself on it goes on unpaced.
    */
   async waitingWorkflowTasks(): Promise<number | undefined> {
-    const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
     try {
       // A slow server is not waited for longer than this: the consumer then carries on unpaced.
-      const response = await this.client.connection.withDeadline(Date.now() + 5_000, () =>
-        this.client.workflowService.describeTaskQueue({
-          namespace: this.namespace,
-          taskQueue: { name: this.config.taskQueues.transits, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-          taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-          reportStats: true,
-        }),
-      );
-      const count = response.stats?.approximateBacklogCount;
-      return count === undefined || count === null ? undefined : Number(count);
+      return (await workflowBacklog(this.client, this.namespace, this.config.taskQueues.transits, 5_000)).waiting;
     } catch {
       return undefined;
     }

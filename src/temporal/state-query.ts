@@ -17,8 +17,9 @@ const asked = new Map<string, Promise<unknown>>();
 
 export function queryState(client: Client, mrn: string, runId?: string): Promise<TransitState> {
   const key = `${client.options.namespace}/${mrn}`;
+  // Never rejects: the previous query's outcome is its caller's.
   const before = asked.get(key) ?? Promise.resolve();
-  const mine = before.catch(() => undefined).then(() => client.workflow.getHandle(mrn, runId).query(stateQuery));
+  const mine = before.then(() => client.workflow.getHandle(mrn, runId).query(stateQuery));
   const settled = mine.catch(() => undefined);
   asked.set(key, settled);
   void settled.then(() => {

@@ -12,6 +12,7 @@ import type { Config } from '../../config/env.ts';
 import { countries } from '../../config/env.ts';
 import { countryOf } from '../../domain/countries.ts';
 import { readJournalStatus } from '../../interconnection/journal-status.ts';
+import { workflowBacklog } from '../../temporal/task-queue.ts';
 
 type PartState = { ok: boolean; detail: string };
 
@@ -125,18 +126,7 @@ async function checkPollers({ client, namespace }: HealthDeps, taskQueue: string
 async function checkWorkflowBacklog({ client, namespace, config }: HealthDeps, taskQueue: string): Promise<PartState> {
   const limit = config.workflowQueueMaxWaitSeconds;
   try {
-    const response = await client.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
-      client.workflowService.describeTaskQueue({
-        namespace,
-        taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        reportStats: true,
-      }),
-    );
-    const stats = response.stats;
-    const waiting = Number(stats?.approximateBacklogCount ?? 0);
-    const age = stats?.approximateBacklogAge;
-    const seconds = Math.round(Number(age?.seconds ?? 0) + (age?.nanos ?? 0) / 1e9);
+    const { waiting, oldestSeconds: seconds } = await workflowBacklog(client, namespace, taskQueue, CHECK_TIMEOUT_MS);
     if (seconds > limit) {
       return {
         ok: false,
