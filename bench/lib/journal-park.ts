@@ -38,8 +38,8 @@ export async function parkThroughJournal(args: {
   declaration: Declaration;
   plan: PlannedRoute;
   count: number;
-  /** RELEASED transits already held before (the overdue cohort, earlier phases): counted out. */
-  baseline: () => Promise<number>;
+  /** Transits the journal has put in flight so far (the caller counts out those held before and the overdue cohort). */
+  carried: () => Promise<number>;
   pids: Pids;
   /** No progress for this long is a stall: the run stops and says so. */
   stallMs?: number;
@@ -54,7 +54,6 @@ export async function parkThroughJournal(args: {
     for (const [name, s] of Object.entries(now)) if (s) peak[name] = Math.max(peak[name] ?? 0, s.rssBytes / 2 ** 20);
     return now;
   };
-  const before = await args.baseline();
   const started = performance.now();
   const refused: string[] = [];
   let recorded = 0;
@@ -89,7 +88,7 @@ export async function parkThroughJournal(args: {
     // A national system that failed to record is the run's failure, said at once.
     if (recordSeconds === undefined) await Promise.race([recording, Promise.resolve()]);
     const now = performance.now();
-    parked = (await args.baseline()) - before;
+    parked = await args.carried();
     const current = sample();
     const rate = ((parked - previous.parked) * 1000) / (now - previous.at);
     if (parked > previous.parked) lastChange = now;
