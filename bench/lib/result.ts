@@ -90,6 +90,8 @@ export interface CapacityResult {
   countOverdueMs: number;
   valuesScaledBy: number;
   via: 'api' | 'journal';
+  /** Times the worker exited by itself (its stall watch) and was started again during the phase. */
+  workerRestarts: number;
   /** The large run: the movements the departure country's journal carried in (the overdue cohort aside). */
   journal?: { parked: number; seconds: number; parkedPerSecond: number; recordSeconds: number; slowestRate: number; peakRssMiB: Record<string, number> };
 }
@@ -281,6 +283,7 @@ export function summariseCapacity(run: CapacityRun): CapacityResult {
     countOverdueMs: round(run.countMs, 1),
     valuesScaledBy: run.valuesScaledBy,
     via: run.via,
+    workerRestarts: run.workerRestarts ?? 0,
     ...(run.journal
       ? {
           journal: {

@@ -25,6 +25,8 @@ export interface CorridorStack {
   pids: Pids;
   /** The processes this run started (log lines are counted from their files). */
   children: Child[];
+  /** Times the worker exited by itself and was started again, as `npm start` does (its stall watch, src/worker/stall-watch.ts). */
+  workerRestarts(): number;
   /** Starts one more API process on the same worker and task queues, with its own settings. */
   startExtraApi(name: string, env: Record<string, string>): Promise<{ url: string; child: Child }>;
   stop(): Promise<void>;
@@ -58,10 +60,30 @@ export async function startStack(target: RunningTarget, runDir: string, env: Rec
   const sandboxes = countries.map((country) => startCorridor(`sandbox-${country}`, ['sandbox', '--country', country], common, logDir, nodeArgs));
   children.push(...sandboxes);
   // With the heap limit `npm start` gives it (CORRIDOR_WORKER_HEAP_MIB).
-  const worker = startCorridor('worker', ['worker'], common, logDir, [...workerNodeArgs(loadConfig({ ...process.env, ...common })), ...nodeArgs]);
+  const workerArgs = [...workerNodeArgs(loadConfig({ ...process.env, ...common })), ...nodeArgs];
+  let worker = startCorridor('worker', ['worker'], common, logDir, workerArgs);
   children.push(worker);
+  let stopping = false;
+  let restarts = 0;
+  // Like `npm start`: a worker that exits by itself is started again (pids.worker follows it).
+  const superviseWorker = (child: Child) =>
+    child.process.once('exit', (code, signal) => {
+      if (stopping) return;
+      restarts++;
+      process.stderr.write(`bench: the worker exited (${code ?? signal}); starting it again (${child.logFile} says why)\n`);
+      worker = startCorridor('worker', ['worker'], common, logDir, workerArgs);
+      children.push(worker);
+      pids.worker = worker.pid;
+      superviseWorker(worker);
+    });
+  superviseWorker(worker);
   const api = startCorridor('api', ['api'], { ...common, CORRIDOR_API_PORT: String(apiPort) }, logDir, nodeArgs);
   children.push(api);
+  const pids: Pids = {
+    worker: worker.pid,
+    api: api.pid,
+    ...Object.fromEntries(sandboxes.map((child) => [child.name, child.pid])),
+  };
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   await waitFor('the corridor (GET /health)', api, () => healthy(apiUrl), READY_MS);
 
@@ -71,12 +93,9 @@ export async function startStack(target: RunningTarget, runDir: string, env: Rec
     tokenSecret,
     transitsQueue: taskQueueNames(env.CORRIDOR_TASK_QUEUE_PREFIX ?? prefix).transits,
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
-    pids: {
-      worker: worker.pid,
-      api: api.pid,
-      ...Object.fromEntries(sandboxes.map((child) => [child.name, child.pid])),
-    },
+    pids,
     children,
+    workerRestarts: () => restarts,
     async startExtraApi(name, extra) {
       const port = await freePort();
       const child = startCorridor(name, ['api'], { ...common, ...extra, CORRIDOR_API_PORT: String(port) }, logDir);
@@ -87,6 +106,7 @@ export async function startStack(target: RunningTarget, runDir: string, env: Rec
     },
     async stop() {
       // API first, then the worker, then what they call: as `npm start` stops.
+      stopping = true;
       await api.stop();
       await Promise.all(children.filter((c) => c.name.startsWith('api')).map((c) => c.stop()));
       await worker.stop();
@@ -111,6 +131,7 @@ export function attachStack(apiUrl: string): CorridorStack {
       ...Object.fromEntries(countries.map((c) => [`sandbox-${c}`, pidListeningOn(port(config.national[c].url))])),
     },
     children: [],
+    workerRestarts: () => 0,
     async startExtraApi() {
       throw new Error('a running stack (--api) cannot be given a second API by the benchmark');
     },

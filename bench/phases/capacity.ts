@@ -21,6 +21,8 @@ import { parkThroughJournal, type JournalPark } from '../lib/journal-park.ts';
 
 export interface CapacityRun {
   parked: number;
+  /** Times the worker exited by itself during the phase (its stall watch) and was started again. */
+  workerRestarts?: number;
   overdueWanted: number;
   overdueSeen: number;
   failures: string[];
@@ -60,7 +62,14 @@ export async function runCapacity(args: {
   const via = args.via ?? 'api';
   const { stack, plan } = args;
   const { declaration, scaledBy } = fitGuarantee(args.declaration, plan, args.parked);
-  const pids = { ...stack.pids, server: args.serverPid };
+  // The worker's pid as it is now: the stack starts it again if it exits by itself.
+  const pids = {
+    ...stack.pids,
+    server: args.serverPid,
+    get worker() {
+      return stack.pids.worker;
+    },
+  };
   const mainApi = new ApiClient(stack.apiUrl, args.tokenFor);
   let overdueApi: ApiClient | undefined;
   let overdueAfterSeconds: number | undefined;
@@ -84,6 +93,7 @@ export async function runCapacity(args: {
   // visibility shows the cohort released (it once counted one of them as carried by the journal).
   const releasedBefore = via === 'journal' ? await releasedCount(args.client, args.namespace, stack.transitsQueue) : 0;
   const rssBefore = sampleAll(pids);
+  const restartsBefore = stack.workerRestarts();
   const failures: string[] = [];
   const throughApi = via === 'api' ? args.parked : overdueWanted;
   const progress = new Progress(via === 'api' ? args.label : `${args.label} overdue cohort (API)`, throughApi);
@@ -137,6 +147,7 @@ export async function runCapacity(args: {
   const list = await listOverdue(mainApi);
   return {
     parked: args.parked - failures.length,
+    workerRestarts: stack.workerRestarts() - restartsBefore,
     overdueWanted,
     overdueSeen,
     failures,

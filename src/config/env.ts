@@ -280,6 +280,14 @@ export const variables = {
     doc: 'path of a workflow bundle built beforehand (by tests, or a deployment that builds it once); unset: the transits worker builds it at start',
   },
   CORRIDOR_WORKER_METRICS_PORT: { schema: port, default: '9464', doc: 'port where the worker exposes Temporal SDK metrics in Prometheus format' },
+  CORRIDOR_WORKER_STALL_EXIT_SECONDS: {
+    schema: z
+      .literal('0')
+      .transform(() => undefined)
+      .or(wholeNumber('seconds', 30, 3600)),
+    default: '120',
+    doc: 'the transits worker exits (and npm start, or the service manager, starts it again) when every workflow task slot has been held this long without one task completed while tasks wait: the state SDK 1.24 leaves a worker in when two processes query one movement it has not cached at once; 0: never',
+  },
   CORRIDOR_WORKER_HEAP_MIB: {
     schema: z
       .literal('0')
@@ -482,6 +490,8 @@ export interface Config {
   workflowStackFrames: number;
   /** --max-old-space-size of the transits worker's isolates (MiB); undefined: V8's own. */
   workerHeapMib: number | undefined;
+  /** Every workflow slot held this long with none freed while tasks wait: the worker exits to be started again. */
+  workerStallExitSeconds: number | undefined;
   /** A prebuilt workflow bundle to load instead of building one. */
   workflowBundlePath: string | undefined;
   notifyUrl: string | undefined;
@@ -573,6 +583,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     workerMetricsPort: read(env, 'CORRIDOR_WORKER_METRICS_PORT'),
     workflowStackFrames: read(env, 'CORRIDOR_WORKFLOW_STACK_FRAMES'),
     workerHeapMib: read(env, 'CORRIDOR_WORKER_HEAP_MIB'),
+    workerStallExitSeconds: read(env, 'CORRIDOR_WORKER_STALL_EXIT_SECONDS'),
     workflowBundlePath: read(env, 'CORRIDOR_WORKFLOW_BUNDLE') || undefined,
     notifyUrl: read(env, 'CORRIDOR_NOTIFY_URL'),
     notifySecret: read(env, 'CORRIDOR_NOTIFY_SECRET') || undefined,

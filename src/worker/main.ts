@@ -1,4 +1,5 @@
 // `npm run worker -- --queues transits,national-TG,national-BF` (all three by default).
+import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadConfig, type CountryCode } from '../config/env.ts';
 import { createLogger } from '../logging/logger.ts';
@@ -9,6 +10,8 @@ import { buildWorkflowBundle } from './bundle.ts';
 import { limitWorkflowThreadHeap } from './heap.ts';
 import { parseQueues, queueName } from './queues.ts';
 import { createWorkers } from './workers.ts';
+import { startStallWatch } from './stall-watch.ts';
+import { workflowBacklog } from '../temporal/task-queue.ts';
 
 /**
  * SDK warnings about how Corridor is meant to run, which nobody can act on: the national-TG and
@@ -83,7 +86,34 @@ export async function runWorker(flags: Flags): Promise<void> {
     stopWhenOrphaned(() => {
       for (const worker of workers) worker.shutdown();
     });
+  let stalled = false;
+  const stopWatch =
+    needsBundle && config.workerStallExitSeconds !== undefined
+      ? startStallWatch({
+          metricsUrl: `http://127.0.0.1:${config.workerMetricsPort}/metrics`,
+          taskQueue: config.taskQueues.transits,
+          stalledAfterMs: config.workerStallExitSeconds * 1000,
+          waitingTasks: async () =>
+            (await workflowBacklog(new Client({ connection, namespace: settings.namespace }), settings.namespace, config.taskQueues.transits, 5_000)).waiting,
+          onStall: ({ stuckForSeconds, waitingTasks, slots }) => {
+            logger.error(
+              { stuckForSeconds, waitingTasks, slotsUsed: slots.used, exitCode: STALLED_EXIT_CODE },
+              'worker bloqué : toutes ses places de tâches de workflow sont prises et aucune ne se libère ; il s’arrête pour être relancé / ' +
+                'worker stalled: every workflow task slot held and none freed; exiting to be started again',
+            );
+            stalled = true;
+            for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+            // A slot lost in the core may keep the shutdown from ending: the exit does not wait for it.
+            setTimeout(() => process.exit(STALLED_EXIT_CODE), 15_000).unref();
+          },
+        })
+      : () => undefined;
   await Promise.all(workers.map((worker) => worker.run()));
+  stopWatch();
   await connection.close();
+  if (stalled) process.exit(STALLED_EXIT_CODE);
   logger.info('worker stopped');
 }
+
+/** EX_SOFTWARE: a supervisor restarts it like any other failure; the log line before says why. */
+const STALLED_EXIT_CODE = 70;

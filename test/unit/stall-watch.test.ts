@@ -1,0 +1,120 @@
+// The worker's watch for a stall it cannot prevent (slots lost in SDK 1.24's core): read from the
+// SDK's own metrics text, decided over time, acted on only when the server holds tasks waiting.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, test } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config/env.ts';
+import { readWorkflowSlots, StallWatch, startStallWatch, type SlotReading } from '../../src/worker/stall-watch.ts';
+
+// As the worker printed them during a benchmark (2026-11-29), with another queue's lines beside.
+const metrics = (used: number, completed: number) => `# HELP temporal_worker_task_slots_available Current number of available slots per task type
+# TYPE temporal_worker_task_slots_available gauge
+temporal_worker_task_slots_available{namespace="default",service_name="temporal-core-sdk",task_queue="b-national-BF",worker_type="ActivityWorker"} 99
+temporal_worker_task_slots_available{namespace="default",service_name="temporal-core-sdk",task_queue="b-transits",worker_type="ActivityWorker"} 99
+temporal_worker_task_slots_available{namespace="default",service_name="temporal-core-sdk",task_queue="b-transits",worker_type="WorkflowWorker"} ${40 - used}
+temporal_worker_task_slots_available{namespace="default",service_name="temporal-core-sdk",task_queue="other-transits",worker_type="WorkflowWorker"} 40
+# TYPE temporal_worker_task_slots_used gauge
+temporal_worker_task_slots_used{namespace="default",service_name="temporal-core-sdk",task_queue="b-transits",worker_type="ActivityWorker"} 1
+temporal_worker_task_slots_used{namespace="default",service_name="temporal-core-sdk",task_queue="b-transits",worker_type="WorkflowWorker"} ${used}
+temporal_worker_task_slots_used{namespace="default",service_name="temporal-core-sdk",task_queue="other-transits",worker_type="WorkflowWorker"} 0
+temporal_workflow_task_execution_latency_count{namespace="default",service_name="temporal-core-sdk",task_queue="b-transits",workflow_type="archiver"} 1
+temporal_workflow_task_execution_latency_count{namespace="default",service_name="temporal-core-sdk",task_queue="b-transits",workflow_type="transit"} ${completed}
+temporal_workflow_task_execution_latency_count{namespace="default",service_name="temporal-core-sdk",task_queue="other-transits",workflow_type="transit"} 999
+`;
+
+describe("the worker's stall watch", () => {
+  test("reads its own queue's workflow slots and completed tasks (all workflow types), nothing of another queue's", () => {
+    assert.deepEqual(readWorkflowSlots(metrics(40, 478), 'b-transits'), { used: 40, available: 0, completed: 479 });
+    assert.deepEqual(readWorkflowSlots(metrics(3, 10), 'other-transits'), { used: 0, available: 40, completed: 999 });
+    assert.equal(readWorkflowSlots(metrics(3, 10), 'missing-transits'), undefined);
+    assert.equal(readWorkflowSlots('', 'b-transits'), undefined);
+  });
+
+  test('stalled: every slot held and no task completed for the whole limit; a completion or a freed slot starts the count again', () => {
+    const watch = new StallWatch(120_000);
+    const held = (completed: number): SlotReading => ({ used: 40, available: 0, completed });
+    assert.equal(watch.observe(0, held(500)), undefined);
+    assert.equal(watch.observe(60_000, held(500)), undefined);
+    assert.equal(watch.observe(119_000, held(500)), undefined);
+    assert.equal(watch.observe(120_000, held(500)), 120_000);
+    // Busy, not stalled: every slot held, but tasks complete.
+    const busy = new StallWatch(120_000);
+    for (let t = 0, done = 0; t <= 600_000; t += 10_000, done += 100) assert.equal(busy.observe(t, held(done)), undefined, `at ${t}`);
+    // One task completed at 100 s: counted from there.
+    const once = new StallWatch(120_000);
+    once.observe(0, held(1));
+    once.observe(100_000, held(2));
+    assert.equal(once.observe(200_000, held(2)), undefined);
+    assert.equal(once.observe(220_000, held(2)), 120_000);
+    // A free slot: not stalled, whatever the completions.
+    const free = new StallWatch(120_000);
+    free.observe(0, held(7));
+    assert.equal(free.observe(100_000, { used: 39, available: 1, completed: 7 }), undefined);
+    assert.equal(free.observe(200_000, held(7)), undefined);
+    // Metrics unreadable: no verdict, and the count starts again.
+    const blind = new StallWatch(120_000);
+    blind.observe(0, held(7));
+    assert.equal(blind.observe(100_000, undefined), undefined);
+    assert.equal(blind.observe(200_000, held(7)), undefined);
+  });
+
+  test('over real HTTP: no exit while no task waits; once tasks wait, onStall once, with the figures', async () => {
+    let used = 40;
+    const server = createServer((_request, response) => response.end(metrics(used, 478)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const metricsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    try {
+      let waiting = 0;
+      const stalls: unknown[] = [];
+      const stop = startStallWatch({
+        metricsUrl,
+        taskQueue: 'b-transits',
+        stalledAfterMs: 200,
+        everyMs: 25,
+        waitingTasks: async () => waiting,
+        onStall: (details) => stalls.push(details),
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(stalls.length, 0, 'nothing waits: an idle worker holding its slots is left alone');
+      waiting = 12;
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(stalls.length, 1);
+      const [details] = stalls as { stuckForSeconds: number; waitingTasks: number; slots: SlotReading }[];
+      assert.equal(details?.waitingTasks, 12);
+      assert.deepEqual(details?.slots, { used: 40, available: 0, completed: 479 });
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(stalls.length, 1, 'told once');
+      stop();
+
+      // Slots free: never a stall, tasks waiting or not.
+      used = 12;
+      const none: unknown[] = [];
+      const stopFree = startStallWatch({
+        metricsUrl,
+        taskQueue: 'b-transits',
+        stalledAfterMs: 100,
+        everyMs: 20,
+        waitingTasks: async () => 50,
+        onStall: (details) => none.push(details),
+      });
+      await new Promise((r) => setTimeout(r, 400));
+      stopFree();
+      assert.equal(none.length, 0);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('CORRIDOR_WORKER_STALL_EXIT_SECONDS: 120 by default, 0 for never, 30 to 3600, else refused naming the variable', () => {
+    assert.equal(loadConfig({}).workerStallExitSeconds, 120);
+    assert.equal(loadConfig({ CORRIDOR_WORKER_STALL_EXIT_SECONDS: '0' }).workerStallExitSeconds, undefined);
+    assert.equal(loadConfig({ CORRIDOR_WORKER_STALL_EXIT_SECONDS: '300' }).workerStallExitSeconds, 300);
+    for (const bad of ['10', '29', '60.5', 'jamais', '3601'])
+      assert.throws(
+        () => loadConfig({ CORRIDOR_WORKER_STALL_EXIT_SECONDS: bad }),
+        (error: unknown) => error instanceof ConfigError && error.variable === 'CORRIDOR_WORKER_STALL_EXIT_SECONDS',
+        bad,
+      );
+  });
+});
