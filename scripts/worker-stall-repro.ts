@@ -68,6 +68,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker, type LogEntry } from '@temporalio/worker';
 import { parseFlags, intFlag, type FlagSpec } from '../src/cli/args.ts';
+import { startStallWatch } from '../src/worker/stall-watch.ts';
 import { findTemporalCli } from '../src/temporal/cli.ts';
 import { startDevServer } from '../src/temporal/dev-server.ts';
 import { freePort } from '../test/harness/ports.ts';
@@ -186,6 +187,19 @@ try {
     ...Array.from({ length: queryLanes }, (_, i) => queryLane(i * 977 + 1)),
   ]);
 
+  // Corridor's own watch (src/worker/stall-watch.ts) on this worker, at 30 s: what the real worker
+  // would do when it sees the stall is said here, and ends a --until-stall run.
+  let watchVerdict = '';
+  const stopWatch = startStallWatch({
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    taskQueue,
+    stalledAfterMs: 30_000,
+    waitingTasks: () => waiting(client, taskQueue),
+    onStall: ({ stuckForSeconds, waitingTasks, slots }) => {
+      watchVerdict = `the stall watch would exit the worker now: ${slots.used} slots held, none freed for ${stuckForSeconds} s, ${waitingTasks} tasks waiting`;
+      say(watchVerdict);
+    },
+  });
   const started = Date.now();
   let lastDone = -1;
   let lastProgress = Date.now();
@@ -204,11 +218,13 @@ try {
         `in-flight activations ${status.numInFlightWorkflowActivations}; workflow task slots used ${slotsUsed}; core message seen ${coreMessages} time(s)`,
     );
     if (warnings.size) say(`  core warnings so far: ${[...warnings].map(([kind, n]) => `${n} × ${kind}`).join('; ')}`);
-    if (coreMessages > 0 && !untilStall) verdict = `REPRODUCED: the core logged "${lastCoreMessage}"`;
+    if (watchVerdict) verdict = `REPRODUCED: ${watchVerdict}`;
+    else if (coreMessages > 0 && !untilStall) verdict = `REPRODUCED: the core logged "${lastCoreMessage}"`;
     else if (Date.now() - lastProgress > 60_000) verdict = 'REPRODUCED: the worker has completed no workflow task for 60 s while signals are sent';
     else if (Date.now() - started > minutes * 60_000) verdict = `NOT REPRODUCED in ${minutes} minutes (cache ${cache}, ${movements} movements, ${lanes} lanes)`;
   }
   say(verdict);
+  stopWatch();
   code = verdict.startsWith('REPRODUCED') ? 1 : 0;
   stop = true;
   // A query still waiting behind the backlog would hold the lanes: give them ten seconds, no more.

@@ -15,6 +15,8 @@ import { loadConfig, type Config } from '../../src/config/env.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { startSandbox } from '../../src/national/sandbox/server.ts';
 import { countExecutions, quote } from '../../src/temporal/visibility.ts';
+import { httpJournalReader } from '../../activities/journal.ts';
+import { corridorAuthorization } from '../../src/national/credential.ts';
 import { createWorkers } from '../../src/worker/workers.ts';
 import { startStack, temporalAddress, tempDir, type Stack } from '../harness/stack.ts';
 import type { CallActivityInput } from '../harness/test-workflows.ts';
@@ -91,11 +93,11 @@ after(async () => {
 });
 
 /** Runs one attempt of Togo's journal consumer of the Corridor under test, for `runForMs`; its cursor. */
-async function consume(runForMs: number): Promise<number> {
+async function consume(runForMs: number, cursor = 0): Promise<number> {
   const input: CallActivityInput = {
     taskQueue: config.taskQueues.national.TG,
     activity: 'consumeJournal',
-    args: [{ cursor: 0, runForMs }],
+    args: [{ cursor, runForMs }],
     startToCloseTimeoutMs: runForMs + 60_000,
     maximumAttempts: 1,
   };
@@ -134,5 +136,41 @@ describe('the journal consumer waits for the workflow worker to keep up', () => 
     assert.equal(cursor, 0, 'the journal was not carried while the queue was long');
     const counted = await eventually(started, (n) => n >= ALREADY_WAITING, 'visibility lists the waiting ones', 15_000);
     assert.equal(counted, ALREADY_WAITING, 'no movement of the journal started');
+  });
+
+  test("a few acts (the day's traffic, not a backlog) are carried at once, however long the queue", async () => {
+    const client = new TransitClient(stack.client, config, 'default');
+    const waiting = await client.waitingWorkflowTasks();
+    assert.ok(waiting !== undefined && waiting > 200, `the queue is still long: ${waiting}`);
+    const journal = httpJournalReader(sandbox.url, corridorAuthorization(sandbox.url, config.national.TG.token));
+    const head = (await journal(0, { limit: 1, waitSeconds: 0 })).headSequence ?? 0;
+    assert.ok(head >= MOVEMENTS, `the go-live's events are in the journal: head ${head}`);
+    // Two more movements released in Togo's system: a page of a few events after the backlog.
+    const { json, plan } = declarationFor('lome-ouaga', uniqueTin(), (d) => {
+      for (const item of d.goodsItems) item.valueXof = 10_000;
+    });
+    const response = await fetch(new URL('/admin/released-movements', sandbox.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        declaration: json,
+        lrns: [`${json.lrn as string}-a`, `${json.lrn as string}-b`],
+        office: plan.departureOffice.code,
+        timeLimit: new Date(Date.now() + 72 * 3_600_000).toISOString(),
+      }),
+    });
+    const body = (await response.json()) as { mrns: string[] };
+    assert.equal(response.status, 200, JSON.stringify(body));
+    const newHead = (await journal(head, { limit: 200, waitSeconds: 0 })).headSequence ?? 0;
+    assert.ok(newHead > head && newHead - head < 50, `a small page: ${newHead - head} events`);
+    const cursor = await consume(4_000, head);
+    assert.equal(cursor, newHead, 'the few acts were carried');
+    const mine = () =>
+      countExecutions(
+        stack.client,
+        'default',
+        `WorkflowType = 'transit' AND TaskQueue = ${quote(config.taskQueues.transits)} AND WorkflowId IN (${body.mrns.map(quote).join(', ')})`,
+      );
+    assert.equal(await eventually(mine, (n) => n === 2, 'the two movements started', 15_000), 2);
   });
 });
