@@ -10,7 +10,8 @@ import type { Config } from '../src/config/env.ts';
 import type { CountryCode } from '../src/domain/countries.ts';
 import type { Logger } from '../src/logging/logger.ts';
 import type { NationalSystemClient } from '../src/national/client.ts';
-import { movementsToCompare, reconcileCountry } from '../src/reconciliation/reconcile.ts';
+import { Context } from '@temporalio/activity';
+import { type CountryProgress, movementsToCompare, reconcileCountry } from '../src/reconciliation/reconcile.ts';
 import type { CountryReconciliation } from '../src/reconciliation/report.ts';
 
 const ListInput = z.object({ closedWithinDays: z.number().min(0), at: z.iso.datetime() });
@@ -18,6 +19,15 @@ export type ListMovementsInput = z.input<typeof ListInput>;
 
 const CountryInput = z.object({ mrns: z.array(z.string()), at: z.iso.datetime(), graceMs: z.number().int().min(0) });
 export type ReconcileNationalRecordsInput = z.input<typeof CountryInput>;
+
+/** An earlier attempt's heartbeat; the differences are taken as that attempt reported them. */
+const Progress = z.object({
+  done: z.number().int().min(0),
+  pending: z.number().int().min(0),
+  differences: z.array(z.looseObject({ mrn: z.string(), kind: z.string() })),
+  unreachable: z.string().optional(),
+});
+const BEAT_EVERY_MS = 5_000;
 
 export function createReconciliationListActivities(deps: { client: Client; config: Pick<Config, 'taskQueues'> }) {
   return {
@@ -32,6 +42,10 @@ export function createNationalReconciliationActivities(deps: { country: CountryC
   return {
     async reconcileNationalRecords(input: ReconcileNationalRecordsInput): Promise<CountryReconciliation> {
       const { mrns, at, graceMs } = CountryInput.parse(input);
+      const context = Context.current();
+      // A retried attempt (the last one timed out, or its worker went) goes on from its last heartbeat.
+      const resume = Progress.safeParse(context.info.heartbeatDetails);
+      let beatAt = 0;
       const part = await reconcileCountry(
         {
           country: deps.country,
@@ -41,8 +55,21 @@ export function createNationalReconciliationActivities(deps: { country: CountryC
           logger: deps.logger,
         },
         mrns,
-        { now: new Date(at), graceMs },
+        {
+          now: new Date(at),
+          graceMs,
+          resume: resume.success ? (resume.data as unknown as CountryProgress) : undefined,
+          signal: context.cancellationSignal,
+          progress: (progress) => {
+            // The SDK sends heartbeats at its own pace; building the details for each movement is not worth it.
+            if (Date.now() - beatAt < BEAT_EVERY_MS && progress.done < mrns.length) return;
+            beatAt = Date.now();
+            context.heartbeat(progress);
+          },
+        },
       );
+      // Timed out or cancelled: this attempt stops here, the next goes on from the heartbeat.
+      if (context.cancellationSignal.aborted) await context.cancelled;
       deps.logger.info(
         { country: deps.country, movements: mrns.length, differences: part.differences.length, unreachable: part.unreachable },
         'reconciliation: national records compared',

@@ -39,8 +39,12 @@ export async function reconciliation(input: ReconciliationInput): Promise<Reconc
         taskQueue: input.queues[country],
         // A country whose worker is cut off is named unreachable in this report; the next run tries again.
         scheduleToStartTimeout: '5 minutes',
+        // An attempt heartbeats its progress and the next goes on from it: a part longer than one
+        // attempt (tens of thousands in flight) is carried through by the next ones, and an attempt
+        // whose worker went is seen within two minutes, not thirty.
         startToCloseTimeout: '30 minutes',
-        retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
+        heartbeatTimeout: '2 minutes',
+        retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 10 },
       });
       try {
         return await reconcileNationalRecords({ mrns, at, graceMs });

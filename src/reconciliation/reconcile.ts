@@ -68,13 +68,32 @@ export interface CountryReconcileDeps {
 export interface CountryReconcileOptions {
   now: Date;
   graceMs: number;
+  /** Where an earlier attempt of this part got to (its last heartbeat): those movements are not read again. */
+  resume?: CountryProgress | undefined;
+  /** Told each time the movements compared so far, in this part's order, grow. */
+  progress?: (progress: CountryProgress) => void;
+  /** Aborted (the attempt timed out or was cancelled): no further movement is read. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A part's progress: the first `done` movements of its order are compared, with what they gave.
+ * With 54,000 movements in flight a part took longer than its 30 minutes and started again from
+ * the top, the first attempt still running beside the second (bench --large, 2026-11-29 05:30).
+ */
+export interface CountryProgress {
+  done: number;
+  pending: number;
+  differences: ReportedDifference[];
+  unreachable?: string | undefined;
 }
 
 /** One country's system against Corridor's state of each movement, settling what its own journal can. */
 export async function reconcileCountry(deps: CountryReconcileDeps, mrns: readonly string[], options: CountryReconcileOptions): Promise<CountryReconciliation> {
   const { country, system, logger } = deps;
   const { now, graceMs } = options;
-  const part: CountryReconciliation = { country, pending: 0, differences: [] };
+  const part: CountryReconciliation = { country, pending: options.resume?.pending ?? 0, differences: [...(options.resume?.differences ?? [])] };
+  if (options.resume?.unreachable !== undefined) part.unreachable = options.resume.unreachable;
 
   const read = async (mrn: string): Promise<Movement | undefined | 'unreachable'> => {
     if (part.unreachable !== undefined) return 'unreachable';
@@ -87,25 +106,25 @@ export async function reconcileCountry(deps: CountryReconcileDeps, mrns: readonl
     }
   };
 
-  const one = async (mrn: string) => {
+  const one = async (mrn: string): Promise<{ pending: number; differences: ReportedDifference[] }> => {
+    const nothing = { pending: 0, differences: [] };
     let state: TransitState;
     try {
       state = await deps.state(mrn);
     } catch (error) {
       logger.warn({ mrn, err: error }, 'reconciliation: movement state unreadable');
-      return;
+      return nothing;
     }
-    if (!countriesHolding(state).includes(country)) return;
+    if (!countriesHolding(state).includes(country)) return nothing;
     const record = await read(mrn);
-    if (record === 'unreachable') return;
+    if (record === 'unreachable') return nothing;
     const compared = compareRecord(state, country, record, now, graceMs);
-    part.pending += compared.pending;
     const reported =
       record && deps.deliver && compared.differences.some((d) => d.kind === 'ACT_MISSING')
         ? await settle(deps, state, record, compared.differences, options)
         : compared.differences.map(waiting);
     for (const d of reported) logger.warn({ mrn, country, kind: d.kind, settled: d.settled }, `${d.words.en} (${d.settlement.en})`);
-    part.differences.push(...reported);
+    return { pending: compared.pending, differences: reported };
   };
 
   // Each country starts at its own share of the list, so the two countries' parts, which run at
@@ -114,10 +133,29 @@ export async function reconcileCountry(deps: CountryReconcileDeps, mrns: readonl
   // no longer caches stall it (src/temporal/state-query.ts). An hourly run with 70,000 in flight,
   // both parts from the top of one list, did (bench --large, 2026-11-29 03:03).
   const share = Math.floor((mrns.length * Math.max(0, corridorCountries.indexOf(country))) / corridorCountries.length);
-  const queue = [...mrns.slice(share), ...mrns.slice(0, share)];
+  const order = [...mrns.slice(share), ...mrns.slice(0, share)];
+  // Movements are read several at once and finish out of order: what is reported as done is the
+  // unbroken run from the start, so a resumed attempt reads each movement once.
+  let done = Math.min(options.resume?.done ?? 0, order.length);
+  let next = done;
+  const finished = new Map<number, { pending: number; differences: ReportedDifference[] }>();
+  const advance = () => {
+    const from = done;
+    for (let result = finished.get(done); result !== undefined; result = finished.get(done)) {
+      finished.delete(done);
+      part.pending += result.pending;
+      part.differences.push(...result.differences);
+      done++;
+    }
+    if (done > from) options.progress?.({ done, pending: part.pending, differences: part.differences, unreachable: part.unreachable });
+  };
   await Promise.all(
     Array.from({ length: AT_ONCE }, async () => {
-      for (let mrn = queue.shift(); mrn !== undefined; mrn = queue.shift()) await one(mrn);
+      while (next < order.length && !options.signal?.aborted) {
+        const position = next++;
+        finished.set(position, await one(order[position]!));
+        advance();
+      }
     }),
   );
   // Reported in the list's order, whichever country started where.

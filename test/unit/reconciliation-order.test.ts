@@ -41,3 +41,73 @@ describe('reconciliation: where each country starts', () => {
     for (let i = 0; i < mrns.length; i++) assert.notEqual(tg[i], bf[i], `step ${i}`);
   });
 });
+
+describe('reconciliation: a part longer than one attempt', () => {
+  const system = {
+    // Every record as Corridor holds it but one seal apart, so each movement gives one difference.
+    getMovement: async ({ mrn }: { mrn: string }) => ({ mrn, role: 'DEPARTURE', state: 'RELEASED', seals: [`S-${mrn}`], events: [] }),
+  } as unknown as NationalSystemClient;
+  const state = async (mrn: string) =>
+    ({
+      mrn,
+      status: 'RELEASED',
+      departureCountry: 'TG',
+      nationalReferences: {},
+      seals: ['OTHER'],
+      crossings: [],
+      timeline: [],
+      guarantee: {},
+    }) as never;
+  const part = (options: Partial<Parameters<typeof reconcileCountry>[2]>, asked: string[] = []) =>
+    reconcileCountry(
+      {
+        country: 'TG',
+        system,
+        state: async (mrn) => {
+          asked.push(mrn);
+          await new Promise((r) => setTimeout(r, Math.random() * 3));
+          return state(mrn);
+        },
+        logger: createLogger('test', 'silent'),
+      },
+      mrns,
+      { now: new Date('2026-11-29T05:40:00Z'), graceMs: 60_000, ...options },
+    );
+
+  test('reports its progress as the unbroken run of movements done, and a resumed attempt reads each of the rest once', async () => {
+    const seen: number[] = [];
+    let kept: Parameters<NonNullable<Parameters<typeof reconcileCountry>[2]['progress']>>[0] | undefined;
+    const controller = new AbortController();
+    const firstAsked: string[] = [];
+    await part(
+      {
+        signal: controller.signal,
+        progress: (p) => {
+          seen.push(p.done);
+          assert.equal(p.differences.length, p.done, 'one difference per movement done, none of a movement beyond');
+          kept = structuredClone(p);
+          if (p.done >= 15) controller.abort();
+        },
+      },
+      firstAsked,
+    );
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+      'never goes back',
+    );
+    assert.ok(kept && kept.done >= 15 && kept.done < mrns.length, `stopped part-way: ${kept?.done}`);
+    assert.ok(firstAsked.length < mrns.length, 'no movement read once aborted, bar those already asked');
+
+    const secondAsked: string[] = [];
+    const resumed = await part({ resume: kept }, secondAsked);
+    assert.deepEqual(secondAsked.sort(), mrns.slice(kept!.done), 'the rest, once each');
+    assert.equal(resumed.differences.length, mrns.length, 'every movement reported once across the attempts');
+    assert.deepEqual(new Set(resumed.differences.map((d) => d.mrn)).size, mrns.length);
+    assert.deepEqual(
+      resumed.differences.map((d) => d.mrn),
+      mrns,
+      'in the list order',
+    );
+  });
+});
