@@ -17,7 +17,16 @@ import type { CountryReconciliation } from '../src/reconciliation/report.ts';
 const ListInput = z.object({ closedWithinDays: z.number().min(0), at: z.iso.datetime() });
 export type ListMovementsInput = z.input<typeof ListInput>;
 
-const CountryInput = z.object({ mrns: z.array(z.string()), at: z.iso.datetime(), graceMs: z.number().int().min(0) });
+// Either the movements to compare, or how far back to list them: the part lists them itself, as
+// 100,000 MRNs are more than a Temporal payload may carry (2 MB).
+const CountryInput = z
+  .object({
+    mrns: z.array(z.string()).optional(),
+    closedWithinDays: z.number().min(0).optional(),
+    at: z.iso.datetime(),
+    graceMs: z.number().int().min(0),
+  })
+  .refine((input) => input.mrns !== undefined || input.closedWithinDays !== undefined, { message: 'expected mrns or closedWithinDays' });
 export type ReconcileNationalRecordsInput = z.input<typeof CountryInput>;
 
 /** An earlier attempt's heartbeat; the differences are taken as that attempt reported them. */
@@ -38,10 +47,19 @@ export function createReconciliationListActivities(deps: { client: Client; confi
   };
 }
 
-export function createNationalReconciliationActivities(deps: { country: CountryCode; system: NationalSystemClient; transits: TransitClient; logger: Logger }) {
+export function createNationalReconciliationActivities(deps: {
+  country: CountryCode;
+  system: NationalSystemClient;
+  transits: TransitClient;
+  /** The movements a run compares (Temporal visibility), sorted. */
+  list: (closedWithinDays: number, at: Date) => Promise<string[]>;
+  logger: Logger;
+}) {
   return {
     async reconcileNationalRecords(input: ReconcileNationalRecordsInput): Promise<CountryReconciliation> {
-      const { mrns, at, graceMs } = CountryInput.parse(input);
+      const parsed = CountryInput.parse(input);
+      const { at, graceMs } = parsed;
+      const mrns = parsed.mrns ?? (await deps.list(parsed.closedWithinDays ?? 7, new Date(at)));
       const context = Context.current();
       // A retried attempt (the last one timed out, or its worker went) goes on from its last heartbeat.
       const resume = Progress.safeParse(context.info.heartbeatDetails);
@@ -70,6 +88,7 @@ export function createNationalReconciliationActivities(deps: { country: CountryC
       );
       // Timed out or cancelled: this attempt stops here, the next goes on from the heartbeat.
       if (context.cancellationSignal.aborted) await context.cancelled;
+      part.movements = mrns.length;
       deps.logger.info(
         { country: deps.country, movements: mrns.length, differences: part.differences.length, unreachable: part.unreachable },
         'reconciliation: national records compared',

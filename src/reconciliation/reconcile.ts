@@ -48,7 +48,8 @@ export async function movementsToCompare(client: Client, config: Pick<Config, 't
   const query = `WorkflowType = 'transit' AND TaskQueue = '${config.taskQueues.transits}' AND (ExecutionStatus = 'Running' OR CloseTime > '${since}')`;
   const mrns: string[] = [];
   for await (const execution of client.workflow.list({ query })) mrns.push(execution.workflowId);
-  return mrns;
+  // Sorted: a part's retried attempt lists them again and finds its place by MRN.
+  return mrns.sort();
 }
 
 export interface CountryReconcileDeps {
@@ -83,6 +84,9 @@ export interface CountryReconcileOptions {
  */
 export interface CountryProgress {
   done: number;
+  /** The movement this part started at, and the last of the unbroken run done. */
+  first?: string | undefined;
+  last?: string | undefined;
   pending: number;
   differences: ReportedDifference[];
   unreachable?: string | undefined;
@@ -132,11 +136,17 @@ export async function reconcileCountry(deps: CountryReconcileDeps, mrns: readonl
   // movement's state at the same moment: two queries at once of a movement the workflow worker
   // no longer caches stall it (src/temporal/state-query.ts). An hourly run with 70,000 in flight,
   // both parts from the top of one list, did (bench --large, 2026-11-29 03:03).
+  const { resume } = options;
   const share = Math.floor((mrns.length * Math.max(0, corridorCountries.indexOf(country))) / corridorCountries.length);
-  const order = [...mrns.slice(share), ...mrns.slice(0, share)];
+  // A resumed attempt may have listed the movements again (sorted, so in the same order, give or
+  // take those started or aged out since): it starts where the first attempt started, and goes on
+  // after the last movement it had done.
+  const start = resume?.first === undefined ? share : placeOf(mrns, resume.first);
+  const order = [...mrns.slice(start), ...mrns.slice(0, start)];
+  const after = resume?.last === undefined ? -1 : order.indexOf(resume.last);
   // Movements are read several at once and finish out of order: what is reported as done is the
   // unbroken run from the start, so a resumed attempt reads each movement once.
-  let done = Math.min(options.resume?.done ?? 0, order.length);
+  let done = after >= 0 ? after + 1 : Math.min(resume?.done ?? 0, order.length);
   let next = done;
   const finished = new Map<number, { pending: number; differences: ReportedDifference[] }>();
   const advance = () => {
@@ -147,7 +157,8 @@ export async function reconcileCountry(deps: CountryReconcileDeps, mrns: readonl
       part.differences.push(...result.differences);
       done++;
     }
-    if (done > from) options.progress?.({ done, pending: part.pending, differences: part.differences, unreachable: part.unreachable });
+    if (done > from)
+      options.progress?.({ done, first: order[0], last: order[done - 1], pending: part.pending, differences: part.differences, unreachable: part.unreachable });
   };
   await Promise.all(
     Array.from({ length: AT_ONCE }, async () => {
@@ -163,6 +174,14 @@ export async function reconcileCountry(deps: CountryReconcileDeps, mrns: readonl
   part.differences.sort((a, b) => (position.get(a.mrn) ?? 0) - (position.get(b.mrn) ?? 0));
   // Movements compared before the system stopped answering are kept; the rest are not counted against it.
   return part;
+}
+
+/** Where `mrn` is in the list, or where it would be in a sorted one (it has closed and gone since). */
+function placeOf(mrns: readonly string[], mrn: string): number {
+  const exact = mrns.indexOf(mrn);
+  if (exact >= 0) return exact;
+  // None later: the list wraps round to its top.
+  return Math.max(0, mrns.findIndex((m) => m > mrn));
 }
 
 /**

@@ -19,6 +19,8 @@ export interface CountryReconciliation {
   unreachable?: string | undefined;
   pending: number;
   differences: ReportedDifference[];
+  /** The movements this part listed and compared, when it listed them itself. */
+  movements?: number;
 }
 
 export interface ReconciliationReport {

@@ -9,6 +9,7 @@ import { createNationalActivities } from '../../activities/national.ts';
 import { createJournalActivities, httpJournalReader } from '../../activities/journal.ts';
 import { createNationalReconciliationActivities, createReconciliationListActivities } from '../../activities/reconciliation.ts';
 import { ensureReconciliationSchedule } from '../reconciliation/schedule.ts';
+import { movementsToCompare } from '../reconciliation/reconcile.ts';
 import { loadReferenceData } from '../domain/reference-data.ts';
 import type { ReferenceData } from '../domain/types.ts';
 import type { Config } from '../config/env.ts';
@@ -91,7 +92,8 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
       // wrapped fetch made every national call go through undici).
       const client = createHttpNationalClient({ country: role.country, baseUrl: url, timeoutMs: config.national.timeoutMs, token });
       // The journal consumer vouches for its own country's events with its own country's key.
-      const transits = new TransitClient(new Client({ connection, namespace, dataConverter }), config, namespace, { consumerOf: role.country });
+      const temporal = new Client({ connection, namespace, dataConverter });
+      const transits = new TransitClient(temporal, config, namespace, { consumerOf: role.country });
       const journal = createJournalActivities({
         country: role.country,
         read: httpJournalReader(url, corridorAuthorization(url, token)),
@@ -111,6 +113,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
             country: role.country,
             system: client,
             transits,
+            list: (closedWithinDays, at) => movementsToCompare(temporal, config, closedWithinDays, at),
             logger: logger.child({ queue: taskQueue, reconciliation: true }),
           }),
         },

@@ -58,10 +58,10 @@ describe('reconciliation: a part longer than one attempt', () => {
       timeline: [],
       guarantee: {},
     }) as never;
-  const part = (options: Partial<Parameters<typeof reconcileCountry>[2]>, asked: string[] = []) =>
+  const part = (options: Partial<Parameters<typeof reconcileCountry>[2]>, asked: string[] = [], list = mrns, country: 'TG' | 'BF' = 'TG') =>
     reconcileCountry(
       {
-        country: 'TG',
+        country,
         system,
         state: async (mrn) => {
           asked.push(mrn);
@@ -70,7 +70,7 @@ describe('reconciliation: a part longer than one attempt', () => {
         },
         logger: createLogger('test', 'silent'),
       },
-      mrns,
+      list,
       { now: new Date('2026-11-29T05:40:00Z'), graceMs: 60_000, ...options },
     );
 
@@ -109,5 +109,43 @@ describe('reconciliation: a part longer than one attempt', () => {
       mrns,
       'in the list order',
     );
+  });
+
+  test('a resumed attempt that listed the movements again (one started, one closed and gone) starts where the first did and goes on after its last', async () => {
+    const controller = new AbortController();
+    let kept: Parameters<NonNullable<Parameters<typeof reconcileCountry>[2]['progress']>>[0] | undefined;
+    // Burkina's part starts from the middle of the list.
+    await part(
+      {
+        signal: controller.signal,
+        progress: (p) => {
+          kept = structuredClone(p);
+          if (p.done >= 3) controller.abort();
+        },
+      },
+      [],
+      mrns,
+      'BF',
+    );
+    assert.ok(kept && kept.first === mrns[20] && kept.done >= 3 && kept.done < 38, JSON.stringify({ done: kept?.done, first: kept?.first }));
+    const doneBefore = new Set([...mrns.slice(20), ...mrns.slice(0, 20)].slice(0, kept!.done));
+    // Listed again: the list's first movement closed and aged out; two new ones, one in the part done, one in the rest.
+    const startedInDone = `${mrns[21]}A`;
+    const startedInRest = `${mrns[18]}A`;
+    const relisted = [...mrns.slice(1), startedInDone, startedInRest].sort();
+    const asked: string[] = [];
+    const resumed = await part({ resume: kept }, asked, relisted, 'BF');
+    assert.ok(
+      asked.every((m) => !doneBefore.has(m)),
+      'nothing done before is read again',
+    );
+    assert.ok(!asked.includes(startedInDone), 'one started among those done waits for the next run');
+    assert.ok(asked.includes(startedInRest));
+    assert.deepEqual(
+      [...asked, ...doneBefore].filter((m) => m !== mrns[0]).sort(),
+      relisted.filter((m) => m !== startedInDone),
+      'every other movement of the new list read once',
+    );
+    assert.equal(new Set(resumed.differences.map((d) => d.mrn)).size, resumed.differences.length, 'none reported twice');
   });
 });
