@@ -177,7 +177,7 @@ function rows(result: BenchResult): Row[] {
         ...each((t) => (t.capacity?.journal ? pair(f(t.capacity.journal.peakRssMiB.worker, 0), f(t.capacity.journal.peakRssMiB.server, 0)) : undefined)),
       ]);
     }
-    out.push(['worker restarted after a stall (times)', ...each((t) => f(t.capacity?.workerRestarts, 0))]);
+    out.push(['worker exited and started again (times: its stall watch, or stopped by hand)', ...each((t) => f(t.capacity?.workerRestarts, 0))]);
     out.push(['worker RSS before → after (MiB)', ...each((t) => rss(t, 'worker'))]);
     out.push(['server RSS before → after (MiB)', ...each((t) => rss(t, 'server'))]);
     out.push([
