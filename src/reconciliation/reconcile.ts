@@ -181,7 +181,10 @@ function placeOf(mrns: readonly string[], mrn: string): number {
   const exact = mrns.indexOf(mrn);
   if (exact >= 0) return exact;
   // None later: the list wraps round to its top.
-  return Math.max(0, mrns.findIndex((m) => m > mrn));
+  return Math.max(
+    0,
+    mrns.findIndex((m) => m > mrn),
+  );
 }
 
 /**
