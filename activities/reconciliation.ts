@@ -32,11 +32,19 @@ export type ReconcileNationalRecordsInput = z.input<typeof CountryInput>;
 /** An earlier attempt's heartbeat; the differences are taken as that attempt reported them. */
 const Progress = z.object({
   done: z.number().int().min(0),
+  first: z.string().optional(),
+  last: z.string().optional(),
   pending: z.number().int().min(0),
   differences: z.array(z.looseObject({ mrn: z.string(), kind: z.string() })),
   unreachable: z.string().optional(),
 });
 const BEAT_EVERY_MS = 5_000;
+
+/** Where a retried attempt goes on from: its last heartbeat's details, or nowhere if they are not a part's progress. */
+export function resumeFrom(heartbeatDetails: unknown): CountryProgress | undefined {
+  const parsed = Progress.safeParse(heartbeatDetails);
+  return parsed.success ? (parsed.data as unknown as CountryProgress) : undefined;
+}
 
 export function createReconciliationListActivities(deps: { client: Client; config: Pick<Config, 'taskQueues'> }) {
   return {
@@ -62,7 +70,7 @@ export function createNationalReconciliationActivities(deps: {
       const mrns = parsed.mrns ?? (await deps.list(parsed.closedWithinDays ?? 7, new Date(at)));
       const context = Context.current();
       // A retried attempt (the last one timed out, or its worker went) goes on from its last heartbeat.
-      const resume = Progress.safeParse(context.info.heartbeatDetails);
+      const resume = resumeFrom(context.info.heartbeatDetails);
       let beatAt = 0;
       const part = await reconcileCountry(
         {
@@ -76,7 +84,7 @@ export function createNationalReconciliationActivities(deps: {
         {
           now: new Date(at),
           graceMs,
-          resume: resume.success ? (resume.data as unknown as CountryProgress) : undefined,
+          resume,
           signal: context.cancellationSignal,
           progress: (progress) => {
             // The SDK sends heartbeats at its own pace; building the details for each movement is not worth it.

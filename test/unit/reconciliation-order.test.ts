@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { NationalSystemClient } from '../../src/national/client.ts';
+import { resumeFrom } from '../../activities/reconciliation.ts';
 import { reconcileCountry } from '../../src/reconciliation/reconcile.ts';
 
 const mrns = Array.from({ length: 40 }, (_, i) => `26TG${String(i).padStart(14, '0')}`);
@@ -100,7 +101,7 @@ describe('reconciliation: a part longer than one attempt', () => {
     assert.ok(firstAsked.length < mrns.length, 'no movement read once aborted, bar those already asked');
 
     const secondAsked: string[] = [];
-    const resumed = await part({ resume: kept }, secondAsked);
+    const resumed = await part({ resume: resumeFrom(kept) }, secondAsked);
     assert.deepEqual(secondAsked.sort(), mrns.slice(kept!.done), 'the rest, once each');
     assert.equal(resumed.differences.length, mrns.length, 'every movement reported once across the attempts');
     assert.deepEqual(new Set(resumed.differences.map((d) => d.mrn)).size, mrns.length);
@@ -134,7 +135,8 @@ describe('reconciliation: a part longer than one attempt', () => {
     const startedInRest = `${mrns[18]}A`;
     const relisted = [...mrns.slice(1), startedInDone, startedInRest].sort();
     const asked: string[] = [];
-    const resumed = await part({ resume: kept }, asked, relisted, 'BF');
+    // Through the heartbeat's details as the activity reads them back.
+    const resumed = await part({ resume: resumeFrom(structuredClone(kept)) }, asked, relisted, 'BF');
     assert.ok(
       asked.every((m) => !doneBefore.has(m)),
       'nothing done before is read again',
@@ -147,5 +149,30 @@ describe('reconciliation: a part longer than one attempt', () => {
       'every other movement of the new list read once',
     );
     assert.equal(new Set(resumed.differences.map((d) => d.mrn)).size, resumed.differences.length, 'none reported twice');
+  });
+
+  test("an attempt's heartbeat is read back whole (where it started and stopped too); anything else resumes nothing", () => {
+    const progress = {
+      done: 2,
+      first: mrns[20],
+      last: mrns[21],
+      pending: 1,
+      differences: [
+        {
+          mrn: mrns[20]!,
+          country: 'BF',
+          kind: 'SEALS',
+          corridor: 'a',
+          national: 'b',
+          words: { fr: 'x', en: 'y' },
+          settled: false,
+          settlement: { fr: 'z', en: 'w' },
+        },
+      ],
+    };
+    assert.deepEqual(resumeFrom(structuredClone(progress)), progress);
+    assert.equal(resumeFrom(undefined), undefined);
+    assert.equal(resumeFrom(42), undefined);
+    assert.equal(resumeFrom({ cursor: 3 }), undefined);
   });
 });
