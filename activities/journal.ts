@@ -8,6 +8,7 @@ import { Context } from '@temporalio/activity';
 import type { TransitClient } from '../src/client/transits.ts';
 import type { CountryCode } from '../src/domain/countries.ts';
 import { planRoute } from '../src/domain/route-plan.ts';
+import { createHttpTransport, type HttpTransport } from '../src/national/http-transport.ts';
 import type { Declaration, ReferenceData } from '../src/domain/types.ts';
 import { forMovement, type Logger } from '../src/logging/logger.ts';
 import type { NationalEvent } from '../workflows/model.ts';
@@ -198,15 +199,16 @@ export function createJournalActivities({ country, read, transits, reference, lo
 
 export type JournalActivities = ReturnType<typeof createJournalActivities>;
 
-/** Reads a national system's journal over HTTP (GET /v1/events), with the country's credential. */
-export function httpJournalReader(baseUrl: string, headers: Record<string, string> = {}): ReadJournal {
+/** Reads a national system's journal over HTTP (GET /v1/events), with the country's credential, on kept-alive connections. */
+export function httpJournalReader(baseUrl: string, headers: Record<string, string> = {}, transport: HttpTransport = createHttpTransport()): ReadJournal {
   return async (cursor, { limit, waitSeconds, signal }) => {
     const url = new URL('/v1/events', baseUrl);
     url.searchParams.set('after', String(cursor));
     url.searchParams.set('limit', String(limit));
     url.searchParams.set('wait', String(waitSeconds));
-    const response = await fetch(url, { headers, ...(signal ? { signal } : {}) });
-    if (!response.ok) throw new Error(`the journal at ${url.origin} answered ${response.status}`);
-    return (await response.json()) as JournalPage;
+    // The long poll's own wait, and time to answer: a connection that hangs beyond is given up and read again.
+    const exchange = await transport.send(url.href, { method: 'GET', headers, timeoutMs: waitSeconds * 1000 + 30_000, ...(signal ? { signal } : {}) });
+    if (exchange.status < 200 || exchange.status >= 300) throw new Error(`the journal at ${url.origin} answered ${exchange.status}`);
+    return JSON.parse(exchange.text) as JournalPage;
   };
 }

@@ -19,10 +19,12 @@ export interface HttpTransport {
   close(): void;
 }
 
-export function createHttpTransport(): HttpTransport {
+/** `maxSockets`: connections open at once per system (64; callers that measure their own waits pass Infinity, as fetch has no limit). */
+export function createHttpTransport(options: { maxSockets?: number } = {}): HttpTransport {
+  const maxSockets = options.maxSockets ?? 64;
   const agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+    'http:': new http.Agent({ keepAlive: true, maxSockets }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets }),
   };
   return {
     send(url, init) {

@@ -51,7 +51,7 @@ import { defaultSeedPath, loadSeed, type SandboxSeedInput } from './seed.ts';
 import { SandboxStore } from './store.ts';
 import { GroupCommit } from './group-commit.ts';
 import { JournalNotifier } from './journal-notifier.ts';
-import { CredentialRefused, DEVELOPMENT_USER_SECRET, bearerOf, callerOf, sameSecret, type Caller } from './users.ts';
+import { CredentialRefused, DEVELOPMENT_USER_SECRET, bearerOf, callerCheck, sameSecret, type Caller } from './users.ts';
 import { isLoopbackHost } from '../../config/env.ts';
 import { DEVELOPMENT_CORRIDOR_CREDENTIAL } from '../credential.ts';
 
@@ -147,6 +147,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const journal = new JournalNotifier();
   const commits = new GroupCommit(store.db, () => journal.notify());
   const credentials = { userSecret: options.userSecret ?? DEVELOPMENT_USER_SECRET, corridorToken: options.corridorToken || DEVELOPMENT_CORRIDOR_CREDENTIAL };
+  const callerOf = callerCheck(credentials);
   const callers = new WeakMap<object, Caller>();
 
   const app = Fastify({
@@ -174,7 +175,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       }
       if (!route.startsWith('/v1/')) return;
       try {
-        callers.set(request, await callerOf(request.headers.authorization, credentials));
+        callers.set(request, await callerOf(request.headers.authorization));
       } catch (error) {
         if (!(error instanceof CredentialRefused)) throw error;
         logger.warn({ route, reason: error.message }, 'credential refused');

@@ -8,6 +8,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
+import { verifiedUntilExpiry } from '../../auth/verified-credentials.ts';
 import { OFFICE_CODE } from '../../domain/formats.ts';
 
 /** A user of this national system, as their credential names them. */
@@ -43,16 +44,25 @@ export interface CallerCheck {
  * The caller of a request from its Authorization header. A bearer equal to Corridor's token:
  * Corridor. Otherwise the bearer must verify as a user's credential: a credential that fails is
  * refused rather than taken for Corridor's, because Corridor's calls are not bound by the users'
- * rules. No credential at all is refused.
+ * rules. No credential at all is refused. A user's credential is verified once and then known
+ * until it expires: officers send the same one with every act.
  */
-export async function callerOf(authorization: string | undefined, check: CallerCheck): Promise<Caller> {
-  if (authorization === undefined || authorization.trim() === '') throw new CredentialRefused('a credential is required: "Authorization: Bearer <credential>"');
-  const token = bearerOf(authorization);
-  if (!token) throw new CredentialRefused('expected "Authorization: Bearer <credential>"');
-  if (sameSecret(token, check.corridorToken)) return INTERCONNECTION;
+export function callerCheck(check: CallerCheck): (authorization: string | undefined) => Promise<Caller> {
+  const userOf = verifiedUntilExpiry((token) => verifiedUser(token, check.userSecret));
+  return async (authorization) => {
+    if (authorization === undefined || authorization.trim() === '')
+      throw new CredentialRefused('a credential is required: "Authorization: Bearer <credential>"');
+    const token = bearerOf(authorization);
+    if (!token) throw new CredentialRefused('expected "Authorization: Bearer <credential>"');
+    if (sameSecret(token, check.corridorToken)) return INTERCONNECTION;
+    return userOf(token);
+  };
+}
+
+async function verifiedUser(token: string, userSecret: string): Promise<NationalUser> {
   let payload: unknown;
   try {
-    ({ payload } = await jwtVerify(token, new TextEncoder().encode(check.userSecret), { algorithms: ['HS256'] }));
+    ({ payload } = await jwtVerify(token, new TextEncoder().encode(userSecret), { algorithms: ['HS256'] }));
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw new CredentialRefused("the user's credential has expired");
     throw new CredentialRefused("the credential is neither Corridor's nor a valid credential of a user of this system");
@@ -60,7 +70,9 @@ export async function callerOf(authorization: string | undefined, check: CallerC
   const claims = Claims.safeParse(payload);
   if (!claims.success) throw new CredentialRefused(`the credential's claims are incomplete: ${claims.error.issues.map((i) => i.message).join('; ')}`);
   const c = claims.data;
-  return c.role === 'officer' ? { kind: 'user', sub: c.sub, role: 'officer', office: c.office } : { kind: 'user', sub: c.sub, role: 'declarant', tin: c.tin };
+  return Object.freeze(
+    c.role === 'officer' ? { kind: 'user', sub: c.sub, role: 'officer', office: c.office } : { kind: 'user', sub: c.sub, role: 'declarant', tin: c.tin },
+  );
 }
 
 /** The credential of an `Authorization: Bearer <credential>` header, or undefined. */
