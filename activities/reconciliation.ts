@@ -11,6 +11,7 @@ import type { CountryCode } from '../src/domain/countries.ts';
 import type { Logger } from '../src/logging/logger.ts';
 import type { NationalSystemClient } from '../src/national/client.ts';
 import { Context } from '@temporalio/activity';
+import type { ComparisonMemory } from '../src/reconciliation/memory.ts';
 import { type CountryProgress, movementsToCompare, reconcileCountry } from '../src/reconciliation/reconcile.ts';
 import type { CountryReconciliation } from '../src/reconciliation/report.ts';
 
@@ -37,6 +38,7 @@ const Progress = z.object({
   pending: z.number().int().min(0),
   differences: z.array(z.looseObject({ mrn: z.string(), kind: z.string() })),
   unreachable: z.string().optional(),
+  unchanged: z.number().int().min(0).optional(),
 });
 const BEAT_EVERY_MS = 5_000;
 
@@ -61,6 +63,8 @@ export function createNationalReconciliationActivities(deps: {
   transits: TransitClient;
   /** The movements a run compares (Temporal visibility), sorted. */
   list: (closedWithinDays: number, at: Date) => Promise<string[]>;
+  /** What this country's part remembers of its clean comparisons (src/reconciliation/memory.ts); absent: every state is read. */
+  memory?: ComparisonMemory;
   logger: Logger;
 }) {
   return {
@@ -78,6 +82,7 @@ export function createNationalReconciliationActivities(deps: {
           system: deps.system,
           state: (mrn) => deps.transits.state(mrn),
           deliver: (event) => deps.transits.deliverNationalEvent(event),
+          ...(deps.memory ? { memory: { store: deps.memory, historyLength: (mrn: string) => deps.transits.historyLength(mrn) } } : {}),
           logger: deps.logger,
         },
         mrns,
@@ -98,7 +103,7 @@ export function createNationalReconciliationActivities(deps: {
       if (context.cancellationSignal.aborted) await context.cancelled;
       part.movements = mrns.length;
       deps.logger.info(
-        { country: deps.country, movements: mrns.length, differences: part.differences.length, unreachable: part.unreachable },
+        { country: deps.country, movements: mrns.length, unchanged: part.unchanged, differences: part.differences.length, unreachable: part.unreachable },
         'reconciliation: national records compared',
       );
       return part;

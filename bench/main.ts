@@ -29,6 +29,7 @@ import { startFloorRig, type FloorWait } from './phases/floor.ts';
 import { corridorRig, runThroughput, type Rig, type RigRun } from './phases/throughput.ts';
 import { runLatency } from './phases/latency.ts';
 import { runCapacity } from './phases/capacity.ts';
+import { timeReconciliationRuns } from './lib/reconciliation-runs.ts';
 import { runForwarding } from './phases/forwarding.ts';
 import { lifecyclesAtLevel, runScale, SCALE_LEVELS, type ScalePath } from './phases/scale.ts';
 import {
@@ -80,6 +81,8 @@ export interface BenchOptions {
   scaleLevels: number[];
   /** --large: the capacity run's movements carried in by the departure country's journal, 100,000 unless --parked says otherwise. */
   large: boolean;
+  /** Reconciliation runs timed one after the other once the capacity run's movements are parked. */
+  reconcileRuns: number;
 }
 
 function options(flags: Flags): BenchOptions {
@@ -131,6 +134,7 @@ function options(flags: Flags): BenchOptions {
     scalePaths: scalePaths(stringFlag(flags, 'scale-paths', 'national')),
     scaleLevels: scaleLevels(stringFlag(flags, 'scale-levels', SCALE_LEVELS.join(','))),
     large,
+    reconcileRuns: intFlag(flags, 'reconcile-runs', 0, 0),
   };
 }
 
@@ -212,6 +216,8 @@ const USAGE = `npm run bench -- [flags]
   The default run takes about 8 to 10 minutes on two shared cores (printed at its start).
   --out DIR              where the JSON and the chart go (bench/results/)
   --keep                 keep the run's folder (logs, databases)
+  --reconcile-runs N     after the capacity run, N reconciliation runs one after the other (0): time, state queries, CPU
+                           (the first compares every movement; the next only those changed since)
   --cpu-prof DIR         write a V8 CPU profile of each Corridor process into DIR (for finding Corridor's own cost)
 `;
 
@@ -230,6 +236,7 @@ const FLAGS: FlagSpec = {
       'act-gap',
       'parked',
       'park-concurrency',
+      'reconcile-runs',
       'overdue-share',
       'overdue-after',
       'route',
@@ -476,6 +483,17 @@ async function main(): Promise<void> {
           via: opts.large ? 'journal' : 'api',
         });
         result.capacity = summariseCapacity(run);
+        if (opts.reconcileRuns > 0) {
+          const runs = await timeReconciliationRuns({
+            client,
+            transitsQueue: stack.transitsQueue,
+            probe: { pids: { ...stack.pids, server: target.serverPid }, metricsUrl: stack.metricsUrl },
+            runs: opts.reconcileRuns,
+            log: (line) => process.stdout.write(`${line}\n`),
+          });
+          result.capacity.reconciliation = runs.map((r) => ({ ...r, seconds: Math.round(r.seconds * 10) / 10 }));
+        }
+        save();
       }
     } finally {
       await screens?.close();

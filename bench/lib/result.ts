@@ -4,6 +4,7 @@ import { percentile } from '../../src/simulation/simulate.ts';
 import type { RigRun } from '../phases/throughput.ts';
 import type { LatencyRun, ActionLatency } from '../phases/latency.ts';
 import type { CapacityRun } from '../phases/capacity.ts';
+import type { ReconciliationRun } from './reconciliation-runs.ts';
 import type { ForwardingRun } from '../phases/forwarding.ts';
 import type { ScalePoint } from '../phases/scale.ts';
 import type { ForwardingFigure, ForwardingSample } from './forwarding.ts';
@@ -94,6 +95,8 @@ export interface CapacityResult {
   workerRestarts: number;
   /** The large run: the movements the departure country's journal carried in (the overdue cohort aside). */
   journal?: { parked: number; seconds: number; parkedPerSecond: number; recordSeconds: number; slowestRate: number; peakRssMiB: Record<string, number> };
+  /** --reconcile-runs: the reconciliation runs timed once the movements were parked, in order. */
+  reconciliation?: ReconciliationRun[];
 }
 
 export interface TargetResult {

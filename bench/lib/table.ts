@@ -195,6 +195,18 @@ function rows(result: BenchResult): Row[] {
       ),
     ]);
     out.push(['count them (visibility, ms)', ...each((t) => f(t.capacity?.countOverdueMs, 0))]);
+    const runs = Math.max(0, ...ts.map((t) => t.capacity?.reconciliation?.length ?? 0));
+    for (let i = 0; i < runs; i++) {
+      out.push([
+        `reconciliation run ${i + 1}: s / state queries / unchanged TG+BF / worker CPU s`,
+        ...each((t) => {
+          const r = t.capacity?.reconciliation?.[i];
+          if (!r) return undefined;
+          const unchanged = Object.values(r.unchanged).reduce<number>((a, b) => a + (b ?? 0), 0);
+          return `${f(r.seconds, 1)} / ${r.queries} / ${unchanged} of ${2 * r.movements} / ${f(r.cpu.worker, 1)}`;
+        }),
+      ]);
+    }
   }
   return out;
 }

@@ -270,6 +270,14 @@ export class TransitClient {
     }
   }
 
+  /**
+   * How many events the movement's history holds, from the server's own record of it (no worker,
+   * no replay): it grows with every change of the movement's state.
+   */
+  async historyLength(mrn: string): Promise<number> {
+    return (await this.client.workflow.getHandle(mrn).describe()).historyLength;
+  }
+
   /** Whether a movement exists under this MRN (lodging checks last year's MRN in January). */
   async exists(mrn: string): Promise<boolean> {
     try {

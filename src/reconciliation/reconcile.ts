@@ -17,6 +17,7 @@ import { NationalRefusal, type NationalSystemClient } from '../national/client.t
 import { queryState } from '../temporal/state-query.ts';
 import type { NationalEvent, TransitState } from '../../workflows/model.ts';
 import { compareRecord, countriesHolding, unappliedActs, type Difference } from './compare.ts';
+import { type ComparisonMemory, recordDigest } from './memory.ts';
 import { type CountryReconciliation, mergeReport, type ReconciliationReport, type ReportedDifference, settledWords, waiting } from './report.ts';
 
 export type { ReconciliationReport } from './report.ts';
@@ -63,6 +64,12 @@ export interface CountryReconcileDeps {
    * running movement has the MRN. Absent: the run reads and reports only.
    */
   deliver?: (event: NationalEvent) => Promise<boolean>;
+  /**
+   * Spares the movements unchanged on both sides since their last clean comparison (./memory.ts);
+   * `historyLength` reads Corridor's side from the server, without the worker. Absent: every
+   * movement's state is read.
+   */
+  memory?: { store: ComparisonMemory; historyLength: (mrn: string) => Promise<number> };
   logger: Logger;
 }
 
@@ -90,6 +97,8 @@ export interface CountryProgress {
   pending: number;
   differences: ReportedDifference[];
   unreachable?: string | undefined;
+  /** Of the movements done, those not read again: unchanged since their last clean comparison. */
+  unchanged?: number | undefined;
 }
 
 /** One country's system against Corridor's state of each movement, settling what its own journal can. */
@@ -110,8 +119,21 @@ export async function reconcileCountry(deps: CountryReconcileDeps, mrns: readonl
     }
   };
 
-  const one = async (mrn: string): Promise<{ pending: number; differences: ReportedDifference[] }> => {
+  type Outcome = { pending: number; differences: ReportedDifference[]; unchanged?: boolean };
+  const one = async (mrn: string): Promise<Outcome> => {
     const nothing = { pending: 0, differences: [] };
+    const memory = deps.memory;
+    // Corridor's side as the server has it now, and what the last clean comparison saw.
+    const historyLength = memory ? await memory.historyLength(mrn).catch(() => undefined) : undefined;
+    const last = historyLength === undefined ? undefined : memory?.store.recall(mrn);
+    let record: Movement | undefined | 'unreachable' | null = null;
+    if (last && last.historyLength === historyLength) {
+      // Not this country's movement then, and Corridor's state has not moved since: not now either.
+      if (last.national === null) return { ...nothing, unchanged: true };
+      record = await read(mrn);
+      if (record === 'unreachable') return nothing;
+      if (record && recordDigest(record) === last.national) return { ...nothing, unchanged: true };
+    }
     let state: TransitState;
     try {
       state = await deps.state(mrn);
@@ -119,10 +141,17 @@ export async function reconcileCountry(deps: CountryReconcileDeps, mrns: readonl
       logger.warn({ mrn, err: error }, 'reconciliation: movement state unreadable');
       return nothing;
     }
-    if (!countriesHolding(state).includes(country)) return nothing;
-    const record = await read(mrn);
+    if (!countriesHolding(state).includes(country)) {
+      if (historyLength !== undefined) memory?.store.remember(mrn, { historyLength, national: null });
+      return nothing;
+    }
+    if (record === null) record = await read(mrn);
     if (record === 'unreachable') return nothing;
     const compared = compareRecord(state, country, record, now, graceMs);
+    // Only an agreement with nothing in transit is remembered; anything else is read in full next run.
+    if (record && historyLength !== undefined && compared.differences.length === 0 && compared.pending === 0)
+      memory?.store.remember(mrn, { historyLength, national: recordDigest(record) });
+    else memory?.store.forget(mrn);
     const reported =
       record && deps.deliver && compared.differences.some((d) => d.kind === 'ACT_MISSING')
         ? await settle(deps, state, record, compared.differences, options)
@@ -148,17 +177,27 @@ export async function reconcileCountry(deps: CountryReconcileDeps, mrns: readonl
   // unbroken run from the start, so a resumed attempt reads each movement once.
   let done = after >= 0 ? after + 1 : Math.min(resume?.done ?? 0, order.length);
   let next = done;
-  const finished = new Map<number, { pending: number; differences: ReportedDifference[] }>();
+  const finished = new Map<number, Outcome>();
+  let unchanged = options.resume?.unchanged ?? 0;
   const advance = () => {
     const from = done;
     for (let result = finished.get(done); result !== undefined; result = finished.get(done)) {
       finished.delete(done);
       part.pending += result.pending;
       part.differences.push(...result.differences);
+      if (result.unchanged) unchanged++;
       done++;
     }
     if (done > from)
-      options.progress?.({ done, first: order[0], last: order[done - 1], pending: part.pending, differences: part.differences, unreachable: part.unreachable });
+      options.progress?.({
+        done,
+        first: order[0],
+        last: order[done - 1],
+        pending: part.pending,
+        differences: part.differences,
+        unreachable: part.unreachable,
+        unchanged,
+      });
   };
   await Promise.all(
     Array.from({ length: AT_ONCE }, async () => {
@@ -172,6 +211,7 @@ export async function reconcileCountry(deps: CountryReconcileDeps, mrns: readonl
   // Reported in the list's order, whichever country started where.
   const position = new Map(mrns.map((mrn, i) => [mrn, i]));
   part.differences.sort((a, b) => (position.get(a.mrn) ?? 0) - (position.get(b.mrn) ?? 0));
+  if (deps.memory) part.unchanged = unchanged;
   // Movements compared before the system stopped answering are kept; the rest are not counted against it.
   return part;
 }

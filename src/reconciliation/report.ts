@@ -21,6 +21,8 @@ export interface CountryReconciliation {
   differences: ReportedDifference[];
   /** The movements this part listed and compared, when it listed them itself. */
   movements?: number;
+  /** Of those, the movements not read again: unchanged on both sides since their last clean comparison. */
+  unchanged?: number;
 }
 
 export interface ReconciliationReport {
@@ -28,6 +30,11 @@ export interface ReconciliationReport {
   /** How far back closed movements were taken. */
   closedWithinDays: number;
   movements: number;
+  /**
+   * Per country, the movements whose state was not read again: unchanged on both sides since
+   * their last clean comparison (src/reconciliation/memory.ts). Absent from runs that read all.
+   */
+  unchanged?: Partial<Record<CountryCode, number>>;
   /** Acts recorded in a system within the grace period and not yet applied: in transit, not differences. */
   pending: number;
   unreachable: { country: CountryCode; reason: string }[];
@@ -68,5 +75,16 @@ export function mergeReport(args: { at: string; closedWithinDays: number; moveme
             (differences.length ? ` (${settled} settled automatically, ${left} waiting for a supervisor)` : '') +
             (cutEn.length ? `, ${cutEn.join(' and ')} system unreachable` : ''),
         );
-  return { at, closedWithinDays, movements, pending, unreachable, differences, settled, summary };
+  const spared = ordered.filter((p) => p.unchanged !== undefined).map((p) => [p.country, p.unchanged] as const);
+  return {
+    at,
+    closedWithinDays,
+    movements,
+    ...(spared.length ? { unchanged: Object.fromEntries(spared) } : {}),
+    pending,
+    unreachable,
+    differences,
+    settled,
+    summary,
+  };
 }

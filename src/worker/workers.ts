@@ -10,6 +10,7 @@ import { createJournalActivities, httpJournalReader } from '../../activities/jou
 import { createNationalReconciliationActivities, createReconciliationListActivities } from '../../activities/reconciliation.ts';
 import { ensureReconciliationSchedule } from '../reconciliation/schedule.ts';
 import { movementsToCompare } from '../reconciliation/reconcile.ts';
+import { sqliteComparisonMemory } from '../reconciliation/memory.ts';
 import { loadReferenceData } from '../domain/reference-data.ts';
 import type { ReferenceData } from '../domain/types.ts';
 import type { Config } from '../config/env.ts';
@@ -114,6 +115,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
             system: client,
             transits,
             list: (closedWithinDays, at) => movementsToCompare(temporal, config, closedWithinDays, at),
+            memory: sqliteComparisonMemory(config.dataDir, role.country),
             logger: logger.child({ queue: taskQueue, reconciliation: true }),
           }),
         },

@@ -207,5 +207,8 @@ describe('a run', () => {
       served.body.differences.map((d) => [d.mrn, d.kind, d.settled]),
       [[forged, 'SEALS', false]],
     );
+    // Nothing moved since the run on demand: only the movement in disagreement (the forged seals,
+    // in Togo) had its state read again; the others were spared the query.
+    assert.deepEqual(served.body.unchanged, { TG: 1, BF: 2 });
   });
 });
