@@ -60,6 +60,9 @@
 // and not in a second of 3 minutes; with single queries (4 lanes) not in 3 minutes. It is a race
 // (the second query must come while the first waits for a cache slot), so a run proves it only
 // when it reproduces. `--until-stall` goes on past the message until the worker takes no task.
+// `--then-quiet` stops the lanes at the message instead: with the pairs above, 2026-11-29 07:53,
+// the worker then held 6 slots with no task completed and none waiting, and the stall watch said
+// it would exit 40 s later (bench/results/stall-repro-2026-11-29-slots-lost-quiet.txt).
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -84,6 +87,7 @@ const FLAGS: FlagSpec = {
   'signal-pause': 'string',
   'queries-at-once': 'string',
   'until-stall': 'boolean',
+  'then-quiet': 'boolean',
 };
 const { flags } = parseFlags(process.argv.slice(2), FLAGS);
 const movements = intFlag(flags, 'movements', 1000);
@@ -99,6 +103,9 @@ const signalPause = intFlag(flags, 'signal-pause', 0, 0);
 const queriesAtOnce = intFlag(flags, 'queries-at-once', 1);
 // Past the core's message, go on until the worker takes no more tasks (or --minutes pass).
 const untilStall = flags['until-stall'] === true;
+// Past the core's message, stop the lanes and let the worker go quiet, holding the slots it lost:
+// its stall watch must then see them (src/worker/stall-watch.ts) within its limit (30 s here).
+const thenQuiet = flags['then-quiet'] === true;
 
 const metricsPort = await freePort();
 const CORE_MESSAGE = /Extra buffered run should not have produced an activation/;
@@ -196,7 +203,7 @@ try {
     stalledAfterMs: 30_000,
     waitingTasks: () => waiting(client, taskQueue),
     onStall: ({ stuckForSeconds, waitingTasks, slots }) => {
-      watchVerdict = `the stall watch would exit the worker now: ${slots.used} slots held, none freed for ${stuckForSeconds} s, ${waitingTasks} tasks waiting`;
+      watchVerdict = `the stall watch would exit the worker now: ${slots.used} slots held, no task completed for ${stuckForSeconds} s, ${waitingTasks ?? 'unknown'} tasks waiting`;
       say(watchVerdict);
     },
   });
@@ -204,6 +211,7 @@ try {
   let lastDone = -1;
   let lastProgress = Date.now();
   let verdict = '';
+  let quietSince: number | undefined;
   while (!verdict) {
     await new Promise((r) => setTimeout(r, 10_000));
     const metrics = await scrape(`http://127.0.0.1:${metricsPort}/metrics`);
@@ -219,8 +227,15 @@ try {
     );
     if (warnings.size) say(`  core warnings so far: ${[...warnings].map(([kind, n]) => `${n} × ${kind}`).join('; ')}`);
     if (watchVerdict) verdict = `REPRODUCED: ${watchVerdict}`;
-    else if (coreMessages > 0 && !untilStall) verdict = `REPRODUCED: the core logged "${lastCoreMessage}"`;
-    else if (Date.now() - lastProgress > 60_000) verdict = 'REPRODUCED: the worker has completed no workflow task for 60 s while signals are sent';
+    else if (coreMessages > 0 && thenQuiet) {
+      if (quietSince === undefined) {
+        stop = true;
+        quietSince = Date.now();
+        say('the core logged its message: the lanes stop and the worker goes quiet; waiting for its stall watch');
+      } else if (Date.now() - quietSince > 180_000) verdict = 'REPRODUCED, but the stall watch said nothing in 3 quiet minutes';
+    } else if (coreMessages > 0 && !untilStall) verdict = `REPRODUCED: the core logged "${lastCoreMessage}"`;
+    else if (quietSince === undefined && Date.now() - lastProgress > 60_000)
+      verdict = 'REPRODUCED: the worker has completed no workflow task for 60 s while signals are sent';
     else if (Date.now() - started > minutes * 60_000) verdict = `NOT REPRODUCED in ${minutes} minutes (cache ${cache}, ${movements} movements, ${lanes} lanes)`;
   }
   say(verdict);

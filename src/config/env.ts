@@ -286,7 +286,7 @@ export const variables = {
       .transform(() => undefined)
       .or(wholeNumber('seconds', 30, 3600)),
     default: '120',
-    doc: 'the transits worker exits (and npm start, or the service manager, starts it again) when every workflow task slot has been held this long without one task completed while tasks wait: the state SDK 1.24 leaves a worker in when two processes query one movement it has not cached at once; 0: never',
+    doc: 'the transits worker exits (and npm start, or the service manager, starts it again) when workflow task slots have been held this long without one task completed (a workflow task takes milliseconds; an idle worker holds none): the slots SDK 1.24 loses when two processes query one movement it has not cached at once, found when the worker goes quiet or has lost them all; 0: never',
   },
   CORRIDOR_WORKER_HEAP_MIB: {
     schema: z

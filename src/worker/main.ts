@@ -96,11 +96,19 @@ export async function runWorker(flags: Flags): Promise<void> {
           waitingTasks: async () =>
             (await workflowBacklog(new Client({ connection, namespace: settings.namespace }), settings.namespace, config.taskQueues.transits, 5_000)).waiting,
           onStall: ({ stuckForSeconds, waitingTasks, slots }) => {
-            logger.error(
-              { stuckForSeconds, waitingTasks, slotsUsed: slots.used, exitCode: STALLED_EXIT_CODE },
-              'worker bloqué : toutes ses places de tâches de workflow sont prises et aucune ne se libère ; il s’arrête pour être relancé / ' +
-                'worker stalled: every workflow task slot held and none freed; exiting to be started again',
-            );
+            const figures = { stuckForSeconds, waitingTasks, slotsUsed: slots.used, slotsAvailable: slots.available, exitCode: STALLED_EXIT_CODE };
+            if (slots.available === 0)
+              logger.error(
+                figures,
+                'worker bloqué : toutes ses places de tâches de workflow sont prises et aucune ne se libère ; il s’arrête pour être relancé / ' +
+                  'worker stalled: every workflow task slot held and none freed; exiting to be started again',
+              );
+            else
+              logger.error(
+                figures,
+                `places de tâches de workflow perdues : ${slots.used} tenue(s) sans qu'aucune tâche ne se termine depuis ${stuckForSeconds} s, leurs mouvements attendent ; le worker s’arrête pour être relancé / ` +
+                  `workflow task slots lost: ${slots.used} held with no task completed for ${stuckForSeconds} s, their movements waiting; exiting to be started again`,
+              );
             stalled = true;
             for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
             // A slot lost in the core may keep the shutdown from ending: the exit does not wait for it.

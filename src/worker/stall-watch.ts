@@ -3,10 +3,16 @@
 // workflow task slot that query held is never given back (bench/results/stall-2026-11-29-core-
 // debug-excerpt.txt). Each process asks one movement one question at a time
 // (src/temporal/state-query.ts), but two processes (an API's indicators projection, the worker's
-// reconciliation) can still ask the same movement together. Lost slots stay lost; once every slot
-// is, the worker takes no workflow task again, and only a new process gets them back. So the watch
-// exits the process when it sees that state, and what supervises the worker (npm start, systemd,
-// Kubernetes) starts it again: the movements lose nothing (their histories are on the server).
+// reconciliation) can still ask the same movement together. A lost slot stays lost, and the
+// movement whose task held it takes no act until the process ends; once every slot is lost, the
+// worker takes no workflow task at all. So the watch exits the process when it sees slots held
+// with not one workflow task completed for a long while, and what supervises the worker (npm
+// start, systemd, Kubernetes) starts it again: the movements lose nothing (their histories are on
+// the server). A workflow task takes milliseconds and the server gives up on one after 10 s; an
+// idle worker holds no slot (its metrics say 0 used), and a busy one completes tasks all the time.
+// So one lost slot is seen at the first quiet two minutes after it is lost (at 07:34 on
+// 2026-11-29 two were, and two movements waited with them: bench/results/reconciliation-2026-11-
+// 29-3000-memory.txt), and a worker that has lost them all, at once, however busy.
 
 /** The transits workflow worker's slots and work done, from the SDK's own metrics. */
 export interface SlotReading {
@@ -37,41 +43,47 @@ export function readWorkflowSlots(metrics: string, taskQueue: string): SlotReadi
 }
 
 /**
- * Decides from successive readings whether the worker is stalled: every slot taken and not one
- * workflow task completed for `stalledAfterMs`. A busy worker completes tasks all the time, so
- * holding every slot that long without finishing any is not load. The caller still checks with
- * the server that tasks are waiting before acting on it.
+ * Decides from successive readings whether workflow task slots are lost: at least one slot held
+ * and not one workflow task completed for `stalledAfterMs`, over at least `MIN_READINGS` readings
+ * in a row (a process that was suspended for minutes, a VM paused, is not judged on one reading
+ * taken on either side of the pause).
  */
 export class StallWatch {
-  private stuckSince: number | undefined;
+  private heldSince: number | undefined;
+  private readings = 0;
   private lastCompleted: number | undefined;
 
   constructor(private readonly stalledAfterMs: number) {}
 
-  /** Returns how long the worker has looked stalled (ms) once that passes the limit, else undefined. */
+  /** Returns how long slots have been held without a task completed (ms) once that passes the limit, else undefined. */
   observe(now: number, reading: SlotReading | undefined): number | undefined {
-    if (!reading || reading.available > 0 || reading.completed !== this.lastCompleted) {
+    if (!reading || reading.used === 0 || reading.completed !== this.lastCompleted) {
       this.lastCompleted = reading?.completed;
-      this.stuckSince = reading && reading.available === 0 ? now : undefined;
+      this.heldSince = reading && reading.used > 0 ? now : undefined;
+      this.readings = this.heldSince === undefined ? 0 : 1;
       return undefined;
     }
-    this.stuckSince ??= now;
-    const stuckFor = now - this.stuckSince;
-    return stuckFor >= this.stalledAfterMs ? stuckFor : undefined;
+    this.heldSince ??= now;
+    this.readings++;
+    const heldFor = now - this.heldSince;
+    return heldFor >= this.stalledAfterMs && this.readings >= MIN_READINGS ? heldFor : undefined;
   }
 }
+
+/** Readings in a row a verdict needs, besides the time. */
+export const MIN_READINGS = 3;
 
 export interface StallWatchOptions {
   metricsUrl: string;
   taskQueue: string;
   stalledAfterMs: number;
-  /** Workflow tasks the server holds waiting on the queue; undefined when it cannot say. */
+  /** Workflow tasks the server holds waiting on the queue (for the log); undefined when it cannot say. */
   waitingTasks: () => Promise<number | undefined>;
-  onStall: (details: { stuckForSeconds: number; waitingTasks: number; slots: SlotReading }) => void;
+  onStall: (details: { stuckForSeconds: number; waitingTasks: number | undefined; slots: SlotReading }) => void;
   everyMs?: number;
 }
 
-/** Reads the worker's metrics every few seconds; calls onStall once when the worker is stalled and tasks wait. */
+/** Reads the worker's metrics every few seconds; calls onStall once when slots are held with no task completed for the limit. */
 export function startStallWatch(options: StallWatchOptions): () => void {
   const watch = new StallWatch(options.stalledAfterMs);
   let stopped = false;
@@ -83,13 +95,10 @@ export function startStallWatch(options: StallWatchOptions): () => void {
       .catch(() => undefined);
     const stuckFor = watch.observe(Date.now(), reading);
     if (stuckFor !== undefined && reading) {
-      // Every slot held and none freed: it is a stall only if work is waiting for those slots.
+      stopped = true;
       const waiting = await options.waitingTasks().catch(() => undefined);
-      if (waiting !== undefined && waiting > 0) {
-        stopped = true;
-        options.onStall({ stuckForSeconds: Math.round(stuckFor / 1000), waitingTasks: waiting, slots: reading });
-        return;
-      }
+      options.onStall({ stuckForSeconds: Math.round(stuckFor / 1000), waitingTasks: waiting, slots: reading });
+      return;
     }
     if (!stopped) timer = setTimeout(() => void tick(), options.everyMs ?? 10_000).unref();
   };

@@ -47,10 +47,10 @@ describe("the worker's stall watch", () => {
     once.observe(100_000, held(2));
     assert.equal(once.observe(200_000, held(2)), undefined);
     assert.equal(once.observe(220_000, held(2)), 120_000);
-    // A free slot: not stalled, whatever the completions.
+    // Every slot freed (an idle worker holds none): the count starts again.
     const free = new StallWatch(120_000);
     free.observe(0, held(7));
-    assert.equal(free.observe(100_000, { used: 39, available: 1, completed: 7 }), undefined);
+    assert.equal(free.observe(100_000, { used: 0, available: 40, completed: 7 }), undefined);
     assert.equal(free.observe(200_000, held(7)), undefined);
     // Metrics unreadable: no verdict, and the count starts again.
     const blind = new StallWatch(120_000);
@@ -59,48 +59,61 @@ describe("the worker's stall watch", () => {
     assert.equal(blind.observe(200_000, held(7)), undefined);
   });
 
-  test('over real HTTP: no exit while no task waits; once tasks wait, onStall once, with the figures', async () => {
+  test('slots lost on a quiet worker: a few slots held and not one task completed for the limit; never an idle worker, never a busy one', () => {
+    // Two slots lost, as at 07:34 on 2026-11-29, then the corridor goes quiet.
+    const lost = new StallWatch(120_000);
+    const two = (completed: number): SlotReading => ({ used: 2, available: 38, completed });
+    for (let t = 0, done = 0; t < 300_000; t += 10_000, done += 40) assert.equal(lost.observe(t, two(done)), undefined, `busy at ${t}`);
+    assert.equal(lost.observe(300_000, two(1_200)), undefined);
+    assert.equal(lost.observe(360_000, two(1_200)), undefined);
+    assert.equal(lost.observe(420_000, two(1_200)), 120_000);
+    // An idle worker holds no slot: never a verdict, however long.
+    const idle = new StallWatch(120_000);
+    for (let t = 0; t <= 3_600_000; t += 10_000) assert.equal(idle.observe(t, { used: 0, available: 40, completed: 5 }), undefined);
+    // A process suspended for minutes between two readings is not judged on them: three readings in a row are needed.
+    const paused = new StallWatch(120_000);
+    paused.observe(0, two(9));
+    assert.equal(paused.observe(600_000, two(9)), undefined);
+    assert.equal(paused.observe(610_000, two(9)), 610_000);
+  });
+
+  test('over real HTTP: onStall once, with the figures (waiting tasks for the log), whether every slot or a few are held', async () => {
     let used = 40;
+    let waiting: number | undefined = 12;
     const server = createServer((_request, response) => response.end(metrics(used, 478)));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const metricsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
-    try {
-      let waiting = 0;
-      const stalls: unknown[] = [];
+    const watchFor = async (ms: number) => {
+      const stalls: { stuckForSeconds: number; waitingTasks: number | undefined; slots: SlotReading }[] = [];
       const stop = startStallWatch({
         metricsUrl,
         taskQueue: 'b-transits',
         stalledAfterMs: 200,
         everyMs: 25,
         waitingTasks: async () => waiting,
-        onStall: (details) => stalls.push(details),
+        onStall: (d) => stalls.push(d),
       });
-      await new Promise((r) => setTimeout(r, 500));
-      assert.equal(stalls.length, 0, 'nothing waits: an idle worker holding its slots is left alone');
-      waiting = 12;
-      await new Promise((r) => setTimeout(r, 300));
-      assert.equal(stalls.length, 1);
-      const [details] = stalls as { stuckForSeconds: number; waitingTasks: number; slots: SlotReading }[];
-      assert.equal(details?.waitingTasks, 12);
-      assert.deepEqual(details?.slots, { used: 40, available: 0, completed: 479 });
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(stalls.length, 1, 'told once');
+      await new Promise((r) => setTimeout(r, ms));
       stop();
+      return stalls;
+    };
+    try {
+      const all = await watchFor(700);
+      assert.equal(all.length, 1, 'told once');
+      assert.equal(all[0]?.waitingTasks, 12);
+      assert.deepEqual(all[0]?.slots, { used: 40, available: 0, completed: 479 });
 
-      // Slots free: never a stall, tasks waiting or not.
-      used = 12;
-      const none: unknown[] = [];
-      const stopFree = startStallWatch({
-        metricsUrl,
-        taskQueue: 'b-transits',
-        stalledAfterMs: 100,
-        everyMs: 20,
-        waitingTasks: async () => 50,
-        onStall: (details) => none.push(details),
-      });
-      await new Promise((r) => setTimeout(r, 400));
-      stopFree();
-      assert.equal(none.length, 0);
+      // Two slots held on a quiet worker, nothing waiting (the server cannot say, even): told too.
+      used = 2;
+      waiting = undefined;
+      const few = await watchFor(700);
+      assert.equal(few.length, 1);
+      assert.deepEqual(few[0]?.slots, { used: 2, available: 38, completed: 479 });
+      assert.equal(few[0]?.waitingTasks, undefined);
+
+      // Idle: no slot held, never told.
+      used = 0;
+      assert.equal((await watchFor(500)).length, 0);
     } finally {
       server.close();
     }
