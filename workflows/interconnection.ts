@@ -84,6 +84,10 @@ export function registerInterconnection(mv: Movement): void {
         const index = inbox.findIndex(ready);
         if (index < 0 || mv.isTerminal()) return;
         const event = inbox.splice(index, 1)[0]!;
+        // Caught up from its system while it waited here (an alarm read the record first): the act
+        // is the movement's already, not a second keying of it. Histories that recorded it as
+        // NATIONAL_ACT_CONFIRMED replay as they were.
+        if (applied.has(event.id) && patched('inbox-skips-caught-up')) return;
         applied.add(event.id);
         await apply(mv, event);
         mv.search.sync(mv.state);

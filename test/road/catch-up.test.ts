@@ -4,7 +4,9 @@
 // time, and no OVERDUE is raised.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { TransitClient } from '../../src/client/transits.ts';
 import { DEVELOPMENT_USER_SECRET } from '../../src/national/sandbox/users.ts';
+import type { NationalEvent } from '../../workflows/model.ts';
 import { NationalScreens } from '../../src/simulation/national-screens.ts';
 import { startStack, type Stack } from '../harness/stack.ts';
 import { Corridor, declarationFor, eventually, uniqueTin } from '../lifecycle/helpers.ts';
@@ -85,6 +87,42 @@ describe('the enquiry asks the systems first', () => {
       [],
     );
     assert.ok(!later.timeline.some((e) => e.what === 'OVERDUE'));
+  });
+
+  it('an act the journal brings while the movement is catching it up from the system counts once, and is not said confirmed by itself', async () => {
+    const d = declarationFor('lome-ouaga', tin);
+    const mrn = await corridor.accepted(d);
+    await corridor.drive(mrn, d.plan, 0, 4);
+    const deadline = Date.parse((await corridor.state(mrn)).legDeadline!);
+    assert.equal((await screens.act(mrn, { action: 'arrival', office: 'BFOUA001', body: { sealsIntact: true } })).status, 200);
+    const response = await fetch(`${stack.sandboxes.BF.url}/v1/events?after=0&limit=1000`, { headers: stack.sandboxes.BF.headers });
+    const published = ((await response.json()) as { events: Omit<NationalEvent, 'country'>[] }).events.find((e) => e.mrn === mrn && e.type === 'ARRIVED');
+    assert.ok(published, "the arrival in Burkina's journal");
+    // Burkina's system answers slowly: the movement's catch-up at the deadline waits 4 s for the record...
+    const faults = (body: unknown) =>
+      fetch(`${stack.sandboxes.BF.url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal((await faults({ latencyMs: 4000 })).status, 200);
+    try {
+      // ...and meanwhile the arrival comes through the journal, as Burkina's consumer delivers it.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()) + 2000));
+      const consumer = new TransitClient(stack.client, stack.config, 'default', { consumerOf: 'BF' });
+      assert.ok(await consumer.deliverNationalEvent({ ...published, country: 'BF' }));
+      const arrived = await eventually(
+        () => corridor.state(mrn),
+        (s) => s.status === 'ARRIVED',
+        'arrived',
+        30_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const timeline = (await corridor.state(mrn)).timeline;
+      const whats = timeline.map((e) => e.what).join(', ');
+      assert.equal(arrived.status, 'ARRIVED');
+      assert.equal(timeline.filter((e) => e.what === 'ARRIVED').length, 1, whats);
+      assert.equal(timeline.filter((e) => e.what === 'CAUGHT_UP').length, 1, whats);
+      assert.ok(!timeline.some((e) => e.what === 'NATIONAL_ACT_CONFIRMED' && e.details?.eventId === published.id), whats);
+    } finally {
+      await faults({});
+    }
   });
 
   it('a movement no system has seen still escalates', async () => {
