@@ -236,6 +236,13 @@ export async function catchUpFromSystems(mv: Movement, patience?: Duration): Pro
     const record = await nationalRefusalOr(() => system.getMovement({ mrn: mv.mrn })).catch((error: unknown) => {
       // With patience, a system that did not answer in time is passed over, as one holding nothing.
       if (patience && error instanceof ActivityFailure && error.cause instanceof TimeoutFailure) return undefined;
+      // So is one that answered only errors until the patience ran out (a 503 each time: the last
+      // one comes back, not a timeout): the alarm must still go off. Such a failure used to end
+      // the movement's workflow itself; histories that did replay so.
+      if (patience && error instanceof ActivityFailure && patched('catch-up-passes-over-failures')) {
+        log.warn('catch-up: a national system gave no record within the patience; passed over', { mrn: mv.mrn, country, error: error.message });
+        return undefined;
+      }
       throw error;
     });
     if (!record || 'refusal' in record) continue; // that system holds no record (no AAR yet): nothing to catch up from

@@ -32,6 +32,8 @@ export interface TransitDelays {
   controlResultsAfterMs: number;
   /** Repeat of an unacknowledged escalation level's notification. */
   reminderEveryMs: number;
+  /** How long a deadline's alarm waits for the systems' records before escalating anyway; absent on movements started before it was a setting (2 minutes). */
+  catchUpPatienceMs?: number;
 }
 
 export interface TransitSettings {

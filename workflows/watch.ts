@@ -13,7 +13,7 @@ import { responsibleCountry } from './procedure.ts';
 import { proposeRecovery } from './guarantee.ts';
 import { catchUpFromSystems } from './interconnection.ts';
 
-/** How long an alarm other than the overdue ladder waits for a system's record before it fires anyway. */
+/** How long an alarm waits for a system's record before it fires anyway, on movements started before it was a setting. */
 const CATCH_UP_PATIENCE = '2 minutes';
 
 /** Runs until the movement ends, arming one timer at a time and re-arming only when the next moment changes. */
@@ -42,14 +42,21 @@ async function fire(mv: Movement, alarm: Alarm): Promise<void> {
   const next = state.currentOffice;
   const principal = `principal:${state.declaration.principalTin}`;
   const esc = state.escalation;
+  const patience = settings.delays.catchUpPatienceMs ?? CATCH_UP_PATIENCE;
   // Only a movement no system has seen escalates: the next systems are asked first, before the
-  // overdue and again before the enquiry. Movements started before it climb as they did.
-  if ((alarm.kind === 'OVERDUE' || alarm.kind === 'ENQUIRY') && patched('enquiry-asks-systems') && (await catchUpFromSystems(mv))) return;
+  // overdue and again before the enquiry. Movements started before it climb as they did. A system
+  // that does not answer within the patience is passed over: waited for without end, a system
+  // down at the deadline held the ladder, and every act of the movement (the fallback acts keyed
+  // in Corridor during that very outage included) waited behind the alarm. Before the patience,
+  // movements waited without end, and replay so.
+  if ((alarm.kind === 'OVERDUE' || alarm.kind === 'ENQUIRY') && patched('enquiry-asks-systems')) {
+    if (await catchUpFromSystems(mv, patched('ladder-catch-up-patience') ? patience : undefined)) return;
+  }
   // The control results' delay runs from the arrival as the destination's system recorded it:
   // an arrival heard late (the link down) finds the delay already past, while the same system
   // may hold control results recorded in time that are still on their way. That system is asked
   // first; one that does not answer within a while does not hold the alarm back any longer.
-  if (alarm.kind === 'CONTROL_RESULTS_MISSING' && patched('control-results-ask-systems') && (await catchUpFromSystems(mv, CATCH_UP_PATIENCE))) return;
+  if (alarm.kind === 'CONTROL_RESULTS_MISSING' && patched('control-results-ask-systems') && (await catchUpFromSystems(mv, patience))) return;
   switch (alarm.kind) {
     case 'OVERDUE':
       state.escalation = { level: LEVEL.OVERDUE, kind: 'OVERDUE', overdueSince: state.legDeadline ?? at };

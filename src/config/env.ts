@@ -367,6 +367,11 @@ export const variables = {
     default: String(DAY),
     doc: 'after arrival, delay without control results before the destination supervisor is alerted',
   },
+  CORRIDOR_CATCH_UP_PATIENCE_SECONDS: {
+    schema: seconds,
+    default: '120',
+    doc: "at a deadline (overdue, enquiry, control results), how long the movement waits for the next countries' systems to say whether they hold acts Corridor missed before it escalates anyway: a system down longer holds neither the ladder nor the movement's other acts back",
+  },
   CORRIDOR_SANDBOX_LATENCY_MS: {
     schema: z.coerce.number({ error: 'expected milliseconds' }).int('expected whole milliseconds').min(0, 'expected 0 or more'),
     default: '0',
@@ -507,6 +512,7 @@ export interface Config {
     recoveryAfterMs: number;
     controlResultsAfterMs: number;
     reminderEveryMs: number;
+    catchUpPatienceMs: number;
   };
   timeScale: number;
   /** Penalty of a recovery, in percent of the duties and taxes claimed. */
@@ -601,6 +607,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       recoveryAfterMs: ms('CORRIDOR_RECOVERY_AFTER_SECONDS'),
       controlResultsAfterMs: ms('CORRIDOR_CONTROL_RESULTS_AFTER_SECONDS'),
       reminderEveryMs: ms('CORRIDOR_ESCALATION_REMINDER_SECONDS'),
+      catchUpPatienceMs: ms('CORRIDOR_CATCH_UP_PATIENCE_SECONDS'),
     },
     timeScale: read(env, 'CORRIDOR_TIME_SCALE'),
     recoveryPenaltyPercent: read(env, 'CORRIDOR_RECOVERY_PENALTY_PERCENT'),

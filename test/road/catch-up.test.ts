@@ -20,6 +20,8 @@ const env = {
   CORRIDOR_CONTROL_RESULTS_AFTER_SECONDS: '600',
   CORRIDOR_BORDER_DWELL_TARGET_SECONDS: '600',
   CORRIDOR_ESCALATION_REMINDER_SECONDS: '3600',
+  // Long enough for a record Burkina's system is slow to give (4 s below), short for a test.
+  CORRIDOR_CATCH_UP_PATIENCE_SECONDS: '10',
 };
 
 describe('the enquiry asks the systems first', () => {
@@ -120,6 +122,36 @@ describe('the enquiry asks the systems first', () => {
       assert.equal(timeline.filter((e) => e.what === 'ARRIVED').length, 1, whats);
       assert.equal(timeline.filter((e) => e.what === 'CAUGHT_UP').length, 1, whats);
       assert.ok(!timeline.some((e) => e.what === 'NATIONAL_ACT_CONFIRMED' && e.details?.eventId === published.id), whats);
+    } finally {
+      await faults({});
+    }
+  });
+
+  it("Burkina's system down at the deadline: the movement waits for it no longer than its patience, then climbs the ladder", async () => {
+    const d = declarationFor('lome-ouaga', tin);
+    const mrn = await corridor.accepted(d);
+    await corridor.drive(mrn, d.plan, 0, 4);
+    const deadline = Date.parse((await corridor.state(mrn)).legDeadline!);
+    const faults = (body: unknown) =>
+      fetch(`${stack.sandboxes.BF.url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // Down from before the deadline until well after the patience: every call is answered 503.
+    assert.equal((await faults({ errorRate: 1 })).status, 200);
+    try {
+      const overdue = await eventually(
+        () => corridor.state(mrn),
+        (s) => s.escalation.level >= 1,
+        'overdue although Burkina cannot be asked',
+        40_000,
+      );
+      // The server ends the retries once the next one would fall past the patience (1, 2, 4 s apart: about 7 s).
+      const waited = Date.now() - deadline;
+      assert.ok(waited >= 3_000 && waited <= 20_000, `waited ${waited} ms for Burkina's system, the patience is 10 s`);
+      // The movement goes on: still on the road, on the ladder (a system's errors used to end its workflow).
+      assert.equal(overdue.status, 'RELEASED');
+      const description = await stack.client.workflow.getHandle(mrn).describe();
+      assert.equal(description.status.name, 'RUNNING');
+      assert.ok(overdue.notifications.some((n) => n.kind === 'OVERDUE'));
+      assert.ok(!overdue.timeline.some((e) => e.what === 'CAUGHT_UP'));
     } finally {
       await faults({});
     }
