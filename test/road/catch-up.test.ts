@@ -46,6 +46,16 @@ describe('the enquiry asks the systems first', () => {
     await stack.startWorker();
   });
   after(() => stack.stop());
+  /** A movement released, across the border and on the road to Ouagadougou: its MRN and its deadline there. */
+  const onTheRoadToOuagadougou = async () => {
+    const d = declarationFor('lome-ouaga', tin);
+    const mrn = await corridor.accepted(d);
+    await corridor.drive(mrn, d.plan, 0, 4);
+    return { mrn, deadline: Date.parse((await corridor.state(mrn)).legDeadline!) };
+  };
+  /** Faults of Burkina's system (its admin routes answer this machine). */
+  const faults = (body: unknown) =>
+    fetch(`${stack.sandboxes.BF.url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it("Burkina holds the arrival Corridor never heard of: at the deadline the movement catches up from Burkina's record, no OVERDUE", async () => {
     const d = declarationFor('lome-ouaga', tin);
@@ -92,17 +102,12 @@ describe('the enquiry asks the systems first', () => {
   });
 
   it('an act the journal brings while the movement is catching it up from the system counts once, and is not said confirmed by itself', async () => {
-    const d = declarationFor('lome-ouaga', tin);
-    const mrn = await corridor.accepted(d);
-    await corridor.drive(mrn, d.plan, 0, 4);
-    const deadline = Date.parse((await corridor.state(mrn)).legDeadline!);
+    const { mrn, deadline } = await onTheRoadToOuagadougou();
     assert.equal((await screens.act(mrn, { action: 'arrival', office: 'BFOUA001', body: { sealsIntact: true } })).status, 200);
     const response = await fetch(`${stack.sandboxes.BF.url}/v1/events?after=0&limit=1000`, { headers: stack.sandboxes.BF.headers });
     const published = ((await response.json()) as { events: Omit<NationalEvent, 'country'>[] }).events.find((e) => e.mrn === mrn && e.type === 'ARRIVED');
     assert.ok(published, "the arrival in Burkina's journal");
     // Burkina's system answers slowly: the movement's catch-up at the deadline waits 4 s for the record...
-    const faults = (body: unknown) =>
-      fetch(`${stack.sandboxes.BF.url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     assert.equal((await faults({ latencyMs: 4000 })).status, 200);
     try {
       // ...and meanwhile the arrival comes through the journal, as Burkina's consumer delivers it.
@@ -128,12 +133,7 @@ describe('the enquiry asks the systems first', () => {
   });
 
   it("Burkina's system down at the deadline: the movement waits for it no longer than its patience, then climbs the ladder", async () => {
-    const d = declarationFor('lome-ouaga', tin);
-    const mrn = await corridor.accepted(d);
-    await corridor.drive(mrn, d.plan, 0, 4);
-    const deadline = Date.parse((await corridor.state(mrn)).legDeadline!);
-    const faults = (body: unknown) =>
-      fetch(`${stack.sandboxes.BF.url}/admin/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const { mrn, deadline } = await onTheRoadToOuagadougou();
     // Down from before the deadline until well after the patience: every call is answered 503.
     assert.equal((await faults({ errorRate: 1 })).status, 200);
     try {
@@ -158,9 +158,7 @@ describe('the enquiry asks the systems first', () => {
   });
 
   it('a movement no system has seen still escalates', async () => {
-    const d = declarationFor('lome-ouaga', tin);
-    const mrn = await corridor.accepted(d);
-    await corridor.drive(mrn, d.plan, 0, 4);
+    const { mrn } = await onTheRoadToOuagadougou();
     const state = await eventually(
       () => corridor.state(mrn),
       (s) => s.escalation.level >= 1,
