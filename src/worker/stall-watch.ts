@@ -18,7 +18,12 @@
 export interface SlotReading {
   used: number;
   available: number;
-  /** Workflow tasks completed since the process started (all workflow types). */
+  /**
+   * Workflow tasks completed and queries answered since the process started (all workflow types).
+   * A query holds a workflow task slot while it is answered, and a reconciliation at a quiet hour
+   * asks thousands: answered queries are progress too, or the watch would take a worker busy
+   * answering them for a stalled one.
+   */
   completed: number;
 }
 
@@ -33,6 +38,11 @@ export function readWorkflowSlots(metrics: string, taskQueue: string): SlotReadi
     if (!match) continue;
     const [, name, labelText, value] = match;
     const labels = Object.fromEntries([...(labelText ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    // The SDK's request counter names no task queue; only the transits workflow worker answers queries in this process.
+    if (name === 'temporal_request' && labels.operation === 'RespondQueryTaskCompleted') {
+      completed += Number(value);
+      continue;
+    }
     if (labels.task_queue !== taskQueue) continue;
     if (name === 'temporal_worker_task_slots_used' && labels.worker_type === 'WorkflowWorker') used = Number(value);
     else if (name === 'temporal_worker_task_slots_available' && labels.worker_type === 'WorkflowWorker') available = Number(value);

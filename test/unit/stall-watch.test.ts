@@ -7,8 +7,13 @@ import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/env.ts';
 import { readWorkflowSlots, StallWatch, startStallWatch, type SlotReading } from '../../src/worker/stall-watch.ts';
 
-// As the worker printed them during a benchmark (2026-11-29), with another queue's lines beside.
-const metrics = (used: number, completed: number) => `# HELP temporal_worker_task_slots_available Current number of available slots per task type
+// As the worker printed them during a benchmark (2026-11-29), with another queue's lines beside,
+// and the SDK's count of queries answered as `npm start` printed it (it names no task queue).
+const metrics = (
+  used: number,
+  completed: number,
+  queriesAnswered = 0,
+) => `# HELP temporal_worker_task_slots_available Current number of available slots per task type
 # TYPE temporal_worker_task_slots_available gauge
 temporal_worker_task_slots_available{namespace="default",service_name="temporal-core-sdk",task_queue="b-national-BF",worker_type="ActivityWorker"} 99
 temporal_worker_task_slots_available{namespace="default",service_name="temporal-core-sdk",task_queue="b-transits",worker_type="ActivityWorker"} 99
@@ -21,6 +26,8 @@ temporal_worker_task_slots_used{namespace="default",service_name="temporal-core-
 temporal_workflow_task_execution_latency_count{namespace="default",service_name="temporal-core-sdk",task_queue="b-transits",workflow_type="archiver"} 1
 temporal_workflow_task_execution_latency_count{namespace="default",service_name="temporal-core-sdk",task_queue="b-transits",workflow_type="transit"} ${completed}
 temporal_workflow_task_execution_latency_count{namespace="default",service_name="temporal-core-sdk",task_queue="other-transits",workflow_type="transit"} 999
+temporal_request{namespace="default",operation="RespondQueryTaskCompleted",service_name="temporal-core-sdk"} ${queriesAnswered}
+temporal_request{namespace="default",operation="RespondWorkflowTaskCompleted",service_name="temporal-core-sdk"} 12345
 `;
 
 describe("the worker's stall watch", () => {
@@ -29,6 +36,16 @@ describe("the worker's stall watch", () => {
     assert.deepEqual(readWorkflowSlots(metrics(3, 10), 'other-transits'), { used: 0, available: 40, completed: 999 });
     assert.equal(readWorkflowSlots(metrics(3, 10), 'missing-transits'), undefined);
     assert.equal(readWorkflowSlots('', 'b-transits'), undefined);
+  });
+
+  test("queries answered are progress: a quiet worker answering a reconciliation's queries, slots in use at every reading, is not stalled", () => {
+    assert.deepEqual(readWorkflowSlots(metrics(8, 478, 5), 'b-transits'), { used: 8, available: 32, completed: 484 });
+    const answering = new StallWatch(120_000);
+    // No workflow task completes for ten minutes; queries hold slots at every reading and are answered.
+    for (let t = 0, answered = 0; t <= 600_000; t += 10_000, answered += 80) {
+      const reading = readWorkflowSlots(metrics(8, 478, answered), 'b-transits');
+      assert.equal(answering.observe(t, reading), undefined, `at ${t}`);
+    }
   });
 
   test('stalled: every slot held and no task completed for the whole limit; a completion or a freed slot starts the count again', () => {
