@@ -9,8 +9,8 @@
 // no worker, no replay; a workflow's state changes only by events added to its history), the
 // national side by a digest of the record the system serves now (read every run, as before, so
 // a record changed behind the journal's back is still seen). Only a comparison with no
-// difference and nothing pending is remembered, and for at most a day: every movement is read
-// in full at least once a day whatever happens (a new version of the workflow code, say).
+// difference and nothing pending is remembered, and for 20 to 28 hours: every movement is read
+// in full about once a day whatever happens (a new version of the workflow code, say).
 //
 // It is a cache: a part that finds nothing (another worker ran it last time, a new data folder)
 // compares everything, as before. Kept in SQLite next to the worker, written without waiting
@@ -36,8 +36,18 @@ export interface ComparisonMemory {
   forget(mrn: string): void;
 }
 
-/** How long a clean comparison spares a movement: past it, the movement is read in full again. */
-export const REMEMBERED_FOR_MS = 24 * 3_600_000;
+/**
+ * How long a clean comparison spares a movement: past it, the movement is read in full again.
+ * Between 20 and 28 hours, by MRN: the movements one run found in agreement do not all come due
+ * at the same hourly run a day later (one run a day would compare everything again at once).
+ */
+export const REMEMBERED_AT_LEAST_MS = 20 * 3_600_000;
+export const REMEMBERED_AT_MOST_MS = 28 * 3_600_000;
+
+export function rememberedFor(mrn: string): number {
+  const spread = createHash('sha256').update(mrn).digest().readUInt32BE(0) / 0x1_0000_0000;
+  return REMEMBERED_AT_LEAST_MS + Math.floor(spread * (REMEMBERED_AT_MOST_MS - REMEMBERED_AT_LEAST_MS));
+}
 
 /** A digest of a national record as the system served it (key order does not matter). */
 export function recordDigest(record: Movement): string {
@@ -59,7 +69,7 @@ export function sqliteComparisonMemory(dataDir: string, country: CountryCode, no
     country TEXT NOT NULL, mrn TEXT NOT NULL, history_length INTEGER NOT NULL, national TEXT, compared_at INTEGER NOT NULL,
     PRIMARY KEY (country, mrn))`);
   // Movements closed and gone long ago leave their rows behind otherwise.
-  db.prepare('DELETE FROM clean_comparisons WHERE country = ? AND compared_at < ?').run(country, now() - REMEMBERED_FOR_MS);
+  db.prepare('DELETE FROM clean_comparisons WHERE country = ? AND compared_at < ?').run(country, now() - REMEMBERED_AT_MOST_MS);
   const select = db.prepare<[string, string], { history_length: number; national: string | null; compared_at: number }>(
     'SELECT history_length, national, compared_at FROM clean_comparisons WHERE country = ? AND mrn = ?',
   );
@@ -68,7 +78,7 @@ export function sqliteComparisonMemory(dataDir: string, country: CountryCode, no
   return {
     recall(mrn) {
       const row = select.get(country, mrn);
-      if (!row || now() - row.compared_at > REMEMBERED_FOR_MS) return undefined;
+      if (!row || now() - row.compared_at > rememberedFor(mrn)) return undefined;
       return { historyLength: row.history_length, national: row.national };
     },
     remember(mrn, seen) {

@@ -10,7 +10,7 @@ import { resumeFrom } from '../../activities/reconciliation.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { Movement } from '../../src/national/contract.ts';
 import type { NationalSystemClient } from '../../src/national/client.ts';
-import { REMEMBERED_FOR_MS, sqliteComparisonMemory } from '../../src/reconciliation/memory.ts';
+import { REMEMBERED_AT_LEAST_MS, REMEMBERED_AT_MOST_MS, rememberedFor, sqliteComparisonMemory } from '../../src/reconciliation/memory.ts';
 import { reconcileCountry } from '../../src/reconciliation/reconcile.ts';
 import type { TransitState } from '../../workflows/model.ts';
 
@@ -143,16 +143,22 @@ describe('reconciliation: movements unchanged since their last clean comparison 
     assert.ok(w.stateRead.includes(AGREES), 'read again: what was in transit must be seen applied or missing');
   });
 
-  test('a clean comparison spares a movement for a day at most', async () => {
+  test('a clean comparison spares a movement for 20 to 28 hours, by MRN, so that one run a day does not compare everything again', async () => {
     w.records.set(AGREES, recordOf(AGREES));
     await run();
     w.stateRead.length = 0;
+    clock += REMEMBERED_AT_LEAST_MS - 60_000;
     await run();
-    assert.deepEqual(w.stateRead, [SEALS_DIFFER]);
-    clock += REMEMBERED_FOR_MS + 60_000;
+    assert.deepEqual(w.stateRead, [SEALS_DIFFER], 'still spared just short of 20 hours');
+    clock += REMEMBERED_AT_MOST_MS - REMEMBERED_AT_LEAST_MS + 120_000;
     w.stateRead.length = 0;
     await run();
-    assert.deepEqual([...w.stateRead].sort(), [...mrns].sort());
+    assert.deepEqual([...w.stateRead].sort(), [...mrns].sort(), 'all read again past 28 hours');
+    // Spread over the eight hours: 1,000 MRNs fall due in every one of them.
+    const hours = new Set(
+      Array.from({ length: 1000 }, (_, i) => Math.floor((rememberedFor(`26TG${String(i).padStart(14, '0')}`) - REMEMBERED_AT_LEAST_MS) / 3_600_000)),
+    );
+    assert.deepEqual([...hours].sort(), [0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   test('a part without memory reads every state, as before, and says nothing of unchanged movements', async () => {
