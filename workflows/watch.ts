@@ -47,8 +47,8 @@ async function fire(mv: Movement, alarm: Alarm): Promise<void> {
   // overdue and again before the enquiry. Movements started before it climb as they did. A system
   // that does not answer within the patience is passed over: waited for without end, a system
   // down at the deadline held the ladder, and every act of the movement (the fallback acts keyed
-  // in Corridor during that very outage included) waited behind the alarm. Before the patience,
-  // movements waited without end, and replay so.
+  // in Corridor during that very outage included) waited behind the alarm; histories from then
+  // replay so.
   if ((alarm.kind === 'OVERDUE' || alarm.kind === 'ENQUIRY') && patched('enquiry-asks-systems')) {
     if (await catchUpFromSystems(mv, patched('ladder-catch-up-patience') ? patience : undefined)) return;
   }

@@ -54,7 +54,7 @@ export function recordDigest(record: Movement): string {
   return createHash('sha256').update(canonicalJson(record)).digest('base64url');
 }
 
-export const MEMORY_FILE = path.join('reconciliation', 'clean-comparisons.sqlite');
+const MEMORY_FILE = path.join('reconciliation', 'clean-comparisons.sqlite');
 
 /** One country's memory in the SQLite file under `dataDir` (shared by the countries of one worker, keyed by country). */
 export function sqliteComparisonMemory(dataDir: string, country: CountryCode, now: () => number = Date.now): ComparisonMemory & { close(): void } {

@@ -81,7 +81,7 @@ export class StallWatch {
 }
 
 /** Readings in a row a verdict needs, besides the time. */
-export const MIN_READINGS = 3;
+const MIN_READINGS = 3;
 
 export interface StallWatchOptions {
   metricsUrl: string;
