@@ -143,7 +143,7 @@ describe('the enquiry asks the systems first', () => {
         'overdue although Burkina cannot be asked',
         40_000,
       );
-      // The server ends the retries once the next one would fall past the patience (1, 2, 4 s apart: about 7 s).
+      // Seen: about 7 s, before the patience (our reading, not checked: the server stops retrying when the next retry, 1, 2, 4 s apart, would pass it).
       const waited = Date.now() - deadline;
       assert.ok(waited >= 3_000 && waited <= 20_000, `waited ${waited} ms for Burkina's system, the patience is 10 s`);
       // The movement goes on: still on the road, on the ladder (a system's errors used to end its workflow).
