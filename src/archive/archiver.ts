@@ -1,16 +1,15 @@
 // The archiver's one pass: list through visibility the movements of this deployment closed
-// since the cursor, read each one's full record from its result (its final state rides in the
-// close event since workflows/state.ts `closing`; a movement closed before that, or one that
-// failed or was terminated, is asked with the `state` query, which Temporal answers for a closed
-// workflow by replaying its history on a transits worker), write it to the archive, and move the
+// since the cursor, read each one's full record (src/temporal/state-query.ts: from its result,
+// the close event, when it carries the final state; else by the `state` query, which Temporal
+// answers for a closed workflow by replaying its history on a transits worker), write it to the
+// archive, and move the
 // cursor. A row is written once per run (MRN primary key), so a pass repeated after a crash
 // changes nothing.
-import { type Client, WorkflowFailedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Logger } from '../logging/logger.ts';
 import { forMovement } from '../logging/logger.ts';
 import { executionTime, forEachExecution, listPage, quote, transitFields, type ExecutionInfo } from '../temporal/visibility.ts';
 import { queryState } from '../temporal/state-query.ts';
-import type { TransitState } from '../../workflows/model.ts';
 import type { ArchiveStore } from './store.ts';
 
 // Visibility records a closing a little after the workflow closes: re-read this much before the
@@ -67,7 +66,7 @@ async function archivePage(
     if (closedAt > outcome.latest) outcome.latest = closedAt;
     if (archivedRuns.get(summary.mrn) === runId) continue;
     try {
-      const state = await finalState(client, summary.mrn, runId);
+      const state = await queryState(client, summary.mrn, runId);
       await store.put({ summary: { ...summary, closedAt }, routeOffices, runId, state });
       outcome.archived++;
       forMovement(logger, summary.mrn).info({ status: state.status, closedAt }, 'archive: closed movement archived');
@@ -103,17 +102,4 @@ export async function sweepLeftTemporal({ client, namespace, store }: ArchiverDe
 /** Deletes the rows past the archive's retention; returns how many. */
 export async function purgeExpired(store: ArchiveStore, retentionDays: number, now = Date.now()): Promise<number> {
   return store.purge(new Date(now - retentionDays * DAY_MS).toISOString());
-}
-
-/** The state a closed movement ended in: from its result when it carries it, else by the query. */
-async function finalState(client: Client, mrn: string, runId: string): Promise<TransitState> {
-  const handle = client.workflow.getHandle(mrn, runId);
-  try {
-    const result = (await handle.result()) as { state?: TransitState } | undefined;
-    if (result?.state) return result.state;
-  } catch (error) {
-    // Failed or terminated: no result; the replay still knows the state it ended in.
-    if (!(error instanceof WorkflowFailedError)) throw error;
-  }
-  return queryState(client, mrn, runId);
 }

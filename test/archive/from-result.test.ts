@@ -70,6 +70,37 @@ describe("the archive reads a closed movement's state from its result", () => {
     }
   });
 
+  it("the API reads a discharged movement's state with no transits worker running", async () => {
+    const tin = uniqueTin();
+    const d = declarationFor('lome-ouaga', tin);
+    const mrn = await corridor.accepted(d);
+    await corridor.drive(mrn, d.plan);
+    const ended = await eventually(
+      () => corridor.state(mrn),
+      (s) => s.status === 'DISCHARGED' && s.notifications.every((n) => n.delivery !== 'PENDING'),
+      'discharged',
+    );
+    await eventually(
+      () => stack.client.workflow.getHandle(mrn).describe(),
+      (described) => described.status.name === 'COMPLETED',
+      'workflow completed',
+    );
+    await stack.stopWorker();
+    try {
+      // Asked with the query, a closed movement waits for a worker to replay it (none polls).
+      const read = await Promise.race([
+        corridor.state(mrn),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('the read waited for a worker: it asked the movement instead of reading its result')), 20_000),
+        ),
+      ]);
+      assert.equal(read.status, 'DISCHARGED');
+      assert.deepEqual(read.timeline, ended.timeline, 'the timeline the movement ended with');
+    } finally {
+      await stack.startWorker();
+    }
+  });
+
   it('a terminated movement, which has no result, is archived through the query', async () => {
     const tin = uniqueTin();
     const d = declarationFor('lome-ouaga', tin);

@@ -13,7 +13,9 @@ function clientWithHeldQueries() {
   const held: { mrn: string; settle: (fail?: boolean) => void }[] = [];
   const client = {
     options: { namespace: 'default' },
+    // Already refusing queries of closed movements, so queryState asks it as it is.
     workflow: {
+      options: { queryRejectCondition: 'NOT_OPEN' },
       getHandle: (mrn: string) => ({
         query: () => {
           inFlight.set(mrn, (inFlight.get(mrn) ?? 0) + 1);
