@@ -29,8 +29,14 @@ export interface JournalProgress {
   head: number;
   /** When the oldest event not yet carried was recorded in the national system; null when caught up. */
   oldestUnconsumedAt: string | null;
-  /** When the journal was last read. */
-  readAt: string;
+  /** When the journal was last read; null before a first read. */
+  readAt: string | null;
+}
+
+/** The last read time in a heartbeat (none in a bare-cursor heartbeat of an earlier version). */
+function readAtOf(details: unknown): string | null {
+  const readAt = (details as Partial<JournalProgress> | undefined)?.readAt;
+  return typeof readAt === 'string' ? readAt : null;
 }
 
 /** The cursor in a heartbeat of this or an earlier version (a bare number). */
@@ -111,11 +117,15 @@ export function createJournalActivities({ country, read, transits, reference, lo
       );
       let cursor = Math.max(from, cursorOf(context.info.heartbeatDetails) ?? 0);
       let head = cursor;
-      const progress = (oldestUnconsumedAt: string | null): JournalProgress => ({ cursor, head, oldestUnconsumedAt, readAt: new Date().toISOString() });
+      // The attempt's first heartbeat has read nothing yet: it keeps the last attempt's read time,
+      // so a retry after a failure is not taken for a journal read again (src/interconnection/journal-status.ts).
+      let readAt = readAtOf(context.info.heartbeatDetails);
+      const progress = (oldestUnconsumedAt: string | null): JournalProgress => ({ cursor, head, oldestUnconsumedAt, readAt });
       context.heartbeat(progress(null));
       const until = Date.now() + runForMs;
       while (Date.now() < until && !context.cancellationSignal.aborted) {
         const page = await read(cursor, { limit: 200, waitSeconds: 10, signal: context.cancellationSignal });
+        readAt = new Date().toISOString();
         head = Math.max(head, page.headSequence ?? page.lastSequence);
         if (page.events.length === 0) {
           context.heartbeat(progress(null));

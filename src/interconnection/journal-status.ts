@@ -65,6 +65,7 @@ export async function readJournalStatus(
       started: pending.state === STARTED,
       lastFailure: pending.lastFailure ? (pending.lastFailure.message ?? 'the journal consumer fails') : undefined,
       lastNewsMs: Math.max(optionalTsToMs(pending.lastHeartbeatTime) ?? 0, optionalTsToMs(pending.lastStartedTime) ?? 0) || undefined,
+      startedMs: optionalTsToMs(pending.lastStartedTime),
     },
     progress,
     now,
@@ -79,6 +80,8 @@ export interface ConsumerActivity {
   lastFailure: string | undefined;
   /** Its last heartbeat or start, in epoch milliseconds. */
   lastNewsMs: number | undefined;
+  /** When its current (or last) attempt started, in epoch milliseconds. */
+  startedMs?: number | undefined;
 }
 
 /** The verdict on one country's journal from its consumer's activity and last heartbeat. */
@@ -105,6 +108,10 @@ export function journalStatusOf(
   const since = known?.readAt ?? (activity.lastNewsMs !== undefined ? new Date(activity.lastNewsMs).toISOString() : null);
   // Waiting for its next attempt: the last one failed to read or carry, and says why.
   if (!activity.started && activity.lastFailure) return { ...status, state: 'unreadable', unreadableSince: since, problem: activity.lastFailure };
+  // Retrying after a failure and not read yet in this attempt: the failure still stands.
+  const readSinceStart = known?.readAt != null && activity.startedMs !== undefined && Date.parse(known.readAt) >= activity.startedMs;
+  if (activity.started && activity.lastFailure && !readSinceStart)
+    return { ...status, state: 'unreadable', unreadableSince: since, problem: activity.lastFailure };
   if (activity.started && activity.lastNewsMs !== undefined && now.getTime() - activity.lastNewsMs > SILENT_AFTER_MS) {
     return {
       ...status,

@@ -31,6 +31,16 @@ describe('journal status', () => {
     assert.equal(s.state, 'unreadable');
     assert.match(s.problem!, /503/);
   });
+  test('a retried attempt that has not read yet: still unreadable, with the last failure; once it reads, ok', () => {
+    const failure = 'the journal at http://x answered 503';
+    const retrying = { started: true, lastFailure: failure, lastNewsMs: now.getTime() - 2_000, startedMs: now.getTime() - 2_000 };
+    const readBefore = { ...progress(5, 5, null), readAt: '2026-11-28T11:50:00Z' };
+    const s = journalStatusOf('TG', retrying, readBefore, now, 300);
+    assert.deepEqual([s.state, s.problem, s.unreadableSince], ['unreadable', failure, '2026-11-28T11:50:00Z']);
+    assert.equal(journalStatusOf('TG', retrying, { ...progress(5, 5, null), readAt: null }, now, 300).state, 'unreadable', 'never read at all');
+    const readSince = { ...progress(5, 5, null), readAt: new Date(now.getTime() - 1_000).toISOString() };
+    assert.equal(journalStatusOf('TG', retrying, readSince, now, 300).state, 'ok');
+  });
   test('running but silent for longer than a long poll and a heartbeat: unreadable', () => {
     const s = journalStatusOf('TG', { started: true, lastFailure: undefined, lastNewsMs: now.getTime() - 120_000 }, progress(1, 1, null), now, 300);
     assert.equal(s.state, 'unreadable');
