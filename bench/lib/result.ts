@@ -38,6 +38,8 @@ export interface FloorResult {
   neighbourCores: number;
   sdk: SdkFigures;
   history: HistoryCount | undefined;
+  /** Processes restarted during the run: their CPU, the neighbours' and (the worker's) SDK figures are unknown. */
+  restarted?: string[];
 }
 
 export interface CorridorResult extends FloorResult {
@@ -187,6 +189,7 @@ export function summariseFloor(run: RigRun): FloorResult {
     neighbourCores: round((run.cpu.others ?? Number.NaN) / run.seconds),
     sdk: sdkFigures(run.metrics, n),
     history: run.history,
+    ...(run.restarted.length > 0 ? { restarted: run.restarted } : {}),
   };
 }
 

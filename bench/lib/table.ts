@@ -247,13 +247,18 @@ export function disturbedWindows(t: Pick<TargetResult, 'id' | 'corridor' | 'floo
     ['national path', t.national],
     ['national floor', t.nationalFloor],
   ] as const;
-  return windows.flatMap(([name, run]) =>
-    run && run.neighbourCores > NEIGHBOURS_LIMIT
+  return windows.flatMap(([name, run]) => [
+    ...(run && run.neighbourCores > NEIGHBOURS_LIMIT
       ? [
           `${t.id}: ${name} ran beside ${run.neighbourCores.toFixed(2)} cores of other work (more than ${NEIGHBOURS_LIMIT}): its rate is understated, and a ratio that uses it is off by as much; run again on a quieter machine`,
         ]
-      : [],
-  );
+      : []),
+    ...(run?.restarted?.length
+      ? [
+          `${t.id}: ${name}: ${run.restarted.join(', ')} restarted during the run (see its log): its CPU, the neighbours' and the SDK figures are unknown, and its rate includes the restart; run again`,
+        ]
+      : []),
+  ]);
 }
 
 export function renderTable(result: BenchResult): string {

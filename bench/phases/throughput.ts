@@ -8,7 +8,7 @@ import type { ApiClient, LifecycleOutcome } from '../../src/simulation/lifecycle
 import type { NationalScreens } from '../../src/simulation/national-screens.ts';
 import type { Declaration, PlannedRoute } from '../../src/domain/types.ts';
 import { countHistory, type HistoryCount } from '../lib/history.ts';
-import { measure, type Probe } from '../lib/window.ts';
+import { measure, type Probe, type Window } from '../lib/window.ts';
 import type { Scrape } from '../lib/prometheus.ts';
 
 export interface Batch {
@@ -35,6 +35,8 @@ export interface RigRun {
   cpu: Record<string, number | undefined>;
   metrics: Scrape | undefined;
   history: HistoryCount | undefined;
+  /** Processes restarted during its windows (bench/lib/window.ts): their figures are unknown. */
+  restarted: string[];
 }
 
 /**
@@ -99,7 +101,9 @@ export async function runThroughput(args: {
       const sofar = runs.get(rig.name);
       runs.set(
         rig.name,
-        sofar ? merge(sofar, window) : { batch: window.result, seconds: window.seconds, cpu: window.cpu, metrics: window.metrics, history: undefined },
+        sofar
+          ? merge(sofar, window)
+          : { batch: window.result, seconds: window.seconds, cpu: window.cpu, metrics: window.metrics, history: undefined, restarted: window.restarted },
       );
     }
   }
@@ -107,7 +111,7 @@ export async function runThroughput(args: {
   return runs;
 }
 
-function merge(a: RigRun, w: { result: Batch; seconds: number; cpu: Record<string, number | undefined>; metrics: Scrape | undefined }): RigRun {
+function merge(a: RigRun, w: Window<Batch>): RigRun {
   const cpu: Record<string, number | undefined> = {};
   for (const name of new Set([...Object.keys(a.cpu), ...Object.keys(w.cpu)])) {
     const x = a.cpu[name];
@@ -130,5 +134,6 @@ function merge(a: RigRun, w: { result: Batch; seconds: number; cpu: Record<strin
     cpu,
     metrics,
     history: undefined,
+    restarted: [...new Set([...a.restarted, ...w.restarted])],
   };
 }
