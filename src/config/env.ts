@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { InvalidKeyRing, parseKeyRing, type KeyRing } from '../codec/keys.ts';
+import { coreLogProblem } from '../worker/core-log.ts';
 
 const port = z.coerce
   .number({ error: 'expected a port number' })
@@ -279,6 +280,14 @@ export const variables = {
     default: '',
     doc: 'path of a workflow bundle built beforehand (by tests, or a deployment that builds it once); unset: the transits worker builds it at start',
   },
+  CORRIDOR_SDK_CORE_LOG: {
+    schema: z.string().superRefine((value, ctx) => {
+      const problem = coreLogProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    default: 'warn',
+    doc: "what the Temporal SDK's core (polling, workflow tasks, its cache) logs through the worker's log, as `sdkComponent: core` lines: a level (`error`, `warn`, `info`, `debug`, `trace`), or Rust EnvFilter directives for one part, e.g. `temporalio_sdk_core::worker::workflow::workflow_stream=debug`; lines finer than `CORRIDOR_LOG_LEVEL` are not written",
+  },
   CORRIDOR_WORKER_METRICS_PORT: { schema: port, default: '9464', doc: 'port where the worker exposes Temporal SDK metrics in Prometheus format' },
   CORRIDOR_WORKER_STALL_EXIT_SECONDS: {
     schema: z
@@ -491,6 +500,8 @@ export interface Config {
   /** Vouched acts: the API's signing key, and the public keys the workflow checks (undefined: the local key files). */
   vouching: { signingKey: Buffer | undefined; publicKeys: Record<string, Buffer> | undefined };
   workerMetricsPort: number;
+  /** CORRIDOR_SDK_CORE_LOG: a level or EnvFilter directives (src/worker/core-log.ts). */
+  sdkCoreLog: string;
   /** Error.stackTraceLimit inside the workflow sandbox. */
   workflowStackFrames: number;
   /** --max-old-space-size of the transits worker's isolates (MiB); undefined: V8's own. */
@@ -587,6 +598,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     },
     vouching: { signingKey: read(env, 'CORRIDOR_ACT_SIGNING_KEY'), publicKeys: read(env, 'CORRIDOR_ACT_PUBLIC_KEYS') },
     workerMetricsPort: read(env, 'CORRIDOR_WORKER_METRICS_PORT'),
+    sdkCoreLog: read(env, 'CORRIDOR_SDK_CORE_LOG'),
     workflowStackFrames: read(env, 'CORRIDOR_WORKFLOW_STACK_FRAMES'),
     workerHeapMib: read(env, 'CORRIDOR_WORKER_HEAP_MIB'),
     workerStallExitSeconds: read(env, 'CORRIDOR_WORKER_STALL_EXIT_SECONDS'),

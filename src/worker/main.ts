@@ -11,6 +11,7 @@ import { limitWorkflowThreadHeap } from './heap.ts';
 import { parseQueues, queueName } from './queues.ts';
 import { createWorkers } from './workers.ts';
 import { startStallWatch } from './stall-watch.ts';
+import { coreLog } from './core-log.ts';
 import { workflowBacklog } from '../temporal/task-queue.ts';
 
 /**
@@ -19,6 +20,9 @@ import { workflowBacklog } from '../temporal/task-queue.ts';
  * Still logged, at debug.
  */
 const EXPECTED_SDK_WARNINGS = new Set(['No workflows registered, not polling for workflow tasks']);
+const CORE_TO_PINO = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
+const ORDER: LogLevel[] = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'];
+const finer = (a: LogLevel, b: LogLevel): LogLevel => (ORDER.indexOf(a) > ORDER.indexOf(b) ? a : b);
 
 export async function runWorker(flags: Flags): Promise<void> {
   // Two passes: the queues say which countries this process serves, and it reads the national
@@ -28,12 +32,27 @@ export async function runWorker(flags: Flags): Promise<void> {
   const config = loadConfig(process.env, { countries: served });
   const logger = createLogger('worker', config.logLevel, config.logFormat);
   const sdkLevel: LogLevel = config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN';
+  const core = coreLog(config.sdkCoreLog);
   Runtime.install({
-    logger: new DefaultLogger(sdkLevel, (entry) => {
-      const level = EXPECTED_SDK_WARNINGS.has(entry.message) ? 'debug' : entry.level === 'WARN' ? 'warn' : entry.level === 'ERROR' ? 'error' : 'debug';
+    // Let through the finest of what the worker's level and the core's setting ask for.
+    logger: new DefaultLogger(finer(sdkLevel, core.finest), (entry) => {
+      const fromCore = entry.meta?.sdkComponent === 'core';
+      const level = EXPECTED_SDK_WARNINGS.has(entry.message)
+        ? 'debug'
+        : fromCore
+          ? CORE_TO_PINO[entry.level]
+          : entry.level === 'WARN'
+            ? 'warn'
+            : entry.level === 'ERROR'
+              ? 'error'
+              : 'debug';
       logger[level](entry.meta ?? {}, entry.message);
     }),
-    telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${config.workerMetricsPort}` } } },
+    telemetryOptions: {
+      // Through the logger above (JSON, `sdkComponent: core`), not printed by the core on stderr.
+      logging: { filter: core.filter, forward: {} },
+      metrics: { prometheus: { bindAddress: `127.0.0.1:${config.workerMetricsPort}` } },
+    },
   });
 
   const settings = temporalSettings(config);

@@ -22,7 +22,11 @@ after(async () => {
 });
 
 /** A national-TG worker whose cluster is at `address`, its log lines kept. */
-async function startWorker(address: string, prefix: string): Promise<{ child: ChildProcess; lines: () => Record<string, unknown>[] }> {
+async function startWorker(
+  address: string,
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; lines: () => Record<string, unknown>[]; stderr: () => string }> {
   const metricsPort = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--queues', 'national-TG'], {
     cwd: ROOT,
@@ -34,20 +38,25 @@ async function startWorker(address: string, prefix: string): Promise<{ child: Ch
       CORRIDOR_NATIONAL_TG_URL: 'http://127.0.0.1:9',
       CORRIDOR_LOG_LEVEL: 'info',
       CORRIDOR_WORKER_METRICS_PORT: String(metricsPort),
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   let out = '';
+  let err = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     out += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
   });
   const lines = () =>
     out
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { child, lines };
+  return { child, lines, stderr: () => err };
 }
 
 async function pollers(queue: string): Promise<number> {
@@ -104,4 +113,33 @@ test('a worker asked to stop while it waits for the cluster ends at once, cleanl
   assert.equal(code, 0);
   assert.ok(Date.now() - asked < 5_000, 'it ended within 5 s of being asked');
   assert.ok(worker.lines().some((line) => line.msg === 'worker stopped while waiting for the Temporal cluster'));
+});
+
+test("the SDK core's log goes through the worker's JSON log, at the level CORRIDOR_SDK_CORE_LOG asks", async () => {
+  const prefix = `corelog-${randomBytes(4).toString('hex')}-`;
+  const asked = await startWorker(temporalAddress(), prefix, { CORRIDOR_LOG_LEVEL: 'debug', CORRIDOR_SDK_CORE_LOG: 'debug' });
+  const quiet = await startWorker(temporalAddress(), `${prefix}q-`, { CORRIDOR_LOG_LEVEL: 'debug' });
+  try {
+    const deadline = Date.now() + 60_000;
+    const polling = (w: typeof asked) => w.lines().some((line) => line.msg === 'worker polling');
+    while (!(polling(asked) && polling(quiet))) {
+      assert.ok(Date.now() < deadline, 'the workers did not start polling within 60 s');
+      assert.equal(asked.child.exitCode, null, `the worker exited: ${asked.stderr()}`);
+      await sleep(200);
+    }
+    await sleep(1_000);
+    const core = asked.lines().filter((line) => line.sdkComponent === 'core');
+    assert.ok(core.length > 0, 'the core says what it does at debug, as JSON lines of the worker');
+    assert.ok(
+      core.some((line) => line.level === 20),
+      'at pino debug',
+    );
+    assert.equal(quiet.lines().filter((line) => line.sdkComponent === 'core' && line.level === 20).length, 0, 'by default the core says only warnings');
+    for (const w of [asked, quiet]) assert.doesNotMatch(w.stderr(), /temporalio_sdk_core/, 'nothing printed by the core itself on stderr');
+  } finally {
+    for (const w of [asked, quiet]) {
+      w.child.kill('SIGTERM');
+      await once(w.child, 'exit');
+    }
+  }
 });
