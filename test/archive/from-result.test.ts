@@ -40,39 +40,9 @@ describe("the archive reads a closed movement's state from its result", () => {
     return { store, outcome: await archiveClosedSince(deps, '') };
   }
 
-  it('a discharged movement is archived with no transits worker running', async () => {
-    const tin = uniqueTin();
-    const d = declarationFor('lome-ouaga', tin);
-    const mrn = await corridor.accepted(d);
-    await corridor.drive(mrn, d.plan);
-    const state = await eventually(
-      () => corridor.state(mrn),
-      (s) => s.status === 'DISCHARGED' && s.notifications.every((n) => n.delivery !== 'PENDING'),
-      'discharged',
-    );
-    const { timeline } = state;
-    await stack.stopWorker();
-    try {
-      // With the query, this pass would wait for a worker to replay the movement (none polls).
-      const { store, outcome } = await Promise.race([
-        pass('archive-no-worker.sqlite'),
-        new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('the pass waited for a worker: it asked the movement instead of reading its result')), 30_000),
-        ),
-      ]);
-      assert.ok(outcome.archived >= 1, `archived ${outcome.archived}, failed ${outcome.failed}`);
-      const row = await store.get(mrn);
-      assert.equal(row?.state.status, 'DISCHARGED');
-      assert.deepEqual(row?.state.timeline, timeline, 'the timeline the movement ended with');
-      await store.close();
-    } finally {
-      await stack.startWorker();
-    }
-  });
-
-  it("the API reads a discharged movement's state with no transits worker running", async () => {
-    const tin = uniqueTin();
-    const d = declarationFor('lome-ouaga', tin);
+  /** A movement driven to its discharge, its workflow closed; the state it ended in. */
+  async function dischargedAndClosed() {
+    const d = declarationFor('lome-ouaga', uniqueTin());
     const mrn = await corridor.accepted(d);
     await corridor.drive(mrn, d.plan);
     const ended = await eventually(
@@ -85,20 +55,39 @@ describe("the archive reads a closed movement's state from its result", () => {
       (described) => described.status.name === 'COMPLETED',
       'workflow completed',
     );
+    return { mrn, ended };
+  }
+
+  /** `work` with the transits worker stopped: asked with the query, a closed movement waits for a worker to replay it (none polls). */
+  async function withoutWorker<T>(work: () => Promise<T>, what: string): Promise<T> {
     await stack.stopWorker();
     try {
-      // Asked with the query, a closed movement waits for a worker to replay it (none polls).
-      const read = await Promise.race([
-        corridor.state(mrn),
+      return await Promise.race([
+        work(),
         new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('the read waited for a worker: it asked the movement instead of reading its result')), 20_000),
+          setTimeout(() => reject(new Error(`${what} waited for a worker: it asked the movement instead of reading its result`)), 30_000),
         ),
       ]);
-      assert.equal(read.status, 'DISCHARGED');
-      assert.deepEqual(read.timeline, ended.timeline, 'the timeline the movement ended with');
     } finally {
       await stack.startWorker();
     }
+  }
+
+  it('a discharged movement is archived with no transits worker running', async () => {
+    const { mrn, ended } = await dischargedAndClosed();
+    const { store, outcome } = await withoutWorker(() => pass('archive-no-worker.sqlite'), 'the pass');
+    assert.ok(outcome.archived >= 1, `archived ${outcome.archived}, failed ${outcome.failed}`);
+    const row = await store.get(mrn);
+    assert.equal(row?.state.status, 'DISCHARGED');
+    assert.deepEqual(row?.state.timeline, ended.timeline, 'the timeline the movement ended with');
+    await store.close();
+  });
+
+  it("the API reads a discharged movement's state with no transits worker running", async () => {
+    const { mrn, ended } = await dischargedAndClosed();
+    const read = await withoutWorker(() => corridor.state(mrn), 'the read');
+    assert.equal(read.status, 'DISCHARGED');
+    assert.deepEqual(read.timeline, ended.timeline, 'the timeline the movement ended with');
   });
 
   it('a terminated movement, which has no result, is archived through the query', async () => {
