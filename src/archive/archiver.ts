@@ -2,9 +2,8 @@
 // since the cursor, read each one's full record (src/temporal/state-query.ts: from its result,
 // the close event, when it carries the final state; else by the `state` query, which Temporal
 // answers for a closed workflow by replaying its history on a transits worker), write it to the
-// archive, and move the
-// cursor. A row is written once per run (MRN primary key), so a pass repeated after a crash
-// changes nothing.
+// archive, and move the cursor. A row is written once per run (MRN primary key), so a pass
+// repeated after a crash changes nothing.
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../logging/logger.ts';
 import { forMovement } from '../logging/logger.ts';

@@ -36,6 +36,10 @@ export function coreLog(value: string): CoreLog {
   // the setting, is loaded by processes that never load the worker's native module).
   const filter = [`error,temporalio_sdk_core=${core},temporalio_client=${core},temporalio_common=${core}`, ...targeted].join(',');
   const asked = directives.map((d) => d.slice(d.indexOf('=') + 1).toUpperCase()).filter((l): l is CoreLevel => (LEVELS as readonly string[]).includes(l));
-  const finest = asked.reduce<CoreLevel>((a, b) => (LEVELS.indexOf(b) > LEVELS.indexOf(a) ? b : a), 'WARN');
-  return { filter, finest };
+  return { filter, finest: asked.reduce(finer, 'WARN') };
+}
+
+/** The more detailed of two levels. */
+export function finer(a: CoreLevel, b: CoreLevel): CoreLevel {
+  return LEVELS.indexOf(b) > LEVELS.indexOf(a) ? b : a;
 }

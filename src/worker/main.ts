@@ -11,7 +11,7 @@ import { limitWorkflowThreadHeap } from './heap.ts';
 import { parseQueues, queueName } from './queues.ts';
 import { createWorkers } from './workers.ts';
 import { startStallWatch } from './stall-watch.ts';
-import { coreLog } from './core-log.ts';
+import { coreLog, finer } from './core-log.ts';
 import { workflowBacklog } from '../temporal/task-queue.ts';
 
 /**
@@ -20,9 +20,7 @@ import { workflowBacklog } from '../temporal/task-queue.ts';
  * Still logged, at debug.
  */
 const EXPECTED_SDK_WARNINGS = new Set(['No workflows registered, not polling for workflow tasks']);
-const CORE_TO_PINO = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
-const ORDER: LogLevel[] = ['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE'];
-const finer = (a: LogLevel, b: LogLevel): LogLevel => (ORDER.indexOf(a) > ORDER.indexOf(b) ? a : b);
+const PINO_LEVEL = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
 
 export async function runWorker(flags: Flags): Promise<void> {
   // Two passes: the queues say which countries this process serves, and it reads the national
@@ -36,16 +34,9 @@ export async function runWorker(flags: Flags): Promise<void> {
   Runtime.install({
     // Let through the finest of what the worker's level and the core's setting ask for.
     logger: new DefaultLogger(finer(sdkLevel, core.finest), (entry) => {
-      const fromCore = entry.meta?.sdkComponent === 'core';
-      const level = EXPECTED_SDK_WARNINGS.has(entry.message)
-        ? 'debug'
-        : fromCore
-          ? CORE_TO_PINO[entry.level]
-          : entry.level === 'WARN'
-            ? 'warn'
-            : entry.level === 'ERROR'
-              ? 'error'
-              : 'debug';
+      // The core's lines at their own level; the TypeScript SDK's below WARN at debug, as before.
+      const ownLevel = entry.meta?.sdkComponent === 'core' || entry.level === 'WARN' || entry.level === 'ERROR';
+      const level = !EXPECTED_SDK_WARNINGS.has(entry.message) && ownLevel ? PINO_LEVEL[entry.level] : 'debug';
       logger[level](entry.meta ?? {}, entry.message);
     }),
     telemetryOptions: {
