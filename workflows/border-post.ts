@@ -2,7 +2,6 @@
 // from the country it leaves, the entry into the next one. The border dwell time runs from the
 // arrival to the entry accepted. The exit act also serves the last office of a route toward Mali
 // or Niger, where exit confirmed ends the movement (discharged by ./destination.ts).
-import { patched } from '@temporalio/workflow';
 import type { CountryCode } from '../src/domain/countries.ts';
 import { checkActBody, sealDiscrepancy, type SealCheckBody } from './acts.ts';
 import { dischargeAndWriteOff } from './destination.ts';
@@ -91,7 +90,7 @@ export function registerBorderPostActs(mv: Movement): void {
  * Movements that began before notices existed go on without them, as they were recorded.
  */
 async function sendNotice(mv: Movement, keyed: Keyed, act: 'EXIT' | 'ENTRY', to: string, office: string, sealsIntact: boolean, recordedAt: string) {
-  if (!patched('border-notices')) return;
+  if (!mv.has('border-notices')) return;
   const { mrn } = mv;
   const from = mv.countryOf(office) as CountryCode;
   const notice = { mrn, country: from, office, sealsIntact, recordedAt };

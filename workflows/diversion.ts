@@ -5,7 +5,6 @@
 // share of the guarantee), a country it now will gets one; every system still on the route is
 // told of the new route. Decided by a supervisor of the country where the truck is, or by the
 // officer of the office where it stands (./procedure.ts).
-import { patched } from '@temporalio/workflow';
 import { countryOf, type CountryCode } from '../src/domain/countries.ts';
 import { planDiversion, type DiversionPlanResult, type RoadNetwork } from '../src/domain/route-plan.ts';
 import { words, type Words } from '../src/domain/words.ts';
@@ -116,7 +115,7 @@ export function registerDiversionAct(mv: Movement): void {
 
       if (state.escalation.level > 0 && deadline) closeEscalation(mv, actor, where, 'DIVERTED');
       // Every call this act makes is new to the workflow: behind the marker, as the rule for new commands asks.
-      if (!patched('diversion')) return;
+      if (!mv.has('diversion')) return;
       await tellSystems(mv, { before, codes, newOffice, reason, deadline });
       mv.notify(
         'DIVERTED',

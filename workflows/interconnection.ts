@@ -4,7 +4,7 @@
 // it came from. An act that depends on one not yet seen (the entry into Burkina before Togo's
 // exit) waits here; an act already recorded through Corridor counts once, and a different
 // version of it is a discrepancy for both countries' supervisors.
-import { ActivityFailure, condition, log, patched, setHandler, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, condition, log, setHandler, TimeoutFailure } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { Actor } from '../src/auth/actor.ts';
 import { countryNames, countryOf, isCorridorCountry } from '../src/domain/countries.ts';
@@ -56,7 +56,7 @@ export function registerInterconnection(mv: Movement): void {
   if (mv.registeredIn) applied.add(mv.registeredIn.eventId);
   // Movements started before events were vouched for replay their unsigned events as they were
   // applied; every movement started since refuses an event its country's consumer did not sign.
-  const vouching = patched('vouched-national-events');
+  const vouching = mv.has('vouched-national-events');
 
   setHandler(m.nationalEventSignal, (event, vouch) => {
     if (vouching && !eventVouched(mv.mrn, event, vouch)) {
@@ -87,7 +87,7 @@ export function registerInterconnection(mv: Movement): void {
         // Caught up from its system while it waited here (an alarm read the record first): the act
         // is the movement's already, not a second keying of it. Histories that recorded it as
         // NATIONAL_ACT_CONFIRMED replay as they were.
-        if (applied.has(event.id) && patched('inbox-skips-caught-up')) return;
+        if (applied.has(event.id) && mv.has('inbox-skips-caught-up')) return;
         applied.add(event.id);
         await apply(mv, event);
         mv.search.sync(mv.state);
@@ -239,7 +239,7 @@ export async function catchUpFromSystems(mv: Movement, patience?: Duration): Pro
       // So is one that answered only errors until the patience ran out (a 503 each time: the last
       // one comes back, not a timeout): the alarm must still go off. Such a failure used to end
       // the movement's workflow itself; histories that did replay so.
-      if (patience && error instanceof ActivityFailure && patched('catch-up-passes-over-failures')) {
+      if (patience && error instanceof ActivityFailure && mv.has('catch-up-passes-over-failures')) {
         log.warn('catch-up: a national system gave no record within the patience; passed over', { mrn: mv.mrn, country, error: error.message });
         return undefined;
       }

@@ -91,6 +91,8 @@ export interface TransitInput {
   settings: TransitSettings;
   /** Set when the journal of the departure country's system started the movement. */
   registeredIn?: RegisteredIn | undefined;
+  /** The lifecycle baseline it started on (./versions.ts); absent on movements started before baselines. */
+  baseline?: number;
 }
 
 /** Someone or something that acted: an officer, a declarant, a supervisor, or Corridor itself. */

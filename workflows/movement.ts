@@ -2,7 +2,7 @@
 // systems' activities, the notifications, the lock that lets one act run at a time, and the one
 // shape every act's handler takes. The stage modules (departure, border post, destination,
 // road, supervision, watch) register their handlers over one Movement.
-import { ApplicationFailure, currentUpdateInfo, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, currentUpdateInfo, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Duration, UpdateDefinition } from '@temporalio/common';
 import type { NationalActivities } from '../activities/national.ts';
 import type { OperationRequest } from '../src/national/contract.ts';
@@ -16,6 +16,7 @@ import { terminalStatuses } from './model.ts';
 import { checkAction, type ActionName, type Refusal } from './procedure.ts';
 import { SearchAttributeSync } from './search.ts';
 import { initialState } from './state.ts';
+import { runsChange, type LifecycleChange } from './versions.ts';
 import { nationalCall } from './national-answers.ts';
 import { actVouchRefusal } from './vouch.ts';
 import { type FallbackMark, FallbackWrites, fallbackProblem, type operationOf, type FallbackAction } from './fallback.ts';
@@ -47,7 +48,7 @@ export type Perform<I> = (input: I, keyed: Keyed, answered?: () => void) => Prom
 // Movements recorded before officers were answered ahead of the forwarding, and before the two
 // pairs of national calls (registration and reservation, control results and discharge) each
 // became one activity, replay as they were recorded.
-const LEAN_OFFICER_ACTS = 'lean-officer-acts';
+const LEAN_OFFICER_ACTS: LifecycleChange = 'lean-officer-acts';
 
 export class Movement {
   readonly mrn: string;
@@ -78,6 +79,8 @@ export class Movement {
   private pendingDeliveries = 0;
   /** Fallback acts waiting for their national system (./fallback.ts). */
   readonly fallback: FallbackWrites;
+  /** The lifecycle baseline it started on (./versions.ts). */
+  readonly baseline: number | undefined;
 
   constructor(input: TransitInput) {
     this.mrn = input.mrn;
@@ -86,7 +89,8 @@ export class Movement {
     this.registeredIn = input.registeredIn;
     this.declaration = input.declaration;
     this.state = initialState(input);
-    this.shares = patched('guarantee-shares');
+    this.baseline = input.baseline;
+    this.shares = this.has('guarantee-shares');
     this.search = new SearchAttributeSync(this.state);
     this.departure = this.national(input.route.departureCountry);
     this.fallback = new FallbackWrites({
@@ -318,6 +322,11 @@ export class Movement {
     return undefined;
   }
 
+  /** Whether this movement runs a change made to the lifecycle while movements were on the road. */
+  has(change: LifecycleChange): boolean {
+    return runsChange(this.baseline, change);
+  }
+
   /**
    * Officers answered before the forwarding, paired national calls: for movements from this version
    * on. Asked first as a movement lodged through Corridor starts; a movement that began before
@@ -325,7 +334,7 @@ export class Movement {
    * recorded.
    */
   leanActs(): boolean {
-    return patched(LEAN_OFFICER_ACTS);
+    return this.has(LEAN_OFFICER_ACTS);
   }
 
   /** Refuses an act now if the procedure does not expect it from this actor. */
@@ -366,7 +375,7 @@ export class Movement {
               this.check(action, input.actor);
               const mark = (input as { fallback?: FallbackMark }).fallback;
               // Only movements whose acts carry a fallback mark take the new path; every other act runs as it was recorded.
-              const keyed = mark && patched('fallback-acts') ? this.fallbackKeyed(action as FallbackAction, input.actor, mark) : IN_CORRIDOR;
+              const keyed = mark && this.has('fallback-acts') ? this.fallbackKeyed(action as FallbackAction, input.actor, mark) : IN_CORRIDOR;
               await perform(input, keyed, answerBeforeForwarding);
               if (settled) this.search.sync(this.state);
               else answer();

@@ -2,7 +2,6 @@
 // truck is (breakdown, accident, seals broken, transhipment to another vehicle under new seals,
 // partial loss), sent to the departure country's system and to each system ahead of the truck;
 // it may extend the leg's time limit up to the per-leg cap (more takes a supervisor).
-import { patched } from '@temporalio/workflow';
 import { words, type Words } from '../src/domain/words.ts';
 import { checkActBody, type IncidentBody } from './acts.ts';
 import * as m from './messages.ts';
@@ -50,7 +49,7 @@ export function registerRoadActs(mv: Movement): void {
     });
     if (extendHours) extendDeadline(mv, actor, office, extendHours, `incident: ${description}`);
     // Movements started before incidents travelled keep them inside Corridor, as they were recorded.
-    if (patched('incident-reports')) await sendIncidentReport(mv, office, at, report);
+    if (mv.has('incident-reports')) await sendIncidentReport(mv, office, at, report);
   });
 }
 

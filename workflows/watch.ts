@@ -3,7 +3,7 @@
 // the country's supervisor, then the enquiry, then recovery on the guarantee), reminders of an
 // unacknowledged level, the border alert, and control results missing after arrival. Also the
 // changes of deadline that acts make: an extension, an arrival that stops the ladder.
-import { type ApplicationFailure, condition, patched } from '@temporalio/workflow';
+import { type ApplicationFailure, condition } from '@temporalio/workflow';
 import type { Actor } from '../src/auth/actor.ts';
 import { words } from '../src/domain/words.ts';
 import { alarmKey, LEVEL, nextAlarm, type Alarm } from './escalation.ts';
@@ -49,14 +49,14 @@ async function fire(mv: Movement, alarm: Alarm): Promise<void> {
   // down at the deadline held the ladder, and every act of the movement (the fallback acts keyed
   // in Corridor during that very outage included) waited behind the alarm; histories from then
   // replay so.
-  if ((alarm.kind === 'OVERDUE' || alarm.kind === 'ENQUIRY') && patched('enquiry-asks-systems')) {
-    if (await catchUpFromSystems(mv, patched('ladder-catch-up-patience') ? patience : undefined)) return;
+  if ((alarm.kind === 'OVERDUE' || alarm.kind === 'ENQUIRY') && mv.has('enquiry-asks-systems')) {
+    if (await catchUpFromSystems(mv, mv.has('ladder-catch-up-patience') ? patience : undefined)) return;
   }
   // The control results' delay runs from the arrival as the destination's system recorded it:
   // an arrival heard late (the link down) finds the delay already past, while the same system
   // may hold control results recorded in time that are still on their way. That system is asked
   // first; one that does not answer within a while does not hold the alarm back any longer.
-  if (alarm.kind === 'CONTROL_RESULTS_MISSING' && patched('control-results-ask-systems') && (await catchUpFromSystems(mv, patience))) return;
+  if (alarm.kind === 'CONTROL_RESULTS_MISSING' && mv.has('control-results-ask-systems') && (await catchUpFromSystems(mv, patience))) return;
   switch (alarm.kind) {
     case 'OVERDUE':
       state.escalation = { level: LEVEL.OVERDUE, kind: 'OVERDUE', overdueSince: state.legDeadline ?? at };

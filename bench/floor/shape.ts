@@ -3,8 +3,9 @@
 // waves (a wave's calls run together), ten activities in all, the release, the exit and the
 // entry answered after their first wave (the forward to the other country follows, holding the
 // movement until it is done); a deadline timer armed after release and re-armed after border
-// arrival, entry and arrival; and the version markers of `patched()`: the guarantee's shares as
-// the movement starts, the lean acts at its start too, the notices at the exit. The benchmark checks
+// arrival, entry and arrival; no version marker (a new movement starts on a baseline that has every
+// change in, workflows/versions.ts), and one search attribute upsert per workflow task, as
+// Corridor's are merged (workflows/search-upserts.ts, which the floor's worker runs too). The benchmark checks
 // this against a real transit's history and says so when they differ, so a change to the
 // workflow that changes its shape shows up instead of silently skewing the ratio.
 import { UsageError } from '../../src/cli/args.ts';
@@ -34,9 +35,9 @@ export const lomeOuagaShape: FloorShape = {
     [1], // control-results: record them and discharge, one activity (Burkina gives back its share with it; Togo wrote off its leg at the entry)
   ],
   timersAfter: [1, 2, 4, 5], // release (leg deadline), border arrival (dwell), entry (next leg), arrival (control results due)
-  // The guarantee's shares, the vouched national events and the lean acts (all asked as the
-  // movement starts), then the exit notice.
-  patchedAt: [0, 0, 0, 3],
+  // None since baseline 1: before, the guarantee's shares, the vouched national events and the lean
+  // acts at the start and the exit notice at the exit wrote a marker each ([0, 0, 0, 3]).
+  patchedAt: [],
   answeredAfterFirstWave: [1, 3, 4], // release, exit, entry: answered before the AAR and the notices
 };
 
@@ -61,7 +62,7 @@ export const nationalShape: FloorShape = {
     [1], // control results: discharge in Burkina (its share given back with it)
   ],
   timersAfter: [1, 2, 4, 5],
-  patchedAt: [0, 0, 3], // the guarantee's shares and the vouched national events at the start, the notices at the exit
+  patchedAt: [], // none since baseline 1 (before: [0, 0, 3], the shares and the vouched events at the start, the notices at the exit)
   answeredAfterFirstWave: [], // signalled: nobody waits for an answer
 };
 

@@ -28,6 +28,8 @@ const namespace = settings.namespace;
 const workflowBundle = withBundleGlobals(
   await bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+    // Corridor's merge of one task's search attribute upserts, so the floor keeps its shape.
+    workflowInterceptorModules: [fileURLToPath(new URL('../../workflows/search-upserts.ts', import.meta.url))],
     logger: new DefaultLogger('WARN'),
   }),
   { vouchKeys: {}, encodeFailures: false, stackFrames: config.workflowStackFrames },

@@ -20,6 +20,8 @@ import type * as activities from './activities.ts';
 export interface FloorInput extends FloorShape {
   activityQueue: string;
   deadlineMs: number;
+  /** Corridor's baseline (workflows/versions.ts): the upserts of one task merged into one, as a new movement's. */
+  baseline: number;
 }
 
 export const stepUpdate = defineUpdate<number, [number]>('step');

@@ -11,6 +11,7 @@ import { countHistory } from '../lib/history.ts';
 import type { RunningTarget } from '../lib/targets.ts';
 import type { FloorShape } from '../floor/shape.ts';
 import { stepSignal, stepUpdate, type floor, type FloorInput } from '../floor/workflow.ts';
+import { BASELINE } from '../../workflows/versions.ts';
 import type { Rig } from './throughput.ts';
 
 const WORKER = new URL('../floor/worker.ts', import.meta.url).pathname;
@@ -53,7 +54,8 @@ export async function startFloorRig(args: {
     args.runDir,
   );
   await waitFor('the floor worker', worker, async () => (readFileSync(worker.logFile, 'utf8').includes('floor worker polling') ? true : undefined), 120_000);
-  const input: FloorInput = { ...shape, activityQueue: `${taskQueue}-activities`, deadlineMs: 72 * 3600 * 1000 };
+  // On Corridor's baseline, so its upserts of one task are merged into one as a new movement's are (workflows/search-upserts.ts).
+  const input: FloorInput = { ...shape, activityQueue: `${taskQueue}-activities`, deadlineMs: 72 * 3600 * 1000, baseline: BASELINE };
   let serial = 0;
   let first: string | undefined;
 

@@ -17,6 +17,7 @@ import type { Vouch } from '../../workflows/vouch.ts';
 import { declarationContentHash } from '../domain/declaration-hash.ts';
 import * as sa from '../../workflows/search-attributes.ts';
 import type { transit } from '../../workflows/transit.ts';
+import { BASELINE } from '../../workflows/versions.ts';
 import type { journalFeed } from '../../workflows/journal-feed.ts';
 import type { CountryCode } from '../domain/countries.ts';
 import { queryState } from '../temporal/state-query.ts';
@@ -132,7 +133,7 @@ export class TransitClient {
     requestId?: string;
   }): Promise<LodgeOutcome> {
     const { mrn, declaration, declarationHash, route, actor } = args;
-    const input: TransitInput = { mrn, declaration, declarationHash, route, lodgedBy: actor, settings: this.settings() };
+    const input: TransitInput = { mrn, declaration, declarationHash, route, lodgedBy: actor, settings: this.settings(), baseline: BASELINE };
     // The same declaration lodged first in the departure country's own system is known by its hash with the access code masked.
     const maskedHash = declarationContentHash(maskedAccessCode(declaration));
     const start = new WithStartWorkflowOperation<typeof transit>(WORKFLOW_TYPE, {
@@ -214,6 +215,7 @@ export class TransitClient {
       lodgedBy,
       settings: this.settings(),
       registeredIn,
+      baseline: BASELINE,
     };
     try {
       await this.client.workflow.signalWithStart<typeof transit, [NationalEvent, Vouch?]>(WORKFLOW_TYPE, {

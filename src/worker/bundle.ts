@@ -7,6 +7,8 @@ const require = createRequire(import.meta.url);
 export const WORKFLOWS_PATH = require.resolve('../../workflows/index.ts');
 // Encodes failures in the sandbox when the worker says so (a key ring is set): see the module.
 const SANDBOX_FAILURE_CONVERTER = require.resolve('../codec/sandbox-failure-converter.ts');
+/** One search attribute upsert per workflow task for movements started on a baseline: see the module. */
+const SEARCH_UPSERTS = require.resolve('../../workflows/search-upserts.ts');
 /**
  * Modules evaluated once per worker and shared by every movement, instead of once in each cached
  * movement (the SDK's reusable V8 context gives each workflow its own copy of every module it
@@ -37,6 +39,7 @@ export function buildWorkflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<Wor
   return bundleWorkflowCode({
     workflowsPath,
     failureConverterPath: SANDBOX_FAILURE_CONVERTER,
+    workflowInterceptorModules: [SEARCH_UPSERTS],
     preloadModules: PRELOADED_MODULES,
     logger: quietBundlerLogger,
   });

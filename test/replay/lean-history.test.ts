@@ -1,0 +1,115 @@
+// A movement started on a baseline (workflows/versions.ts) writes no version marker and one search
+// attribute upsert per workflow task at most, lists with its last values, and replays: on both
+// paths, through the real API, sandboxes, journals and worker.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Worker } from '@temporalio/worker';
+import type { temporal } from '@temporalio/proto';
+import { DEVELOPMENT_USER_SECRET } from '../../src/national/sandbox/users.ts';
+import { NationalScreens } from '../../src/simulation/national-screens.ts';
+import { BASELINE } from '../../workflows/versions.ts';
+import { vouchPublicKeys } from '../../src/auth/act-keys.ts';
+import { withBundleGlobals } from '../../src/worker/bundle-globals.ts';
+import { startStack, workflowBundlePath, type Stack } from '../harness/stack.ts';
+import { Corridor, declarationFor, eventually, sealsFor, stepsFor, uniqueTin } from '../lifecycle/helpers.ts';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+let stack: Stack;
+let corridor: Corridor;
+
+before(async () => {
+  stack = await startStack();
+  corridor = new Corridor(stack);
+});
+after(() => stack?.stop());
+
+/** Upserts each workflow task wrote: the command events that follow its WorkflowTaskCompleted, up to the next event of another kind. */
+function upsertsPerTask(events: HistoryEvent[]): number[] {
+  const perTask: number[] = [];
+  for (const [i, event] of events.entries()) {
+    if (!event.workflowTaskCompletedEventAttributes) continue;
+    let upserts = 0;
+    for (const next of events.slice(i + 1)) {
+      const commandEvent =
+        next.upsertWorkflowSearchAttributesEventAttributes ||
+        next.activityTaskScheduledEventAttributes ||
+        next.timerStartedEventAttributes ||
+        next.timerCanceledEventAttributes ||
+        next.markerRecordedEventAttributes ||
+        next.workflowExecutionCompletedEventAttributes;
+      if (!commandEvent) break;
+      if (next.upsertWorkflowSearchAttributesEventAttributes) upserts++;
+    }
+    perTask.push(upserts);
+  }
+  return perTask;
+}
+
+async function checkLean(mrn: string): Promise<void> {
+  const handle = stack.client.workflow.getHandle(mrn);
+  const history = await handle.fetchHistory();
+  const events = history.events ?? [];
+  const input = JSON.parse(Buffer.from(events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!).toString('utf8')) as {
+    baseline?: number;
+  };
+  assert.equal(input.baseline, BASELINE, 'the movement started on the current baseline');
+  assert.deepEqual(
+    events.filter((e) => e.markerRecordedEventAttributes).map((e) => e.markerRecordedEventAttributes?.markerName),
+    [],
+    'no version marker',
+  );
+  const changeVersion = events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.TemporalChangeVersion);
+  assert.equal(changeVersion.length, 0, 'no TemporalChangeVersion upsert');
+  const perTask = upsertsPerTask(events);
+  assert.ok(
+    perTask.every((n) => n <= 1),
+    `one upsert per workflow task at most: ${JSON.stringify(perTask)}`,
+  );
+  assert.ok(
+    perTask.some((n) => n === 1),
+    'the movement did publish its attributes',
+  );
+  // The merged upserts leave every attribute at its last value.
+  const description = await handle.describe();
+  const attributes = description.searchAttributes as Record<string, unknown[]>;
+  assert.deepEqual(attributes.TransitStatus, ['DISCHARGED']);
+  // And the history replays on the current code, with the keys its acts were checked against: the merge is the same on every replay.
+  const workflowBundle = withBundleGlobals(
+    { codePath: workflowBundlePath() },
+    { vouchKeys: vouchPublicKeys(stack.config), encodeFailures: false, stackFrames: stack.config.workflowStackFrames },
+  );
+  await Worker.runReplayHistory({ workflowBundle, replayName: 'lean-history' }, history, mrn);
+}
+
+describe('a movement started on the current baseline', () => {
+  test('lodged and moved through Corridor (lome-ouaga): no marker, one upsert per task, replays', async () => {
+    const d = declarationFor('lome-ouaga', uniqueTin());
+    const mrn = await corridor.accepted(d);
+    await corridor.drive(mrn, d.plan);
+    await eventually(
+      () => corridor.state(mrn),
+      (s) => s.status === 'DISCHARGED',
+      'discharged',
+    );
+    await stack.client.workflow.getHandle(mrn).result();
+    await checkLean(mrn);
+  });
+
+  test('recorded in the national systems (lome-ouaga): no marker, one upsert per task, replays', async () => {
+    const screens = new NationalScreens({ TG: stack.sandboxes.TG.url, BF: stack.sandboxes.BF.url }, DEVELOPMENT_USER_SECRET);
+    const tin = uniqueTin();
+    const d = declarationFor('lome-ouaga', tin);
+    const lodged = await screens.lodge('TG', tin, d.json);
+    assert.equal(lodged.status, 201, JSON.stringify(lodged.body));
+    const mrn = lodged.body.mrn;
+    await eventually(
+      () => corridor.api.call('GET', `/transits/${mrn}`, { user: 'regional', role: 'regional' }),
+      (answer) => answer.status === 200,
+      'started from the journal',
+    );
+    await screens.drive(mrn, d.plan, stepsFor(d.plan, sealsFor(mrn)));
+    await stack.client.workflow.getHandle(mrn).result();
+    await checkLean(mrn);
+  });
+});

@@ -1,0 +1,42 @@
+// The changes made to the lifecycle while movements were on the road, and which movement takes
+// which. A change asked through `patched()` writes two events into every new movement's history
+// (its marker and the core's upsert of TemporalChangeVersion, itself a visibility write): twelve
+// such changes cost a national lifecycle six of its sixty-seven events, for nothing but telling a
+// replay which code the movement ran. A movement started since baseline 1 carries `baseline` in
+// its input (recorded in its first event, so every replay reads the same): the changes up to its
+// baseline are simply in, with no marker. Movements started before keep asking `patched()` exactly
+// where they did, so their recorded histories replay unchanged.
+//
+// A new change: add its id here with the next baseline number (BASELINE + 1): movements started
+// until BASELINE is raised to it ask `patched()` for it, as before. Raise BASELINE once a release
+// has it, and new movements take it without the marker. Never renumber or remove an entry while a
+// movement that asked for it may be on the road.
+import { patched } from '@temporalio/workflow';
+
+const CHANGES = {
+  'guarantee-shares': 1,
+  'vouched-national-events': 1,
+  'lean-officer-acts': 1,
+  'border-notices': 1,
+  'fallback-acts': 1,
+  'enquiry-asks-systems': 1,
+  'ladder-catch-up-patience': 1,
+  'control-results-ask-systems': 1,
+  diversion: 1,
+  'inbox-skips-caught-up': 1,
+  'catch-up-passes-over-failures': 1,
+  'incident-reports': 1,
+} as const;
+
+export type LifecycleChange = keyof typeof CHANGES;
+
+/** The baseline new movements start on: the starters put it in every new movement's input. */
+export const BASELINE = 1;
+
+/**
+ * Whether a movement started on `baseline` (absent: before baselines existed) runs `change`.
+ * Deterministic: the baseline comes from the movement's input and `patched()` answers from its history.
+ */
+export function runsChange(baseline: number | undefined, change: LifecycleChange): boolean {
+  return (baseline ?? 0) >= CHANGES[change] || patched(change);
+}
