@@ -5,7 +5,8 @@
 // Usage: npm run record-histories [-- name...]
 //   Runs each scenario through the real API, sandboxes and a worker (the test harness's stack),
 //   on the Temporal server at TEMPORAL_ADDRESS or on a dev server of its own. Writes one file
-//   per scenario and leaves every other file in test/histories alone. Record again only when a
+//   per scenario (NAME.baseline-N.json for a movement started on baseline N, workflows/versions.ts)
+//   and leaves every other file in test/histories alone. Record again only when a
 //   workflow change is meant to be incompatible (and old movements have drained): the point of
 //   the files is that they were made by the code that ran before.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ import { findTemporalCli } from '../src/temporal/cli.ts';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server.ts';
 import { ensureSearchAttributes } from '../src/temporal/search-attributes.ts';
 import { buildWorkflowBundle } from '../src/worker/bundle.ts';
+import { vouchPublicKeys } from '../src/auth/act-keys.ts';
+import { VOUCH_KEYS_SUFFIX } from '../test/replay/histories.ts';
 import { freePort } from '../test/harness/ports.ts';
 import { startStack } from '../test/harness/stack.ts';
 import { Corridor, declarantOf, declarationFor, officerAt, uniqueTin } from '../test/lifecycle/helpers.ts';
@@ -136,6 +139,11 @@ const scenarios: Scenario[] = [
       const d = declarationFor('lome-ouaga', uniqueTin());
       const mrn = await corridor.accepted(d);
       await corridor.drive(mrn, d.plan, 0, 1);
+      // Since 2026-11-28 the ladder proposes the recovery and the departure country's collector decides it.
+      await until(corridor, mrn, (s) => s.recovery?.state === 'PROPOSED', 'recovery proposed');
+      await expect200(
+        corridor.act(mrn, 'recovery', { user: 'receveur-tg', role: 'collector', country: 'TG' }, { decision: 'confirm', reason: 'enquête sans résultat' }),
+      );
       await until(corridor, mrn, (s) => s.status === 'RECOVERY', 'RECOVERY');
       return mrn;
     },
@@ -224,9 +232,19 @@ async function record(chosen: Scenario[], env: Record<string, string>): Promise<
       const result = (await handle.result()) as { status: string };
       if (result.status !== scenario.status) throw new Error(`${scenario.name}: ended ${result.status}, expected ${scenario.status}`);
       const history = await handle.fetchHistory();
-      const file = path.join(HISTORIES, `${scenario.name}.json`);
+      // A movement started on a baseline (workflows/versions.ts) is recorded beside the ones from
+      // before it, never over them: both kinds may be on the road and must replay.
+      const baseline = (
+        stack.client.options.loadedDataConverter.payloadConverter.fromPayload(
+          history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!,
+        ) as { baseline?: number }
+      ).baseline;
+      const file = path.join(HISTORIES, baseline === undefined ? `${scenario.name}.json` : `${scenario.name}.baseline-${baseline}.json`);
       // Indented, so a re-recording shows as a readable diff.
       writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
+      // A national event is checked against its consumer's key on every replay too (the signal
+      // handler checks it, not a validator): the public keys it was vouched with go beside it.
+      if (baseline !== undefined) writeFileSync(file.replace(/\.json$/, VOUCH_KEYS_SUFFIX), `${JSON.stringify(vouchPublicKeys(stack.config), null, 1)}\n`);
       say(`${scenario.name}: ${mrn} ${result.status}, ${history.events?.length ?? 0} events → ${path.relative(process.cwd(), file)}`);
     }
   } finally {

@@ -4,15 +4,13 @@
 // road. Histories come from `npm run record-histories`; see scripts/record-histories.ts.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { Worker, type ReplayResult } from '@temporalio/worker';
+import { withBundleGlobals } from '../../src/worker/bundle-globals.ts';
 import { quietRuntime, workflowBundlePath } from '../harness/stack.ts';
+import { HISTORIES, historyFiles, vouchKeysOf } from './histories.ts';
 
-const HISTORIES = fileURLToPath(new URL('../histories/', import.meta.url));
-const files = readdirSync(HISTORIES)
-  .filter((name) => name.endsWith('.json'))
-  .sort();
+const files = historyFiles();
 
 /** A recorded history as the file holds it: Temporal's JSON form of a history, which the replayer takes as is. */
 interface HistoryJson {
@@ -35,13 +33,17 @@ describe('replay of recorded workflow histories', () => {
 
   before(async () => {
     quietRuntime();
-    const histories = files.map((file) => ({ file, ...load(file) }));
+    const histories = files.map((file) => ({ file, keys: JSON.stringify(vouchKeysOf(file)), ...load(file) }));
     const byId = new Map(histories.map((h) => [h.workflowId, h.file]));
-    for await (const result of Worker.runReplayHistories(
-      { workflowBundle: { codePath: workflowBundlePath() }, replayName: 'corridor-replay' },
-      histories.map(({ workflowId, history }) => ({ workflowId, history })),
-    )) {
-      results.set(byId.get(result.workflowId)!, result);
+    // One replay worker per set of keys the histories were vouched with (one per recording run).
+    for (const keys of new Set(histories.map((h) => h.keys))) {
+      const workflowBundle = withBundleGlobals({ codePath: workflowBundlePath() }, { vouchKeys: JSON.parse(keys), encodeFailures: false, stackFrames: 0 });
+      for await (const result of Worker.runReplayHistories(
+        { workflowBundle, replayName: 'corridor-replay' },
+        histories.filter((h) => h.keys === keys).map(({ workflowId, history }) => ({ workflowId, history })),
+      )) {
+        results.set(byId.get(result.workflowId)!, result);
+      }
     }
   });
 
