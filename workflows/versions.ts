@@ -13,6 +13,8 @@
 // movement that asked for it may be on the road.
 import { patched } from '@temporalio/workflow';
 
+export { BASELINE } from './baseline.ts';
+
 const CHANGES = {
   'guarantee-shares': 1,
   'vouched-national-events': 1,
@@ -29,9 +31,6 @@ const CHANGES = {
 } as const;
 
 export type LifecycleChange = keyof typeof CHANGES;
-
-/** The baseline new movements start on: the starters put it in every new movement's input. */
-export const BASELINE = 1;
 
 /**
  * Whether a movement started on `baseline` (absent: before baselines existed) runs `change`.

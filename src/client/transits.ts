@@ -17,7 +17,6 @@ import type { Vouch } from '../../workflows/vouch.ts';
 import { declarationContentHash } from '../domain/declaration-hash.ts';
 import * as sa from '../../workflows/search-attributes.ts';
 import type { transit } from '../../workflows/transit.ts';
-import { BASELINE } from '../../workflows/versions.ts';
 import type { journalFeed } from '../../workflows/journal-feed.ts';
 import type { CountryCode } from '../domain/countries.ts';
 import { queryState } from '../temporal/state-query.ts';
@@ -133,7 +132,7 @@ export class TransitClient {
     requestId?: string;
   }): Promise<LodgeOutcome> {
     const { mrn, declaration, declarationHash, route, actor } = args;
-    const input: TransitInput = { mrn, declaration, declarationHash, route, lodgedBy: actor, settings: this.settings(), baseline: BASELINE };
+    const input: TransitInput = { mrn, declaration, declarationHash, route, lodgedBy: actor, settings: this.settings(), ...this.baseline() };
     // The same declaration lodged first in the departure country's own system is known by its hash with the access code masked.
     const maskedHash = declarationContentHash(maskedAccessCode(declaration));
     const start = new WithStartWorkflowOperation<typeof transit>(WORKFLOW_TYPE, {
@@ -183,6 +182,11 @@ export class TransitClient {
   }
 
   /** What every movement started from here needs to know of the deployment: queues, delays, time scale. */
+  /** The baseline a new movement starts on (workflows/versions.ts); none while an upgrade says 0. */
+  private baseline(): Pick<TransitInput, 'baseline'> {
+    return this.config.lifecycleBaseline > 0 ? { baseline: this.config.lifecycleBaseline } : {};
+  }
+
   private settings(): TransitInput['settings'] {
     return {
       nationalQueues: { ...this.config.taskQueues.national },
@@ -215,7 +219,7 @@ export class TransitClient {
       lodgedBy,
       settings: this.settings(),
       registeredIn,
-      baseline: BASELINE,
+      ...this.baseline(),
     };
     try {
       await this.client.workflow.signalWithStart<typeof transit, [NationalEvent, Vouch?]>(WORKFLOW_TYPE, {

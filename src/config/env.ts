@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { InvalidKeyRing, parseKeyRing, type KeyRing } from '../codec/keys.ts';
 import { coreLogProblem } from '../worker/core-log.ts';
+import { BASELINE } from '../../workflows/baseline.ts';
 
 const port = z.coerce
   .number({ error: 'expected a port number' })
@@ -435,6 +436,15 @@ export const variables = {
     default: '72',
     doc: "most hours that officers' incidents may add to one leg's time limit; more takes a supervisor's extension",
   },
+  CORRIDOR_LIFECYCLE_BASELINE: {
+    schema: z.coerce
+      .number({ error: 'expected a whole number' })
+      .int('expected a whole number')
+      .min(0, 'expected 0 or more')
+      .max(BASELINE, `expected at most ${BASELINE}, the baseline this version knows`),
+    default: String(BASELINE),
+    doc: 'lifecycle baseline the API and the journal consumers start new movements on (workflows/versions.ts); 0 starts them as before baselines, with version markers, while transits workers of an earlier version still poll (see "Upgrading a running corridor")',
+  },
   CORRIDOR_TIME_SCALE: {
     schema: z.coerce.number({ error: 'expected a number' }).positive('expected a positive number'),
     default: '1',
@@ -530,6 +540,8 @@ export interface Config {
   recoveryPenaltyPercent: number;
   /** Most hours officers' incidents may add to one leg's time limit. */
   incidentExtensionCapHours: number;
+  /** The lifecycle baseline new movements start on; 0: none, as before baselines. */
+  lifecycleBaseline: number;
   overdueReportHour: number;
   /** The reconciliation schedule: its interval (0: paused), how far back closed movements are compared, and how long an act may be in transit. */
   reconciliation: { everyMinutes: number; closedWithinDays: number; graceMs: number };
@@ -624,6 +636,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     timeScale: read(env, 'CORRIDOR_TIME_SCALE'),
     recoveryPenaltyPercent: read(env, 'CORRIDOR_RECOVERY_PENALTY_PERCENT'),
     incidentExtensionCapHours: read(env, 'CORRIDOR_INCIDENT_EXTENSION_CAP_HOURS'),
+    lifecycleBaseline: read(env, 'CORRIDOR_LIFECYCLE_BASELINE'),
     overdueReportHour: read(env, 'CORRIDOR_OVERDUE_REPORT_HOUR'),
     reconciliation: {
       everyMinutes: read(env, 'CORRIDOR_RECONCILIATION_EVERY_MINUTES'),

@@ -1,6 +1,7 @@
 // A movement started on a baseline (workflows/versions.ts) writes no version marker and one search
 // attribute upsert per workflow task at most, lists with its last values, and replays: on both
-// paths, through the real API, sandboxes, journals and worker.
+// paths, through the real API, sandboxes, journals and worker. With CORRIDOR_LIFECYCLE_BASELINE=0
+// (an upgrade while older transits workers still poll) new movements start as before, with markers.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Worker } from '@temporalio/worker';
@@ -8,6 +9,7 @@ import type { temporal } from '@temporalio/proto';
 import { DEVELOPMENT_USER_SECRET } from '../../src/national/sandbox/users.ts';
 import { NationalScreens } from '../../src/simulation/national-screens.ts';
 import { BASELINE } from '../../workflows/versions.ts';
+import { ConfigError, loadConfig } from '../../src/config/env.ts';
 import { vouchPublicKeys } from '../../src/auth/act-keys.ts';
 import { withBundleGlobals } from '../../src/worker/bundle-globals.ts';
 import { startStack, workflowBundlePath, type Stack } from '../harness/stack.ts';
@@ -17,12 +19,18 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 let stack: Stack;
 let corridor: Corridor;
+/** Started with CORRIDOR_LIFECYCLE_BASELINE=0, beside the other on the same server. */
+let before0: Stack;
 
 before(async () => {
-  stack = await startStack();
+  [stack, before0] = await Promise.all([startStack(), startStack({ env: { CORRIDOR_LIFECYCLE_BASELINE: '0' } })]);
   corridor = new Corridor(stack);
 });
-after(() => stack?.stop());
+after(() => Promise.all([stack?.stop(), before0?.stop()]));
+
+function inputOf(events: HistoryEvent[]): { baseline?: number } {
+  return JSON.parse(Buffer.from(events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!).toString('utf8')) as { baseline?: number };
+}
 
 /** Upserts each workflow task wrote: the command events that follow its WorkflowTaskCompleted, up to the next event of another kind. */
 function upsertsPerTask(events: HistoryEvent[]): number[] {
@@ -111,5 +119,33 @@ describe('a movement started on the current baseline', () => {
     await screens.drive(mrn, d.plan, stepsFor(d.plan, sealsFor(mrn)));
     await stack.client.workflow.getHandle(mrn).result();
     await checkLean(mrn);
+  });
+});
+
+describe('CORRIDOR_LIFECYCLE_BASELINE', () => {
+  test('the current baseline by default; 0 accepted; anything else refused naming the variable', () => {
+    assert.equal(loadConfig({}).lifecycleBaseline, BASELINE);
+    assert.equal(loadConfig({ CORRIDOR_LIFECYCLE_BASELINE: '0' }).lifecycleBaseline, 0);
+    for (const bad of [String(BASELINE + 1), '-1', '0.5', 'derniere'])
+      assert.throws(
+        () => loadConfig({ CORRIDOR_LIFECYCLE_BASELINE: bad }),
+        (error: unknown) => error instanceof ConfigError && error.variable === 'CORRIDOR_LIFECYCLE_BASELINE',
+        bad,
+      );
+  });
+
+  test('at 0, a movement lodged through Corridor starts as before baselines: no baseline in its input, its version markers written, and it is discharged', async () => {
+    const old = new Corridor(before0);
+    const d = declarationFor('lome-ouaga', uniqueTin());
+    const mrn = await old.accepted(d);
+    await old.drive(mrn, d.plan);
+    const handle = before0.client.workflow.getHandle(mrn);
+    assert.equal(((await handle.result()) as { status: string }).status, 'DISCHARGED');
+    const events = (await handle.fetchHistory()).events ?? [];
+    assert.equal(inputOf(events).baseline, undefined);
+    const markers = events.map((e) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data).filter((data) => data !== undefined);
+    const patches = markers.map((data) => (JSON.parse(Buffer.from(data!).toString('utf8')) as { id: string }).id);
+    for (const change of ['guarantee-shares', 'lean-officer-acts', 'border-notices'])
+      assert.ok(patches.includes(change), `marker ${change} in ${JSON.stringify(patches)}`);
   });
 });
