@@ -210,16 +210,20 @@ async function main(): Promise<void> {
     server = await startDevServer({ cli: await findTemporalCli({ say }), port: await freePort(), logFile: path.join(tmp, 'temporal.log') });
     process.env.TEMPORAL_ADDRESS = server.address;
   }
-  const bundlePath = path.join(tmp, 'workflow-bundle.js');
-  writeFileSync(bundlePath, (await buildWorkflowBundle()).code);
-  process.env.CORRIDOR_TEST_WORKFLOW_BUNDLE = bundlePath;
+  // A scenario that fails must not leave its dev server running beside whatever runs next.
+  try {
+    const bundlePath = path.join(tmp, 'workflow-bundle.js');
+    writeFileSync(bundlePath, (await buildWorkflowBundle()).code);
+    process.env.CORRIDOR_TEST_WORKFLOW_BUNDLE = bundlePath;
 
-  mkdirSync(HISTORIES, { recursive: true });
-  for (const watched of [false, true]) {
-    const group = chosen.filter((scenario) => Boolean(scenario.watched) === watched);
-    if (group.length) await record(group, watched ? ladderEnv : {});
+    mkdirSync(HISTORIES, { recursive: true });
+    for (const watched of [false, true]) {
+      const group = chosen.filter((scenario) => Boolean(scenario.watched) === watched);
+      if (group.length) await record(group, watched ? ladderEnv : {});
+    }
+  } finally {
+    await server?.stop();
   }
-  await server?.stop();
 }
 
 async function record(chosen: Scenario[], env: Record<string, string>): Promise<void> {

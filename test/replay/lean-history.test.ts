@@ -32,24 +32,12 @@ function inputOf(events: HistoryEvent[]): { baseline?: number } {
   return JSON.parse(Buffer.from(events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!).toString('utf8')) as { baseline?: number };
 }
 
-/** Upserts each workflow task wrote: the command events that follow its WorkflowTaskCompleted, up to the next event of another kind. */
+/** Upserts each workflow task wrote: a task's commands are written after its WorkflowTaskCompleted, and only a task writes an upsert, so every upsert up to the next task's belongs to it. */
 function upsertsPerTask(events: HistoryEvent[]): number[] {
   const perTask: number[] = [];
-  for (const [i, event] of events.entries()) {
-    if (!event.workflowTaskCompletedEventAttributes) continue;
-    let upserts = 0;
-    for (const next of events.slice(i + 1)) {
-      const commandEvent =
-        next.upsertWorkflowSearchAttributesEventAttributes ||
-        next.activityTaskScheduledEventAttributes ||
-        next.timerStartedEventAttributes ||
-        next.timerCanceledEventAttributes ||
-        next.markerRecordedEventAttributes ||
-        next.workflowExecutionCompletedEventAttributes;
-      if (!commandEvent) break;
-      if (next.upsertWorkflowSearchAttributesEventAttributes) upserts++;
-    }
-    perTask.push(upserts);
+  for (const event of events) {
+    if (event.workflowTaskCompletedEventAttributes) perTask.push(0);
+    else if (event.upsertWorkflowSearchAttributesEventAttributes && perTask.length > 0) perTask[perTask.length - 1]!++;
   }
   return perTask;
 }
