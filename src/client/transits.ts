@@ -21,6 +21,7 @@ import type { journalFeed } from '../../workflows/journal-feed.ts';
 import type { CountryCode } from '../domain/countries.ts';
 import { queryState } from '../temporal/state-query.ts';
 import { workflowBacklog } from '../temporal/task-queue.ts';
+import { LifecycleBaseline } from '../temporal/lifecycle-baseline.ts';
 import { countExecutions, listPage, quote, transitFields, type ExecutionInfo, type TransitFields } from '../temporal/visibility.ts';
 import { apiSigner, countrySigner } from '../auth/act-keys.ts';
 import type { ActSigner } from '../auth/act-signature.ts';
@@ -101,6 +102,7 @@ export interface TransitClientOptions {
 export class TransitClient {
   // Loaded on first use: a consumer never signs acts, the API never signs national events.
   private signers: { api?: ActSigner; consumer?: ActSigner } = {};
+  private lifecycle: LifecycleBaseline | undefined;
 
   constructor(
     private readonly client: Client,
@@ -132,7 +134,7 @@ export class TransitClient {
     requestId?: string;
   }): Promise<LodgeOutcome> {
     const { mrn, declaration, declarationHash, route, actor } = args;
-    const input: TransitInput = { mrn, declaration, declarationHash, route, lodgedBy: actor, settings: this.settings(), ...this.baseline() };
+    const input: TransitInput = { mrn, declaration, declarationHash, route, lodgedBy: actor, settings: this.settings(), ...(await this.baseline()) };
     // The same declaration lodged first in the departure country's own system is known by its hash with the access code masked.
     const maskedHash = declarationContentHash(maskedAccessCode(declaration));
     const start = new WithStartWorkflowOperation<typeof transit>(WORKFLOW_TYPE, {
@@ -182,9 +184,14 @@ export class TransitClient {
   }
 
   /** What every movement started from here needs to know of the deployment: queues, delays, time scale. */
-  /** The baseline a new movement starts on (workflows/versions.ts); none while an upgrade says 0. */
-  private baseline(): Pick<TransitInput, 'baseline'> {
-    return this.config.lifecycleBaseline > 0 ? { baseline: this.config.lifecycleBaseline } : {};
+  /**
+   * The baseline a new movement starts on (workflows/versions.ts): the configured one, lowered to
+   * what the transits workers polling run (src/temporal/lifecycle-baseline.ts); none at 0.
+   */
+  private async baseline(): Promise<Pick<TransitInput, 'baseline'>> {
+    this.lifecycle ??= new LifecycleBaseline(this.client, this.namespace, this.config.taskQueues.transits, this.config.lifecycleBaseline);
+    const baseline = await this.lifecycle.forNewMovement();
+    return baseline > 0 ? { baseline } : {};
   }
 
   private settings(): TransitInput['settings'] {
@@ -219,7 +226,7 @@ export class TransitClient {
       lodgedBy,
       settings: this.settings(),
       registeredIn,
-      ...this.baseline(),
+      ...(await this.baseline()),
     };
     try {
       await this.client.workflow.signalWithStart<typeof transit, [NationalEvent, Vouch?]>(WORKFLOW_TYPE, {

@@ -443,7 +443,7 @@ export const variables = {
       .min(0, 'expected 0 or more')
       .max(BASELINE, `expected at most ${BASELINE}, the baseline this version knows`),
     default: String(BASELINE),
-    doc: 'lifecycle baseline the API and the journal consumers start new movements on (workflows/versions.ts); 0 starts them as before baselines, with version markers, while transits workers of an earlier version still poll (see "Upgrading a running corridor")',
+    doc: 'highest lifecycle baseline the API and the journal consumers start new movements on (workflows/versions.ts), lowered to what the transits workers polling run; 0 starts them as before baselines, with version markers (see "Upgrading a running corridor")',
   },
   CORRIDOR_TIME_SCALE: {
     schema: z.coerce.number({ error: 'expected a number' }).positive('expected a positive number'),

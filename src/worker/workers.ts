@@ -24,6 +24,7 @@ import { ensureArchiver } from '../archive/start.ts';
 import { queueName, type QueueRole } from './queues.ts';
 import { activityWorkerTuning, workflowWorkerTuning } from './tuning.ts';
 import { withBundleGlobals } from './bundle-globals.ts';
+import { transitsWorkerIdentity } from '../temporal/lifecycle-baseline.ts';
 import { vouchPublicKeys } from '../auth/act-keys.ts';
 
 export interface WorkerSetup {
@@ -56,6 +57,8 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
           namespace,
           taskQueue,
           dataConverter,
+          // Says which lifecycle baseline it runs: the starters start new movements on none above it.
+          identity: transitsWorkerIdentity(),
           // The public keys acts are checked against come from this process's configuration, never from a payload.
           workflowBundle: withBundleGlobals(setup.workflowBundle, {
             vouchKeys,
