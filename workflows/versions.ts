@@ -5,7 +5,9 @@
 // replay which code the movement ran. A movement started since baseline 1 carries `baseline` in
 // its input (recorded in its first event, so every replay reads the same): the changes up to its
 // baseline are simply in, with no marker. Movements started before keep asking `patched()` exactly
-// where they did, so their recorded histories replay unchanged.
+// where they did, so their recorded histories replay unchanged. Whoever starts a workflow chooses
+// its input, but a baseline can only make a change take effect without its marker, never leave it
+// out: a new movement without one still runs every change, `patched()` answering true outside a replay.
 //
 // A new change: add its id here with the next baseline number (BASELINE + 1): movements started
 // until BASELINE is raised to it ask `patched()` for it, as before. Raise BASELINE once a release
