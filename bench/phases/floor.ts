@@ -11,7 +11,7 @@ import { countHistory } from '../lib/history.ts';
 import type { RunningTarget } from '../lib/targets.ts';
 import type { FloorShape } from '../floor/shape.ts';
 import { stepSignal, stepUpdate, type floor, type FloorInput } from '../floor/workflow.ts';
-import { BASELINE } from '../../workflows/versions.ts';
+import { BASELINE } from '../../workflows/baseline.ts';
 import type { Rig } from './throughput.ts';
 
 const WORKER = new URL('../floor/worker.ts', import.meta.url).pathname;

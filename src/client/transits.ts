@@ -183,7 +183,6 @@ export class TransitClient {
     return { outcome: 'existing', mrn, status: state.status, ...(state.reason ? { reason: state.reason } : {}) };
   }
 
-  /** What every movement started from here needs to know of the deployment: queues, delays, time scale. */
   /**
    * The baseline a new movement starts on (workflows/versions.ts): the configured one, lowered to
    * what the transits workers polling run (src/temporal/lifecycle-baseline.ts); none at 0.
@@ -194,6 +193,7 @@ export class TransitClient {
     return baseline > 0 ? { baseline } : {};
   }
 
+  /** What every movement started from here needs to know of the deployment: queues, delays, time scale. */
   private settings(): TransitInput['settings'] {
     return {
       nationalQueues: { ...this.config.taskQueues.national },

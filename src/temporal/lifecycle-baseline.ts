@@ -8,14 +8,14 @@
 // poller some minutes after its last poll). CORRIDOR_LIFECYCLE_BASELINE=0 still forces none.
 import os from 'node:os';
 import type { Client } from '@temporalio/client';
-import proto from '@temporalio/proto';
 import { BASELINE } from '../../workflows/baseline.ts';
+import { describeQueue } from './task-queue.ts';
 
 const MARK = /\bcorridor-baseline-(\d+)\b/;
 
 /** The identity a transits worker polls with: the SDK's default (pid@host) and the baseline it runs. */
-export function transitsWorkerIdentity(baseline: number = BASELINE): string {
-  return `${process.pid}@${os.hostname()} corridor-baseline-${baseline}`;
+export function transitsWorkerIdentity(): string {
+  return `${process.pid}@${os.hostname()} corridor-baseline-${BASELINE}`;
 }
 
 /** The lowest baseline these pollers run (0 for one that names none: an earlier version); undefined when none polls. */
@@ -47,15 +47,8 @@ export class LifecycleBaseline {
   }
 
   private async pollers(): Promise<number | undefined> {
-    const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
     try {
-      const response = await this.client.connection.withDeadline(Date.now() + 5_000, () =>
-        this.client.workflowService.describeTaskQueue({
-          namespace: this.namespace,
-          taskQueue: { name: this.transitsQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-          taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        }),
-      );
+      const response = await describeQueue(this.client, this.namespace, this.transitsQueue, { deadlineMs: 5_000 });
       return pollersBaseline((response.pollers ?? []).map((poller) => poller.identity ?? ''));
     } catch {
       return undefined;

@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import proto from '@temporalio/proto';
 import { vouchPublicKeys } from '../../src/auth/act-keys.ts';
 import { pollersBaseline } from '../../src/temporal/lifecycle-baseline.ts';
+import { describeQueue } from '../../src/temporal/task-queue.ts';
 import { withBundleGlobals } from '../../src/worker/bundle-globals.ts';
 import { BASELINE } from '../../workflows/baseline.ts';
+import { startedInput } from './histories.ts';
 import { quietRuntime, startStack, temporalAddress, workflowBundlePath, type Stack } from '../harness/stack.ts';
 import { Corridor, declarationFor, uniqueTin } from '../lifecycle/helpers.ts';
 
@@ -23,12 +24,7 @@ before(async () => {
 after(() => stack?.stop());
 
 async function pollerIdentities(): Promise<string[]> {
-  const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
-  const response = await stack.client.workflowService.describeTaskQueue({
-    namespace: 'default',
-    taskQueue: { name: stack.config.taskQueues.transits, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-    taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-  });
+  const response = await describeQueue(stack.client, 'default', stack.config.taskQueues.transits, { deadlineMs: 5_000 });
   return (response.pollers ?? []).map((poller) => poller.identity ?? '');
 }
 
@@ -36,8 +32,7 @@ async function baselineOfNewMovement(): Promise<number | undefined> {
   const d = declarationFor('lome-ouaga', uniqueTin());
   const mrn = await corridor.accepted(d);
   const history = await stack.client.workflow.getHandle(mrn).fetchHistory();
-  const payload = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-  return (JSON.parse(Buffer.from(payload.data!).toString('utf8')) as { baseline?: number }).baseline;
+  return startedInput(history.events ?? []).baseline;
 }
 
 describe('the baseline new movements start on', () => {

@@ -4,6 +4,7 @@
 // scripts/record-histories.ts). Histories from before vouching need none.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { temporal } from '@temporalio/proto';
 
 export const HISTORIES = fileURLToPath(new URL('../histories/', import.meta.url));
 export const VOUCH_KEYS_SUFFIX = '.vouch-keys.json';
@@ -19,4 +20,10 @@ export function historyFiles(): string[] {
 export function vouchKeysOf(file: string): Record<string, string> {
   const keys = `${HISTORIES}${file.replace(/\.json$/, VOUCH_KEYS_SUFFIX)}`;
   return existsSync(keys) ? (JSON.parse(readFileSync(keys, 'utf8')) as Record<string, string>) : {};
+}
+
+/** The input a fetched history's movement was started with (its first event). */
+export function startedInput(events: temporal.api.history.v1.IHistoryEvent[]): { baseline?: number } {
+  const payload = events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  return JSON.parse(Buffer.from(payload?.data ?? new Uint8Array()).toString('utf8')) as { baseline?: number };
 }

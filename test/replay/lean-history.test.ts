@@ -8,7 +8,8 @@ import { Worker } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import { DEVELOPMENT_USER_SECRET } from '../../src/national/sandbox/users.ts';
 import { NationalScreens } from '../../src/simulation/national-screens.ts';
-import { BASELINE } from '../../workflows/versions.ts';
+import { BASELINE } from '../../workflows/baseline.ts';
+import { startedInput } from './histories.ts';
 import { ConfigError, loadConfig } from '../../src/config/env.ts';
 import { vouchPublicKeys } from '../../src/auth/act-keys.ts';
 import { withBundleGlobals } from '../../src/worker/bundle-globals.ts';
@@ -28,10 +29,6 @@ before(async () => {
 });
 after(() => Promise.all([stack?.stop(), before0?.stop()]));
 
-function inputOf(events: HistoryEvent[]): { baseline?: number } {
-  return JSON.parse(Buffer.from(events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!).toString('utf8')) as { baseline?: number };
-}
-
 /** Upserts each workflow task wrote: a task's commands are written after its WorkflowTaskCompleted, and only a task writes an upsert, so every upsert up to the next task's belongs to it. */
 function upsertsPerTask(events: HistoryEvent[]): number[] {
   const perTask: number[] = [];
@@ -46,10 +43,7 @@ async function checkLean(mrn: string): Promise<void> {
   const handle = stack.client.workflow.getHandle(mrn);
   const history = await handle.fetchHistory();
   const events = history.events ?? [];
-  const input = JSON.parse(Buffer.from(events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!).toString('utf8')) as {
-    baseline?: number;
-  };
-  assert.equal(input.baseline, BASELINE, 'the movement started on the current baseline');
+  assert.equal(startedInput(events).baseline, BASELINE, 'the movement started on the current baseline');
   assert.deepEqual(
     events.filter((e) => e.markerRecordedEventAttributes).map((e) => e.markerRecordedEventAttributes?.markerName),
     [],
@@ -130,7 +124,7 @@ describe('CORRIDOR_LIFECYCLE_BASELINE', () => {
     const handle = before0.client.workflow.getHandle(mrn);
     assert.equal(((await handle.result()) as { status: string }).status, 'DISCHARGED');
     const events = (await handle.fetchHistory()).events ?? [];
-    assert.equal(inputOf(events).baseline, undefined);
+    assert.equal(startedInput(events).baseline, undefined);
     const markers = events.map((e) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data).filter((data) => data !== undefined);
     const patches = markers.map((data) => (JSON.parse(Buffer.from(data!).toString('utf8')) as { id: string }).id);
     for (const change of ['guarantee-shares', 'lean-officer-acts', 'border-notices'])

@@ -4,15 +4,11 @@
 // addresses and queue names that say it, only an operator signed in as supervisor or regional.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Client } from '@temporalio/client';
-// @temporalio/proto is CommonJS: its namespaces come through the default export.
-import proto from '@temporalio/proto';
-
-const { temporal } = proto;
 import type { Config } from '../../config/env.ts';
 import { countries } from '../../config/env.ts';
 import { countryOf } from '../../domain/countries.ts';
 import { readJournalStatus } from '../../interconnection/journal-status.ts';
-import { workflowBacklog } from '../../temporal/task-queue.ts';
+import { describeQueue, workflowBacklog } from '../../temporal/task-queue.ts';
 
 type PartState = { ok: boolean; detail: string };
 
@@ -99,14 +95,7 @@ async function checkNationalSystem(url: string): Promise<PartState> {
 
 async function checkPollers({ client, namespace }: HealthDeps, taskQueue: string, kind: 'workflow' | 'activity'): Promise<PartState> {
   try {
-    const response = await client.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
-      client.workflowService.describeTaskQueue({
-        namespace,
-        taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-        taskQueueType:
-          kind === 'workflow' ? temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-      }),
-    );
+    const response = await describeQueue(client, namespace, taskQueue, { kind, deadlineMs: CHECK_TIMEOUT_MS });
     const fresh = (response.pollers ?? []).filter((poller) => {
       const seconds = Number(poller.lastAccessTime?.seconds ?? 0);
       return Date.now() - seconds * 1000 < POLLER_FRESH_MS;
