@@ -445,6 +445,7 @@ async function main(): Promise<void> {
           rate: opts.rate,
           seconds: opts.latencySeconds,
           actGapMs: opts.actGapMs,
+          client,
         });
         result.latency = summariseLatency(run);
         save();

@@ -1,6 +1,7 @@
 // The run as a picture (SVG, no dependencies): throughput against the floor, where the CPU
-// goes per lifecycle, officer act latency against its goal, and memory of parked transits.
+// goes per lifecycle, officer act latency against its goal and where an act goes, and memory of parked transits.
 import type { BenchResult, FloorResult, TargetResult } from './result.ts';
+import { STAGES, type StageFigures } from './act-anatomy.ts';
 
 const W = 1100;
 const PANEL_H = 300;
@@ -21,6 +22,13 @@ const COLORS: Record<string, string> = {
   p99: '#1f3b5a',
   before: '#bab0ac',
   after: '#f28e2b',
+  // An officer's act, stage by stage (bench/lib/act-anatomy.ts).
+  'taken in': '#e15759',
+  'workflow task queued': '#ff9d9a',
+  'workflow task run': '#f28e2b',
+  'national worker queued': '#8cd17d',
+  'national system call': '#59a14f',
+  'answer back': '#4e79a7',
 };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -82,6 +90,10 @@ function barPanel(top: number, title: string, unit: string, groups: { label: str
 
 function legend(top: number, names: string[]): string {
   return names.map((name, i) => `${rect(80 + i * 130, top, 12, 12, COLORS[name] ?? '#999')}${text(96 + i * 130, top + 11, name, 'font-size="11"')}`).join('');
+}
+
+function stageLegend(top: number): string {
+  return STAGES.map((name, i) => `${rect(80 + i * 170, top, 12, 12, COLORS[name]!)}${text(96 + i * 170, top + 11, name, 'font-size="11"')}`).join('');
 }
 
 function niceMax(v: number): number {
@@ -181,6 +193,29 @@ export function renderChart(result: BenchResult): string {
         value: 250,
         label: 'goal p99 250 ms',
       }),
+    );
+  }
+  if (ts.some((t) => t.latency?.anatomy)) {
+    const stacked = (label: string, figures: StageFigures[], pick: (s: StageFigures) => number): Bar => ({
+      label,
+      parts: figures.map((s) => ({ name: s.stage, value: pick(s), color: COLORS[s.stage]! })),
+    });
+    const groups = ts.flatMap((t: TargetResult) => {
+      const anatomy = t.latency?.anatomy;
+      if (!anatomy) return [];
+      return [
+        {
+          label: ts.length > 1 ? `${t.id} officer acts` : 'officer acts',
+          bars: [stacked('mean', anatomy.stages, (s) => s.mean), stacked('slowest 5 %', anatomy.stages, (s) => s.slowestMean)],
+        },
+      ];
+    });
+    add(
+      barPanel(top, "Where an officer's act goes, stage by stage (mean, and mean of the slowest 5 %)", 'ms', groups, {
+        value: 250,
+        label: 'goal p99 250 ms',
+      }) + stageLegend(top + PANEL_H - 16),
+      PANEL_H + 10,
     );
   }
   if (ts.some((t) => t.forwarding)) {

@@ -3,6 +3,7 @@
 import { percentile } from '../../src/simulation/simulate.ts';
 import type { RigRun } from '../phases/throughput.ts';
 import type { LatencyRun, ActionLatency } from '../phases/latency.ts';
+import type { ActAnatomy } from './act-anatomy.ts';
 import type { CapacityRun } from '../phases/capacity.ts';
 import type { ReconciliationRun } from './reconciliation-runs.ts';
 import type { ForwardingRun } from '../phases/forwarding.ts';
@@ -65,6 +66,8 @@ export interface OpenLoopResult {
 
 export interface LatencyResult extends OpenLoopResult {
   actions: ActionLatency[];
+  /** Officers' acts split into stages from the movements' histories (runs since 2026-11-29). */
+  anatomy?: ActAnatomy;
 }
 
 export interface ForwardingResult extends OpenLoopResult {
@@ -238,7 +241,7 @@ const roundedPercentiles = <T extends { p50: number; p95: number; p99: number; m
 });
 
 export function summariseLatency(run: LatencyRun): LatencyResult {
-  return { ...openLoopSummary(run), actions: run.actions.map(roundedPercentiles) };
+  return { ...openLoopSummary(run), actions: run.actions.map(roundedPercentiles), ...(run.anatomy ? { anatomy: run.anatomy } : {}) };
 }
 
 export function summariseForwarding(run: ForwardingRun): ForwardingResult {

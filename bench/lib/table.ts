@@ -1,6 +1,7 @@
 // The run as a table on stdout: one row per figure, one column per target, so that the
 // embedded default and a cluster can be read side by side.
 import type { BenchResult, CorridorResult, FloorResult, TargetResult } from './result.ts';
+import { STAGES } from './act-anatomy.ts';
 
 type Cell = string | undefined;
 type Row = [string, ...Cell[]] | { section: string };
@@ -109,6 +110,22 @@ function rows(result: BenchResult): Row[] {
       ]);
     }
     out.push(['lifecycles completed / failed', ...each((t) => (t.latency ? pair(String(t.latency.completed), String(t.latency.failed)) : undefined))]);
+    if (ts.some((t) => t.latency?.anatomy)) {
+      out.push({ section: "Where an officer's act goes, from the movements' histories: p50 / p99 / mean of the slowest 5 % (ms)" });
+      for (const stage of STAGES) {
+        out.push([
+          `  ${stage}`,
+          ...each((t) => {
+            const s = t.latency?.anatomy?.stages.find((x) => x.stage === stage);
+            return s ? `${f(s.p50, 0)} / ${f(s.p99, 0)} / ${f(s.slowestMean, 0)}` : undefined;
+          }),
+        ]);
+      }
+      out.push([
+        'acts split / not split',
+        ...each((t) => (t.latency?.anatomy ? pair(String(t.latency.anatomy.acts - t.latency.anatomy.unsplit), String(t.latency.anatomy.unsplit)) : undefined)),
+      ]);
+    }
   }
 
   if (ts.some((t) => t.forwarding)) {

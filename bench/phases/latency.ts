@@ -9,6 +9,8 @@ import { percentile, simulatedLrn } from '../../src/simulation/simulate.ts';
 import type { Declaration, PlannedRoute } from '../../src/domain/types.ts';
 import { openLoop, type OpenLoopWindow } from '../lib/open-loop.ts';
 import type { Probe } from '../lib/window.ts';
+import { actAnatomy, type ActAnatomy, type DrivenAct } from '../lib/act-anatomy.ts';
+import type { Client } from '@temporalio/client';
 
 export interface ActionLatency {
   action: string;
@@ -26,6 +28,8 @@ export interface LatencyRun {
   actGapMs: number;
   started: number;
   actions: ActionLatency[];
+  /** Where the officers' acts' time went, stage by stage, from the movements' histories. */
+  anatomy?: ActAnatomy;
 }
 
 export async function runLatency(args: {
@@ -37,6 +41,8 @@ export async function runLatency(args: {
   rate: number;
   seconds: number;
   actGapMs: number;
+  /** Reads the movements' histories to split each officer's act into stages; none: not split. */
+  client?: Client;
 }): Promise<LatencyRun> {
   const { window, started } = await openLoop({
     label: args.label,
@@ -62,5 +68,10 @@ export async function runLatency(args: {
   });
   const actions = [...samples.entries()].map(([action, values]) => row(action, values));
   if (officer.length) actions.push(row('all officer acts', officer));
-  return { window, rate: args.rate, actGapMs: args.actGapMs, started, actions };
+  // Officers' acts only: the lodging's round trip also starts the movement, a different path.
+  const driven: DrivenAct[] = window.result.outcomes.flatMap((o) =>
+    o.steps.flatMap((step, i) => (step.sentAt === undefined ? [] : [{ mrn: o.mrn, action: step.action, sentAt: step.sentAt, ms: step.ms, index: i + 1 }])),
+  );
+  const anatomy = args.client && driven.length ? await actAnatomy(args.client, driven) : undefined;
+  return { window, rate: args.rate, actGapMs: args.actGapMs, started, actions, ...(anatomy ? { anatomy } : {}) };
 }

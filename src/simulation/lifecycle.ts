@@ -10,6 +10,8 @@ export interface ApiAnswer<T = Record<string, unknown>> {
   status: number;
   body: T;
   ms: number;
+  /** When the call was sent (epoch ms), to lay its round trip beside the server's own times. */
+  sentAt: number;
 }
 
 export type TokenFor = (actor: Actor) => Promise<string>;
@@ -45,19 +47,20 @@ export class ApiClient {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<ApiAnswer<T>> {
+    const token = actor ? await this.token(actor) : undefined;
     const started = performance.now();
     const exchange = await this.transport.send(`${this.baseUrl}${path}`, {
       method,
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(actor ? { authorization: `Bearer ${await this.token(actor)}` } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...headers,
       },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       timeoutMs: API_CALL_TIMEOUT_MS,
     });
     const parsed = exchange.text ? (JSON.parse(exchange.text) as T) : ({} as T);
-    return { status: exchange.status, body: parsed, ms: performance.now() - started };
+    return { status: exchange.status, body: parsed, ms: performance.now() - started, sentAt: performance.timeOrigin + started };
   }
 }
 
@@ -94,7 +97,10 @@ export interface LifecycleOutcome {
   mrn: string;
   status: string;
   lodgeMs: number;
-  steps: { action: string; status: number; ms: number }[];
+  /** When the lodging was sent (epoch ms); through the API only. */
+  lodgeSentAt?: number;
+  /** `sentAt` (epoch ms) through the API only: the national screens' acts are not Corridor's updates. */
+  steps: { action: string; status: number; ms: number; sentAt?: number }[];
   totalMs: number;
 }
 
@@ -125,13 +131,13 @@ export async function driveLifecycle(
   const lodged = await api.call<{ mrn: string; status: string }>('POST', '/transits', declarant, declaration, { 'idempotency-key': randomUUID() });
   if (lodged.status !== 201 && lodged.status !== 200) throw new LifecycleFailed(`lodging answered ${lodged.status}`, lodged.body.mrn, lodged);
   const mrn = lodged.body.mrn;
-  const outcome: LifecycleOutcome = { mrn, status: lodged.body.status, lodgeMs: lodged.ms, steps: [], totalMs: 0 };
+  const outcome: LifecycleOutcome = { mrn, status: lodged.body.status, lodgeMs: lodged.ms, lodgeSentAt: lodged.sentAt, steps: [], totalMs: 0 };
   for (const [index, step] of stepsFor(plan, sealsFor(mrn)).entries()) {
     if (index > 0 && options.gapMs) await new Promise((resolve) => setTimeout(resolve, options.gapMs));
     const answer = await api.call<{ status: string }>('POST', `/transits/${mrn}/${step.action}`, officerAt(step.office), step.body, {
       'idempotency-key': randomUUID(),
     });
-    outcome.steps.push({ action: step.action, status: answer.status, ms: answer.ms });
+    outcome.steps.push({ action: step.action, status: answer.status, ms: answer.ms, sentAt: answer.sentAt });
     if (answer.status !== 200) throw new LifecycleFailed(`${step.action} at ${step.office} answered ${answer.status}`, mrn, answer);
     outcome.status = answer.body.status;
     if (options.stopAfter === step.action) break;

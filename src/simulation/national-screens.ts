@@ -186,7 +186,11 @@ export async function driveNationalLifecycle(
   const started = performance.now();
   const lodged = await screens.lodge(plan.departureCountry, declaration.declarant.tin, declaration);
   if (lodged.status !== 201 && lodged.status !== 200) {
-    throw new LifecycleFailed(`lodging in the ${plan.departureCountry} system answered ${lodged.status}`, undefined, { ...lodged, ms: 0 });
+    throw new LifecycleFailed(`lodging in the ${plan.departureCountry} system answered ${lodged.status}`, undefined, {
+      ...lodged,
+      ms: 0,
+      sentAt: performance.timeOrigin + started,
+    });
   }
   const mrn = lodged.body.mrn;
   const outcome: LifecycleOutcome = { mrn, status: 'ACCEPTED', lodgeMs: performance.now() - started, steps: [], totalMs: 0 };
@@ -202,7 +206,11 @@ export async function driveNationalLifecycle(
     const answer = await screens.act(mrn, step);
     outcome.steps.push({ action: step.action, status: answer.status, ms: performance.now() - before });
     if (answer.status !== 200)
-      throw new LifecycleFailed(`${step.action} at ${step.office} in the ${country} system answered ${answer.status}`, mrn, { ...answer, ms: 0 });
+      throw new LifecycleFailed(`${step.action} at ${step.office} in the ${country} system answered ${answer.status}`, mrn, {
+        ...answer,
+        ms: 0,
+        sentAt: performance.timeOrigin + before,
+      });
   }
   // The interconnection carries the last act; Corridor discharges the movement from it. Watched
   // in the destination's own system first (Corridor's discharge lands there), so the workflow

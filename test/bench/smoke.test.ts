@@ -83,6 +83,13 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
     "today's floor has the shape of Corridor's lifecycle",
   );
   assert.equal(target.latency.failed, 0);
+  // Every officer's act of the latency run split into stages from its movement's history.
+  const anatomy = target.latency.anatomy;
+  assert.equal(anatomy.acts, target.latency.completed * 6, JSON.stringify(anatomy));
+  assert.equal(anatomy.unsplit, 0, JSON.stringify(anatomy));
+  const stage = (name: string) => anatomy.stages.find((s: { stage: string }) => s.stage === name);
+  assert.ok(stage('national system call').mean > 0 && stage('taken in').mean > 0 && stage('answer back').mean > 0, JSON.stringify(anatomy.stages));
+  assert.match(stdout, /Where an officer's act goes/);
   assert.equal(target.capacity.failed, 0);
 
   // The national path: two lifecycles through the sandboxes' screens, carried by the journals.
