@@ -23,12 +23,26 @@ interface PathFigures {
   differences: string[] | undefined;
 }
 
+/**
+ * The ratio a path could reach at most on this machine if everything of Corridor's cost exactly its
+ * floor and its API nothing: the two national systems' sandboxes, on their own machines in the
+ * corridor, run here on the floor's cores (equal busy cores assumed).
+ */
+export function sandboxBound(p: Pick<PathFigures, 'path' | 'floor'>): number | undefined {
+  const floor = sum(p.floor?.cpuSecondsPerLifecycle);
+  const cpu = p.path?.cpuSecondsPerLifecycle;
+  const sandboxes = cpu ? Object.entries(cpu).filter(([name]) => name.startsWith('sandbox-')) : [];
+  if (floor === undefined || sandboxes.length === 0 || sandboxes.some(([, s]) => s === undefined)) return undefined;
+  return floor / (floor + sandboxes.reduce((a, [, s]) => a + s!, 0));
+}
+
 /** One path beside its own same-shape floor: rate, ratio, and where the round trips go. */
 function pathRows(each: (cell: (t: TargetResult) => Cell) => Cell[], get: (t: TargetResult) => PathFigures): Row[] {
   const both = (cell: (r: FloorResult | undefined) => string) => each((t) => pair(cell(get(t).path), cell(get(t).floor)));
   return [
     ['lifecycles per second', ...both((r) => f(r?.lifecyclesPerSecond))],
     ['ratio to its floor (goal ≥ 0.9)', ...each((t) => f(get(t).ratio))],
+    ["at most, the national sandboxes on the floor's cores (computed)", ...each((t) => f(sandboxBound(get(t))))],
     ['lifecycles done + failed', ...both(count)],
     [
       'lifecycle time mean / p95 (s)',

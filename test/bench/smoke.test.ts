@@ -90,6 +90,7 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
   const stage = (name: string) => anatomy.stages.find((s: { stage: string }) => s.stage === name);
   assert.ok(stage('national system call').mean > 0 && stage('taken in').mean > 0 && stage('answer back').mean > 0, JSON.stringify(anatomy.stages));
   assert.match(stdout, /Where an officer's act goes/);
+  assert.match(stdout, /at most, the national sandboxes on the floor's cores \(computed\) +0\.\d\d/);
   assert.equal(target.capacity.failed, 0);
 
   // The national path: two lifecycles through the sandboxes' screens, carried by the journals.
