@@ -97,8 +97,6 @@ export interface LifecycleOutcome {
   mrn: string;
   status: string;
   lodgeMs: number;
-  /** When the lodging was sent (epoch ms); through the API only. */
-  lodgeSentAt?: number;
   /** `sentAt` (epoch ms) through the API only: the national screens' acts are not Corridor's updates. */
   steps: { action: string; status: number; ms: number; sentAt?: number }[];
   totalMs: number;
@@ -131,7 +129,7 @@ export async function driveLifecycle(
   const lodged = await api.call<{ mrn: string; status: string }>('POST', '/transits', declarant, declaration, { 'idempotency-key': randomUUID() });
   if (lodged.status !== 201 && lodged.status !== 200) throw new LifecycleFailed(`lodging answered ${lodged.status}`, lodged.body.mrn, lodged);
   const mrn = lodged.body.mrn;
-  const outcome: LifecycleOutcome = { mrn, status: lodged.body.status, lodgeMs: lodged.ms, lodgeSentAt: lodged.sentAt, steps: [], totalMs: 0 };
+  const outcome: LifecycleOutcome = { mrn, status: lodged.body.status, lodgeMs: lodged.ms, steps: [], totalMs: 0 };
   for (const [index, step] of stepsFor(plan, sealsFor(mrn)).entries()) {
     if (index > 0 && options.gapMs) await new Promise((resolve) => setTimeout(resolve, options.gapMs));
     const answer = await api.call<{ status: string }>('POST', `/transits/${mrn}/${step.action}`, officerAt(step.office), step.body, {
