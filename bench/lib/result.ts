@@ -68,6 +68,11 @@ export interface LatencyResult extends OpenLoopResult {
   actions: ActionLatency[];
   /** Officers' acts split into stages from the movements' histories (runs since 2026-11-29). */
   anatomy?: ActAnatomy;
+  /**
+   * The workers' own timings over the run (every task, not only the acts'): a workflow task's time
+   * in the worker, beside the stage that also counts its way to and from the server.
+   */
+  sdk?: Pick<SdkFigures, 'workflowTaskMs' | 'workflowTaskScheduleToStartMs' | 'activityMs' | 'activityScheduleToStartMs'>;
 }
 
 export interface ForwardingResult extends OpenLoopResult {
@@ -241,7 +246,23 @@ const roundedPercentiles = <T extends { p50: number; p95: number; p99: number; m
 });
 
 export function summariseLatency(run: LatencyRun): LatencyResult {
-  return { ...openLoopSummary(run), actions: run.actions.map(roundedPercentiles), ...(run.anatomy ? { anatomy: run.anatomy } : {}) };
+  const metrics = run.window.metrics;
+  const sdk = metrics ? sdkFigures(metrics, Math.max(1, run.window.result.outcomes.length)) : undefined;
+  return {
+    ...openLoopSummary(run),
+    actions: run.actions.map(roundedPercentiles),
+    ...(run.anatomy ? { anatomy: run.anatomy } : {}),
+    ...(sdk
+      ? {
+          sdk: {
+            workflowTaskMs: sdk.workflowTaskMs,
+            workflowTaskScheduleToStartMs: sdk.workflowTaskScheduleToStartMs,
+            activityMs: sdk.activityMs,
+            activityScheduleToStartMs: sdk.activityScheduleToStartMs,
+          },
+        }
+      : {}),
+  };
 }
 
 export function summariseForwarding(run: ForwardingRun): ForwardingResult {

@@ -136,6 +136,15 @@ function rows(result: BenchResult): Row[] {
         ]);
       }
       out.push([
+        "  the workers' own, every task (SDK mean): workflow task run+queued, activity run+queued (ms)",
+        ...each((t) => {
+          const sdk = t.latency?.sdk;
+          return sdk
+            ? `${f(sdk.workflowTaskMs, 1)}+${f(sdk.workflowTaskScheduleToStartMs, 1)}, ${f(sdk.activityMs, 1)}+${f(sdk.activityScheduleToStartMs, 1)}`
+            : undefined;
+        }),
+      ]);
+      out.push([
         'acts split / not split',
         ...each((t) => (t.latency?.anatomy ? pair(String(t.latency.anatomy.acts - t.latency.anatomy.unsplit), String(t.latency.anatomy.unsplit)) : undefined)),
       ]);

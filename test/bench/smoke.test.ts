@@ -90,6 +90,8 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
   const stage = (name: string) => anatomy.stages.find((s: { stage: string }) => s.stage === name);
   assert.ok(stage('national system call').mean > 0 && stage('taken in').mean > 0 && stage('answer back').mean > 0, JSON.stringify(anatomy.stages));
   assert.match(stdout, /Where an officer's act goes/);
+  // Beside the stages, the workers' own time per task over the run, from their metrics.
+  assert.ok(target.latency.sdk.workflowTaskMs > 0 && target.latency.sdk.activityMs > 0, JSON.stringify(target.latency.sdk));
   assert.match(stdout, /at most, the national sandboxes on the floor's cores \(computed\) +0\.\d\d/);
   assert.equal(target.capacity.failed, 0);
 
