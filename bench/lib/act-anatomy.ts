@@ -14,15 +14,6 @@ type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 export const STAGES = ['taken in', 'workflow task queued', 'workflow task run', 'national worker queued', 'national system call', 'answer back'] as const;
 export type Stage = (typeof STAGES)[number];
 
-export const STAGE_WORDS: Record<Stage, string> = {
-  'taken in': 'API, then the server admits the update and schedules its workflow task',
-  'workflow task queued': 'workflow task waiting for the workflow worker',
-  'workflow task run': 'the workflow worker runs the task and the server records it',
-  'national worker queued': "activity waiting for the country's national worker",
-  'national system call': 'the national system call (HTTP, the system writes)',
-  'answer back': 'update result from the server to the API, then to the officer',
-};
-
 /** One act as the driver saw it: sent at `sentAt` (epoch ms), answered `ms` later; the k-th update of its movement. */
 export interface DrivenAct {
   mrn: string;

@@ -88,12 +88,10 @@ function barPanel(top: number, title: string, unit: string, groups: { label: str
   return out.join('\n');
 }
 
-function legend(top: number, names: string[]): string {
-  return names.map((name, i) => `${rect(80 + i * 130, top, 12, 12, COLORS[name] ?? '#999')}${text(96 + i * 130, top + 11, name, 'font-size="11"')}`).join('');
-}
-
-function stageLegend(top: number): string {
-  return STAGES.map((name, i) => `${rect(80 + i * 170, top, 12, 12, COLORS[name]!)}${text(96 + i * 170, top + 11, name, 'font-size="11"')}`).join('');
+function legend(top: number, names: readonly string[], spacing = 130): string {
+  return names
+    .map((name, i) => `${rect(80 + i * spacing, top, 12, 12, COLORS[name] ?? '#999')}${text(96 + i * spacing, top + 11, name, 'font-size="11"')}`)
+    .join('');
 }
 
 function niceMax(v: number): number {
@@ -214,7 +212,7 @@ export function renderChart(result: BenchResult): string {
       barPanel(top, "Where an officer's act goes, stage by stage (mean, and mean of the slowest 5 %)", 'ms', groups, {
         value: 250,
         label: 'goal p99 250 ms',
-      }) + stageLegend(top + PANEL_H - 16),
+      }) + legend(top + PANEL_H - 16, STAGES, 170),
       PANEL_H + 10,
     );
   }
