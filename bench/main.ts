@@ -26,6 +26,7 @@ import { attachStack, startStack, type CorridorStack } from './lib/stack.ts';
 import { runningTarget, targetFor } from './lib/targets.ts';
 import { formatShape, nationalShape, parseShape, parseVariant, type FloorShape, type FloorVariant } from './floor/shape.ts';
 import { startFloorRig, type FloorWait } from './phases/floor.ts';
+import { ServerProfiler, serverProfileRefusal, type ServerProfile } from './lib/server-profile.ts';
 import { corridorRig, runThroughput, type Rig, type RigRun } from './phases/throughput.ts';
 import { runLatency } from './phases/latency.ts';
 import { runCapacity } from './phases/capacity.ts';
@@ -77,6 +78,7 @@ export interface BenchOptions {
   compare: FloorVariant[];
   keep: boolean;
   cpuProf: string | undefined;
+  serverProfile: string | undefined;
   scalePaths: ScalePath[];
   scaleLevels: number[];
   /** --large: the capacity run's movements carried in by the departure country's journal, 100,000 unless --parked says otherwise. */
@@ -131,6 +133,7 @@ function options(flags: Flags): BenchOptions {
     compare: [],
     keep: flags.keep === true,
     cpuProf: flags['cpu-prof'] === undefined ? undefined : stringFlag(flags, 'cpu-prof'),
+    serverProfile: flags['server-profile'] === undefined ? undefined : stringFlag(flags, 'server-profile'),
     scalePaths: scalePaths(stringFlag(flags, 'scale-paths', 'national')),
     scaleLevels: scaleLevels(stringFlag(flags, 'scale-levels', SCALE_LEVELS.join(','))),
     large,
@@ -219,6 +222,8 @@ const USAGE = `npm run bench -- [flags]
   --reconcile-runs N     after the capacity run, N reconciliation runs one after the other (0): time, state queries, CPU
                            (the first compares every movement; the next only those changed since)
   --cpu-prof DIR         write a V8 CPU profile of each Corridor process into DIR (for finding Corridor's own cost)
+  --server-profile DIR   sample the Temporal server with Linux perf while each path and floor of the throughput phase
+                           runs (files in DIR): its CPU per lifecycle by operation, path beside floor, in the table
 `;
 
 const FLAGS: FlagSpec = {
@@ -251,6 +256,7 @@ const FLAGS: FlagSpec = {
       'phases',
       'out',
       'cpu-prof',
+      'server-profile',
       'scale-paths',
       'scale-levels',
     ].map((name) => [name, 'string' as const]),
@@ -322,6 +328,14 @@ async function main(): Promise<void> {
   };
   for (const planned of plans(opts)) {
     const target = await planned.start(runDir);
+    let serverProfiler: ServerProfiler | undefined;
+    if (opts.serverProfile) {
+      const refusal = serverProfileRefusal(target.serverPid);
+      if (refusal) throw new UsageError(`--server-profile: ${refusal}`);
+      const dir = path.resolve(opts.serverProfile, target.id);
+      mkdirSync(dir, { recursive: true });
+      serverProfiler = new ServerProfiler(target.serverPid!, dir);
+    }
     let stack: CorridorStack | undefined;
     let screens: NationalScreens | undefined;
     let floorRig: Rig | undefined;
@@ -387,7 +401,17 @@ async function main(): Promise<void> {
           rounds: opts.rounds,
           label: `throughput ${target.id}:`,
           onMeasuring: () => (linesBefore = logLines()),
+          ...(serverProfiler ? { around: serverProfiler.around.bind(serverProfiler) } : {}),
         });
+        if (serverProfiler) {
+          process.stderr.write('bench: reading the server profile (perf script)\n');
+          const profiles: Record<string, ServerProfile> = {};
+          for (const [name, run] of runs) {
+            const profile = await serverProfiler.profileOf(name, run.batch.done);
+            if (profile) profiles[name] = profile;
+          }
+          result.serverProfile = profiles;
+        }
         // Log lines are counted over the whole measured stretch, both paths together: each path's row carries them.
         const linesAfter = logLines();
         const today = againstFloor(runs.get('corridor'), runs.get('floor'), 'Corridor', linesBefore, linesAfter);

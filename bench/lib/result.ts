@@ -12,6 +12,7 @@ import type { ForwardingFigure, ForwardingSample } from './forwarding.ts';
 import type { OpenLoopWindow } from './open-loop.ts';
 import type { HistoryCount } from './history.ts';
 import type { Machine } from './machine.ts';
+import type { ServerProfile } from './server-profile.ts';
 import { byLabel, histogram, total, type Scrape } from './prometheus.ts';
 
 export interface SdkFigures {
@@ -132,6 +133,8 @@ export interface TargetResult {
   /** Cost as work grows: each path at 1, 10, 40 and 100 lifecycles at a time. */
   scale?: ScalePoint[];
   capacity?: CapacityResult;
+  /** Where the server's CPU went while each rig ran (--server-profile), by the rig's name: 'corridor', 'floor', 'national', 'national-floor'. */
+  serverProfile?: Record<string, ServerProfile>;
   /** Floors of other shapes or clients (--compare), measured in the same rounds. */
   variants?: (FloorResult & { name: string; shape: string; wait: string; ratioToFloor: number | undefined })[];
 }

@@ -2,6 +2,7 @@
 // embedded default and a cluster can be read side by side.
 import type { BenchResult, CorridorResult, FloorResult, TargetResult } from './result.ts';
 import { STAGES } from './act-anatomy.ts';
+import { profileRows } from './server-profile.ts';
 
 type Cell = string | undefined;
 type Row = [string, ...Cell[]] | { section: string };
@@ -107,6 +108,34 @@ function rows(result: BenchResult): Row[] {
     out.push([
       'mean act round trip, lodge / officer (ms)',
       ...each((t) => (t.corridor ? pair(f(t.corridor.meanActMs.lodge, 0), f(meanOfficer(t.corridor.meanActMs), 0)) : undefined)),
+    ]);
+  }
+  for (const [rig, floorRig, title] of [
+    ['corridor', 'floor', "today's path (Corridor / floor)"],
+    ['national', 'national-floor', 'national path (national / its floor)'],
+  ] as const) {
+    const first = ts.find((t) => t.serverProfile?.[rig]);
+    if (!first) continue;
+    out.push({ section: `Where the server's CPU goes, ${title}: perf samples, CPU ms per lifecycle` });
+    for (const row of profileRows(first.serverProfile![rig]!, first.serverProfile![floorRig])) {
+      out.push([
+        `  ${row.operation}`,
+        ...each((t) => {
+          const own = t.serverProfile?.[rig];
+          if (!own) return undefined;
+          const floor = t.serverProfile?.[floorRig];
+          const same = row.rest ? profileRows(own, floor).find((r) => r.rest) : undefined;
+          const mine = same ? same.path : (own.msPerLifecycle[row.operation] ?? 0);
+          const theirs = same ? same.floor : floor ? (floor.msPerLifecycle[row.operation] ?? 0) : undefined;
+          return pair(f(mine, 1), f(theirs, 1));
+        }),
+      ]);
+    }
+    out.push([
+      '  all the server (sampled)',
+      ...each((t) =>
+        t.serverProfile?.[rig] ? pair(f(t.serverProfile[rig].totalMsPerLifecycle, 1), f(t.serverProfile[floorRig]?.totalMsPerLifecycle, 1)) : undefined,
+      ),
     ]);
   }
 

@@ -87,6 +87,8 @@ export async function runThroughput(args: {
   rounds: number;
   label: string;
   onMeasuring?: () => void;
+  /** Wraps each rig's measured window (the server's profiler samples it for that rig). */
+  around?: <T>(rig: Rig['name'], work: () => Promise<T>) => Promise<T>;
 }): Promise<Map<Rig['name'], RigRun>> {
   const { rigs, count, concurrency } = args;
   for (const rig of rigs) if (args.warmup > 0) await rig.batch(args.warmup, concurrency);
@@ -97,7 +99,8 @@ export async function runThroughput(args: {
     // Rounds share out N as evenly as they can; the last takes the remainder.
     const size = round === args.rounds - 1 ? count - Math.floor(count / args.rounds) * (args.rounds - 1) : Math.floor(count / args.rounds);
     for (const rig of rigs) {
-      const window = await measure(rig.probe, () => rig.batch(size, concurrency, () => progress.tick()));
+      const run = () => measure(rig.probe, () => rig.batch(size, concurrency, () => progress.tick()));
+      const window = await (args.around ? args.around(rig.name, run) : run());
       const sofar = runs.get(rig.name);
       runs.set(
         rig.name,
