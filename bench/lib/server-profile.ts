@@ -5,6 +5,8 @@
 // set beside its floor, the same table says which operations the path pays for beyond it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /** The sampling rate: each sample stands for about 5 ms of one core's time. */
@@ -83,8 +85,13 @@ export interface ServerProfile {
 /** Why the server cannot be profiled here, or undefined when it can. */
 export function serverProfileRefusal(serverPid: number | undefined): string | undefined {
   if (serverPid === undefined) return 'the Temporal server does not run on this machine (or its process was not found)';
-  const probe = spawnSync('perf', ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return 'Linux perf is not installed (Debian: apt-get install linux-perf)';
+  const version = spawnSync('perf', ['--version'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) return 'Linux perf is not installed (Debian: apt-get install linux-perf)';
+  // Attaching needs root or kernel.perf_event_paranoid ≤ 1, and a kernel that lets perf sample at all.
+  const file = path.join(os.tmpdir(), `corridor-perf-probe-${process.pid}.data`);
+  const attach = spawnSync('perf', ['record', '--quiet', '-p', String(serverPid), '-o', file, '--', 'sleep', '0.2'], { encoding: 'utf8' });
+  rmSync(file, { force: true });
+  if (attach.error || attach.status !== 0) return `perf cannot sample the server here: ${(attach.stderr || String(attach.error ?? '')).trim().split('\n')[0]}`;
   return undefined;
 }
 
