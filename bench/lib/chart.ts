@@ -88,10 +88,50 @@ function barPanel(top: number, title: string, unit: string, groups: { label: str
   return out.join('\n');
 }
 
-function legend(top: number, names: readonly string[], spacing = 130): string {
+function legend(top: number, names: readonly string[], spacing = 130, colorOf = (name: string) => COLORS[name] ?? '#999', perRow = names.length): string {
   return names
-    .map((name, i) => `${rect(80 + i * spacing, top, 12, 12, COLORS[name] ?? '#999')}${text(96 + i * spacing, top + 11, name, 'font-size="11"')}`)
+    .map((name, i) => {
+      const x = 80 + (i % perRow) * spacing;
+      const y = top + Math.floor(i / perRow) * 16;
+      return `${rect(x, y, 12, 12, colorOf(name))}${text(x + 16, y + 11, name, 'font-size="11"')}`;
+    })
     .join('');
+}
+
+/** Colours of the server's dearest operations, dearest first; the rest share grey. */
+const OPERATION_COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7'];
+const SERVER_RIGS = [
+  ['corridor', 'Corridor'],
+  ['floor', 'floor'],
+  ['national', 'national'],
+  ['national-floor', 'national floor'],
+] as const;
+
+/** The server's CPU per lifecycle of each rig, stacked by its dearest operations (--server-profile). */
+function serverProfilePanel(top: number, ts: TargetResult[]): string {
+  const profiled = ts.filter((t) => t.serverProfile);
+  const totals = new Map<string, number>();
+  for (const t of profiled)
+    for (const profile of Object.values(t.serverProfile!))
+      for (const [operation, ms] of Object.entries(profile.msPerLifecycle)) totals.set(operation, (totals.get(operation) ?? 0) + ms);
+  const dearest = [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, OPERATION_COLORS.length)
+    .map(([operation]) => operation);
+  const colorOf = (name: string) => OPERATION_COLORS[dearest.indexOf(name)] ?? '#bab0ac';
+  const groups = profiled.map((t) => ({
+    label: t.id,
+    bars: SERVER_RIGS.filter(([rig]) => t.serverProfile![rig]).map(([rig, label]): Bar => {
+      const profile = t.serverProfile![rig]!;
+      const shown = dearest.map((operation) => ({ name: operation, value: profile.msPerLifecycle[operation] ?? 0, color: colorOf(operation) }));
+      const rest = profile.totalMsPerLifecycle - shown.reduce((a, part) => a + part.value, 0);
+      return { label, parts: [...shown, { name: 'the rest', value: rest, color: colorOf('the rest') }] };
+    }),
+  }));
+  return (
+    barPanel(top, "Where the server's CPU goes per lifecycle, by operation (perf samples; path beside floor)", 'CPU ms', groups) +
+    legend(top + PANEL_H - 10, [...dearest, 'the rest'], 260, colorOf, 4)
+  );
 }
 
 function niceMax(v: number): number {
@@ -177,6 +217,7 @@ export function renderChart(result: BenchResult): string {
       ) + legend(top + PANEL_H - 16, processes),
       PANEL_H + 10,
     );
+  if (ts.some((t) => t.serverProfile)) add(serverProfilePanel(top, ts), PANEL_H + 40);
   if (ts.some((t) => t.latency)) {
     const groups = ts.flatMap((t: TargetResult) =>
       (t.latency?.actions ?? [])

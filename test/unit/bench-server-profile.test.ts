@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { operationOf, operationsOf, profileRows, type ServerProfile } from '../../bench/lib/server-profile.ts';
+import { renderChart } from '../../bench/lib/chart.ts';
+import { renderTable } from '../../bench/lib/table.ts';
+import type { BenchResult } from '../../bench/lib/result.ts';
 
 // Three samples as `perf script -F comm,tid,period,ip,sym` prints them (frames leaf first; cut short).
 const SCRIPT = `temporal 30350    5025125 
@@ -66,4 +69,34 @@ test('the table shows the dear operations, dearest first, and sums the rest in o
       ['2 more, each under 1 ms', 0.3, 0.5],
     ],
   );
+});
+
+test("the chart stacks each rig's server CPU by the dearest operations, the rest in grey", () => {
+  const profile = (msPerLifecycle: Record<string, number>): ServerProfile => ({
+    lifecycles: 10,
+    msPerLifecycle,
+    totalMsPerLifecycle: Object.values(msPerLifecycle).reduce((a, b) => a + b, 0),
+  });
+  const result = {
+    startedAt: 'now',
+    machine: { cores: 2, cpuModel: 'test', os: 'Linux', loadAverageAtStart: [0, 0, 0], memoryBytes: 2 ** 30, versions: { node: 'v20', temporalSdk: '1.24.0' } },
+    options: {},
+    targets: [
+      {
+        id: 'embedded',
+        label: 'embedded',
+        server: { persistence: 'sqlite' },
+        serverProfile: { national: profile({ 'history SignalWorkflowExecution': 9, other: 1 }), 'national-floor': profile({ other: 2 }) },
+      },
+    ],
+  } as unknown as BenchResult;
+  const svg = renderChart(result);
+  assert.match(svg, /Where the server's CPU goes per lifecycle, by operation/);
+  assert.match(svg, /national history SignalWorkflowExecution: 9\.00 CPU ms/);
+  assert.match(svg, /national floor other: 2\.00 CPU ms/);
+  assert.match(svg, />the rest</);
+  const table = renderTable(result);
+  assert.match(table, /Where the server's CPU goes, national path \(national \/ its floor\)/);
+  assert.match(table, /history SignalWorkflowExecution +9\.0 \/ 0\.0/);
+  assert.match(table, /all the server \(sampled\) +10\.0 \/ 2\.0/);
 });
