@@ -329,13 +329,6 @@ async function main(): Promise<void> {
   for (const planned of plans(opts)) {
     const target = await planned.start(runDir);
     let serverProfiler: ServerProfiler | undefined;
-    if (opts.serverProfile) {
-      const refusal = serverProfileRefusal(target.serverPid);
-      if (refusal) throw new UsageError(`--server-profile: ${refusal}`);
-      const dir = path.resolve(opts.serverProfile, target.id);
-      mkdirSync(dir, { recursive: true });
-      serverProfiler = new ServerProfiler(target.serverPid!, dir);
-    }
     let stack: CorridorStack | undefined;
     let screens: NationalScreens | undefined;
     let floorRig: Rig | undefined;
@@ -343,6 +336,14 @@ async function main(): Promise<void> {
     const variantRigs: Rig[] = [];
     let connection: Connection | undefined;
     try {
+      // Inside the try: a server that cannot be profiled is still stopped.
+      if (opts.serverProfile) {
+        const refusal = serverProfileRefusal(target.serverPid);
+        if (refusal) throw new UsageError(`--server-profile: ${refusal}`);
+        const dir = path.resolve(opts.serverProfile, target.id);
+        mkdirSync(dir, { recursive: true });
+        serverProfiler = new ServerProfiler(target.serverPid!, dir);
+      }
       const settings = temporalSettings(config, { ...process.env, ...target.env });
       connection = await Connection.connect(settings.connectionOptions as Parameters<typeof Connection.connect>[0]);
       const client = new Client({ connection, namespace: target.namespace });

@@ -1,6 +1,7 @@
 // Where the Temporal server's CPU goes, for each rig of the throughput phase: Linux perf samples
-// the server process during that rig's measured windows only, and each sample goes to the server
-// operation at the root of its stack (a history or matching RPC, a queue task, the Go collector).
+// the server process during that rig's measured windows only, and each sample goes to the request
+// or queue task it was work for (a history, matching or frontend request, a visibility, transfer
+// or timer task), else to the machinery at its stack's root (gRPC, the Go scheduler or collector).
 // The server burns most of the CPU on two cores and is a Go binary the Node profiler cannot see;
 // set beside its floor, the same table says which operations the path pays for beyond it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
