@@ -2,6 +2,7 @@
 // goes per lifecycle, officer act latency against its goal and where an act goes, and memory of parked transits.
 import type { BenchResult, FloorResult, TargetResult } from './result.ts';
 import { STAGES, type StageFigures } from './act-anatomy.ts';
+import { restOf } from './server-profile.ts';
 
 const W = 1100;
 const PANEL_H = 300;
@@ -124,8 +125,7 @@ function serverProfilePanel(top: number, ts: TargetResult[]): string {
     bars: SERVER_RIGS.filter(([rig]) => t.serverProfile![rig]).map(([rig, label]): Bar => {
       const profile = t.serverProfile![rig]!;
       const shown = dearest.map((operation) => ({ name: operation, value: profile.msPerLifecycle[operation] ?? 0, color: colorOf(operation) }));
-      const rest = profile.totalMsPerLifecycle - shown.reduce((a, part) => a + part.value, 0);
-      return { label, parts: [...shown, { name: 'the rest', value: rest, color: colorOf('the rest') }] };
+      return { label, parts: [...shown, { name: 'the rest', value: restOf(profile, dearest), color: colorOf('the rest') }] };
     }),
   }));
   return (

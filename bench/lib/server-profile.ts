@@ -143,29 +143,36 @@ function stopped(child: ChildProcess, interrupt = true): Promise<void> {
   });
 }
 
-/** The rows a table prints: the operations that cost at least `floorMs` in either profile, dearest first in the path. */
+/** What a profile spent outside the operations `shown`, CPU ms per lifecycle: a table's or a chart's "the rest". */
+export function restOf(profile: ServerProfile, shown: readonly string[]): number {
+  return Math.max(0, profile.totalMsPerLifecycle - shown.reduce((a, operation) => a + (profile.msPerLifecycle[operation] ?? 0), 0));
+}
+
+/** The rows a table prints: the operations that cost at least `floorMs` in either profile, dearest first in the path, then the rest in one row. */
 export function profileRows(
   pathProfile: ServerProfile,
   floor: ServerProfile | undefined,
   floorMs = 1,
 ): Array<{ operation: string; path: number; floor: number | undefined; rest?: true }> {
   const names = new Set([...Object.keys(pathProfile.msPerLifecycle), ...Object.keys(floor?.msPerLifecycle ?? {})]);
-  const rows = [...names].map((operation) => ({
-    operation,
-    path: pathProfile.msPerLifecycle[operation] ?? 0,
-    floor: floor ? (floor.msPerLifecycle[operation] ?? 0) : undefined,
-  }));
-  const shown: Array<{ operation: string; path: number; floor: number | undefined; rest?: true }> = rows
+  const shown = [...names]
+    .map((operation) => ({
+      operation,
+      path: pathProfile.msPerLifecycle[operation] ?? 0,
+      floor: floor ? (floor.msPerLifecycle[operation] ?? 0) : undefined,
+    }))
     .filter((row) => row.path >= floorMs || (row.floor ?? 0) >= floorMs)
     .sort((a, b) => b.path - a.path);
-  const rest = rows.filter((row) => !shown.includes(row));
-  if (rest.length > 0) {
-    shown.push({
-      operation: `${rest.length} more, each under ${floorMs} ms`,
-      path: rest.reduce((a, row) => a + row.path, 0),
-      floor: floor ? rest.reduce((a, row) => a + (row.floor ?? 0), 0) : undefined,
+  const hidden = names.size - shown.length;
+  if (hidden === 0) return shown;
+  const operations = shown.map((row) => row.operation);
+  return [
+    ...shown,
+    {
+      operation: `${hidden} more, each under ${floorMs} ms`,
+      path: restOf(pathProfile, operations),
+      floor: floor ? restOf(floor, operations) : undefined,
       rest: true,
-    });
-  }
-  return shown;
+    },
+  ];
 }

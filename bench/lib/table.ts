@@ -2,7 +2,7 @@
 // embedded default and a cluster can be read side by side.
 import type { BenchResult, CorridorResult, FloorResult, TargetResult } from './result.ts';
 import { STAGES } from './act-anatomy.ts';
-import { profileRows } from './server-profile.ts';
+import { profileRows, restOf, type ServerProfile } from './server-profile.ts';
 
 type Cell = string | undefined;
 type Row = [string, ...Cell[]] | { section: string };
@@ -117,18 +117,15 @@ function rows(result: BenchResult): Row[] {
     const first = ts.find((t) => t.serverProfile?.[rig]);
     if (!first) continue;
     out.push({ section: `Where the server's CPU goes, ${title}: perf samples, CPU ms per lifecycle` });
-    for (const row of profileRows(first.serverProfile![rig]!, first.serverProfile![floorRig])) {
+    const shown = profileRows(first.serverProfile![rig]!, first.serverProfile![floorRig]);
+    const operations = shown.filter((row) => !row.rest).map((row) => row.operation);
+    // Every column with the first one's rows, so "the rest" is the same operations in each.
+    const cell = (profile: ServerProfile | undefined, row: (typeof shown)[number]) =>
+      profile === undefined ? undefined : row.rest ? restOf(profile, operations) : (profile.msPerLifecycle[row.operation] ?? 0);
+    for (const row of shown) {
       out.push([
         `  ${row.operation}`,
-        ...each((t) => {
-          const own = t.serverProfile?.[rig];
-          if (!own) return undefined;
-          const floor = t.serverProfile?.[floorRig];
-          const same = row.rest ? profileRows(own, floor).find((r) => r.rest) : undefined;
-          const mine = same ? same.path : (own.msPerLifecycle[row.operation] ?? 0);
-          const theirs = same ? same.floor : floor ? (floor.msPerLifecycle[row.operation] ?? 0) : undefined;
-          return pair(f(mine, 1), f(theirs, 1));
-        }),
+        ...each((t) => (t.serverProfile?.[rig] ? pair(f(cell(t.serverProfile[rig], row), 1), f(cell(t.serverProfile[floorRig], row), 1)) : undefined)),
       ]);
     }
     out.push([

@@ -28,5 +28,4 @@ test("the server's samples name the request it served", { skip: refusal, timeout
   assert.ok(profile, 'a profile for the rig that ran');
   const asked = profile.msPerLifecycle['frontend GetSystemInfo'] ?? 0;
   assert.ok(asked > 0, `GetSystemInfo named among ${JSON.stringify(profile.msPerLifecycle)}`);
-  assert.ok(profile.totalMsPerLifecycle >= asked);
 });
