@@ -89,20 +89,32 @@ export function registerInterconnection(mv: Movement): void {
         // NATIONAL_ACT_CONFIRMED replay as they were.
         if (applied.has(event.id) && mv.has('inbox-skips-caught-up')) return;
         applied.add(event.id);
-        await apply(mv, event);
+        await apply(mv, event, listedBeforeForward(mv));
         mv.search.sync(mv.state);
       });
     }
   })();
 }
 
-async function apply(mv: Movement, event: NationalEvent): Promise<void> {
+/**
+ * Once a national act is in the state, the supervisors' lists show it while it is carried to the
+ * other country, which may take hours with the link between the capitals cut. Before this change
+ * the lists waited for the forward; histories recorded so replay as they were.
+ */
+function listedBeforeForward(mv: Movement): () => void {
+  return () => {
+    if (mv.has('national-status-before-forward')) mv.search.sync(mv.state);
+  };
+}
+
+/** `inState`, when given, is called once the act is in the state, before it is carried to the other country. */
+async function apply(mv: Movement, event: NationalEvent, inState?: () => void): Promise<void> {
   const outcome = disposition(mv, event);
   const keyed: Keyed = { in: 'national', country: event.country, at: event.at, eventId: event.id };
   switch (outcome.kind) {
     case 'apply': {
       const perform = mv.performers.get(outcome.action)!;
-      await perform({ ...outcome.input, actor: actorOf(event) } as never, keyed);
+      await perform({ ...outcome.input, actor: actorOf(event) } as never, keyed, inState);
       return;
     }
     case 'same':
@@ -253,7 +265,7 @@ export async function catchUpFromSystems(mv: Movement, patience?: Duration): Pro
     for (const event of missed) {
       if (mv.isTerminal() || disposition(mv, event).kind !== 'apply') continue;
       applied.add(event.id);
-      await apply(mv, event);
+      await apply(mv, event, listedBeforeForward(mv));
       const system = isCorridorCountry(country) ? countryNames[country].system : { fr: country, en: country };
       mv.record(
         'CAUGHT_UP',

@@ -9,10 +9,12 @@
 // its input, but a baseline can only make a change take effect without its marker, never leave it
 // out: a new movement without one still runs every change, `patched()` answering true outside a replay.
 //
-// A new change: add its id here with the next baseline number (BASELINE of ./baseline.ts, + 1): movements started
-// until BASELINE is raised to it ask `patched()` for it, as before. Raise BASELINE once a release
-// has it, and new movements take it without the marker. Never renumber or remove an entry while a
-// movement that asked for it may be on the road.
+// A new change: add its id here with the next baseline number (BASELINE of ./baseline.ts, + 1) and
+// raise BASELINE to it in the same release. The starters begin movements on that baseline only once
+// every transits worker polling runs it (src/temporal/lifecycle-baseline.ts); until then, during a
+// rolling upgrade, they start them on the one before, and those ask `patched()` for the change, as
+// do the movements already on the road. Never renumber or remove an entry while a movement that
+// asked for it may be on the road.
 import { patched } from '@temporalio/workflow';
 
 const CHANGES = {
@@ -28,6 +30,8 @@ const CHANGES = {
   'inbox-skips-caught-up': 1,
   'catch-up-passes-over-failures': 1,
   'incident-reports': 1,
+  // A national act reaches the supervisors' lists (search attributes) before it is carried to the other country.
+  'national-status-before-forward': 2,
 } as const;
 
 export type LifecycleChange = keyof typeof CHANGES;

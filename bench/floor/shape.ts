@@ -22,6 +22,11 @@ export interface FloorShape {
   patchedAt: number[];
   /** Steps whose update answers after its first wave, the rest of the step going on behind the answer. */
   answeredAfterFirstWave: number[];
+  /**
+   * Steps whose search attribute upsert comes before their first wave: a national act reaches the
+   * supervisors' lists before it is carried to the other country (baseline 2, workflows/versions.ts).
+   */
+  listedBeforeFirstWave: number[];
 }
 
 export const lomeOuagaShape: FloorShape = {
@@ -39,6 +44,7 @@ export const lomeOuagaShape: FloorShape = {
   // acts at the start and the exit notice at the exit wrote a marker each ([0, 0, 0, 3]).
   patchedAt: [],
   answeredAfterFirstWave: [1, 3, 4], // release, exit, entry: answered before the AAR and the notices
+  listedBeforeFirstWave: [], // upserted once the step is done, as the floor always did
 };
 
 /**
@@ -64,6 +70,7 @@ export const nationalShape: FloorShape = {
   timersAfter: [1, 2, 4, 5],
   patchedAt: [], // none since baseline 1 (before: [0, 0, 3], the shares and the vouched events at the start, the notices at the exit)
   answeredAfterFirstWave: [], // signalled: nobody waits for an answer
+  listedBeforeFirstWave: [1, 3, 4], // release, exit, entry: listed before the AAR and the notices are carried
 };
 
 export const activityCount = (shape: FloorShape) => shape.steps.flat().reduce((a, b) => a + b, 0);

@@ -44,11 +44,13 @@ export async function floor(input: FloorInput): Promise<number> {
     input.patchedAt.forEach((at, i) => {
       if (at === step) patched(`floor-patch-${i}`);
     });
+    const listedFirst = input.listedBeforeFirstWave.includes(step);
+    if (listedFirst) upsertSearchAttributes([{ key: TransitStatus, value: `STEP_${step}` }]);
     for (const [w, wave] of input.steps[step]!.entries()) {
       await Promise.all(Array.from({ length: wave }, (_, i) => noop({ step, i })));
       if (w === 0) answer?.();
     }
-    upsertSearchAttributes([{ key: TransitStatus, value: `STEP_${step}` }]);
+    if (!listedFirst) upsertSearchAttributes([{ key: TransitStatus, value: `STEP_${step}` }]);
     done = step + 1;
     if (input.timersAfter.includes(step)) deadlines++;
     busy = false;

@@ -19,6 +19,8 @@ before(async () => {
 });
 after(() => stack?.stop());
 
+const regional = { user: 'regional', role: 'regional' } as const;
+
 const routes: RouteId[] = ['lome-ouaga', 'lome-bobo', 'lome-faramana', 'lome-kantchari', 'ouaga-lome'];
 
 describe('acts recorded only in the national systems reach the other country', () => {
@@ -94,4 +96,52 @@ describe('acts recorded only in the national systems reach the other country', (
       assert.equal(await corridor.available(departure, grn), availableBefore);
     });
   }
+});
+
+describe("a release recorded in Togo's system while Burkina's is down", () => {
+  test("is in the supervisors' lists at once, with the AAR still waiting for Burkina; the AAR follows when it is back", async () => {
+    const tin = uniqueTin();
+    const d = declarationFor('lome-ouaga', tin);
+    const lodged = await screens.lodge('TG', tin, d.json);
+    assert.equal(lodged.status, 201, JSON.stringify(lodged.body));
+    const mrn = lodged.body.mrn;
+    await eventually(
+      () => corridor.api.call('GET', `/transits/${mrn}`, { user: 'regional', role: 'regional' }),
+      (answer) => answer.status === 200,
+      'the movement started from the departure system journal',
+    );
+    const [release] = stepsFor(d.plan, sealsFor(mrn));
+    assert.equal(release!.action, 'release');
+
+    await stack.stopSandbox('BF');
+    try {
+      const released = await screens.act(mrn, release!);
+      assert.equal(released.status, 200, JSON.stringify(released.body));
+      // Listed by the status the search attributes carry, which supervisors filter by.
+      const listed = await eventually(
+        () => corridor.list(regional, { declarant: tin, status: 'RELEASED' }),
+        (answer) => answer.status === 200 && answer.body.items.some((item) => item.mrn === mrn),
+        'the released movement listed as RELEASED',
+        30_000,
+      );
+      const item = listed.body.items.find((i) => i.mrn === mrn)!;
+      assert.equal(item.currentOffice, 'TGCKS001', 'the list shows the truck on its way to Cinkassé');
+      const state = await corridor.state(mrn);
+      assert.equal(state.status, 'RELEASED');
+      assert.equal(
+        state.timeline.some((e) => e.what === 'AAR_SENT'),
+        false,
+        "the AAR is still waiting for Burkina's system: the list did not wait for it",
+      );
+    } finally {
+      await stack.startSandbox('BF');
+    }
+    const after = await eventually(
+      () => corridor.state(mrn),
+      (s) => s.timeline.some((e) => e.what === 'AAR_SENT' && e.details?.country === 'BF'),
+      "the AAR accepted by Burkina's system once it is back",
+      90_000,
+    );
+    assert.equal(after.status, 'RELEASED');
+  });
 });
