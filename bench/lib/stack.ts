@@ -10,7 +10,7 @@ import { freePort } from '../../test/harness/ports.ts';
 import { startCorridor, waitFor, type Child } from './children.ts';
 import { pidListeningOn, type Pids } from './proc.ts';
 import type { RunningTarget } from './targets.ts';
-import { workerNodeArgs } from '../../src/worker/heap.ts';
+import { workerNodeArgs } from '../../src/worker/node-args.ts';
 
 export interface CorridorStack {
   apiUrl: string;

@@ -12,6 +12,8 @@ import type { RunningTarget } from '../lib/targets.ts';
 import type { FloorShape } from '../floor/shape.ts';
 import { stepSignal, stepUpdate, type floor, type FloorInput } from '../floor/workflow.ts';
 import { BASELINE } from '../../workflows/baseline.ts';
+import { loadConfig } from '../../src/config/env.ts';
+import { workflowThreadNodeArgs } from '../../src/worker/node-args.ts';
 import type { Rig } from './throughput.ts';
 
 const WORKER = new URL('../floor/worker.ts', import.meta.url).pathname;
@@ -52,6 +54,8 @@ export async function startFloorRig(args: {
     [],
     { ...target.env, BENCH_FLOOR_TASK_QUEUE: taskQueue, BENCH_FLOOR_ACTIVITY_QUEUE: `${taskQueue}-activities`, BENCH_FLOOR_METRICS_PORT: String(metricsPort) },
     args.runDir,
+    // Its workflow threads run as the transits worker's do (no stack captured per promise by default).
+    workflowThreadNodeArgs(loadConfig({ ...process.env, ...(target.env as Record<string, string>) })),
   );
   await waitFor('the floor worker', worker, async () => (readFileSync(worker.logFile, 'utf8').includes('floor worker polling') ? true : undefined), 120_000);
   // On Corridor's baseline, so its upserts of one task are merged into one as a new movement's are (workflows/search-upserts.ts).

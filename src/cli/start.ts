@@ -25,7 +25,7 @@ import { ensureSearchAttributes } from '../temporal/search-attributes.ts';
 import { temporalSettings, type TemporalSettings } from '../temporal/connection.ts';
 import { UsageError, type Flags } from './args.ts';
 import { stopWhenOrphaned } from './orphan.ts';
-import { workerNodeArgs } from '../worker/heap.ts';
+import { workerNodeArgs } from '../worker/node-args.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');

@@ -11,8 +11,8 @@
 import { setFlagsFromString } from 'node:v8';
 import type { Config } from '../config/env.ts';
 
-/** Node's flags for a transits worker process that Corridor starts itself. */
-export function workerNodeArgs(config: Pick<Config, 'workerHeapMib'>): string[] {
+/** Node's flag for the heap of a transits worker process that Corridor starts itself (./node-args.ts). */
+export function heapNodeArgs(config: Pick<Config, 'workerHeapMib'>): string[] {
   return config.workerHeapMib === undefined ? [] : [`--max-old-space-size=${config.workerHeapMib}`];
 }
 

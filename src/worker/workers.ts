@@ -24,6 +24,7 @@ import { ensureArchiver } from '../archive/start.ts';
 import { queueName, type QueueRole } from './queues.ts';
 import { activityWorkerTuning, workflowWorkerTuning } from './tuning.ts';
 import { withBundleGlobals } from './bundle-globals.ts';
+import { PROMISE_STACKS_OFF, promiseStacksOff } from './node-args.ts';
 import { transitsWorkerIdentity } from '../temporal/lifecycle-baseline.ts';
 import { vouchPublicKeys } from '../auth/act-keys.ts';
 
@@ -51,6 +52,13 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         const vouchKeys = vouchPublicKeys(config);
         // An operator compares these with the keys the API and each country's worker hold: a mismatch refuses every act.
         logger.info({ queue: taskQueue, publicKeys: vouchKeys }, 'acts are checked against these public keys');
+        if (config.workflowStackFrames === 0 && !promiseStacksOff()) {
+          // Started by hand without Corridor's node flags: every promise of every movement still pays for a stack capture.
+          logger.warn(
+            { queue: taskQueue, nodeOptions: `--require ${PROMISE_STACKS_OFF}` },
+            'worker started without its node flags: workflow threads capture a stack per promise (about a seventh of the CPU); start it with NODE_OPTIONS set to nodeOptions',
+          );
+        }
         const client = new Client({ connection, namespace, dataConverter });
         const worker = await Worker.create({
           connection,

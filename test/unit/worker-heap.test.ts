@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/env.ts';
-import { workerNodeArgs } from '../../src/worker/heap.ts';
+import { heapNodeArgs } from '../../src/worker/heap.ts';
 
 describe('CORRIDOR_WORKER_HEAP_MIB', () => {
   test("384 by default, 0 for V8's own limit (no flag), a whole number from 128 to 16384, else refused naming the variable", () => {
     assert.equal(loadConfig({}).workerHeapMib, 384);
-    assert.deepEqual(workerNodeArgs(loadConfig({})), ['--max-old-space-size=384']);
+    assert.deepEqual(heapNodeArgs(loadConfig({})), ['--max-old-space-size=384']);
     assert.equal(loadConfig({ CORRIDOR_WORKER_HEAP_MIB: '0' }).workerHeapMib, undefined);
-    assert.deepEqual(workerNodeArgs(loadConfig({ CORRIDOR_WORKER_HEAP_MIB: '0' })), []);
+    assert.deepEqual(heapNodeArgs(loadConfig({ CORRIDOR_WORKER_HEAP_MIB: '0' })), []);
     assert.equal(loadConfig({ CORRIDOR_WORKER_HEAP_MIB: '384' }).workerHeapMib, 384);
     assert.equal(loadConfig({ CORRIDOR_WORKER_HEAP_MIB: '1024' }).workerHeapMib, 1024);
     for (const bad of ['1', '127', '512.5', 'beaucoup', '16385'])
@@ -23,7 +23,7 @@ describe('CORRIDOR_WORKER_HEAP_MIB', () => {
   });
 
   test("node's flag for the worker process sets its heap limit", () => {
-    const args = workerNodeArgs({ workerHeapMib: 256 });
+    const args = heapNodeArgs({ workerHeapMib: 256 });
     assert.deepEqual(args, ['--max-old-space-size=256']);
     const limitMib = Number(
       execFileSync(process.execPath, [...args, '-p', "require('node:v8').getHeapStatistics().heap_size_limit / 2 ** 20"], { encoding: 'utf8' }),
