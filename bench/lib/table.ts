@@ -60,6 +60,8 @@ function pathRows(each: (cell: (t: TargetResult) => Cell) => Cell[], get: (t: Ta
       }),
     ],
     ['history events per lifecycle', ...both((r) => f(r?.history?.events, 0))],
+    // One task's upserts are merged: how many a lifecycle writes depends on how its acts fall into tasks.
+    ['of them, search attribute upserts', ...both((r) => f(r?.history?.byType.UPSERT_WORKFLOW_SEARCH_ATTRIBUTES ?? (r?.history ? 0 : undefined), 0))],
     // The SDK counts a query it answers as a workflow task: told apart here, since the national
     // path's driver polls Corridor (a query) until the movement is DISCHARGED and no floor does.
     [
