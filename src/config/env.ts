@@ -309,7 +309,7 @@ export const variables = {
   CORRIDOR_WORKFLOW_STACK_FRAMES: {
     schema: wholeNumber('frames', 0, 100),
     default: '0',
-    doc: "frames kept in the stack traces of workflow code (Temporal UI's Stack Trace tab, failures thrown by workflow code). 0: none, because the SDK captures one for every promise a movement creates (a fifth of the workflow worker's CPU per lifecycle); set 10 and restart the worker to see where a movement waits",
+    doc: "frames kept in the stack traces of workflow code (Temporal UI's Stack Trace tab, failures thrown by workflow code). 0: none, because the SDK captures one for every promise a movement creates (a fifth of the workflow worker's CPU per lifecycle), and Corridor starts the transits worker with src/worker/promise-stacks-off.cjs, which leaves that capture out altogether (a seventh more; the Stack Trace tab then says stack traces are not enabled); set 10 and restart the worker to see where a movement waits",
   },
   CORRIDOR_NOTIFY_URL: {
     schema: url.optional(),

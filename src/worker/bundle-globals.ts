@@ -19,8 +19,9 @@ export interface BundleGlobals {
    * bundle's source map, for every promise workflow code creates, and keeps it while the promise
    * is pending (for the `__stack_trace` query): a quarter of the CPU of a lifecycle replayed
    * (80 → 60 ms, scripts/replay-cost.ts), a fifth of the worker's CPU per lifecycle live (the
-   * bench, national path: 0.124 → 0.097 s). With 0 frames the capture is nearly free; a failure
-   * thrown by workflow code keeps its message and loses its frames.
+   * bench, national path: 0.124 → 0.097 s). With 0 frames the capture is cheaper, and a worker
+   * Corridor starts leaves it out altogether (./promise-stacks-off.cjs); a failure thrown by
+   * workflow code keeps its message and loses its frames.
    */
   stackFrames: number;
 }
