@@ -41,7 +41,8 @@ export const IN_CORRIDOR: Keyed = { in: 'corridor' };
  * called once the act is in the officer's own system and in the state, lets the officer go while
  * the act is carried to the other country (the AAR, the exit and entry notices): that is the
  * interconnection's work, not the officer's. The lock is held until the forwarding is done, so
- * the next act still finds it there. Acts from a national journal have nobody waiting: a no-op.
+ * the next act still finds it there. Acts from a national journal have nobody waiting: there it
+ * only lists the act (search attributes) before the forward, for movements on baseline 2.
  */
 export type Perform<I> = (input: I, keyed: Keyed, answered?: () => void) => Promise<void>;
 

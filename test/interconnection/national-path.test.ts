@@ -33,15 +33,8 @@ describe('acts recorded only in the national systems reach the other country', (
       const grn = d.declaration.guarantee.grn;
       const availableBefore = await corridor.available(departure, grn);
 
-      const lodged = await screens.lodge(departure, tin, d.json);
-      assert.equal(lodged.status, 201, JSON.stringify(lodged.body));
-      const mrn = lodged.body.mrn;
       // The journal starts the movement in Corridor: nobody lodges it there.
-      await eventually(
-        () => corridor.api.call('GET', `/transits/${mrn}`, { user: 'regional', role: 'regional' }),
-        (answer) => answer.status === 200,
-        'the movement started from the departure system journal',
-      );
+      const mrn = await corridor.lodgedNationally(screens, departure, tin, d.json);
 
       const steps = stepsFor(d.plan, sealsFor(mrn));
       await screens.drive(mrn, d.plan, steps);
@@ -102,14 +95,7 @@ describe("a release recorded in Togo's system while Burkina's is down", () => {
   test("is in the supervisors' lists at once, with the AAR still waiting for Burkina; the AAR follows when it is back", async () => {
     const tin = uniqueTin();
     const d = declarationFor('lome-ouaga', tin);
-    const lodged = await screens.lodge('TG', tin, d.json);
-    assert.equal(lodged.status, 201, JSON.stringify(lodged.body));
-    const mrn = lodged.body.mrn;
-    await eventually(
-      () => corridor.api.call('GET', `/transits/${mrn}`, { user: 'regional', role: 'regional' }),
-      (answer) => answer.status === 200,
-      'the movement started from the departure system journal',
-    );
+    const mrn = await corridor.lodgedNationally(screens, 'TG', tin, d.json);
     const [release] = stepsFor(d.plan, sealsFor(mrn));
     assert.equal(release!.action, 'release');
 

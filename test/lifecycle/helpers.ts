@@ -10,6 +10,7 @@ import { validateDeclaration } from '../../src/domain/declaration.ts';
 import { loadReferenceData } from '../../src/domain/reference-data.ts';
 import type { Declaration, PlannedRoute } from '../../src/domain/types.ts';
 import { ApiClient, declarantOf, officerAt, sealsFor, stepsFor, type ApiAnswer, type Step } from '../../src/simulation/lifecycle.ts';
+import type { NationalScreens } from '../../src/simulation/national-screens.ts';
 import type { TransitState } from '../../workflows/model.ts';
 import type { Stack } from '../harness/stack.ts';
 
@@ -79,6 +80,19 @@ export class Corridor {
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
     assert.equal(answer.body.status, 'ACCEPTED');
     return answer.body.mrn;
+  }
+
+  /** Lodged by its declarant in `country`'s own system: the MRN, once that system's journal has started the movement in Corridor. */
+  async lodgedNationally(screens: NationalScreens, country: CountryCode, tin: string, declaration: unknown): Promise<string> {
+    const lodged = await screens.lodge(country, tin, declaration);
+    assert.equal(lodged.status, 201, JSON.stringify(lodged.body));
+    const mrn = lodged.body.mrn;
+    await eventually(
+      () => this.api.call('GET', `/transits/${mrn}`, { user: 'regional', role: 'regional' }),
+      (answer) => answer.status === 200,
+      `${mrn} started in Corridor from the journal of ${country}'s system`,
+    );
+    return mrn;
   }
 
   /** An officer's (or anyone's) act; a fresh Idempotency-Key unless one is given. */

@@ -90,14 +90,7 @@ describe('a movement started on the current baseline', () => {
     const screens = new NationalScreens({ TG: stack.sandboxes.TG.url, BF: stack.sandboxes.BF.url }, DEVELOPMENT_USER_SECRET);
     const tin = uniqueTin();
     const d = declarationFor('lome-ouaga', tin);
-    const lodged = await screens.lodge('TG', tin, d.json);
-    assert.equal(lodged.status, 201, JSON.stringify(lodged.body));
-    const mrn = lodged.body.mrn;
-    await eventually(
-      () => corridor.api.call('GET', `/transits/${mrn}`, { user: 'regional', role: 'regional' }),
-      (answer) => answer.status === 200,
-      'started from the journal',
-    );
+    const mrn = await corridor.lodgedNationally(screens, 'TG', tin, d.json);
     await screens.drive(mrn, d.plan, stepsFor(d.plan, sealsFor(mrn)));
     await stack.client.workflow.getHandle(mrn).result();
     await checkLean(mrn);
