@@ -2,7 +2,8 @@
 // input, valid or not: a different answer on replay would be a different history.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { getPublicKey, sign, utils, verify } from '@noble/ed25519';
+import { getPublicKey, Point, sign, utils, verify } from '@noble/ed25519';
+import { sha512 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { verifyEd25519 } from '../../workflows/vouch-crypto.ts';
 
@@ -90,3 +91,42 @@ test('garbage, S out of range and small-order keys: the library’s answer', () 
   same(new Uint8Array([1, ...new Array(63).fill(0)]), message, smallOrder[0] as Uint8Array);
   same(Uint8Array.from([...(smallOrder[1] as Uint8Array), ...new Array(32).fill(0)]), message, smallOrder[1] as Uint8Array);
 });
+
+// R that is not what RFC 8032's signer makes, yet passes the cofactored equation under ZIP-215:
+// the verification's shortcut (encode [S]B - [k]A and compare with R) misses these, and the full
+// decoding must still give the library's answer.
+test('R with a small-order part or a non-canonical encoding: the library’s answer (true)', () => {
+  const { scalar } = utils.getExtendedPublicKey((keys[1] as (typeof keys)[number]).secret);
+  const publicKey = (keys[1] as (typeof keys)[number]).public;
+  const torsion = Point.fromBytes(smallOrder[1] as Uint8Array, true);
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 200 }), fc.bigInt({ min: 1n, max: L - 1n }), (message, nonce) => {
+      const R = Point.BASE.multiply(nonce).add(torsion).toBytes();
+      const k = littleEndian(sha512(Uint8Array.from([...R, ...publicKey, ...message]))) % L;
+      const sig = Uint8Array.from([...R, ...bytes32((nonce + k * scalar) % L)]);
+      assert.equal(verifyEd25519(sig, message, publicKey), true);
+      same(sig, message, publicKey);
+    }),
+    { numRuns: 20 },
+  );
+  // The identity written as p + 1 (y is not reduced) under a small-order key, S zero.
+  const nonCanonicalIdentity = bytes32(2n ** 255n - 19n + 1n);
+  const sig = Uint8Array.from([...nonCanonicalIdentity, ...new Array(32).fill(0)]);
+  for (const key of smallOrder) same(sig, Uint8Array.of(9), key);
+  assert.equal(verifyEd25519(sig, Uint8Array.of(9), smallOrder[0] as Uint8Array), true);
+});
+
+function littleEndian(bytes: Uint8Array): bigint {
+  let n = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i] as number);
+  return n;
+}
+
+function bytes32(n: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) {
+    out[i] = Number(n & 0xffn);
+    n >>= 8n;
+  }
+  return out;
+}
