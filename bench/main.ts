@@ -171,9 +171,12 @@ export function expectedSeconds(opts: BenchOptions): number {
   if (opts.phases.includes('scale'))
     for (const _ of opts.scalePaths)
       for (const level of opts.scaleLevels) seconds += level === 1 ? lifecyclesAtLevel(level, opts.count) * 2 : lifecyclesAtLevel(level, opts.count) / rate + 5;
-  // Today's path parks about 8 a second; the journal, the large run's way in, about 40 (3,000 on a busy machine, 2026-11-29).
+  // Today's path parks about 8 a second. The journal, the large run's way in, parks slower as the
+  // movements in flight grow (two cores, 2026-11-29/30): about 40 a second with 3,000, 26 with
+  // 10,000, 19 to 21 with 100,000.
+  const journalRate = opts.parked <= 3000 ? 40 : opts.parked <= 10_000 ? 26 : 19;
   if (opts.phases.includes('capacity'))
-    seconds += opts.large ? (opts.parked * opts.overdueShare) / 8 + (opts.parked * (1 - opts.overdueShare)) / 40 + 120 : opts.parked / 8 + 90;
+    seconds += opts.large ? (opts.parked * opts.overdueShare) / 8 + (opts.parked * (1 - opts.overdueShare)) / journalRate + 120 : opts.parked / 8 + 90;
   return Math.round(seconds);
 }
 
