@@ -12,7 +12,7 @@ import type { Logger } from '../src/logging/logger.ts';
 import type { NationalSystemClient } from '../src/national/client.ts';
 import { Context } from '@temporalio/activity';
 import type { ComparisonMemory } from '../src/reconciliation/memory.ts';
-import { type CountryProgress, movementsToCompare, reconcileCountry } from '../src/reconciliation/reconcile.ts';
+import { type CountryProgress, type Listing, movementsToCompare, reconcileCountry } from '../src/reconciliation/reconcile.ts';
 import type { CountryReconciliation } from '../src/reconciliation/report.ts';
 
 const ListInput = z.object({ closedWithinDays: z.number().min(0), at: z.iso.datetime() });
@@ -62,7 +62,7 @@ export function createNationalReconciliationActivities(deps: {
   system: NationalSystemClient;
   transits: TransitClient;
   /** The movements a run compares (Temporal visibility), sorted. */
-  list: (closedWithinDays: number, at: Date) => Promise<string[]>;
+  list: (closedWithinDays: number, at: Date, listing: Listing) => Promise<string[]>;
   /** What this country's part remembers of its clean comparisons (src/reconciliation/memory.ts); absent: every state is read. */
   memory?: ComparisonMemory;
   logger: Logger;
@@ -71,11 +71,25 @@ export function createNationalReconciliationActivities(deps: {
     async reconcileNationalRecords(input: ReconcileNationalRecordsInput): Promise<CountryReconciliation> {
       const parsed = CountryInput.parse(input);
       const { at, graceMs } = parsed;
-      const mrns = parsed.mrns ?? (await deps.list(parsed.closedWithinDays ?? 7, new Date(at)));
       const context = Context.current();
+      let beatAt = 0;
+      // Listing takes minutes at scale. Without a heartbeat meanwhile each attempt timed out after
+      // two minutes and the next listed again beside it: with 41,000 to 68,000 in flight, seven
+      // attempts in 22 minutes, the server answering some 30 pages a minute at 5 to 15 s a page,
+      // and movements parking at half their pace (bench --large, 2026-11-30). The heartbeat
+      // repeats the last attempt's details, so a retry still goes on from that attempt's progress.
+      const mrns =
+        parsed.mrns ??
+        (await deps.list(parsed.closedWithinDays ?? 7, new Date(at), {
+          signal: context.cancellationSignal,
+          onListed: () => {
+            if (Date.now() - beatAt < BEAT_EVERY_MS) return;
+            beatAt = Date.now();
+            context.heartbeat(context.info.heartbeatDetails);
+          },
+        }));
       // A retried attempt (the last one timed out, or its worker went) goes on from its last heartbeat.
       const resume = resumeFrom(context.info.heartbeatDetails);
-      let beatAt = 0;
       const part = await reconcileCountry(
         {
           country: deps.country,

@@ -43,13 +43,38 @@ const AT_ONCE = 8;
 /** How long a settled act may take to show in the movement's state before it counts as not settled. */
 const SETTLE_WAIT_MS = 10_000;
 
+/**
+ * While a run lists its movements. Listing is not quick at scale: with 40,000 to 68,000 in flight on
+ * the dev server, each page of 1,000 took 5 to 15 s (bench --large, 2026-11-30), minutes in all.
+ */
+export interface Listing {
+  /** After each movement listed: the part's activity heartbeats from it, so it is not timed out meanwhile. */
+  onListed?: (listed: number) => void;
+  /** Aborted (the attempt timed out or was cancelled): the listing stops, rejecting with the reason. */
+  signal?: AbortSignal;
+}
+
 /** The movements a run compares: every transit running, and every one closed since `closedWithinDays` before `now`. */
-export async function movementsToCompare(client: Client, config: Pick<Config, 'taskQueues'>, closedWithinDays: number, now: Date): Promise<string[]> {
+export async function movementsToCompare(
+  client: Client,
+  config: Pick<Config, 'taskQueues'>,
+  closedWithinDays: number,
+  now: Date,
+  listing: Listing = {},
+): Promise<string[]> {
   const since = new Date(now.getTime() - closedWithinDays * DAY_MS).toISOString();
   const query = `WorkflowType = 'transit' AND TaskQueue = '${config.taskQueues.transits}' AND (ExecutionStatus = 'Running' OR CloseTime > '${since}')`;
+  return mrnsOf(client.workflow.list({ query }), listing);
+}
+
+/** The MRNs of listed executions, sorted: a part's retried attempt lists them again and finds its place by MRN. */
+export async function mrnsOf(executions: AsyncIterable<{ workflowId: string }>, { onListed, signal }: Listing = {}): Promise<string[]> {
   const mrns: string[] = [];
-  for await (const execution of client.workflow.list({ query })) mrns.push(execution.workflowId);
-  // Sorted: a part's retried attempt lists them again and finds its place by MRN.
+  for await (const execution of executions) {
+    signal?.throwIfAborted();
+    mrns.push(execution.workflowId);
+    onListed?.(mrns.length);
+  }
   return mrns.sort();
 }
 

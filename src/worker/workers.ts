@@ -125,7 +125,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
             country: role.country,
             system: client,
             transits,
-            list: (closedWithinDays, at) => movementsToCompare(temporal, config, closedWithinDays, at),
+            list: (closedWithinDays, at, listing) => movementsToCompare(temporal, config, closedWithinDays, at, listing),
             memory: sqliteComparisonMemory(config.dataDir, role.country),
             logger: logger.child({ queue: taskQueue, reconciliation: true }),
           }),
