@@ -136,7 +136,15 @@ function keyTable(publicKey: Uint8Array): Table | null {
   return table;
 }
 
-let baseTable: Table | undefined;
+/** The base point B's table, kept beside the keys' (under a name no key's hex can take). */
+function baseTable(): Table {
+  const known = tables.get(BASE_POINT);
+  if (known) return known;
+  const table = tableOf(Point.BASE);
+  tables.set(BASE_POINT, table);
+  return table;
+}
+const BASE_POINT = 'base point';
 
 /** acc ± Σ digit_i · 256^i · Q for the little-endian digits of a scalar below 2^256. */
 function addTimes(acc: Extended, table: Table, digits: Uint8Array, negate: boolean): Extended {
@@ -175,9 +183,8 @@ export function verifyEd25519(signature: Uint8Array, message: Uint8Array, public
   hashable.set(publicKey, 32);
   hashable.set(message, 64);
   const k = littleEndian(sha512(hashable)) % L;
-  baseTable ??= tableOf(Point.BASE);
   // Q = [S]B - [k]A, from the identity (0 : 1 : 1 : 0).
-  const q = addTimes(addTimes({ X: 0n, Y: 1n, Z: 1n, T: 0n }, baseTable, sBytes, false), table, bytes32(k), true);
+  const q = addTimes(addTimes({ X: 0n, Y: 1n, Z: 1n, T: 0n }, baseTable(), sBytes, false), table, bytes32(k), true);
   const Q = new Point(canonical(q.X), canonical(q.Y), canonical(q.Z), canonical(q.T));
   // A signer following RFC 8032 makes R = Q exactly. Encoding Q (one inversion) and finding R's
   // bytes is then enough: decoding a canonical encoding gives back the same point, so
