@@ -74,8 +74,8 @@ export function createNationalReconciliationActivities(deps: {
       const context = Context.current();
       let beatAt = 0;
       // Listing takes minutes at scale. Without a heartbeat meanwhile each attempt timed out after
-      // two minutes and the next listed again beside it: with 41,000 to 68,000 in flight, seven
-      // attempts in 22 minutes, the server answering some 30 pages a minute at 5 to 15 s a page,
+      // two minutes and the next listed again beside it: with 44,000 to 68,000 in flight, seven
+      // attempts in 22 minutes, the server answering some 30 list calls a minute at 5 to 34 s each,
       // and movements parking at half their pace (bench --large, 2026-11-30). The heartbeat
       // repeats the last attempt's details, so a retry still goes on from that attempt's progress.
       const mrns =

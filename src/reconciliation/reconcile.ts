@@ -44,8 +44,8 @@ const AT_ONCE = 8;
 const SETTLE_WAIT_MS = 10_000;
 
 /**
- * While a run lists its movements. Listing is not quick at scale: with 40,000 to 68,000 in flight on
- * the dev server, each page of 1,000 took 5 to 15 s (bench --large, 2026-11-30), minutes in all.
+ * While a run lists its movements. Listing is not quick at scale: with 44,000 to 79,000 in flight on
+ * the dev server, its list calls took 5 to 34 s each (median 12.6; bench --large, 2026-11-30), minutes in all.
  */
 export interface Listing {
   /** After each movement listed: the part's activity heartbeats from it, so it is not timed out meanwhile. */
