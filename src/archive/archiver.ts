@@ -1,6 +1,7 @@
 // The archiver's one pass: list through visibility the movements of this deployment closed
 // since the cursor, read each one's full record (src/temporal/state-query.ts: from its result,
-// the close event, when it carries the final state; else by the `state` query, which Temporal
+// the close event, when it carries the final state, without first asking the query the server
+// would refuse for a closed run; else by the `state` query, which Temporal
 // answers for a closed workflow by replaying its history on a transits worker), write it to the
 // archive, and move the cursor. A row is written once per run (MRN primary key), so a pass
 // repeated after a crash changes nothing.
@@ -8,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '../logging/logger.ts';
 import { forMovement } from '../logging/logger.ts';
 import { executionTime, forEachExecution, listPage, quote, transitFields, type ExecutionInfo } from '../temporal/visibility.ts';
-import { queryState } from '../temporal/state-query.ts';
+import { queryClosedState } from '../temporal/state-query.ts';
 import type { ArchiveStore } from './store.ts';
 
 // Visibility records a closing a little after the workflow closes: re-read this much before the
@@ -65,7 +66,7 @@ async function archivePage(
     if (closedAt > outcome.latest) outcome.latest = closedAt;
     if (archivedRuns.get(summary.mrn) === runId) continue;
     try {
-      const state = await queryState(client, summary.mrn, runId);
+      const state = await queryClosedState(client, summary.mrn, runId);
       await store.put({ summary: { ...summary, closedAt }, routeOffices, runId, state });
       outcome.archived++;
       forMovement(logger, summary.mrn).info({ status: state.status, closedAt }, 'archive: closed movement archived');

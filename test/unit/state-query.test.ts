@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Client } from '@temporalio/client';
-import { queryState } from '../../src/temporal/state-query.ts';
+import { queryClosedState, queryState } from '../../src/temporal/state-query.ts';
 
 /** A client whose queries answer when told to; it counts each movement's queries in flight. */
 function clientWithHeldQueries() {
@@ -74,5 +74,54 @@ describe('state query', () => {
     assert.equal(held.length, 1);
     held.shift()!.settle();
     assert.equal(((await second) as { status: string }).status, 'RELEASED');
+  });
+
+  test('a run known closed is read from its result, with no query asked first', async () => {
+    const asked: string[] = [];
+    const client = {
+      options: { namespace: 'default' },
+      workflow: {
+        options: { queryRejectCondition: 'NOT_OPEN' },
+        getHandle: (mrn: string, runId?: string) => ({
+          query: async () => {
+            asked.push(`query ${mrn} ${runId}`);
+            return { mrn, status: 'FROM_QUERY' };
+          },
+          result: async () => {
+            asked.push(`result ${mrn} ${runId}`);
+            return mrn.endsWith('1') ? { state: { mrn, status: 'DISCHARGED' } } : undefined;
+          },
+        }),
+      },
+    } as unknown as Client;
+    const carried = await queryClosedState(client, '26TG0000000000021', 'run-a');
+    assert.equal((carried as { status: string }).status, 'DISCHARGED');
+    assert.deepEqual(asked.splice(0), ['result 26TG0000000000021 run-a']);
+    // A result without the state (closed before results carried it): the query, a replay, still answers.
+    const replayed = await queryClosedState(client, '26TG0000000000022', 'run-b');
+    assert.equal((replayed as { status: string }).status, 'FROM_QUERY');
+    assert.deepEqual(asked, ['result 26TG0000000000022 run-b', 'query 26TG0000000000022 run-b']);
+  });
+
+  test('a closed read waits its turn behind a query of the same movement', async () => {
+    const { client, held, mostAtOnce } = clientWithHeldQueries();
+    const running = queryState(client, '26TG0000000000023');
+    let closedRead = false;
+    const original = client.workflow.getHandle;
+    (client.workflow as unknown as { getHandle: unknown }).getHandle = (mrn: string) => ({
+      ...original(mrn),
+      result: async () => {
+        closedRead = true;
+        return { state: { mrn, status: 'DISCHARGED' } };
+      },
+    });
+    const closed = queryClosedState(client, '26TG0000000000023', 'run-c');
+    await tick();
+    assert.equal(closedRead, false, 'the closed read went while the query was still out');
+    held.shift()!.settle();
+    await running;
+    assert.equal(((await closed) as { status: string }).status, 'DISCHARGED');
+    assert.equal(closedRead, true);
+    assert.equal(mostAtOnce('26TG0000000000023'), 1);
   });
 });
