@@ -197,7 +197,7 @@ const USAGE = `npm run bench -- [flags]
   --parked K             transits parked mid-route in the capacity run (10000; 100k for the large run)
   --large                the capacity run alone, 100,000 movements in flight (or --parked K) carried in by Togo's journal
                            as a go-live brings the movements already on the road (a hundredth, the overdue ones, through the API);
-                           progress every 10 s; about 45 minutes on two shared cores (printed at its start)
+                           progress every 10 s; about 90 minutes on two cores (printed at its start)
   --park-concurrency P   lifecycles parked at a time (C)
   --overdue-share S      share of the parked transits made overdue (0.1)
   --overdue-after T      seconds after release an overdue transit's deadline passes (15)
