@@ -512,6 +512,8 @@ async function main(): Promise<void> {
           via: opts.large ? 'journal' : 'api',
         });
         result.capacity = summariseCapacity(run);
+        // Saved before the reconciliation runs, which can take as long again with many movements parked.
+        save();
         if (opts.reconcileRuns > 0) {
           const runs = await timeReconciliationRuns({
             client,
