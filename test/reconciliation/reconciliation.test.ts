@@ -73,8 +73,21 @@ describe('a run', () => {
   let forged: string;
   let first: ReconciliationReport;
   // The hourly run must not slip in between these tests' own runs (CI once ran them at 04:00:00):
-  // the schedule is paused, and a trigger still starts a run (the last test).
-  const byHandOnly = () => stack.client.schedule.getHandle(reconciliationScheduleId(stack.config)).pause('test: runs started by hand only');
+  // the schedule is paused, and a trigger still starts a run (the last test). Paused until Temporal
+  // says so: a pause that reaches the scheduler together with the worker's start-up update of the
+  // schedule (unpaused, its configuration) was undone by it on a slow machine (2026-11-30).
+  const byHandOnly = async () => {
+    const handle = stack.client.schedule.getHandle(reconciliationScheduleId(stack.config));
+    await eventually(
+      async () => {
+        await handle.pause('test: runs started by hand only');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return (await handle.describe()).state.paused;
+      },
+      (paused) => paused,
+      'the schedule paused',
+    );
+  };
   before(byHandOnly);
 
   test('settles the act Togo holds and Corridor missed; other seals wait for a supervisor; the supervisors are told', async () => {
