@@ -113,6 +113,26 @@ export class LifecycleFailed extends Error {
   }
 }
 
+/** How long the driver asks again after a 202, and how often. */
+const SETTLE_WAIT_MS = 120_000;
+const ASK_AGAIN_EVERY_MS = 250;
+
+/**
+ * Sends a call and, while the API answers 202 (a lodging still registering, an act still in
+ * progress), sends it again under the same idempotency key, which the API answers as the same
+ * request: the settled answer, timed from the first send, as the declarant or officer waited it.
+ */
+async function untilSettled<T>(send: () => Promise<ApiAnswer<T>>): Promise<ApiAnswer<T>> {
+  const first = await send();
+  let answer = first;
+  const until = Date.now() + SETTLE_WAIT_MS;
+  while (answer.status === 202 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, ASK_AGAIN_EVERY_MS));
+    answer = await send();
+  }
+  return answer === first ? first : { ...answer, ms: answer.sentAt + answer.ms - first.sentAt, sentAt: first.sentAt };
+}
+
 /** Lodges the declaration, then records every officer's act; stops at the first refusal. */
 export async function driveLifecycle(
   api: ApiClient,
@@ -126,15 +146,15 @@ export async function driveLifecycle(
 ): Promise<LifecycleOutcome> {
   const started = performance.now();
   const declarant = declarantOf(declaration.declarant.tin);
-  const lodged = await api.call<{ mrn: string; status: string }>('POST', '/transits', declarant, declaration, { 'idempotency-key': randomUUID() });
+  const lodging = { 'idempotency-key': randomUUID() };
+  const lodged = await untilSettled(() => api.call<{ mrn: string; status: string }>('POST', '/transits', declarant, declaration, lodging));
   if (lodged.status !== 201 && lodged.status !== 200) throw new LifecycleFailed(`lodging answered ${lodged.status}`, lodged.body.mrn, lodged);
   const mrn = lodged.body.mrn;
   const outcome: LifecycleOutcome = { mrn, status: lodged.body.status, lodgeMs: lodged.ms, steps: [], totalMs: 0 };
   for (const [index, step] of stepsFor(plan, sealsFor(mrn)).entries()) {
     if (index > 0 && options.gapMs) await new Promise((resolve) => setTimeout(resolve, options.gapMs));
-    const answer = await api.call<{ status: string }>('POST', `/transits/${mrn}/${step.action}`, officerAt(step.office), step.body, {
-      'idempotency-key': randomUUID(),
-    });
+    const act = { 'idempotency-key': randomUUID() };
+    const answer = await untilSettled(() => api.call<{ status: string }>('POST', `/transits/${mrn}/${step.action}`, officerAt(step.office), step.body, act));
     outcome.steps.push({ action: step.action, status: answer.status, ms: answer.ms, sentAt: answer.sentAt });
     if (answer.status !== 200) throw new LifecycleFailed(`${step.action} at ${step.office} answered ${answer.status}`, mrn, answer);
     outcome.status = answer.body.status;
