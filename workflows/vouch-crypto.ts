@@ -35,10 +35,7 @@ function near(x: bigint): bigint {
   return (x & LOW_255) + 19n * (x >> 255n);
 }
 
-function canonical(x: bigint): bigint {
-  const r = x % P;
-  return r < 0n ? r + P : r;
-}
+const canonical = (x: bigint): bigint => etc.mod(x, P);
 
 /** An affine point as y + x, y - x and 2·d·x·y: what a mixed addition needs of it. */
 interface Niels {
@@ -121,7 +118,7 @@ function tableOf(point: Point): Table {
 }
 
 function keyTable(publicKey: Uint8Array): Table | null {
-  const id = Array.from(publicKey, (b) => b.toString(16).padStart(2, '0')).join('');
+  const id = etc.bytesToHex(publicKey);
   const known = tables.get(id);
   if (known !== undefined) return known;
   let table: Table | null;
@@ -178,11 +175,7 @@ export function verifyEd25519(signature: Uint8Array, message: Uint8Array, public
   const r = signature.subarray(0, 32);
   const sBytes = signature.subarray(32, 64);
   if (littleEndian(sBytes) >= L) return false;
-  const hashable = new Uint8Array(64 + message.length);
-  hashable.set(r, 0);
-  hashable.set(publicKey, 32);
-  hashable.set(message, 64);
-  const k = littleEndian(sha512(hashable)) % L;
+  const k = littleEndian(sha512(etc.concatBytes(r, publicKey, message))) % L;
   // Q = [S]B - [k]A, from the identity (0 : 1 : 1 : 0).
   const q = addTimes(addTimes({ X: 0n, Y: 1n, Z: 1n, T: 0n }, baseTable(), sBytes, false), table, bytes32(k), true);
   const Q = new Point(canonical(q.X), canonical(q.Y), canonical(q.Z), canonical(q.T));
