@@ -72,7 +72,14 @@ export function createNationalReconciliationActivities(deps: {
       const parsed = CountryInput.parse(input);
       const { at, graceMs } = parsed;
       const context = Context.current();
+      // Heartbeats at most every BEAT_EVERY_MS unless `now`: the SDK paces what it sends, but
+      // building and converting details for each movement is not worth it.
       let beatAt = 0;
+      const beat = (details: unknown, now = false) => {
+        if (!now && Date.now() - beatAt < BEAT_EVERY_MS) return;
+        beatAt = Date.now();
+        context.heartbeat(details);
+      };
       // Listing takes minutes at scale. Without a heartbeat meanwhile each attempt timed out after
       // two minutes and the next listed again beside it: with 44,000 to 68,000 in flight, seven
       // attempts in 22 minutes, the server answering some 30 list calls a minute at 5 to 34 s each,
@@ -82,11 +89,7 @@ export function createNationalReconciliationActivities(deps: {
         parsed.mrns ??
         (await deps.list(parsed.closedWithinDays ?? 7, new Date(at), {
           signal: context.cancellationSignal,
-          onListed: () => {
-            if (Date.now() - beatAt < BEAT_EVERY_MS) return;
-            beatAt = Date.now();
-            context.heartbeat(context.info.heartbeatDetails);
-          },
+          onListed: () => beat(context.info.heartbeatDetails),
         }));
       // A retried attempt (the last one timed out, or its worker went) goes on from its last heartbeat.
       const resume = resumeFrom(context.info.heartbeatDetails);
@@ -105,12 +108,7 @@ export function createNationalReconciliationActivities(deps: {
           graceMs,
           resume,
           signal: context.cancellationSignal,
-          progress: (progress) => {
-            // The SDK sends heartbeats at its own pace; building the details for each movement is not worth it.
-            if (Date.now() - beatAt < BEAT_EVERY_MS && progress.done < mrns.length) return;
-            beatAt = Date.now();
-            context.heartbeat(progress);
-          },
+          progress: (progress) => beat(progress, progress.done >= mrns.length),
         },
       );
       // Timed out or cancelled: this attempt stops here, the next goes on from the heartbeat.
