@@ -16,12 +16,21 @@ function inputOf(config: ScheduleConfig, closedWithinDays: number): Reconciliati
   return { closedWithinDays, graceMs: config.reconciliation.graceMs, queues: config.taskQueues.national };
 }
 
+/** The note Corridor writes on the schedule when its configuration pauses it. */
+export const PAUSED_BY_CONFIGURATION = 'paused: CORRIDOR_RECONCILIATION_EVERY_MINUTES=0';
+
 /**
  * Creates the schedule, or brings its interval, pause and window up to this configuration: a
  * second worker starting finds it and changes nothing. Runs never overlap (SKIP): an hour's run
- * still going when the next is due lets that one pass.
+ * still going when the next is due lets that one pass. A pause an operator made (any other note
+ * than the configuration's) is theirs: a worker starting keeps it, so a restart or a deployment
+ * does not start the runs they stopped; only the configuration's own pause is lifted by it.
  */
-export async function ensureReconciliationSchedule(client: Client, config: ScheduleConfig): Promise<'created' | 'updated' | 'unchanged'> {
+export async function ensureReconciliationSchedule(
+  client: Client,
+  config: ScheduleConfig,
+  onOperatorPause: (note: string) => void = () => {},
+): Promise<'created' | 'updated' | 'unchanged'> {
   const scheduleId = reconciliationScheduleId(config);
   const { everyMinutes, closedWithinDays } = config.reconciliation;
   const paused = everyMinutes === 0;
@@ -35,7 +44,7 @@ export async function ensureReconciliationSchedule(client: Client, config: Sched
     taskQueue: config.taskQueues.transits,
     args: [inputOf(config, closedWithinDays)],
   };
-  const note = paused ? 'paused: CORRIDOR_RECONCILIATION_EVERY_MINUTES=0' : '';
+  const note = paused ? PAUSED_BY_CONFIGURATION : '';
   try {
     await client.schedule.create<typeof reconciliation>({
       scheduleId,
@@ -52,14 +61,17 @@ export async function ensureReconciliationSchedule(client: Client, config: Sched
   const described = await handle.describe();
   const every = Number(described.spec.intervals?.[0]?.every);
   const args = described.action.type === 'startWorkflow' ? (described.action.args?.[0] as Partial<ReconciliationInput> | undefined) : undefined;
+  const byOperator = !paused && described.state.paused && described.state.note !== PAUSED_BY_CONFIGURATION;
+  if (byOperator) onOperatorPause(described.state.note ?? '');
+  const state = byOperator ? described.state : { paused, note };
   const same =
     every === everyMs &&
-    described.state.paused === paused &&
+    described.state.paused === state.paused &&
     args?.closedWithinDays === closedWithinDays &&
     args?.graceMs === config.reconciliation.graceMs &&
     JSON.stringify(args?.queues) === JSON.stringify(config.taskQueues.national);
   if (same) return 'unchanged';
-  await handle.update((previous) => ({ ...previous, spec, action: action as never, state: { ...previous.state, paused, note } }));
+  await handle.update((previous) => ({ ...previous, spec, action: action as never, state: { ...previous.state, paused: state.paused, note: state.note } }));
   return 'updated';
 }
 

@@ -95,8 +95,15 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
         });
         // The archiver runs as long as Corridor does; starting it again finds the running one.
         await ensureArchiver(client, config);
-        // The worker that runs the reconciliation keeps its schedule at this configuration.
-        logger.info({ schedule: await ensureReconciliationSchedule(client, config) }, 'reconciliation schedule');
+        // The worker that runs the reconciliation keeps its schedule at this configuration, but
+        // leaves an operator's pause in place.
+        const schedule = await ensureReconciliationSchedule(client, config, (note) =>
+          logger.warn(
+            { note },
+            'rapprochement suspendu par un opérateur : laissé suspendu / reconciliation paused by an operator: left paused (temporal schedule toggle --unpause to resume)',
+          ),
+        );
+        logger.info({ schedule }, 'reconciliation schedule');
         return worker;
       }
       const { url, token } = config.national[role.country];

@@ -66,6 +66,28 @@ describe('the reconciliation schedule', () => {
     assert.equal(await ensureReconciliationSchedule(stack.client, stack.config), 'updated');
     assert.equal(await ensureReconciliationSchedule(stack.client, stack.config), 'unchanged');
   });
+
+  test("a worker starting keeps an operator's pause, and lifts only the configuration's own", async () => {
+    const handle = stack.client.schedule.getHandle(reconciliationScheduleId(stack.config));
+    const every = (minutes: number) => ({ ...stack.config, reconciliation: { ...stack.config.reconciliation, everyMinutes: minutes } });
+    await handle.pause('maintenance SYDONIA BF');
+    const told: string[] = [];
+    assert.equal(await ensureReconciliationSchedule(stack.client, stack.config, (note) => told.push(note)), 'unchanged');
+    const kept = (await handle.describe()).state;
+    assert.deepEqual({ paused: kept.paused, note: kept.note }, { paused: true, note: 'maintenance SYDONIA BF' });
+    assert.deepEqual(told, ['maintenance SYDONIA BF']);
+    // Another interval still comes through, the pause stays.
+    assert.equal(await ensureReconciliationSchedule(stack.client, every(15)), 'updated');
+    const changed = await handle.describe();
+    assert.equal(Number(changed.spec.intervals?.[0]?.every), 900_000);
+    assert.deepEqual({ paused: changed.state.paused, note: changed.state.note }, { paused: true, note: 'maintenance SYDONIA BF' });
+    // The operator resumes it: the next start finds it running and brings the interval back.
+    await handle.unpause('maintenance done');
+    assert.equal(await ensureReconciliationSchedule(stack.client, stack.config), 'updated');
+    const resumed = await handle.describe();
+    assert.equal(resumed.state.paused, false);
+    assert.equal(Number(resumed.spec.intervals?.[0]?.every), 3_600_000);
+  });
 });
 
 describe('a run', () => {
@@ -74,8 +96,8 @@ describe('a run', () => {
   let first: ReconciliationReport;
   // The hourly run must not slip in between these tests' own runs (CI once ran them at 04:00:00):
   // the schedule is paused, and a trigger still starts a run (the last test). Paused until Temporal
-  // says so: a pause that reaches the scheduler together with the worker's start-up update of the
-  // schedule (unpaused, its configuration) was undone by it on a slow machine (2026-11-30).
+  // says so: before a worker's start kept an operator's pause, a pause that reached the scheduler
+  // together with the worker's start-up update of the schedule was undone by it (2026-11-30).
   const byHandOnly = async () => {
     const handle = stack.client.schedule.getHandle(reconciliationScheduleId(stack.config));
     await eventually(
@@ -119,7 +141,7 @@ describe('a run', () => {
       args: [{ country: 'TG', queue: stack.config.taskQueues.national.TG, cursor: head.sequence }],
     });
     await stack.startWorker();
-    // The worker's start brought the schedule back to its configuration, unpaused.
+    // The worker's start keeps this pause (an operator's); checked again all the same.
     await byHandOnly();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     assert.equal((await corridor.state(missed)).status, 'ACCEPTED', 'Corridor missed the release');
