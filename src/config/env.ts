@@ -414,7 +414,7 @@ export const variables = {
   CORRIDOR_RECONCILIATION_EVERY_MINUTES: {
     schema: z.coerce.number({ error: 'expected a number of minutes' }).int('expected whole minutes').min(0, 'expected 0 or more minutes'),
     default: '60',
-    doc: "how often the reconciliation schedule compares each national system's records with Corridor's states (60: hourly); 0 pauses the schedule, leaving `npm run reconcile`",
+    doc: "how often the reconciliation schedule compares each national system's records with Corridor's states (60: hourly); 0 pauses the schedule, leaving `npm run reconcile`; a pause made by an operator (another note than this setting's) is kept when the worker starts",
   },
   CORRIDOR_RECONCILIATION_CLOSED_WITHIN_DAYS: {
     schema: z.coerce.number({ error: 'expected a number of days' }).int('expected whole days').min(0, 'expected 0 or more days'),
