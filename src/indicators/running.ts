@@ -1,6 +1,14 @@
 // The movements in flight, as visibility lists them: one list for every reader of the console,
 // refreshed at most every few seconds however many pages poll, so the overview, the desks and
 // the metrics cost the dev server's visibility (100 requests/s) a handful of calls a minute.
+//
+// A list costs the server in proportion to the movements in flight: on the dev server, 0.5 ms
+// of its CPU each (5,000 listed in 4.2 s wall and 2.6 s CPU, 10,000 in 7.9 s and 5.1 s; 2026-11-30).
+// Asked every few seconds, or every 30 s by the indicators' background pass, that became the
+// server's main work past 50,000 in flight and slowed everything else (parking 18.6/s under
+// 20,000 in flight, 12.0/s past 80,000; bench --large). So a list is the answer for at least
+// PACE times as long as it took to take: listing never holds visibility more than a fifth of
+// the time, whatever the number in flight, and the list is as fresh as that allows.
 import type { Client } from '@temporalio/client';
 import type { TransitStatus } from '../../workflows/model.ts';
 import { forEachExecution, quote, transitFields, type ExecutionInfo } from '../temporal/visibility.ts';
@@ -27,32 +35,49 @@ export interface Snapshot {
   items: RunningTransit[];
 }
 
+/** How many times as long as a list took to take it stays the answer: visibility lists at most 1/(PACE+1) of the time. */
+export const PACE = 4;
+
+/** Visits every execution a visibility query lists (forEachExecution's shape; a test gives a slow one). */
+export type Lister = (query: string, visit: (execution: ExecutionInfo) => void) => Promise<void>;
+
 export class RunningTransits {
   private last: Snapshot | undefined;
   private pending: Promise<Snapshot> | undefined;
+  /** How long the last list took, in ms. */
+  private tookMs = 0;
+  private readonly list: Lister;
+  private readonly now: () => number;
 
   constructor(
-    private readonly client: Client,
-    private readonly namespace: string,
+    client: Client,
+    namespace: string,
     /** Only this deployment's movements: several deployments may share one namespace. */
     private readonly taskQueue: string,
     private readonly maxAgeMs = 3_000,
     private readonly staleAfterMs = 10_000,
-  ) {}
+    /** A test's visibility and clock; default the client's, and the wall clock. */
+    seams: { list?: Lister; now?: () => number } = {},
+  ) {
+    this.list = seams.list ?? ((query, visit) => forEachExecution(client, namespace, query, visit));
+    this.now = seams.now ?? Date.now;
+  }
 
   /**
-   * The latest list. Younger than maxAgeMs, it is the answer; older (but not stale), it is still
-   * the answer while a new one is fetched in the background, so no page waits on visibility
-   * except the very first. Concurrent callers share one visibility call.
+   * The latest list. Younger than maxAgeMs (or PACE times what it took, if longer), it is the
+   * answer; older but not stale (as much again past staleAfterMs), it is still the answer while
+   * a new one is fetched in the background, so no page waits on visibility except the very
+   * first. Concurrent callers share one visibility call.
    */
   async get(): Promise<Snapshot> {
-    const age = this.last ? Date.now() - this.last.at : Infinity;
-    if (age < this.maxAgeMs) return this.last!;
+    const age = this.last ? this.now() - this.last.at : Infinity;
+    const paced = Math.max(0, PACE * this.tookMs - this.maxAgeMs);
+    if (age < this.maxAgeMs + paced) return this.last!;
     this.pending ??= this.load().finally(() => {
       this.pending = undefined;
     });
     const loading = this.pending;
-    if (age < this.staleAfterMs) {
+    if (age < this.staleAfterMs + paced) {
       loading.catch(() => undefined);
       return this.last!;
     }
@@ -62,11 +87,14 @@ export class RunningTransits {
   private async load(): Promise<Snapshot> {
     const items: RunningTransit[] = [];
     const query = `WorkflowType = 'transit' AND ExecutionStatus = 'Running' AND TaskQueue = ${quote(this.taskQueue)}`;
-    await forEachExecution(this.client, this.namespace, query, (execution) => {
+    const startedAt = this.now();
+    await this.list(query, (execution) => {
       const item = toRunning(execution);
       if (item) items.push(item);
     });
-    this.last = { at: Date.now(), items };
+    const at = this.now();
+    this.tookMs = at - startedAt;
+    this.last = { at, items };
     return this.last;
   }
 }
