@@ -2,13 +2,12 @@
 // refreshed at most every few seconds however many pages poll, so the overview, the desks and
 // the metrics cost the dev server's visibility (100 requests/s) a handful of calls a minute.
 //
-// A list costs the server in proportion to the movements in flight: on the dev server, 0.5 ms
-// of its CPU each (5,000 listed in 4.2 s wall and 2.6 s CPU, 10,000 in 7.9 s and 5.1 s; 2026-11-30).
-// Asked every few seconds, or every 30 s by the indicators' background pass, that became the
-// server's main work past 50,000 in flight and slowed everything else (parking 18.6/s under
-// 20,000 in flight, 12.0/s past 80,000; bench --large). So a list is the answer for at least
-// PACE times as long as it took to take: listing never holds visibility more than a fifth of
-// the time, whatever the number in flight, and the list is as fresh as that allows.
+// A list takes time in proportion to the movements in flight: on an idle dev server 10,000 in
+// 7.9 s (5.1 s of its CPU), 40,000 in 14-17 s; under a 100,000 run's load, 60,833 in 185 s
+// (2026-11-30). Asked every few seconds by the console, or every 30 s by the indicators' pass,
+// it would list without pause at that size. So a list is the answer for at least PACE times as
+// long as it took to take: listing never holds visibility more than a fifth of the time,
+// whatever the number in flight, and the list is as fresh as that allows.
 import type { Client } from '@temporalio/client';
 import type { TransitStatus } from '../../workflows/model.ts';
 import { forEachExecution, quote, transitFields, type ExecutionInfo } from '../temporal/visibility.ts';
