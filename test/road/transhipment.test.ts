@@ -13,7 +13,7 @@ type NationalRecord = {
   declaration: { transport: { registration: string; trailer?: { registration: string } } };
   events: { operation: string; data: Record<string, unknown> }[];
 };
-type Desk = { present: { mrn: string; vehicle: string; seals?: string[] }[]; expected: { mrn: string; vehicle: string }[] };
+type Desk = { present: { mrn: string; vehicle: string; seals?: string[] }[]; expected: { mrn: string; vehicle: string }[]; expectedTotal: number };
 
 describe('a transhipment reaches both systems', () => {
   let stack: Stack;
@@ -30,6 +30,13 @@ describe('a transhipment reaches both systems', () => {
     const mrn = await corridor.accepted(d);
     await corridor.drive(mrn, d.plan, 0, 1); // released at Lomé with sealsFor(mrn)
     const oldSeals = sealsFor(mrn);
+    const expectedAtPost = await eventually(
+      () => corridor.api.call<Desk>('GET', '/desk', officerAt('TGCKS001')),
+      (a) => a.status === 200 && a.body.expected.some((row) => row.mrn === mrn),
+      'the released truck expected at Cinkassé',
+    );
+    // This stack's only movement: the desk counts it among the trucks expected.
+    assert.equal(expectedAtPost.body.expectedTotal, 1);
     const newSeals = ['TR-1001', 'TR-1002'];
     const newVehicle = { registration: 'TG 7001 QA', nationality: 'TG' };
 

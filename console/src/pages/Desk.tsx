@@ -115,8 +115,14 @@ export function Desk() {
       </h3>
       {table(desk.present, t('deskEmptyPresent'), 'present')}
       <h3>
-        {t('deskExpected')} ({desk.expected.length})
+        {t('deskExpected')} ({desk.expectedTotal})
       </h3>
+      {desk.expectedTotal > desk.expected.length && (
+        <p class="muted" data-testid="desk-expected-more">
+          {t('deskExpectedSoonest').replace('{n}', String(desk.expected.length))} ·{' '}
+          <a href={href('transits', { status: 'RELEASED', currentOffice: desk.office })}>{t('seeAll')}</a>
+        </p>
+      )}
       {table(desk.expected, t('deskEmptyExpected'), 'expected')}
     </section>
   );

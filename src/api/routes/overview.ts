@@ -19,6 +19,16 @@ import { allowedActionsFor } from './transits.ts';
 // state has not come yet shows what visibility knows of it until the next poll.
 const FIRST_STATES_WAIT_MS = 1_500;
 
+/**
+ * The expected trucks a desk shows in full, soonest deadline first. Each row shown costs a state
+ * query on the workers; when a go-live brings tens of thousands of released movements into
+ * Corridor, they are all "expected" at the first border post, and a desk listing them all would
+ * ask as many queries (each a replay of a movement out of the workers' cache) and send megabytes
+ * every poll. The desk says how many are expected in all; a truck further down is found by its
+ * registration on the movements page.
+ */
+export const DESK_EXPECTED_ROWS = 100;
+
 export interface OverviewDeps {
   config: Config;
   reference: ReferenceData;
@@ -95,8 +105,9 @@ export const overviewRoutes =
         const mine = items.filter(
           (item) => item.currentOffice === actor.office || (office?.borderPost !== undefined && atBorderPost(item, reference) === office.borderPost),
         );
-        const known = await states.statesOf(mine, FIRST_STATES_WAIT_MS);
-        const rows = mine.map((item) => {
+        const { shown, expectedTotal } = deskSelection(mine, DESK_EXPECTED_ROWS);
+        const known = await states.statesOf(shown, FIRST_STATES_WAIT_MS);
+        const rows = shown.map((item) => {
           const state = known.get(item.mrn);
           return state ? deskRow(state, actor) : pendingRow(item);
         });
@@ -107,11 +118,27 @@ export const overviewRoutes =
           borderDwellTargetSeconds: targetSeconds,
           present: rows.filter((row) => row.status !== 'RELEASED').sort(bySince),
           expected: rows.filter((row) => row.status === 'RELEASED').sort(byDeadline),
+          expectedTotal,
         };
         return desk;
       },
     );
   };
+
+/**
+ * The desk's trucks to read in full: every one present, and the `expectedRows` expected ones
+ * (released, on their way) whose deadline comes first, as visibility shows it; an overdue truck
+ * has the oldest deadline and so comes first.
+ */
+export function deskSelection(mine: RunningTransit[], expectedRows: number): { shown: RunningTransit[]; expectedTotal: number } {
+  const present = mine.filter((item) => item.status !== 'RELEASED');
+  const expected = mine.filter((item) => item.status === 'RELEASED');
+  const soonest = expected.length <= expectedRows ? expected : [...expected].sort(byNextDeadline).slice(0, expectedRows);
+  return { shown: [...present, ...soonest], expectedTotal: expected.length };
+}
+
+// A movement without a deadline (none should be, once released) goes last.
+const byNextDeadline = (a: RunningTransit, b: RunningTransit) => (a.nextDeadline ?? '\uffff').localeCompare(b.nextDeadline ?? '\uffff');
 
 function deskRow(state: TransitState, actor: Actor) {
   const crossing = state.status === 'AT_BORDER' ? state.crossings.at(-1) : undefined;
@@ -167,7 +194,10 @@ export interface Desk {
   name: string | undefined;
   borderDwellTargetSeconds: number;
   present: DeskRow[];
+  /** The expected trucks with the soonest deadlines, at most DESK_EXPECTED_ROWS. */
   expected: DeskRow[];
+  /** How many trucks are expected in all (released, on their way to this office). */
+  expectedTotal: number;
 }
 
 const bySince = (a: DeskRow, b: DeskRow) => (a.since ?? '').localeCompare(b.since ?? '');
