@@ -100,6 +100,7 @@ export interface CapacityResult {
   kibPerParked: Record<string, number | undefined>;
   listOverdue: CapacityRun['list'];
   countOverdueMs: number;
+  desk?: CapacityRun['desk'];
   valuesScaledBy: number;
   via: 'api' | 'journal';
   /** Times the worker exited by itself (its stall watch) and was started again during the phase. */
@@ -314,6 +315,7 @@ export function summariseCapacity(run: CapacityRun): CapacityResult {
     ),
     listOverdue: { ...run.list, ms: round(run.list.ms, 1) },
     countOverdueMs: round(run.countMs, 1),
+    ...(run.desk ? { desk: run.desk } : {}),
     valuesScaledBy: run.valuesScaledBy,
     via: run.via,
     workerRestarts: run.workerRestarts ?? 0,

@@ -3,6 +3,7 @@
 import type { BenchResult, CorridorResult, FloorResult, TargetResult } from './result.ts';
 import { STAGES } from './act-anatomy.ts';
 import { profileRows, restOf, type ServerProfile } from './server-profile.ts';
+import type { DeskRead } from '../phases/capacity.ts';
 
 type Cell = string | undefined;
 type Row = [string, ...Cell[]] | { section: string };
@@ -263,6 +264,12 @@ function rows(result: BenchResult): Row[] {
       ),
     ]);
     out.push(['count them (visibility, ms)', ...each((t) => f(t.capacity?.countOverdueMs, 0))]);
+    if (ts.some((t) => t.capacity?.desk)) {
+      const deskRead = (read: DeskRead | undefined) =>
+        read ? `${f(read.ms, 0)} ms, ${read.expected} of ${read.expectedTotal} expected (${read.pending} pending), ${f(read.bytes / 1024, 0)} KiB` : undefined;
+      out.push([`an officer's desk at ${ts.find((t) => t.capacity?.desk)?.capacity?.desk?.office}: opened`, ...each((t) => deskRead(t.capacity?.desk?.first))]);
+      out.push(['  read again 4 s later', ...each((t) => deskRead(t.capacity?.desk?.again))]);
+    }
     const runs = Math.max(0, ...ts.map((t) => t.capacity?.reconciliation?.length ?? 0));
     for (let i = 0; i < runs; i++) {
       out.push([

@@ -1,6 +1,7 @@
 // In-flight capacity: K transits parked mid-route (released, on the road to the border),
 // the worker's and the server's resident memory before and after, and the time a supervisor
-// takes to list the overdue ones among them.
+// takes to list the overdue ones among them, and an officer's desk at the first office after
+// departure, where every parked movement is expected.
 //
 // Overdue ones are made honestly, by the procedure itself: a share of the K is lodged through
 // a second API process whose CORRIDOR_TIME_SCALE shrinks the first leg's time limit (72 h) to
@@ -33,6 +34,8 @@ export interface CapacityRun {
   list: { items: number; pages: number; ms: number; pageSize: number };
   /** Time of one visibility count of them (what a dashboard shows). */
   countMs: number;
+  /** The desk of an officer at the first office after departure, opened then read again after a poll's interval. */
+  desk?: DeskReading;
   overdueAfterSeconds: number | undefined;
   /** Goods values were multiplied by this so that every parked reservation fits in the guarantee (1: as the example). */
   valuesScaledBy: number;
@@ -42,6 +45,23 @@ export interface CapacityRun {
 }
 
 const REGIONAL = { user: 'bench-regional', role: 'regional' } as const;
+
+export interface DeskRead {
+  ms: number;
+  /** The answer's size as JSON, in bytes. */
+  bytes: number;
+  present: number;
+  expected: number;
+  /** Expected rows shown before their state was read (no act offered yet). */
+  pending: number;
+  expectedTotal: number;
+}
+
+export interface DeskReading {
+  office: string;
+  first: DeskRead;
+  again: DeskRead;
+}
 
 export async function runCapacity(args: {
   label: string;
@@ -145,6 +165,8 @@ export async function runCapacity(args: {
   await overdueCount(args.client, args.namespace);
   const countMs = performance.now() - countStarted;
   const list = await listOverdue(mainApi);
+  const firstOffice = plan.legs[0]?.to;
+  const desk = firstOffice ? await readDesk(mainApi, firstOffice) : undefined;
   return {
     parked: args.parked - failures.length,
     workerRestarts: stack.workerRestarts() - restartsBefore,
@@ -156,6 +178,7 @@ export async function runCapacity(args: {
     rssAfter,
     list,
     countMs,
+    ...(desk ? { desk } : {}),
     overdueAfterSeconds,
     valuesScaledBy: scaledBy,
     via,
@@ -219,4 +242,27 @@ async function listOverdue(api: ApiClient): Promise<CapacityRun['list']> {
     token = answer.body.nextPageToken;
   } while (token);
   return { items, pages, ms: performance.now() - started, pageSize };
+}
+
+/** The desk as the console asks for it, once and again a poll's interval (4 s) later, when the states asked first have come. */
+async function readDesk(api: ApiClient, office: string): Promise<DeskReading> {
+  const officer = { user: 'bench-officer', role: 'officer', office } as const;
+  const read = async (): Promise<DeskRead> => {
+    const started = performance.now();
+    const answer = await api.call<{ present: unknown[]; expected: { pending?: boolean }[]; expectedTotal?: number }>('GET', '/desk', officer);
+    const ms = performance.now() - started;
+    if (answer.status !== 200) throw new Error(`GET /desk at ${office} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const { present, expected, expectedTotal } = answer.body;
+    return {
+      ms: Math.round(ms),
+      bytes: Buffer.byteLength(JSON.stringify(answer.body)),
+      present: present.length,
+      expected: expected.length,
+      pending: expected.filter((row) => row.pending).length,
+      expectedTotal: expectedTotal ?? expected.length,
+    };
+  };
+  const first = await read();
+  await settle(4_000);
+  return { office, first, again: await read() };
 }

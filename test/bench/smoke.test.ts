@@ -171,4 +171,9 @@ test("npm run bench -- --large: movements recorded in Togo's system and carried 
   // The test run's server is shared with the other test files: visibility and the API's list count their overdue movements too.
   assert.ok(target.capacity.overdueSeen >= 2 && target.capacity.listOverdue.items >= 2, JSON.stringify(target.capacity));
   assert.ok(target.capacity.journal.peakRssMiB.worker > 0, JSON.stringify(target.capacity.journal));
+  // Every parked movement is expected at the first border post, and its officer's desk shows them (the bench's own stack's only).
+  assert.equal(target.capacity.desk.office, 'TGCKS001');
+  assert.equal(target.capacity.desk.again.expectedTotal, 6, JSON.stringify(target.capacity.desk));
+  assert.equal(target.capacity.desk.again.expected, 6, JSON.stringify(target.capacity.desk));
+  assert.match(stdout, /an officer's desk at TGCKS001: opened/);
 });
