@@ -105,20 +105,23 @@ export const overviewRoutes =
         const mine = items.filter(
           (item) => item.currentOffice === actor.office || (office?.borderPost !== undefined && atBorderPost(item, reference) === office.borderPost),
         );
-        const { shown, expectedTotal } = deskSelection(mine, DESK_EXPECTED_ROWS);
+        const { shown, notShown } = deskSelection(mine, DESK_EXPECTED_ROWS);
         const known = await states.statesOf(shown, FIRST_STATES_WAIT_MS);
         const rows = shown.map((item) => {
           const state = known.get(item.mrn);
           return state ? deskRow(state, actor) : pendingRow(item);
         });
+        const expected = rows.filter((row) => row.status === 'RELEASED').sort(byDeadline);
         const desk: Desk = {
           now: new Date().toISOString(),
           office: actor.office,
           name: office?.name,
           borderDwellTargetSeconds: targetSeconds,
           present: rows.filter((row) => row.status !== 'RELEASED').sort(bySince),
-          expected: rows.filter((row) => row.status === 'RELEASED').sort(byDeadline),
-          expectedTotal,
+          expected,
+          // The rows' own statuses where read (a truck may have moved since visibility's list), and
+          // those not read as the list says: the total exceeds the rows only when some were left out.
+          expectedTotal: expected.length + notShown,
         };
         return desk;
       },
@@ -130,15 +133,21 @@ export const overviewRoutes =
  * (released, on their way) whose deadline comes first, as visibility shows it; an overdue truck
  * has the oldest deadline and so comes first.
  */
-export function deskSelection(mine: RunningTransit[], expectedRows: number): { shown: RunningTransit[]; expectedTotal: number } {
+export function deskSelection(mine: RunningTransit[], expectedRows: number): { shown: RunningTransit[]; notShown: number } {
   const present = mine.filter((item) => item.status !== 'RELEASED');
   const expected = mine.filter((item) => item.status === 'RELEASED');
   const soonest = expected.length <= expectedRows ? expected : [...expected].sort(byNextDeadline).slice(0, expectedRows);
-  return { shown: [...present, ...soonest], expectedTotal: expected.length };
+  return { shown: [...present, ...soonest], notShown: expected.length - soonest.length };
 }
 
-// A movement without a deadline (none should be, once released) goes last.
-const byNextDeadline = (a: RunningTransit, b: RunningTransit) => (a.nextDeadline ?? '\uffff').localeCompare(b.nextDeadline ?? '\uffff');
+// ISO instants in UTC compare as strings; a movement without a deadline (none should be, once
+// released) goes last. A plain comparison: a go-live sorts tens of thousands at every poll.
+const NO_DEADLINE = '\uffff';
+const byNextDeadline = (a: RunningTransit, b: RunningTransit) => {
+  const x = a.nextDeadline ?? NO_DEADLINE;
+  const y = b.nextDeadline ?? NO_DEADLINE;
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 function deskRow(state: TransitState, actor: Actor) {
   const crossing = state.status === 'AT_BORDER' ? state.crossings.at(-1) : undefined;
@@ -196,7 +205,7 @@ export interface Desk {
   present: DeskRow[];
   /** The expected trucks with the soonest deadlines, at most DESK_EXPECTED_ROWS. */
   expected: DeskRow[];
-  /** How many trucks are expected in all (released, on their way to this office). */
+  /** How many trucks are expected in all (released, on their way to this office): more than `expected` holds only when some were left out. */
   expectedTotal: number;
 }
 
