@@ -43,6 +43,8 @@ export type Lister = (query: string, visit: (execution: ExecutionInfo) => void) 
 export class RunningTransits {
   private last: Snapshot | undefined;
   private pending: Promise<Snapshot> | undefined;
+  /** The list being taken was asked with readers answered from the last one. */
+  private loadingInBackground = false;
   /** How long the last list took, in ms. */
   private tookMs = 0;
   private readonly list: Lister;
@@ -65,18 +67,26 @@ export class RunningTransits {
   /**
    * The latest list. Younger than maxAgeMs (or PACE times what it took, if longer), it is the
    * answer; older but not stale (as much again past staleAfterMs), it is still the answer while
-   * a new one is fetched in the background, so no page waits on visibility except the very
-   * first. Concurrent callers share one visibility call.
+   * a new one is fetched in the background, and stays so until that one comes, so no page waits
+   * on visibility except the very first. Concurrent callers share one visibility call.
    */
   async get(): Promise<Snapshot> {
     const age = this.last ? this.now() - this.last.at : Infinity;
     const paced = Math.max(0, PACE * this.tookMs - this.maxAgeMs);
     if (age < this.maxAgeMs + paced) return this.last!;
-    this.pending ??= this.load().finally(() => {
-      this.pending = undefined;
-    });
+    // A list already being taken in the background keeps readers on the last one however long it
+    // takes: it grows with the movements in flight (a go-live's 73,000 took minutes under load,
+    // 2026-11-30), and a page waiting on it would wait just as long for nothing fresher.
+    const inBackground = this.pending !== undefined && this.loadingInBackground;
+    const stale = age >= this.staleAfterMs + paced && !inBackground;
+    if (!this.pending) {
+      this.loadingInBackground = !stale;
+      this.pending = this.load().finally(() => {
+        this.pending = undefined;
+      });
+    }
     const loading = this.pending;
-    if (age < this.staleAfterMs + paced) {
+    if (!stale) {
       loading.catch(() => undefined);
       return this.last!;
     }

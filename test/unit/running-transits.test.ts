@@ -64,6 +64,19 @@ describe('movements in flight (visibility list)', () => {
     finish();
   });
 
+  test('a list taken in the background that takes longer than the staleness: readers keep the last one meanwhile', async () => {
+    const { running, lists, wait, finish } = listing(20_000);
+    const first = await running.get();
+    wait(PACE * 20_000 + 1);
+    assert.equal(await within(running.get()), first);
+    assert.equal(lists(), 2, 'a new list asked in the background');
+    // That list is still being taken, now past the last one's staleness: no reader waits on it.
+    wait(60_000);
+    assert.equal(await within(running.get()), first);
+    assert.equal(lists(), 2, 'no second list while one is being taken');
+    finish();
+  });
+
   test('long unasked, the list is stale: the reader waits for a new one', async () => {
     const { running, lists, wait, finish } = listing(20_000);
     const first = await running.get();
