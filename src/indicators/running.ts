@@ -43,7 +43,7 @@ export type Lister = (query: string, visit: (execution: ExecutionInfo) => void) 
 export class RunningTransits {
   private last: Snapshot | undefined;
   private pending: Promise<Snapshot> | undefined;
-  /** The list being taken was asked with readers answered from the last one. */
+  /** The list being taken was asked while the last one was not stale: readers keep the last one until it comes. */
   private loadingInBackground = false;
   /** How long the last list took, in ms. */
   private tookMs = 0;
@@ -77,16 +77,14 @@ export class RunningTransits {
     // A list already being taken in the background keeps readers on the last one however long it
     // takes: it grows with the movements in flight (a go-live's 73,000 took minutes under load,
     // 2026-11-30), and a page waiting on it would wait just as long for nothing fresher.
-    const inBackground = this.pending !== undefined && this.loadingInBackground;
-    const stale = age >= this.staleAfterMs + paced && !inBackground;
     if (!this.pending) {
-      this.loadingInBackground = !stale;
+      this.loadingInBackground = age < this.staleAfterMs + paced;
       this.pending = this.load().finally(() => {
         this.pending = undefined;
       });
     }
     const loading = this.pending;
-    if (!stale) {
+    if (this.loadingInBackground) {
       loading.catch(() => undefined);
       return this.last!;
     }
