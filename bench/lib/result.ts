@@ -101,6 +101,7 @@ export interface CapacityResult {
   listOverdue: CapacityRun['list'];
   countOverdueMs: number;
   desk?: CapacityRun['desk'];
+  whileParking?: CapacityRun['whileParking'];
   valuesScaledBy: number;
   via: 'api' | 'journal';
   /** Times the worker exited by itself (its stall watch) and was started again during the phase. */
@@ -316,6 +317,7 @@ export function summariseCapacity(run: CapacityRun): CapacityResult {
     listOverdue: { ...run.list, ms: round(run.list.ms, 1) },
     countOverdueMs: round(run.countMs, 1),
     ...(run.desk ? { desk: run.desk } : {}),
+    ...(run.whileParking ? { whileParking: run.whileParking.map((look) => ({ ...look, list: { ...look.list, ms: round(look.list.ms, 1) } })) } : {}),
     valuesScaledBy: run.valuesScaledBy,
     via: run.via,
     workerRestarts: run.workerRestarts ?? 0,

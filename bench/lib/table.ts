@@ -269,6 +269,18 @@ function rows(result: BenchResult): Row[] {
         read ? `${f(read.ms, 0)} ms, ${read.expected} of ${read.expectedTotal} expected (${read.pending} pending), ${f(read.bytes / 1024, 0)} KiB` : undefined;
       out.push([`an officer's desk at ${ts.find((t) => t.capacity?.desk)?.capacity?.desk?.office}: opened`, ...each((t) => deskRead(t.capacity?.desk?.first))]);
       out.push(['  read again 4 s later', ...each((t) => deskRead(t.capacity?.desk?.again))]);
+      const looks = Math.max(0, ...ts.map((t) => t.capacity?.whileParking?.length ?? 0));
+      for (let i = 0; i < looks; i++) {
+        out.push([
+          `while parking, look ${i + 1}: in flight; overdue listed (ms); desk (ms)`,
+          ...each((t) => {
+            const look = t.capacity?.whileParking?.[i];
+            return look
+              ? `${look.inFlight}; ${look.list.items} in ${f(look.list.ms, 0)}; ${look.desk.ms} (${look.desk.expected} of ${look.desk.expectedTotal})`
+              : undefined;
+          }),
+        ]);
+      }
     }
     const runs = Math.max(0, ...ts.map((t) => t.capacity?.reconciliation?.length ?? 0));
     for (let i = 0; i < runs; i++) {

@@ -36,6 +36,8 @@ export interface CapacityRun {
   countMs: number;
   /** The desk of an officer at the first office after departure, opened then read again after a poll's interval. */
   desk?: DeskReading;
+  /** The journal's way in: the overdue ones listed and the desk opened while movements are still coming in, at each fifth of them. */
+  whileParking?: ParkingLook[];
   overdueAfterSeconds: number | undefined;
   /** Goods values were multiplied by this so that every parked reservation fits in the guarantee (1: as the example). */
   valuesScaledBy: number;
@@ -55,6 +57,14 @@ export interface DeskRead {
   /** Expected rows shown before their state was read (no act offered yet). */
   pending: number;
   expectedTotal: number;
+}
+
+/** What a supervisor and an officer see while a go-live's movements are still coming in. */
+export interface ParkingLook {
+  /** Movements the journal had put in flight when the look began. */
+  inFlight: number;
+  list: CapacityRun['list'];
+  desk: DeskRead;
 }
 
 export interface DeskReading {
@@ -118,6 +128,8 @@ export async function runCapacity(args: {
   const throughApi = via === 'api' ? args.parked : overdueWanted;
   const progress = new Progress(via === 'api' ? args.label : `${args.label} overdue cohort (API)`, throughApi);
   let journal: JournalPark | undefined;
+  const whileParking: ParkingLook[] = [];
+  const firstOffice = plan.legs[0]?.to;
   const park = await measure({ pids, metricsUrl: stack.metricsUrl }, async () => {
     let next = 0;
     const lane = async () => {
@@ -136,14 +148,38 @@ export async function runCapacity(args: {
     await Promise.all(Array.from({ length: Math.min(args.concurrency, throughApi) }, lane));
     if (via === 'journal') {
       const cohortReleased = throughApi - failures.length;
+      const count = args.parked - throughApi;
+      // The listing's goal holds under a go-live's load too, not only once it is over: look at each fifth.
+      const lookEvery = Math.max(1, Math.ceil(count / 5));
+      let nextLook = lookEvery;
+      const carried = async () => (await releasedCount(args.client, args.namespace, stack.transitsQueue)) - releasedBefore - cohortReleased;
       journal = await parkThroughJournal({
         sandboxUrl: stack.sandboxUrls[plan.departureCountry],
         client: args.client,
         namespace: args.namespace,
         declaration,
         plan,
-        count: args.parked - throughApi,
-        carried: async () => (await releasedCount(args.client, args.namespace, stack.transitsQueue)) - releasedBefore - cohortReleased,
+        count,
+        carried: async () => {
+          const inFlight = await carried();
+          if (inFlight >= nextLook && inFlight < count && firstOffice) {
+            nextLook = (Math.floor(inFlight / lookEvery) + 1) * lookEvery;
+            const at = `large: while parking, at ${inFlight.toLocaleString('en')} in flight`;
+            try {
+              const look = { inFlight, list: await listOverdue(mainApi), desk: await openDesk(mainApi, firstOffice) };
+              process.stderr.write(
+                `${at}: ${look.list.items} overdue listed in ${Math.round(look.list.ms)} ms; ` +
+                  `desk at ${firstOffice} in ${look.desk.ms} ms (${look.desk.expected} of ${look.desk.expectedTotal} expected, ${look.desk.pending} pending)\n`,
+              );
+              whileParking.push(look);
+            } catch (error) {
+              // A page that fails under load is a finding, not the run's end: said, and counted among the failures.
+              failures.push(`${at}: ${error instanceof Error ? error.message : String(error)}`);
+              process.stderr.write(`${at}: a look failed: ${failures.at(-1)}\n`);
+            }
+          }
+          return inFlight;
+        },
         pids,
         lrn: (index) => simulatedLrn(throughApi + index),
       });
@@ -165,7 +201,6 @@ export async function runCapacity(args: {
   await overdueCount(args.client, args.namespace);
   const countMs = performance.now() - countStarted;
   const list = await listOverdue(mainApi);
-  const firstOffice = plan.legs[0]?.to;
   const desk = firstOffice ? await readDesk(mainApi, firstOffice) : undefined;
   return {
     parked: args.parked - failures.length,
@@ -179,6 +214,7 @@ export async function runCapacity(args: {
     list,
     countMs,
     ...(desk ? { desk } : {}),
+    ...(via === 'journal' ? { whileParking } : {}),
     overdueAfterSeconds,
     valuesScaledBy: scaledBy,
     via,
@@ -246,23 +282,24 @@ async function listOverdue(api: ApiClient): Promise<CapacityRun['list']> {
 
 /** The desk as the console asks for it, once and again a poll's interval (4 s) later, when the states asked first have come. */
 async function readDesk(api: ApiClient, office: string): Promise<DeskReading> {
-  const officer = { user: 'bench-officer', role: 'officer', office } as const;
-  const read = async (): Promise<DeskRead> => {
-    const started = performance.now();
-    const answer = await api.call<{ present: unknown[]; expected: { pending?: boolean }[]; expectedTotal?: number }>('GET', '/desk', officer);
-    const ms = performance.now() - started;
-    if (answer.status !== 200) throw new Error(`GET /desk at ${office} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    const { present, expected, expectedTotal } = answer.body;
-    return {
-      ms: Math.round(ms),
-      bytes: Buffer.byteLength(JSON.stringify(answer.body)),
-      present: present.length,
-      expected: expected.length,
-      pending: expected.filter((row) => row.pending).length,
-      expectedTotal: expectedTotal ?? expected.length,
-    };
-  };
-  const first = await read();
+  const first = await openDesk(api, office);
   await settle(4_000);
-  return { office, first, again: await read() };
+  return { office, first, again: await openDesk(api, office) };
+}
+
+async function openDesk(api: ApiClient, office: string): Promise<DeskRead> {
+  const officer = { user: 'bench-officer', role: 'officer', office } as const;
+  const started = performance.now();
+  const answer = await api.call<{ present: unknown[]; expected: { pending?: boolean }[]; expectedTotal?: number }>('GET', '/desk', officer);
+  const ms = performance.now() - started;
+  if (answer.status !== 200) throw new Error(`GET /desk at ${office} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  const { present, expected, expectedTotal } = answer.body;
+  return {
+    ms: Math.round(ms),
+    bytes: Buffer.byteLength(JSON.stringify(answer.body)),
+    present: present.length,
+    expected: expected.length,
+    pending: expected.filter((row) => row.pending).length,
+    expectedTotal: expectedTotal ?? expected.length,
+  };
 }

@@ -176,4 +176,10 @@ test("npm run bench -- --large: movements recorded in Togo's system and carried 
   assert.equal(target.capacity.desk.again.expectedTotal, 6, JSON.stringify(target.capacity.desk));
   assert.equal(target.capacity.desk.again.expected, 6, JSON.stringify(target.capacity.desk));
   assert.match(stdout, /an officer's desk at TGCKS001: opened/);
+  // Looks while parking come at each fifth of the journal's movements, only while some are still to come (none if the first count saw them all).
+  assert.ok(Array.isArray(target.capacity.whileParking), JSON.stringify(target.capacity));
+  for (const look of target.capacity.whileParking) {
+    assert.ok(look.inFlight >= 1 && look.inFlight < 4, JSON.stringify(look));
+    assert.ok(look.desk.expectedTotal >= look.inFlight && look.list.pages >= 1, JSON.stringify(look));
+  }
 });
