@@ -37,6 +37,13 @@ export interface Snapshot {
 /** How many times as long as a list took to take it stays the answer: visibility lists at most 1/(PACE+1) of the time. */
 export const PACE = 4;
 
+/**
+ * A stale list is waited for only if the last one took at most this long. A longer one is worth
+ * no page's wait: after a 100,000 run's parking (2026-11-30) a desk, opened while the indicators'
+ * pass was taking a stale list again, waited 84 s for it; the last list, its time shown, does.
+ */
+export const WAIT_FOR_LIST_AT_MOST_MS = 2_000;
+
 /** Visits every execution a visibility query lists (forEachExecution's shape; a test gives a slow one). */
 export type Lister = (query: string, visit: (execution: ExecutionInfo) => void) => Promise<void>;
 
@@ -66,9 +73,10 @@ export class RunningTransits {
 
   /**
    * The latest list. Younger than maxAgeMs (or PACE times what it took, if longer), it is the
-   * answer; older but not stale (as much again past staleAfterMs), it is still the answer while
-   * a new one is fetched in the background, and stays so until that one comes, so no page waits
-   * on visibility except the very first. Concurrent callers share one visibility call.
+   * answer; older but not stale (as much again past staleAfterMs), or stale but slow to take
+   * again (WAIT_FOR_LIST_AT_MOST_MS), it is still the answer while a new one is fetched in the
+   * background, and stays so until that one comes, so no page waits on visibility except the
+   * very first, or for a stale list quick to take. Concurrent callers share one visibility call.
    */
   async get(): Promise<Snapshot> {
     const age = this.last ? this.now() - this.last.at : Infinity;
@@ -78,7 +86,7 @@ export class RunningTransits {
     // takes: it grows with the movements in flight (a go-live's 73,000 took minutes under load,
     // 2026-11-30), and a page waiting on it would wait just as long for nothing fresher.
     if (!this.pending) {
-      this.loadingInBackground = age < this.staleAfterMs + paced;
+      this.loadingInBackground = age < this.staleAfterMs + paced || (this.last !== undefined && this.tookMs > WAIT_FOR_LIST_AT_MOST_MS);
       this.pending = this.load().finally(() => {
         this.pending = undefined;
       });
