@@ -102,6 +102,7 @@ export interface CapacityResult {
   countOverdueMs: number;
   desk?: CapacityRun['desk'];
   whileParking?: CapacityRun['whileParking'];
+  looksFailed?: string[];
   valuesScaledBy: number;
   via: 'api' | 'journal';
   /** Times the worker exited by itself (its stall watch) and was started again during the phase. */
@@ -318,6 +319,7 @@ export function summariseCapacity(run: CapacityRun): CapacityResult {
     countOverdueMs: round(run.countMs, 1),
     ...(run.desk ? { desk: run.desk } : {}),
     ...(run.whileParking ? { whileParking: run.whileParking.map((look) => ({ ...look, list: { ...look.list, ms: round(look.list.ms, 1) } })) } : {}),
+    ...(run.looksFailed ? { looksFailed: run.looksFailed.map((f) => f.slice(0, 300)) } : {}),
     valuesScaledBy: run.valuesScaledBy,
     via: run.via,
     workerRestarts: run.workerRestarts ?? 0,

@@ -38,6 +38,8 @@ export interface CapacityRun {
   desk?: DeskReading;
   /** The journal's way in: the overdue ones listed and the desk opened while movements are still coming in, at each fifth of them. */
   whileParking?: ParkingLook[];
+  /** Looks while parking that failed (a page refused under load), with why: a finding, not a movement lost. */
+  looksFailed?: string[];
   overdueAfterSeconds: number | undefined;
   /** Goods values were multiplied by this so that every parked reservation fits in the guarantee (1: as the example). */
   valuesScaledBy: number;
@@ -129,6 +131,7 @@ export async function runCapacity(args: {
   const progress = new Progress(via === 'api' ? args.label : `${args.label} overdue cohort (API)`, throughApi);
   let journal: JournalPark | undefined;
   const whileParking: ParkingLook[] = [];
+  const looksFailed: string[] = [];
   const firstOffice = plan.legs[0]?.to;
   const park = await measure({ pids, metricsUrl: stack.metricsUrl }, async () => {
     let next = 0;
@@ -173,9 +176,9 @@ export async function runCapacity(args: {
               );
               whileParking.push(look);
             } catch (error) {
-              // A page that fails under load is a finding, not the run's end: said, and counted among the failures.
-              failures.push(`${at}: ${error instanceof Error ? error.message : String(error)}`);
-              process.stderr.write(`${at}: a look failed: ${failures.at(-1)}\n`);
+              // A page that fails under load is a finding, not the run's end (nor a movement lost): said and kept.
+              looksFailed.push(`${at}: ${error instanceof Error ? error.message : String(error)}`);
+              process.stderr.write(`${looksFailed.at(-1)}\n`);
             }
           }
           return inFlight;
@@ -214,7 +217,7 @@ export async function runCapacity(args: {
     list,
     countMs,
     ...(desk ? { desk } : {}),
-    ...(via === 'journal' ? { whileParking } : {}),
+    ...(via === 'journal' ? { whileParking, looksFailed } : {}),
     overdueAfterSeconds,
     valuesScaledBy: scaledBy,
     via,

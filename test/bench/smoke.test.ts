@@ -178,6 +178,7 @@ test("npm run bench -- --large: movements recorded in Togo's system and carried 
   assert.match(stdout, /an officer's desk at TGCKS001: opened/);
   // Looks while parking come at each fifth of the journal's movements, only while some are still to come (none if the first count saw them all).
   assert.ok(Array.isArray(target.capacity.whileParking), JSON.stringify(target.capacity));
+  assert.deepEqual(target.capacity.looksFailed, [], 'no page refused while parking');
   for (const look of target.capacity.whileParking) {
     assert.ok(look.inFlight >= 1 && look.inFlight < 4, JSON.stringify(look));
     assert.ok(look.desk.expectedTotal >= look.inFlight && look.list.pages >= 1, JSON.stringify(look));
