@@ -294,6 +294,8 @@ export function summariseScale(points: ScalePoint[]): ScalePoint[] {
   }));
 }
 
+const roundedList = (list: CapacityRun['list']): CapacityRun['list'] => ({ ...list, ms: round(list.ms, 1) });
+
 export function summariseCapacity(run: CapacityRun): CapacityResult {
   const mib = (bytes: number | undefined) => (bytes === undefined ? undefined : round(bytes / 2 ** 20, 1));
   const names = Object.keys(run.rssAfter);
@@ -315,10 +317,10 @@ export function summariseCapacity(run: CapacityRun): CapacityResult {
         return [n, before === undefined || after === undefined || run.parked === 0 ? undefined : round((after - before) / 1024 / run.parked, 2)];
       }),
     ),
-    listOverdue: { ...run.list, ms: round(run.list.ms, 1) },
+    listOverdue: roundedList(run.list),
     countOverdueMs: round(run.countMs, 1),
     ...(run.desk ? { desk: run.desk } : {}),
-    ...(run.whileParking ? { whileParking: run.whileParking.map((look) => ({ ...look, list: { ...look.list, ms: round(look.list.ms, 1) } })) } : {}),
+    ...(run.whileParking ? { whileParking: run.whileParking.map((look) => ({ ...look, list: roundedList(look.list) })) } : {}),
     ...(run.looksFailed ? { looksFailed: run.looksFailed.map((f) => f.slice(0, 300)) } : {}),
     valuesScaledBy: run.valuesScaledBy,
     via: run.via,

@@ -50,7 +50,7 @@ export type Lister = (query: string, visit: (execution: ExecutionInfo) => void) 
 export class RunningTransits {
   private last: Snapshot | undefined;
   private pending: Promise<Snapshot> | undefined;
-  /** The list being taken was asked while the last one was not stale: readers keep the last one until it comes. */
+  /** The list being taken was asked while the last one was not stale, or slow to take again: readers keep the last one until it comes. */
   private loadingInBackground = false;
   /** How long the last list took, in ms. */
   private tookMs = 0;
