@@ -214,7 +214,11 @@ export const variables = {
     default: '',
     doc: 'public keys the workflow worker checks acts against, `corridor:base64,TG:base64,BF:base64` (`npx tsx src/auth/act-keys-cli.ts` prints them); the worker writes them into the workflow bundle. Empty: those of the keys in `<data>/act-keys/`',
   },
-  CORRIDOR_NATIONAL_TIMEOUT_SECONDS: { schema: seconds, default: '10', doc: 'timeout of one call to a national system, after which the activity retries' },
+  CORRIDOR_NATIONAL_TIMEOUT_SECONDS: {
+    schema: seconds,
+    default: '10',
+    doc: 'timeout of one call to a national system, after which the activity retries. Calls go on kept-alive connections, which Corridor closes after 30 s unused (the sandbox keeps them 72 s); a call sent on a connection the system had just closed goes again at once on a new one instead of failing its attempt with ECONNRESET',
+  },
   CORRIDOR_TASK_QUEUE_PREFIX: {
     schema: z.string().regex(/^[A-Za-z0-9._-]*$/, 'expected letters, digits, dot, dash or underscore'),
     default: '',
