@@ -342,6 +342,28 @@ export function renderChart(result: BenchResult): string {
       }),
     );
   }
+  // The large run's looks: what a supervisor and an officer wait for while movements still come in, then once in.
+  if (ts.some((t) => t.capacity?.whileParking?.length)) {
+    const groups = ts.flatMap((t) => {
+      const c = t.capacity;
+      if (!c?.whileParking?.length) return [];
+      const looks = c.whileParking.map((look) => ({
+        label: `${ts.length > 1 ? `${t.id} ` : ''}${Math.round(look.inFlight / 1000)}k in flight`,
+        bars: [bar('overdue listed', look.list.ms, COLORS.p95!), bar('desk', look.desk.ms, COLORS['sandbox-TG']!)],
+      }));
+      const after = {
+        label: `${ts.length > 1 ? `${t.id} ` : ''}${Math.round(c.parked / 1000)}k, parked`,
+        bars: [bar('overdue listed', c.listOverdue.ms, COLORS.p95!), ...(c.desk ? [bar('desk', c.desk.first.ms, COLORS['sandbox-TG']!)] : [])],
+      };
+      return [...looks, after];
+    });
+    add(
+      barPanel(top, "The overdue ones listed through the API and the first border post's desk opened, while parking and once parked", 'ms', groups, {
+        value: 1000,
+        label: 'overdue listing goal 1 s',
+      }),
+    );
+  }
   const m = result.machine;
   const header = text(
     20,
