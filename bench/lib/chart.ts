@@ -273,10 +273,11 @@ export function renderChart(result: BenchResult): string {
       ),
     );
   }
+  // A bar's label names its target only when the run measured more than one.
+  const prefix = (t: TargetResult) => (ts.length > 1 ? `${t.id} ` : '');
   if (ts.some((t) => t.scale?.length)) {
     const levels = (t: TargetResult) => [...new Set((t.scale ?? []).map((p) => p.concurrency))];
     const pathsOf = (t: TargetResult) => [...new Set((t.scale ?? []).map((p) => p.path))];
-    const prefix = (t: TargetResult) => (ts.length > 1 ? `${t.id} ` : '');
     add(
       barPanel(
         top,
@@ -348,11 +349,11 @@ export function renderChart(result: BenchResult): string {
       const c = t.capacity;
       if (!c?.whileParking?.length) return [];
       const looks = c.whileParking.map((look) => ({
-        label: `${ts.length > 1 ? `${t.id} ` : ''}${Math.round(look.inFlight / 1000)}k in flight`,
+        label: `${prefix(t)}${Math.round(look.inFlight / 1000)}k in flight`,
         bars: [bar('overdue listed', look.list.ms, COLORS.p95!), bar('desk', look.desk.ms, COLORS['sandbox-TG']!)],
       }));
       const after = {
-        label: `${ts.length > 1 ? `${t.id} ` : ''}${Math.round(c.parked / 1000)}k, parked`,
+        label: `${prefix(t)}${Math.round(c.parked / 1000)}k, parked`,
         bars: [bar('overdue listed', c.listOverdue.ms, COLORS.p95!), ...(c.desk ? [bar('desk', c.desk.first.ms, COLORS['sandbox-TG']!)] : [])],
       };
       return [...looks, after];

@@ -59,13 +59,14 @@ export function createHttpTransport(options: { maxSockets?: number; idleConnecti
           init.signal?.removeEventListener('abort', onAbort);
           outcome();
         };
+        const options = {
+          method: init.method,
+          agent,
+          headers: init.body !== undefined ? { ...init.headers, 'content-length': Buffer.byteLength(init.body) } : init.headers,
+        };
         const attempt = () => {
           let answered = false;
-          request = (target.protocol === 'https:' ? https : http).request(target, {
-            method: init.method,
-            agent,
-            headers: init.body !== undefined ? { ...init.headers, 'content-length': Buffer.byteLength(init.body) } : init.headers,
-          });
+          request = (target.protocol === 'https:' ? https : http).request(target, options);
           request.once('error', (error: NodeJS.ErrnoException) => {
             // The race every kept-alive client meets: the server closes an idle connection as the
             // call goes out on it. The call never reached the server, so it goes again on another

@@ -1,6 +1,6 @@
 // The embedded default: Temporal's dev server (SQLite), started from the CLI the project provides.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { corridorSearchAttributes } from '../../workflows/search-attributes.ts';
@@ -75,6 +75,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const launch = async (): Promise<ChildProcess> => {
     const out = logFile ? openSync(logFile, 'a') : 'ignore';
     const child = spawn(options.cli, args, { stdio: ['ignore', out, out], detached: options.ownProcessGroup === true });
+    // The child holds its own copy of the log's descriptor.
+    if (typeof out === 'number') closeSync(out);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const ready = await Promise.race([waitUntilServing(address, 60_000).then(() => true), exited.then(() => false)]);
     if (!ready) {
