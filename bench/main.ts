@@ -30,7 +30,7 @@ import { ServerProfiler, serverProfileRefusal, type ServerProfile } from './lib/
 import { corridorRig, runThroughput, type Rig, type RigRun } from './phases/throughput.ts';
 import { runLatency } from './phases/latency.ts';
 import { runCapacity } from './phases/capacity.ts';
-import { timeReconciliationRuns } from './lib/reconciliation-runs.ts';
+import { reconciliationScheduleOf, timeReconciliationRuns } from './lib/reconciliation-runs.ts';
 import { runForwarding } from './phases/forwarding.ts';
 import { lifecyclesAtLevel, runScale, SCALE_LEVELS, type ScalePath } from './phases/scale.ts';
 import {
@@ -85,6 +85,13 @@ export interface BenchOptions {
   large: boolean;
   /** Reconciliation runs timed one after the other once the capacity run's movements are parked. */
   reconcileRuns: number;
+  /**
+   * Whether the stack's hourly reconciliation schedule runs (--hourly-reconciliation). Paused by
+   * default: its interval falls on the hour whatever the run's start, so a run crossing it had the
+   * paths share the cores with a comparison of every movement (over 100,000, hours of it), and the
+   * reference large runs paused it by hand. --reconcile-runs times runs all the same.
+   */
+  hourlyReconciliation: boolean;
 }
 
 function options(flags: Flags): BenchOptions {
@@ -138,6 +145,7 @@ function options(flags: Flags): BenchOptions {
     scaleLevels: scaleLevels(stringFlag(flags, 'scale-levels', SCALE_LEVELS.join(','))),
     large,
     reconcileRuns: intFlag(flags, 'reconcile-runs', 0, 0),
+    hourlyReconciliation: flags['hourly-reconciliation'] === true,
   };
 }
 
@@ -224,6 +232,8 @@ const USAGE = `npm run bench -- [flags]
   --keep                 keep the run's folder (logs, databases)
   --reconcile-runs N     after the capacity run, N reconciliation runs one after the other (0): time, state queries, CPU
                            (the first compares every movement; the next only those changed since)
+  --hourly-reconciliation  leave the stack's hourly reconciliation schedule running (paused otherwise, so that a run
+                           crossing the hour measures the paths alone; --reconcile-runs times runs either way)
   --cpu-prof DIR         write a V8 CPU profile of each Corridor process into DIR (for finding Corridor's own cost)
   --server-profile DIR   sample the Temporal server with Linux perf while each path and floor of the throughput phase
                            runs (files in DIR): its CPU per lifecycle by operation, path beside floor, in the table
@@ -233,6 +243,7 @@ const FLAGS: FlagSpec = {
   help: 'boolean',
   keep: 'boolean',
   large: 'boolean',
+  'hourly-reconciliation': 'boolean',
   ...Object.fromEntries(
     [
       'count',
@@ -383,7 +394,18 @@ async function main(): Promise<void> {
         process.stderr.write(`bench: starting Corridor (sandboxes, worker, API) on ${target.label}\n`);
         stack = opts.api
           ? attachStack(opts.api)
-          : await startStack(target, runDir, {}, opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.cpuProf)}`] : []);
+          : await startStack(
+              target,
+              runDir,
+              opts.hourlyReconciliation ? {} : { CORRIDOR_RECONCILIATION_EVERY_MINUTES: '0' },
+              opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(opts.cpuProf)}`] : [],
+            );
+        if (!opts.api) {
+          result.reconciliationSchedule = await reconciliationScheduleOf(client, stack.transitsQueue);
+          process.stderr.write(
+            `bench: hourly reconciliation ${result.reconciliationSchedule.paused ? 'paused (--hourly-reconciliation keeps it running)' : 'running'}\n`,
+          );
+        }
       }
       const tokenFor: TokenFor = (actor) => signToken(stack?.tokenSecret ?? config.tokenSecret, actor);
       const api = stack ? new ApiClient(stack.apiUrl, tokenFor) : undefined;

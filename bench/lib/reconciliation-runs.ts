@@ -56,3 +56,25 @@ export async function timeReconciliationRuns(args: {
   }
   return runs;
 }
+
+/** The stack's hourly schedule as the server holds it: what the run had running beside the paths. */
+export interface ReconciliationSchedule {
+  id: string;
+  paused: boolean;
+  note: string;
+}
+
+/** Read once the stack is up; the worker creates the schedule as it starts, which may follow the API's first healthy answer. */
+export async function reconciliationScheduleOf(client: Client, transitsQueue: string, waitMs = 60_000): Promise<ReconciliationSchedule> {
+  const id = `${transitsQueue}-reconciliation`;
+  const until = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const described = await client.schedule.getHandle(id).describe();
+      return { id, paused: described.state.paused, note: described.state.note ?? '' };
+    } catch (error) {
+      if ((error as Error).name !== 'ScheduleNotFoundError' || Date.now() >= until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}

@@ -5,7 +5,7 @@ import type { RigRun } from '../phases/throughput.ts';
 import type { LatencyRun, ActionLatency } from '../phases/latency.ts';
 import type { ActAnatomy } from './act-anatomy.ts';
 import type { CapacityRun } from '../phases/capacity.ts';
-import type { ReconciliationRun } from './reconciliation-runs.ts';
+import type { ReconciliationRun, ReconciliationSchedule } from './reconciliation-runs.ts';
 import type { ForwardingRun } from '../phases/forwarding.ts';
 import type { ScalePoint } from '../phases/scale.ts';
 import type { ForwardingFigure, ForwardingSample } from './forwarding.ts';
@@ -138,6 +138,8 @@ export interface TargetResult {
   capacity?: CapacityResult;
   /** Where the server's CPU went while each rig ran (--server-profile), by the rig's name: 'corridor', 'floor', 'national', 'national-floor'. */
   serverProfile?: Record<string, ServerProfile>;
+  /** The stack's hourly reconciliation schedule as the server held it once the stack was up (paused unless --hourly-reconciliation). */
+  reconciliationSchedule?: ReconciliationSchedule;
   /** Floors of other shapes or clients (--compare), measured in the same rounds. */
   variants?: (FloorResult & { name: string; shape: string; wait: string; ratioToFloor: number | undefined })[];
 }

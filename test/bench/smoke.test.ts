@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { temporalAddress, tempDir } from '../harness/stack.ts';
+import { PAUSED_BY_CONFIGURATION } from '../../src/reconciliation/schedule.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -94,6 +95,10 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
   assert.ok(target.latency.sdk.workflowTaskMs > 0 && target.latency.sdk.activityMs > 0, JSON.stringify(target.latency.sdk));
   assert.match(stdout, /at most, the national sandboxes on the floor's cores \(computed\) +0\.\d\d/);
   assert.equal(target.capacity.failed, 0);
+  // The stack's hourly reconciliation paused by its configuration: a run crossing the hour measures the paths alone.
+  assert.deepEqual(target.reconciliationSchedule, { id: target.reconciliationSchedule.id, paused: true, note: PAUSED_BY_CONFIGURATION });
+  assert.match(target.reconciliationSchedule.id, /^bench[0-9a-f]{6}-transits-reconciliation$/);
+  assert.match(stderr, /bench: hourly reconciliation paused/);
 
   // The national path: two lifecycles through the sandboxes' screens, carried by the journals.
   assert.equal(target.national.count, 2);
@@ -164,6 +169,7 @@ test("npm run bench -- --large: movements recorded in Togo's system and carried 
   const json = readdirSync(out).find((f) => f.endsWith('.json'));
   const [target] = JSON.parse(readFileSync(path.join(out, json!), 'utf8')).targets;
   assert.equal(target.capacity.via, 'journal');
+  assert.equal(target.reconciliationSchedule.paused, true, 'no hourly reconciliation over the movements being parked');
   assert.equal(target.capacity.failed, 0, JSON.stringify(target.capacity.failures));
   assert.equal(target.capacity.parked, 6);
   assert.equal(target.capacity.journal.parked, 4, 'the four not overdue came in through the journal');
