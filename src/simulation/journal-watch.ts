@@ -20,6 +20,13 @@ export class JournalWatch {
   private loop: Promise<void> | undefined;
   /** Journal pages read, for tests and curiosity. */
   pagesRead = 0;
+  /**
+   * Whether the watch is following the journal: it has found the head and its last read did not
+   * fail. A wait registered then is woken by its movement's next event; one registered before
+   * (an event may land before the head is found) or while the journal cannot be read needs its
+   * fallback.
+   */
+  following = false;
 
   /** `credential` is a user of the system whose journal this is (any user may read it). */
   constructor(
@@ -72,13 +79,16 @@ export class JournalWatch {
           this.pagesRead++;
           // A system that does not say its head is read from the start: an old event only makes a caller read again.
           cursor = head.headSequence ?? 0;
+          this.following = true;
           continue;
         }
         const page = await read(cursor, { limit: 500, waitSeconds: this.pollSeconds, signal });
         this.pagesRead++;
         cursor = Math.max(cursor, page.lastSequence);
+        this.following = true;
         for (const mrn of new Set(page.events.map((e) => e.mrn))) for (const finish of [...(this.waiters.get(mrn) ?? [])]) finish();
       } catch {
+        this.following = false;
         // Unreadable for now: the waits fall back to their delay; read again shortly.
         if (!signal.aborted) await sleep(1000, undefined, { signal }).catch(() => undefined);
       }

@@ -42,6 +42,15 @@ function firstOfficeOf(country: CountryCode): string {
   return office.code;
 }
 
+/**
+ * How long an officer waits without news while the watch follows the journal: its movement's next
+ * event wakes them before that. A second, as while the watch cannot read, made the destination's
+ * officers read a movement's record 14 times per lifecycle on the benchmark's national path (40
+ * at a time, 2026-11-30: 1,387 reads for 100 lifecycles, a third of them before the record was
+ * there), the harness measuring itself again.
+ */
+const FOLLOWED_FALLBACK_MS = 10_000;
+
 export interface NationalScreensOptions {
   /**
    * Officers waiting for a record read it again when the system's journal moves (one long poll
@@ -73,15 +82,18 @@ export class NationalScreens {
     this.transport.close();
   }
 
-  /** Until the movement's next event in `country`'s journal when watching; 100 ms otherwise. */
-  private pause(country: CountryCode, mrn: string, office: string): Wake {
-    if (!this.options.watchJournals) return { promise: sleep(100), cancel: () => undefined };
+  /**
+   * Until the movement's next event in `country`'s journal when watching, at most `maxMs`; 100 ms
+   * otherwise. The fallback is short (a second) only while the watch is not following the journal.
+   */
+  private pause(country: CountryCode, mrn: string, office: string, maxMs: number): Wake {
+    if (!this.options.watchJournals) return { promise: sleep(Math.min(100, maxMs)), cancel: () => undefined };
     let watch = this.watches.get(country);
     if (!watch) {
       watch = new JournalWatch(this.systems[country], () => this.credential({ sub: `agent-${office.toLowerCase()}`, role: 'officer', office }));
       this.watches.set(country, watch);
     }
-    return watch.next(mrn, 1000);
+    return watch.next(mrn, Math.max(0, Math.min(watch.following ? FOLLOWED_FALLBACK_MS : 1000, maxMs)));
   }
 
   /** Reads `mrn`'s record in `country` until `done` says so, pausing between reads. */
@@ -90,7 +102,7 @@ export class NationalScreens {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       // Registered before the read, so an event landing during it wakes the next one.
-      const wake = this.pause(country, mrn, office);
+      const wake = this.pause(country, mrn, office, deadline - Date.now());
       this.waitReads++;
       if (done(await this.call(country, 'GET', `/v1/movements/${mrn}`, token))) {
         wake.cancel();

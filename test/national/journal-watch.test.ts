@@ -95,4 +95,20 @@ describe("officers' screens watching the journal", () => {
     assert.ok(polling.waitReads >= 15, `the polling officer read ${polling.waitReads} times`);
     assert.ok(watching.waitReads <= 5, `the watching officer read ${watching.waitReads} times`);
   });
+
+  test("an officer whose movement's journal does not move waits on the watch, not on a one-second poll, until the deadline", async (t) => {
+    const sb = await sandbox(t);
+    const watching = new NationalScreens({ TG: sb.url, BF: sb.url }, DEVELOPMENT_USER_SECRET, { watchJournals: true });
+    t.after(() => watching.close());
+    const lodged = await watching.lodge('TG', DECLARANT_TIN, lodgeable());
+    assert.equal(lodged.status, 201, JSON.stringify(lodged.body));
+
+    const started = performance.now();
+    await assert.rejects(watching.awaitState('TG', lodged.body.mrn, ['RELEASED'], 5_000, 'TGLFW001'), /still not RELEASED after 5000 ms/);
+    const ms = performance.now() - started;
+    assert.ok(ms >= 4_900 && ms < 7_000, `gave up ${Math.round(ms)} ms after it began waiting, at its 5 s deadline`);
+    // A read at once and one at the first second's fallback (the watch was finding the journal's
+    // head); then the watch follows the journal and nothing moves. Reading every second: five.
+    assert.ok(watching.waitReads <= 3, `the watching officer read ${watching.waitReads} times in 5 s`);
+  });
 });
