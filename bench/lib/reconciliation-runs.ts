@@ -4,6 +4,7 @@
 // next ones read again only the movements changed since (src/reconciliation/memory.ts).
 import type { Client } from '@temporalio/client';
 import type { ReconciliationReport } from '../../src/reconciliation/report.ts';
+import { reconciliationScheduleId } from '../../src/reconciliation/schedule.ts';
 import type { ReconciliationInput } from '../../workflows/reconciliation.ts';
 import { total } from './prometheus.ts';
 import { measure, type Probe } from './window.ts';
@@ -27,7 +28,7 @@ export async function timeReconciliationRuns(args: {
   log: (line: string) => void;
 }): Promise<ReconciliationRun[]> {
   const { client, transitsQueue, probe } = args;
-  const described = await client.schedule.getHandle(`${transitsQueue}-reconciliation`).describe();
+  const described = await client.schedule.getHandle(reconciliationScheduleId({ taskQueues: { transits: transitsQueue } })).describe();
   if (described.action.type !== 'startWorkflow') throw new Error('the reconciliation schedule does not start a workflow');
   const input = described.action.args?.[0] as ReconciliationInput;
   const runs: ReconciliationRun[] = [];
@@ -66,7 +67,7 @@ export interface ReconciliationSchedule {
 
 /** Read once the stack is up; the worker creates the schedule as it starts, which may follow the API's first healthy answer. */
 export async function reconciliationScheduleOf(client: Client, transitsQueue: string, waitMs = 60_000): Promise<ReconciliationSchedule> {
-  const id = `${transitsQueue}-reconciliation`;
+  const id = reconciliationScheduleId({ taskQueues: { transits: transitsQueue } });
   const until = Date.now() + waitMs;
   for (;;) {
     try {

@@ -8,7 +8,8 @@ import type { ReconciliationReport } from './report.ts';
 
 type ScheduleConfig = Pick<Config, 'taskQueues' | 'reconciliation'>;
 
-export function reconciliationScheduleId(config: Pick<Config, 'taskQueues'>): string {
+/** One schedule per transits queue (the bench's stacks each have their own prefix). */
+export function reconciliationScheduleId(config: { taskQueues: Pick<Config['taskQueues'], 'transits'> }): string {
   return `${config.taskQueues.transits}-reconciliation`;
 }
 
