@@ -24,7 +24,7 @@ import { stopAllChildren } from './lib/children.ts';
 import { describeMachine } from './lib/machine.ts';
 import { attachStack, startStack, type CorridorStack } from './lib/stack.ts';
 import { runningTarget, targetFor } from './lib/targets.ts';
-import { formatShape, nationalShape, parseShape, parseVariant, type FloorShape, type FloorVariant } from './floor/shape.ts';
+import { formatShape, nationalShape, pacedAsOfficers, parseShape, parseVariant, type FloorShape, type FloorVariant } from './floor/shape.ts';
 import { startFloorRig, type FloorWait } from './phases/floor.ts';
 import { ServerProfiler, serverProfileRefusal, type ServerProfile } from './lib/server-profile.ts';
 import { corridorRig, runThroughput, type Rig, type RigRun } from './phases/throughput.ts';
@@ -76,6 +76,8 @@ export interface BenchOptions {
   nationalFloorShape: FloorShape;
   floorWait: FloorWait;
   compare: FloorVariant[];
+  /** --paced-national-floor: the national floor again, its signals paced as the officers' acts reach Corridor (pacedAsOfficers). */
+  pacedNationalFloor: boolean;
   keep: boolean;
   cpuProf: string | undefined;
   serverProfile: string | undefined;
@@ -138,6 +140,7 @@ function options(flags: Flags): BenchOptions {
     ),
     floorWait: floorWait(stringFlag(flags, 'floor-wait', 'completed')),
     compare: [],
+    pacedNationalFloor: flags['paced-national-floor'] === true,
     keep: flags.keep === true,
     cpuProf: flags['cpu-prof'] === undefined ? undefined : stringFlag(flags, 'cpu-prof'),
     serverProfile: flags['server-profile'] === undefined ? undefined : stringFlag(flags, 'server-profile'),
@@ -170,7 +173,7 @@ export function expectedSeconds(opts: BenchOptions): number {
   const rate = 3.5;
   let seconds = 30;
   const rigs =
-    (opts.phases.includes('floor') ? 1 + opts.compare.length + (opts.phases.includes('national') ? 1 : 0) : 0) +
+    (opts.phases.includes('floor') ? 1 + opts.compare.length + (opts.phases.includes('national') ? (opts.pacedNationalFloor ? 2 : 1) : 0) : 0) +
     (opts.phases.includes('throughput') ? 1 : 0) +
     (opts.phases.includes('national') ? 1 : 0);
   seconds += (rigs * (opts.count + opts.warmup)) / rate;
@@ -216,6 +219,9 @@ const USAGE = `npm run bench -- [flags]
   --national-floor-shape S   the national path's floor: activity waves after each journal event (0,1,0,1,1,0,1+2)
   --national-floor-timers T  steps after which the national floor arms a deadline timer (1,2,4,5)
   --compare V[|V…]       variants of today's floor run in the same rounds, e.g. "shape=1,1+1,1,1+1,1+1,1,1+1|wait=accepted|timers=1"
+  --paced-national-floor with floor and national: the national floor again in the same rounds, Burkina's three
+                           signals sent once the AAR's activity has run (as its officers act on the AAR's record)
+                           instead of with Togo's four, and the national path's ratio to it
   --profile P[,P…]       embedded (default), embedded-sync-normal, cluster (TEMPORAL_ADDRESS)
   --api URL              measure a stack already running there instead of starting one
   --scale-paths P[,P]    paths the scale phase drives: national, today (national)
@@ -244,6 +250,7 @@ const FLAGS: FlagSpec = {
   keep: 'boolean',
   large: 'boolean',
   'hourly-reconciliation': 'boolean',
+  'paced-national-floor': 'boolean',
   ...Object.fromEntries(
     [
       'count',
@@ -347,6 +354,7 @@ async function main(): Promise<void> {
     let screens: NationalScreens | undefined;
     let floorRig: Rig | undefined;
     let nationalFloorRig: Rig | undefined;
+    let pacedFloorRig: Rig | undefined;
     const variantRigs: Rig[] = [];
     let connection: Connection | undefined;
     try {
@@ -381,6 +389,18 @@ async function main(): Promise<void> {
           name: 'national-floor',
         });
         rigs.push(nationalFloorRig);
+        if (opts.pacedNationalFloor) {
+          pacedFloorRig = await startFloorRig({
+            target,
+            client,
+            runDir,
+            shape: pacedAsOfficers(opts.nationalFloorShape),
+            wait: opts.floorWait,
+            delivery: 'signal',
+            name: 'national-floor-paced',
+          });
+          rigs.push(pacedFloorRig);
+        }
       }
       if (opts.phases.includes('floor')) {
         for (const variant of opts.compare) {
@@ -449,6 +469,10 @@ async function main(): Promise<void> {
           nationalRatio: national.ratio,
           nationalShapeDifferences: national.differences,
         });
+        if (runs.has('national-floor-paced')) {
+          const paced = againstFloor(runs.get('national'), runs.get('national-floor-paced'), 'national path', linesBefore, linesAfter);
+          Object.assign(result, { nationalPacedFloor: paced.floor, nationalPacedRatio: paced.ratio, nationalPacedShapeDifferences: paced.differences });
+        }
         if (variantRigs.length) {
           result.variants = opts.compare.map((variant) => {
             const summary = summariseFloor(runs.get(variant.name)!);
@@ -464,6 +488,7 @@ async function main(): Promise<void> {
         save();
         await floorRig?.stop();
         await nationalFloorRig?.stop();
+        await pacedFloorRig?.stop();
         await Promise.all(variantRigs.map((rig) => rig.stop()));
       }
       if (!stack || !api || !screens) continue;
@@ -552,6 +577,7 @@ async function main(): Promise<void> {
       await screens?.close();
       await floorRig?.stop();
       await nationalFloorRig?.stop();
+      await pacedFloorRig?.stop();
       await Promise.all(variantRigs.map((rig) => rig.stop()));
       await stack?.stop();
       await connection?.close();

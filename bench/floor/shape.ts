@@ -27,6 +27,12 @@ export interface FloorShape {
    * supervisors' lists before it is carried to the other country (baseline 2, workflows/versions.ts).
    */
   listedBeforeFirstWave: number[];
+  /**
+   * Signals only: the steps from `from` on are signalled once the first activity of step `after`
+   * has run, one after the other, instead of by the driver with the rest. Absent: the driver
+   * signals every step back to back.
+   */
+  nextCountry?: { after: number; from: number };
 }
 
 export const lomeOuagaShape: FloorShape = {
@@ -72,6 +78,20 @@ export const nationalShape: FloorShape = {
   answeredAfterFirstWave: [], // signalled: nobody waits for an answer
   listedBeforeFirstWave: [1, 3, 4], // release, exit, entry: listed before the AAR and the notices are carried
 };
+
+/**
+ * The national path's floor with its signals paced as the officers' acts reach Corridor: Togo's
+ * four (registration, release, border arrival, exit) back to back, as Togo's journal carries them
+ * mostly in one page, and Burkina's three (entry, arrival, control results) only once the AAR has
+ * made the movement's record in Burkina's system, since its officers act on that record
+ * (src/simulation/national-screens.ts, `drive`). The AAR's activity signals them, one after the
+ * other, once it has run. Read from 60 national lifecycles' histories (2026-12-01): Burkina's acts
+ * reach the movement as tasks of their own, where the driver's seven signals in a row fall into
+ * fewer tasks than any movement whose acts come from two countries can.
+ */
+export function pacedAsOfficers(shape: FloorShape): FloorShape {
+  return { ...shape, nextCountry: { after: 1, from: 4 } };
+}
 
 export const activityCount = (shape: FloorShape) => shape.steps.flat().reduce((a, b) => a + b, 0);
 

@@ -6,7 +6,9 @@ import { loadConfig } from '../../src/config/env.ts';
 import { connectWorkerConnection, temporalSettings } from '../../src/temporal/connection.ts';
 import { withBundleGlobals } from '../../src/worker/bundle-globals.ts';
 import { activityWorkerTuning, workflowWorkerTuning } from '../../src/worker/tuning.ts';
-import * as activities from './activities.ts';
+import { Client } from '@temporalio/client';
+import { floorActivities } from './activities.ts';
+import { stepSignal } from './workflow.ts';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -34,6 +36,9 @@ const workflowBundle = withBundleGlobals(
   }),
   { vouchKeys: {}, encodeFailures: false, stackFrames: config.workflowStackFrames },
 );
+// For a paced floor, whose activity signals the next country's steps (./shape.ts, `nextCountry`).
+const client = new Client({ connection, namespace });
+const activities = floorActivities((workflowId, step) => client.workflow.getHandle(workflowId).signal(stepSignal, step));
 const workers = await Promise.all([
   Worker.create({ connection, namespace, taskQueue: env('BENCH_FLOOR_TASK_QUEUE'), workflowBundle, ...workflowWorkerTuning }),
   Worker.create({ connection, namespace, taskQueue: env('BENCH_FLOOR_ACTIVITY_QUEUE'), activities, ...activityWorkerTuning }),

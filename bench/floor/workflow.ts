@@ -15,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import { TransitStatus } from '../../workflows/search-attributes.ts';
 import type { FloorShape } from './shape.ts';
-import type * as activities from './activities.ts';
+import type { FloorActivities } from './activities.ts';
 
 export interface FloorInput extends FloorShape {
   activityQueue: string;
@@ -29,7 +29,7 @@ export const stepUpdate = defineUpdate<number, [number]>('step');
 export const stepSignal = defineSignal<[number]>('step');
 
 export async function floor(input: FloorInput): Promise<number> {
-  const { noop } = proxyActivities<typeof activities>({
+  const { noop } = proxyActivities<FloorActivities>({
     taskQueue: input.activityQueue,
     startToCloseTimeout: '1 minute',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
@@ -47,7 +47,9 @@ export async function floor(input: FloorInput): Promise<number> {
     const listedFirst = input.listedBeforeFirstWave.includes(step);
     if (listedFirst) upsertSearchAttributes([{ key: TransitStatus, value: `STEP_${step}` }]);
     for (const [w, wave] of input.steps[step]!.entries()) {
-      await Promise.all(Array.from({ length: wave }, (_, i) => noop({ step, i })));
+      // The next country's officers act once this forward has reached their system: its activity signals their steps.
+      const next = input.nextCountry?.after === step && w === 0 ? { thenSignal: range(input.nextCountry.from, last) } : {};
+      await Promise.all(Array.from({ length: wave }, (_, i) => noop({ step, i, ...(i === 0 ? next : {}) })));
       if (w === 0) answer?.();
     }
     if (!listedFirst) upsertSearchAttributes([{ key: TransitStatus, value: `STEP_${step}` }]);
@@ -56,10 +58,17 @@ export async function floor(input: FloorInput): Promise<number> {
     busy = false;
     return done;
   };
-  // Signals cannot be refused: each runs after the one before, in the order they came, once.
+  // Signals cannot be refused: each step runs once, after the one before, whatever order the
+  // signals came in (a paced floor's next country may signal before the driver's last ones land),
+  // as the movement's inbox holds an act until the procedure can take it.
   let queue = Promise.resolve(0);
+  const received = new Set<number>();
   setHandler(stepSignal, (step) => {
-    queue = queue.then(() => (step === done ? run(step) : done));
+    received.add(step);
+    queue = queue.then(async () => {
+      while (done < last && received.has(done)) await run(done);
+      return done;
+    });
   });
   // Updates taken, answered or not: an act answered before its forward is done lets the next one in,
   // which waits for the step before it to finish, as Corridor's acts wait for the movement's lock.
@@ -88,4 +97,8 @@ export async function floor(input: FloorInput): Promise<number> {
   }
   await condition(allHandlersFinished);
   return done;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 }

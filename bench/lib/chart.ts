@@ -18,6 +18,7 @@ const COLORS: Record<string, string> = {
   floor: '#4e79a7',
   national: '#59a14f',
   'national floor': '#8cd17d',
+  'paced floor': '#b6e3a8',
   p50: '#a0cbe8',
   p95: '#4e79a7',
   p99: '#1f3b5a',
@@ -192,6 +193,7 @@ export function renderChart(result: BenchResult): string {
                   bars: [
                     bar('national', t.national?.lifecyclesPerSecond, COLORS.national!),
                     bar('floor', t.nationalFloor?.lifecyclesPerSecond, COLORS['national floor']!),
+                    ...(t.nationalPacedFloor ? [bar('paced floor', t.nationalPacedFloor.lifecyclesPerSecond, COLORS['paced floor']!)] : []),
                   ],
                 },
               ]
@@ -212,6 +214,7 @@ export function renderChart(result: BenchResult): string {
             cpuBar('Corridor', t.corridor),
             cpuBar('floor', t.floor),
             ...(t.national || t.nationalFloor ? [cpuBar('national', t.national), cpuBar('national floor', t.nationalFloor)] : []),
+            ...(t.nationalPacedFloor ? [cpuBar('paced floor', t.nationalPacedFloor)] : []),
           ],
         })),
       ) + legend(top + PANEL_H - 16, processes),

@@ -131,6 +131,11 @@ export interface TargetResult {
   /** The national path's lifecycles per second over its own floor's. */
   nationalRatio?: number;
   nationalShapeDifferences?: string[];
+  /** The national floor with its signals paced as the officers' acts reach Corridor (--paced-national-floor, bench/floor/shape.ts pacedAsOfficers). */
+  nationalPacedFloor?: FloorResult;
+  /** The national path's lifecycles per second over the paced floor's. */
+  nationalPacedRatio?: number;
+  nationalPacedShapeDifferences?: string[];
   /** Forwarding latency on the national path: act recorded in one system → the other system holds what it needs. */
   forwarding?: ForwardingResult;
   /** Cost as work grows: each path at 1, 10, 40 and 100 lifecycles at a time. */

@@ -94,6 +94,12 @@ function rows(result: BenchResult): Row[] {
     out.push({ section: 'National path: acts recorded in the national systems, carried by the journals (national / its floor: signals)' });
     out.push(...pathRows(each, (t) => ({ path: t.national, floor: t.nationalFloor, ratio: t.nationalRatio, differences: t.nationalShapeDifferences })));
   }
+  if (ts.some((t) => t.nationalPacedFloor)) {
+    out.push({ section: "National path beside its floor paced as the officers act: Burkina's signals once the AAR has run (national / paced floor)" });
+    out.push(
+      ...pathRows(each, (t) => ({ path: t.national, floor: t.nationalPacedFloor, ratio: t.nationalPacedRatio, differences: t.nationalPacedShapeDifferences })),
+    );
+  }
   for (const name of [...new Set(ts.flatMap((t) => t.variants?.map((v) => v.name) ?? []))]) {
     out.push([
       `${name}: lifecycles/s (× floor), server CPU s, events`,
@@ -327,12 +333,13 @@ export const NEIGHBOURS_LIMIT = 0.1;
  * Corridor's own stack worked in the background (it did, while the archiver replayed closed
  * movements) runs slower, and its path's ratio reads better than it is.
  */
-export function disturbedWindows(t: Pick<TargetResult, 'id' | 'corridor' | 'floor' | 'national' | 'nationalFloor'>): string[] {
+export function disturbedWindows(t: Pick<TargetResult, 'id' | 'corridor' | 'floor' | 'national' | 'nationalFloor' | 'nationalPacedFloor'>): string[] {
   const windows = [
     ["today's path", t.corridor],
     ["today's floor", t.floor],
     ['national path', t.national],
     ['national floor', t.nationalFloor],
+    ['paced national floor', t.nationalPacedFloor],
   ] as const;
   return windows.flatMap(([name, run]) => [
     ...(run && run.neighbourCores > NEIGHBOURS_LIMIT
@@ -375,6 +382,8 @@ export function renderTable(result: BenchResult): string {
         '',
         `${t.id}: the national floor's shape differs from the national path's (${String(result.options.nationalFloorShape)}): ${t.nationalShapeDifferences.join('; ')}`,
       );
+    if (t.nationalPacedShapeDifferences?.length)
+      out.push('', `${t.id}: the paced national floor's shape differs from the national path's: ${t.nationalPacedShapeDifferences.join('; ')}`);
   }
   return out.join('\n');
 }

@@ -81,7 +81,9 @@ export async function startFloorRig(args: {
         signalArgs: [0],
         typedSearchAttributes: [{ key: TransitStatus, value: 'STEP_0' }],
       });
-      for (let step = 1; step < shape.steps.length; step++) await handle.signal(stepSignal, step);
+      // A paced floor's later steps are signalled by its activity (./shape.ts, `nextCountry`).
+      const driven = shape.nextCountry?.from ?? shape.steps.length;
+      for (let step = 1; step < driven; step++) await handle.signal(stepSignal, step);
       await handle.result();
     } else if (args.wait === 'completed') {
       await client.workflow.executeUpdateWithStart(stepUpdate, { args: [0], startWorkflowOperation: start });

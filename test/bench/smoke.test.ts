@@ -44,6 +44,7 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
     '0.5',
     '--overdue-after',
     '2',
+    '--paced-national-floor',
     '--out',
     out,
   ];
@@ -109,6 +110,13 @@ test('npm run bench runs every phase end to end and writes its results', { timeo
   assert.ok(target.nationalFloor.lifecyclesPerSecond > 0, "a positive rate for the national path's floor");
   assert.ok(target.nationalRatio > 0);
   assert.deepEqual(target.nationalShapeDifferences, [], "the national floor has the national path's shape");
+  // The paced floor: the driver signals Togo's four steps only, so a lifecycle that ends had Burkina's three signalled by the AAR's activity.
+  assert.equal(target.nationalPacedFloor.count, 2);
+  assert.equal(target.nationalPacedFloor.failed, 0);
+  assert.equal(target.nationalPacedFloor.history.byType.WORKFLOW_EXECUTION_SIGNALED, 7, JSON.stringify(target.nationalPacedFloor.history.byType));
+  assert.ok(target.nationalPacedRatio > 0);
+  assert.deepEqual(target.nationalPacedShapeDifferences, [], "the paced floor has the national path's shape");
+  assert.match(stdout, /National path beside its floor paced as the officers act/);
 
   // Forwarding latency at 2 lifecycles/s for a second: each of both lifecycles' forwards, from the journals.
   assert.equal(target.forwarding.completed, 2, JSON.stringify(target.forwarding.failures));
