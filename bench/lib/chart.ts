@@ -189,7 +189,7 @@ export function renderChart(result: BenchResult): string {
           ...(t.national || t.nationalFloor
             ? [
                 {
-                  label: `${t.id} national path, journals${t.nationalRatio !== undefined ? ` (ratio ${t.nationalRatio.toFixed(2)})` : ''}`,
+                  label: `${t.id} national path, journals${t.nationalRatio !== undefined ? ` (ratio ${t.nationalRatio.toFixed(2)}${t.nationalPacedRatio !== undefined ? `; to the paced floor ${t.nationalPacedRatio.toFixed(2)}` : ''})` : ''}`,
                   bars: [
                     bar('national', t.national?.lifecyclesPerSecond, COLORS.national!),
                     bar('floor', t.nationalFloor?.lifecyclesPerSecond, COLORS['national floor']!),
