@@ -7,6 +7,7 @@
 // the two count as one. Pure workflow code: the API decides when the fallback is allowed (only
 // while Corridor cannot read that country's journal) and checks the paper number first.
 import { condition, log, proxyActivities } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
 import type { NationalActivities } from '../activities/national.ts';
 import { countryOf } from '../src/domain/countries.ts';
 import { words, type Words } from '../src/domain/words.ts';
@@ -125,6 +126,8 @@ export interface FallbackHost {
   now(): string;
   syncSearch(): void;
   nationalQueue(country: string): string;
+  /** How long one attempt of a national call may take before Temporal retries it. */
+  nationalAttempt(): Duration;
 }
 
 /**
@@ -176,7 +179,7 @@ export class FallbackWrites {
     if (!system) {
       system = proxyActivities<NationalActivities>({
         taskQueue: this.mv.nationalQueue(country),
-        startToCloseTimeout: '1 minute',
+        startToCloseTimeout: this.mv.nationalAttempt(),
         retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
       });
       this.systems.set(country, system);

@@ -48,6 +48,12 @@ export interface TransitSettings {
   recoveryPenaltyPercent?: number;
   /** Most hours officers' incidents may add to one leg's time limit; absent on movements started before the cap (no cap). */
   incidentExtensionCapHours?: number;
+  /**
+   * How long one attempt of a national system activity may take before Temporal counts it lost
+   * and tries again (its worker killed mid-call, its task lost on the way to the worker); absent on
+   * movements started before it existed (one minute).
+   */
+  nationalAttemptSeconds?: number;
 }
 
 /**

@@ -102,6 +102,7 @@ export class Movement {
       now: () => this.now(),
       syncSearch: () => this.search.sync(this.state),
       nationalQueue: (country) => this.settings.nationalQueues[country]!,
+      nationalAttempt: () => this.nationalAttempt(),
     });
     this.corridor = proxyActivities<CorridorActivities>({
       taskQueue: input.settings.corridorQueue,
@@ -110,13 +111,19 @@ export class Movement {
     });
   }
 
+  /** How long one attempt of a national call may take before Temporal retries it (TransitSettings). */
+  nationalAttempt(): Duration {
+    const seconds = this.settings.nationalAttemptSeconds;
+    return seconds ? `${seconds} seconds` : '1 minute';
+  }
+
   /** One country's national system, called on that country's own task queue. */
   national(country: string): NationalActivities {
     let activities = this.nationalSystems.get(country);
     if (!activities) {
       activities = proxyActivities<NationalActivities>({
         taskQueue: this.settings.nationalQueues[country]!,
-        startToCloseTimeout: '1 minute',
+        startToCloseTimeout: this.nationalAttempt(),
         // A national system that is down is waited for, not failed: retries go on with backoff
         // until it answers; business refusals are non-retryable and come back at once.
         retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
@@ -130,7 +137,7 @@ export class Movement {
   nationalWithin(country: string, patience: Duration): NationalActivities {
     return proxyActivities<NationalActivities>({
       taskQueue: this.settings.nationalQueues[country]!,
-      startToCloseTimeout: '1 minute',
+      startToCloseTimeout: this.nationalAttempt(),
       scheduleToCloseTimeout: patience,
       retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
     });

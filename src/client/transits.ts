@@ -99,6 +99,17 @@ export interface TransitClientOptions {
   consumerOf?: CountryCode;
 }
 
+/**
+ * How long one attempt of a national activity may take: at most two calls one after the other
+ * (registration and reservation, control results and discharge), each given up after the national
+ * timeout, and room for the worker's own queue. Past it Temporal counts the attempt lost (its
+ * worker killed mid-call, its task lost on the way to the worker) and tries again: 30 s with the
+ * default 10 s timeout, where a fixed minute held a forward back a minute.
+ */
+export function nationalAttemptSeconds(nationalTimeoutMs: number): number {
+  return Math.ceil((3 * nationalTimeoutMs) / 1000);
+}
+
 export class TransitClient {
   // Loaded on first use: a consumer never signs acts, the API never signs national events.
   private signers: { api?: ActSigner; consumer?: ActSigner } = {};
@@ -202,6 +213,7 @@ export class TransitClient {
       timeScale: this.config.timeScale,
       recoveryPenaltyPercent: this.config.recoveryPenaltyPercent,
       incidentExtensionCapHours: this.config.incidentExtensionCapHours,
+      nationalAttemptSeconds: nationalAttemptSeconds(this.config.national.timeoutMs),
     };
   }
 

@@ -217,7 +217,7 @@ export const variables = {
   CORRIDOR_NATIONAL_TIMEOUT_SECONDS: {
     schema: seconds,
     default: '10',
-    doc: 'timeout of one call to a national system, after which the activity retries. Calls go on kept-alive connections, which Corridor closes after 30 s unused (the sandbox keeps them 72 s); a call sent on a connection the system had just closed goes again at once on a new one instead of failing its attempt with ECONNRESET',
+    doc: 'timeout of one call to a national system, after which the activity retries; an attempt of a national activity (at most two calls) is given three times as long before Temporal counts it lost, its worker killed mid-call or its task lost on the way, and tries it again (30 s by default; a minute for movements started before 2026-12-01). Calls go on kept-alive connections, which Corridor closes after 30 s unused (the sandbox keeps them 72 s); a call sent on a connection the system had just closed goes again at once on a new one instead of failing its attempt with ECONNRESET',
   },
   CORRIDOR_TASK_QUEUE_PREFIX: {
     schema: z.string().regex(/^[A-Za-z0-9._-]*$/, 'expected letters, digits, dot, dash or underscore'),
