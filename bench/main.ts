@@ -379,26 +379,12 @@ async function main(): Promise<void> {
       }
       // The national path's own floor: its journal events reach the workflow as signals.
       if (opts.phases.includes('floor') && opts.phases.includes('national')) {
-        nationalFloorRig = await startFloorRig({
-          target,
-          client,
-          runDir,
-          shape: opts.nationalFloorShape,
-          wait: opts.floorWait,
-          delivery: 'signal',
-          name: 'national-floor',
-        });
+        const signalledFloor = (name: string, shape: FloorShape) =>
+          startFloorRig({ target, client, runDir, shape, wait: opts.floorWait, delivery: 'signal', name });
+        nationalFloorRig = await signalledFloor('national-floor', opts.nationalFloorShape);
         rigs.push(nationalFloorRig);
         if (opts.pacedNationalFloor) {
-          pacedFloorRig = await startFloorRig({
-            target,
-            client,
-            runDir,
-            shape: pacedAsOfficers(opts.nationalFloorShape),
-            wait: opts.floorWait,
-            delivery: 'signal',
-            name: 'national-floor-paced',
-          });
+          pacedFloorRig = await signalledFloor('national-floor-paced', pacedAsOfficers(opts.nationalFloorShape));
           rigs.push(pacedFloorRig);
         }
       }

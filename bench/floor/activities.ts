@@ -16,7 +16,8 @@ export function floorActivities(signalStep: SignalStep) {
   return {
     async noop(input: NoopInput): Promise<{ ok: true; step: number }> {
       const steps = input.thenSignal;
-      const workflowId = Context.current().info.workflowExecution?.workflowId;
+      // Asked only of the activity that signals: every other one is the floor's no-op, measured as such.
+      const workflowId = steps?.length ? Context.current().info.workflowExecution?.workflowId : undefined;
       if (steps?.length && workflowId) {
         // After the answer, as an officer acts on a record already written: the signals race the activity's completion as they do on the national path.
         setImmediate(() => {

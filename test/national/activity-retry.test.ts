@@ -1,15 +1,24 @@
 // Issue 4's must-show, through a real Temporal server: the national system commits a call but
 // its answer is lost (the sandbox holds the answer past the client's timeout), Temporal retries
 // the activity under the same idempotency key, and the system holds one record and one
-// reservation. Once with the activity alone, once inside a real lodging through the API.
+// reservation. Once with the activity alone, once inside a real lodging through the API. And
+// an attempt whose answer never comes at all (its worker killed mid-call, its task lost on the way
+// to the worker) is counted lost after three times the national timeout, not a fixed minute; the
+// movement carries the figure in its input, so movements started before keep their minute when
+// they replay (test/replay).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import { nationalAttemptSeconds } from '../../src/client/transits.ts';
 import { startStack, type Stack } from '../harness/stack.ts';
 import type { CallActivityInput } from '../harness/test-workflows.ts';
 import { allocateMrn } from '../../src/domain/mrn.ts';
 import { Corridor, declarationFor, tally, uniqueTin } from '../lifecycle/helpers.ts';
 import { bigGuarantee, declaration, newMrn } from './helpers.ts';
+import { startedInput } from '../replay/histories.ts';
+
+type Scheduled = temporal.api.history.v1.IActivityTaskScheduledEventAttributes;
 
 /** The client gives up after 1 s (CORRIDOR_NATIONAL_TIMEOUT_SECONDS); the sandbox answers 3 s after committing. */
 const LOST_ANSWER = { delayAfterCommitMs: 3_000 };
@@ -129,6 +138,31 @@ describe('an activity whose answer is lost is retried by Temporal: one record, o
     const after = await corridor.guarantee('TG', grn, mrn);
     assert.equal(after.reservations.length, 1);
     assert.equal(after.availableXof, before - after.reservations[0]!.amountXof);
+  });
+
+  it("gives every national call of a new movement three times the national timeout per attempt, the AAR's forward included", async () => {
+    // This stack gives the national systems 1 s (CORRIDOR_NATIONAL_TIMEOUT_SECONDS).
+    assert.equal(nationalAttemptSeconds(1_000), 3);
+    assert.equal(nationalAttemptSeconds(10_000), 30, 'the default 10 s timeout: 30 s an attempt');
+
+    const d = declarationFor('lome-ouaga', uniqueTin());
+    const mrn = await corridor.accepted(d);
+    await corridor.drive(mrn, d.plan, 0, 1);
+    const handle = stack.client.workflow.getHandle(mrn);
+    const nationalCalls = async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const scheduled = events
+        .map((e) => e.activityTaskScheduledEventAttributes)
+        .filter((a): a is Scheduled => Boolean(a?.taskQueue?.name?.includes('national-')));
+      return { input: startedInput(events), scheduled };
+    };
+    // The officer is answered before the AAR goes to Burkina: wait for it to be scheduled.
+    const { input, scheduled } = await waitFor(nationalCalls, (calls) => calls.scheduled.some((a) => a.activityType?.name === 'receiveAar'));
+    assert.equal(input.settings?.nationalAttemptSeconds, 3, 'the movement carries its attempt time in its input');
+    assert.deepEqual(
+      scheduled.map((a) => `${a.activityType?.name} ${a.startToCloseTimeout?.seconds?.toString()} s`),
+      ['registerAndReserve 3 s', 'recordRelease 3 s', 'receiveAar 3 s'],
+    );
   });
 });
 

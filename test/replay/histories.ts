@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { temporal } from '@temporalio/proto';
+import type { TransitInput } from '../../workflows/model.ts';
 
 export const HISTORIES = fileURLToPath(new URL('../histories/', import.meta.url));
 export const VOUCH_KEYS_SUFFIX = '.vouch-keys.json';
@@ -23,7 +24,7 @@ export function vouchKeysOf(file: string): Record<string, string> {
 }
 
 /** The input a fetched history's movement was started with (its first event). */
-export function startedInput(events: temporal.api.history.v1.IHistoryEvent[]): { baseline?: number } {
+export function startedInput(events: temporal.api.history.v1.IHistoryEvent[]): Partial<Pick<TransitInput, 'baseline' | 'settings'>> {
   const payload = events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  return JSON.parse(Buffer.from(payload?.data ?? new Uint8Array()).toString('utf8')) as { baseline?: number };
+  return JSON.parse(Buffer.from(payload?.data ?? new Uint8Array()).toString('utf8')) as Partial<Pick<TransitInput, 'baseline' | 'settings'>>;
 }
